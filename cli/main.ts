@@ -1,0 +1,49 @@
+/**
+ * `emanager` command-line entry. Each subcommand lives in cli/commands/<name>.ts and
+ * exports `run(args, io): Promise<number>` returning the exit code:
+ * 0 success, 2 bad input (errors on stderr), 1 anything else.
+ */
+import type { CliIO } from "./io";
+import { processIO } from "./io";
+
+type Command = (args: string[], io: CliIO) => Promise<number>;
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  skeleton: {
+    summary: "validate or expand an AIMES skeleton (validate FILE | expand FILE --format json|shell|setup)",
+    load: async () => (await import("./commands/skeleton")).run,
+  },
+  plan: {
+    summary: "derive an execution strategy: plan SKELETON --resources FILE --strategy aimes|adaptive",
+    load: async () => (await import("./commands/plan")).run,
+  },
+  run: {
+    summary: "plan, launch and follow a run headless: run SKELETON [--resources NAMES]",
+    load: async () => (await import("./commands/run")).run,
+  },
+};
+
+function usage(io: CliIO): void {
+  io.err("usage: emanager <command> [options]\n\ncommands:\n");
+  for (const [name, c] of Object.entries(COMMANDS)) io.err(`  ${name.padEnd(10)} ${c.summary}\n`);
+}
+
+export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "--help" || name === "-h") {
+    usage(io);
+    return name ? 0 : 2;
+  }
+  const cmd = COMMANDS[name];
+  if (!cmd) {
+    io.err(`emanager: unknown command '${name}'\n`);
+    usage(io);
+    return 2;
+  }
+  try {
+    return await (await cmd.load())(rest, io);
+  } catch (e: unknown) {
+    io.err(`emanager ${name}: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+}

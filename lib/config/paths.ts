@@ -1,0 +1,18 @@
+import path from "node:path";
+
+/**
+ * Where EManager keeps its state. Everything lives under one data directory
+ * (EMANAGER_DATA_DIR, default ./data): the SQLite file, the generated secret, run directories.
+ */
+export function dataDir(): string {
+  return path.resolve(process.env.EMANAGER_DATA_DIR ?? path.join(process.cwd(), "data"));
+}
+
+/** `file:` URL of the SQLite database (DATABASE_URL overrides). */
+export function databaseUrl(): string {
+  return process.env.DATABASE_URL ?? `file:${path.join(dataDir(), "emanager.db")}`;
+}
+
+export function runsDir(): string {
+  return path.join(dataDir(), "runs");
+}
