@@ -1,0 +1,56 @@
+import Link from "next/link";
+import { requireUser } from "@/app/_lib/session";
+import { EmptyState } from "@/components/empty-state";
+import { db } from "@/lib/db/client";
+
+export default async function RunsPage() {
+  const user = await requireUser();
+  const runs = await db().run.findMany({
+    where: { userId: user.id },
+    orderBy: { createdAt: "desc" },
+    select: { id: true, name: true, state: true, strategy: true, createdAt: true },
+  });
+  return (
+    <>
+      <h1>Runs</h1>
+      {runs.length === 0 ? (
+        <EmptyState
+          title="No runs yet"
+          action={
+            <Link className="btn primary" href="/skeletons">
+              Upload a skeleton
+            </Link>
+          }
+        >
+          A run executes a skeleton&apos;s tasks on pilot jobs. Upload or pick a skeleton, choose resources (the{" "}
+          <code>local</code> resource works out of the box), review the plan and launch.
+        </EmptyState>
+      ) : (
+        <table className="data">
+          <thead>
+            <tr>
+              <th>Run</th>
+              <th>State</th>
+              <th>Strategy</th>
+              <th>Created</th>
+            </tr>
+          </thead>
+          <tbody>
+            {runs.map((r) => (
+              <tr key={r.id}>
+                <td>
+                  <Link href={`/runs/${r.id}`}>{r.name}</Link>
+                </td>
+                <td>
+                  <span className={`badge ${r.state}`}>{r.state}</span>
+                </td>
+                <td>{r.strategy}</td>
+                <td>{r.createdAt.toISOString().replace("T", " ").slice(0, 19)} UTC</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,64 @@
+"use client";
+import { signIn } from "next-auth/react";
+import { useRouter } from "next/navigation";
+import { useState, type FormEvent } from "react";
+import { signUpAction } from "./actions";
+
+export function SignUpForm() {
+  const router = useRouter();
+  const [error, setError] = useState<string | null>(null);
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string[] | undefined>>({});
+  const [busy, setBusy] = useState(false);
+
+  async function onSubmit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    const input = { email: String(f.get("email") ?? ""), name: String(f.get("name") ?? ""), password: String(f.get("password") ?? "") };
+    setBusy(true);
+    setError(null);
+    setFieldErrors({});
+    try {
+      const r = await signUpAction(input);
+      if (!r.ok) {
+        setError(r.error.message);
+        setFieldErrors(r.error.fieldErrors ?? {});
+        return;
+      }
+      const s = await signIn("credentials", { email: input.email, password: input.password, redirect: false });
+      if (s?.error) setError("Account created, but signing in failed. Try signing in.");
+      else router.push("/runs");
+    } catch {
+      setError("The server could not be reached. Check that EManager is running and try again.");
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form className="stack" onSubmit={onSubmit} noValidate>
+      <label>
+        E-mail
+        <input name="email" type="email" autoComplete="email" required maxLength={254} />
+        {fieldErrors.email ? <span className="field-error">{fieldErrors.email[0]}</span> : null}
+      </label>
+      <label>
+        Name <span className="muted">(optional)</span>
+        <input name="name" autoComplete="name" maxLength={100} />
+        {fieldErrors.name ? <span className="field-error">{fieldErrors.name[0]}</span> : null}
+      </label>
+      <label>
+        Password
+        <input name="password" type="password" autoComplete="new-password" required minLength={8} />
+        {fieldErrors.password ? <span className="field-error">{fieldErrors.password[0]}</span> : null}
+      </label>
+      {error ? (
+        <p className="notice error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <button className="btn primary" type="submit" disabled={busy}>
+        {busy ? "Creating…" : "Create account"}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,17 @@
+import { apiUser } from "@/app/_lib/session";
+import { db } from "@/lib/db/client";
+
+const NOT_FOUND = { error: { code: "NOT_FOUND", message: "No such resource in your account." } };
+
+// GET /api/resources/:id - one resource of the signed-in user; another user's id is 404, not 403,
+// so ids cannot be probed for existence.
+export async function GET(_req: Request, ctx: { params: Promise<{ id: string }> }): Promise<Response> {
+  const user = await apiUser();
+  if (user instanceof Response) return user;
+  const { id } = await ctx.params;
+  const r = await db().resource.findFirst({
+    where: { id, userId: user.id },
+    select: { id: true, label: true, kind: true, host: true, port: true, username: true, defaultQueue: true, coresPerNode: true },
+  });
+  return r ? Response.json({ resource: r }) : Response.json(NOT_FOUND, { status: 404 });
+}

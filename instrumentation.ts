@@ -1,0 +1,8 @@
+// Next calls register() once when a server instance starts. The engine runs in the same
+// process as the web server (README "One process"); the edge runtime never starts it.
+export async function register(): Promise<void> {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  if (process.env.EMANAGER_ENGINE === "off") return;
+  const { startEngine } = await import("./lib/engine/home");
+  startEngine();
+}

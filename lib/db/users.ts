@@ -1,0 +1,57 @@
+import { hashPassword, verifyPassword } from "../auth/password";
+import { ZSignInInput, ZSignUpInput } from "../auth/account-input";
+import type { Db } from "./client";
+import { ensureLocalResource } from "./resources";
+
+export type SignUpResult =
+  | { ok: true; user: { id: string; email: string; role: string } }
+  | { ok: false; error: { code: "INVALID_INPUT" | "EMAIL_TAKEN"; message: string; fieldErrors?: Record<string, string[]> } };
+
+/**
+ * Creates an account. The first account of an install becomes the administrator; the
+ * check and the insert run in one transaction so two simultaneous first sign-ups cannot
+ * both become admin. Every new account gets the `local` resource.
+ */
+export async function signUp(db: Db, input: unknown): Promise<SignUpResult> {
+  const parsed = ZSignUpInput.safeParse(input);
+  if (!parsed.success) {
+    const fieldErrors = parsed.error.flatten().fieldErrors as Record<string, string[]>;
+    const first = Object.values(fieldErrors).flat()[0] ?? "Invalid input.";
+    return { ok: false, error: { code: "INVALID_INPUT", message: first, fieldErrors } };
+  }
+  const { email, name, password } = parsed.data;
+  const passwordHash = await hashPassword(password);
+  try {
+    const user = await db.$transaction(async (tx) => {
+      const count = await tx.user.count();
+      return tx.user.create({
+        data: { email, name: name || null, passwordHash, role: count === 0 ? "admin" : "user" },
+        select: { id: true, email: true, role: true },
+      });
+    });
+    await ensureLocalResource(db, user.id);
+    return { ok: true, user };
+  } catch (e: unknown) {
+    if (isUniqueViolation(e)) {
+      return { ok: false, error: { code: "EMAIL_TAKEN", message: "An account with this e-mail address already exists. Sign in instead." } };
+    }
+    throw e;
+  }
+}
+
+/** Returns the user when the password matches; null otherwise (never says which part was wrong). */
+export async function checkCredentials(db: Db, input: unknown): Promise<{ id: string; email: string; name: string | null; role: string } | null> {
+  const parsed = ZSignInInput.safeParse(input);
+  if (!parsed.success) return null;
+  const user = await db.user.findUnique({
+    where: { email: parsed.data.email },
+    select: { id: true, email: true, name: true, role: true, passwordHash: true },
+  });
+  if (!user) return null;
+  if (!(await verifyPassword(parsed.data.password, user.passwordHash))) return null;
+  return { id: user.id, email: user.email, name: user.name, role: user.role };
+}
+
+function isUniqueViolation(e: unknown): boolean {
+  return typeof e === "object" && e !== null && "code" in e && (e as { code: unknown }).code === "P2002";
+}

@@ -1,0 +1,52 @@
+import { createLoop, type Loop, type LoopStatus } from "./loop";
+
+/**
+ * The engine's home in the server process. `startEngine()` is called from Next's
+ * instrumentation hook (instrumentation.ts), which runs once per server start; the
+ * globalThis guard keeps it to one loop even if the hook is evaluated twice.
+ * The tick drives every active run (lib/engine/run-driver.ts registers it).
+ */
+type Tick = () => Promise<void>;
+
+interface Home {
+  loop: Loop;
+  ticks: Tick[];
+}
+
+const g = globalThis as unknown as { __emanagerEngine?: Home };
+
+export function registerTick(tick: Tick): void {
+  home().ticks.push(tick);
+}
+
+function home(): Home {
+  if (!g.__emanagerEngine) {
+    const h: Home = {
+      ticks: [],
+      loop: createLoop({
+        intervalMs: Number(process.env.EMANAGER_ENGINE_INTERVAL_MS ?? 500),
+        tick: async () => {
+          for (const t of h.ticks) await t();
+        },
+        onError: (e) => console.error("[engine] tick failed:", e instanceof Error ? e.stack : e),
+      }),
+    };
+    g.__emanagerEngine = h;
+  }
+  return g.__emanagerEngine;
+}
+
+export function startEngine(): void {
+  const h = home();
+  if (h.loop.status().running) return;
+  h.loop.start();
+  const stop = (): void => {
+    void h.loop.stop().then(() => process.exit(0));
+  };
+  process.once("SIGTERM", stop);
+  process.once("SIGINT", stop);
+}
+
+export function engineStatus(): LoopStatus | null {
+  return g.__emanagerEngine?.loop.status() ?? null;
+}

@@ -1,0 +1,68 @@
+#!/usr/bin/env node
+// `npm test`: every suite, in order, then one closing line `N passed, N failed`.
+//  1. static checks: TypeScript (strict) and ESLint, one test each;
+//  2. vitest: unit tests and integration tests (real SQLite, real bash agent, and the real
+//     loopback SLURM + sshd, which step 0 starts when this machine can: root + Debian packages);
+//  3. Playwright: end-to-end tests in Debian Chromium against a production build.
+// Set SKIP_E2E=1 or SKIP_STATIC=1 to leave a suite out while iterating (CI never does).
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const lines = [];
+
+function run(cmd, args, env = {}) {
+  console.log(`\n$ ${cmd} ${args.join(" ")}`);
+  return spawnSync(cmd, args, { stdio: "inherit", env: { ...process.env, ...env } }).status ?? 1;
+}
+
+function count(suite, passed, failed, skipped = 0) {
+  totals.passed += passed;
+  totals.failed += failed;
+  totals.skipped += skipped;
+  lines.push(`${suite}: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
+}
+
+function readJson(file) {
+  try {
+    return JSON.parse(readFileSync(file, "utf8"));
+  } catch {
+    return null;
+  }
+}
+
+mkdirSync("test-results", { recursive: true });
+
+// 0. the loopback cluster (idempotent; says why when it cannot start)
+if (existsSync("scripts/cluster/ensure.mjs")) {
+  const c = run("node", ["scripts/cluster/ensure.mjs"]);
+  if (c !== 0) console.log(`[test] the loopback cluster is not available (exit ${c}); its integration tests will fail and say why.`);
+}
+
+// 1. static checks
+if (process.env.SKIP_STATIC !== "1") {
+  const tsc = run("npx", ["--no-install", "tsc", "--noEmit", "-p", "."]);
+  count("typecheck", tsc === 0 ? 1 : 0, tsc === 0 ? 0 : 1);
+  const lint = run("npx", ["--no-install", "eslint", "."]);
+  count("lint", lint === 0 ? 1 : 0, lint === 0 ? 0 : 1);
+}
+
+// 2. vitest
+rmSync("test-results/vitest.json", { force: true });
+const vt = run("npx", ["--no-install", "vitest", "run"]);
+const v = readJson("test-results/vitest.json");
+if (v) count("vitest", v.numPassedTests, v.numFailedTests + (vt !== 0 && v.numFailedTests === 0 ? 1 : 0), v.numPendingTests + v.numTodoTests);
+else count("vitest", 0, 1);
+
+// 3. playwright
+if (process.env.SKIP_E2E !== "1") {
+  rmSync("test-results/playwright.json", { force: true });
+  const pw = run("npx", ["--no-install", "playwright", "test"]);
+  const p = readJson("test-results/playwright.json");
+  if (p?.stats) count("playwright", p.stats.expected + p.stats.flaky, p.stats.unexpected + (pw !== 0 && p.stats.unexpected === 0 ? 1 : 0), p.stats.skipped);
+  else count("playwright", 0, 1);
+}
+
+console.log("\n" + lines.join("\n"));
+console.log(`${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ""}`);
+process.exit(totals.failed === 0 ? 0 : 1);
