@@ -94,6 +94,7 @@ CREATE TABLE "Run" (
     "endedAt" DATETIME,
     "leaseOwner" TEXT,
     "leaseUntil" DATETIME,
+    "cancelRequestedAt" DATETIME,
     CONSTRAINT "Run_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User" ("id") ON DELETE CASCADE ON UPDATE CASCADE,
     CONSTRAINT "Run_skeletonId_fkey" FOREIGN KEY ("skeletonId") REFERENCES "Skeleton" ("id") ON DELETE SET NULL ON UPDATE CASCADE
 );
@@ -118,6 +119,8 @@ CREATE TABLE "Pilot" (
     "logOffset" INTEGER NOT NULL DEFAULT 0,
     "inboxSeq" INTEGER NOT NULL DEFAULT 0,
     "lastHeartbeat" DATETIME,
+    "cancelRequestedAt" DATETIME,
+    "polledAt" DATETIME,
     "submittedAt" DATETIME,
     "activeAt" DATETIME,
     "endedAt" DATETIME,

@@ -1,0 +1,73 @@
+import { apiUser } from "@/app/_lib/session";
+import { db } from "@/lib/db/client";
+import { readEvents } from "@/lib/db/events";
+import { waitForRun } from "@/lib/engine/bus";
+import { isRunFinal, isRunState } from "@/lib/states/run";
+
+export const dynamic = "force-dynamic";
+
+const POLL_MS = 1000;
+const KEEPALIVE_MS = 15_000;
+const BATCH = 5_000;
+
+// GET /api/runs/:id/events - server-sent events: every event of the run after Last-Event-ID
+// (all of them on first connect: the snapshot), then new ones as they are committed, in
+// batches (`event: events`, data = JSON array, id = last seq). `event: end` once the run is final.
+// ?once=1 answers with the backlog as plain JSON (the polling fallback).
+export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }): Promise<Response> {
+  const user = await apiUser();
+  if (user instanceof Response) return user;
+  const { id } = await ctx.params;
+  const run = await db().run.findFirst({ where: { id, userId: user.id }, select: { id: true } });
+  if (!run) return Response.json({ error: { code: "NOT_FOUND", message: "No such run in your account." } }, { status: 404 });
+
+  const url = new URL(req.url);
+  const fromHeader = Number(req.headers.get("last-event-id") ?? url.searchParams.get("after") ?? 0);
+  let after = Number.isFinite(fromHeader) && fromHeader > 0 ? fromHeader : 0;
+  if (url.searchParams.get("once") === "1") {
+    const events = await readEvents(db(), id, after, BATCH * 10);
+    const state = (await db().run.findUnique({ where: { id }, select: { state: true } }))?.state ?? "NEW";
+    return Response.json({ events, state, lastSeq: events.at(-1)?.seq ?? after });
+  }
+
+  const enc = new TextEncoder();
+  const abort = req.signal;
+  const stream = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      const send = (s: string) => controller.enqueue(enc.encode(s));
+      send(`retry: 2000\n\n`);
+      let lastBeat = Date.now();
+      try {
+        while (!abort.aborted) {
+          const events = await readEvents(db(), id, after, BATCH);
+          if (events.length > 0) {
+            after = events[events.length - 1]!.seq;
+            send(`id: ${after}\nevent: events\ndata: ${JSON.stringify(events)}\n\n`);
+            if (events.length === BATCH) continue;
+          }
+          const st = (await db().run.findUnique({ where: { id }, select: { state: true } }))?.state ?? "";
+          if (isRunState(st) && isRunFinal(st) && events.length === 0) {
+            send(`event: end\ndata: ${JSON.stringify({ state: st })}\n\n`);
+            break;
+          }
+          if (Date.now() - lastBeat > KEEPALIVE_MS) {
+            send(`: keepalive\n\n`);
+            lastBeat = Date.now();
+          }
+          await waitForRun(id, POLL_MS, abort);
+        }
+      } catch (e: unknown) {
+        send(`event: error\ndata: ${JSON.stringify({ message: e instanceof Error ? e.message : String(e) })}\n\n`);
+      } finally {
+        try {
+          controller.close();
+        } catch {
+          // the client already went away
+        }
+      }
+    },
+  });
+  return new Response(stream, {
+    headers: { "Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-cache, no-transform", Connection: "keep-alive", "X-Accel-Buffering": "no" },
+  });
+}
