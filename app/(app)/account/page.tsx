@@ -1,7 +1,12 @@
 import { requireUser } from "@/app/_lib/session";
+import { db } from "@/lib/db/client";
+import { smtpFromEnv } from "@/lib/notify/settings";
+import { NotifyForm } from "./notify-form";
 
 export default async function AccountPage() {
   const user = await requireUser();
+  const prefs = await db().user.findUniqueOrThrow({ where: { id: user.id }, select: { notifyOnRunEnd: true, notifyEmail: true, notifyWebhook: true } });
+  const deliveries = await db().notification.findMany({ where: { userId: user.id }, orderBy: { createdAt: "desc" }, take: 10 });
   return (
     <>
       <h1>Account</h1>
@@ -12,6 +17,36 @@ export default async function AccountPage() {
         </p>
         <p className="muted">Role: {user.role === "admin" ? "administrator (first account of this install)" : "user"}.</p>
       </div>
+      <h2>Run-end notification</h2>
+      <div className="panel">
+        <NotifyForm
+          smtpConfigured={smtpFromEnv(process.env) !== null}
+          initial={{ notifyOnRunEnd: prefs.notifyOnRunEnd, notifyEmail: prefs.notifyEmail ?? "", notifyWebhook: prefs.notifyWebhook ?? "" }}
+        />
+      </div>
+      {deliveries.length > 0 ? (
+        <>
+          <h2>Recent deliveries</h2>
+          <table className="data">
+            <thead>
+              <tr>
+                <th>When</th>
+                <th>Channel</th>
+                <th>Result</th>
+              </tr>
+            </thead>
+            <tbody>
+              {deliveries.map((d) => (
+                <tr key={d.id}>
+                  <td>{d.createdAt.toISOString().slice(0, 19).replace("T", " ")}</td>
+                  <td>{d.channel}</td>
+                  <td className={d.ok ? "" : "error"}>{d.detail}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      ) : null}
     </>
   );
 }
