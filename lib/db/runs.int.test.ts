@@ -54,3 +54,27 @@ describe("runs", () => {
     ).rejects.toThrow(/names resource ghost/);
   });
 });
+
+describe("bulk task moves", () => {
+  it("move exactly the rows still in the expected state and log one event each", async () => {
+    const { moveTasksBulk } = await import("./bulk-moves");
+    const user = await db.user.create({ data: { email: "bulk@x.org", passwordHash: "h" } });
+    const res = await db.resource.create({ data: { userId: user.id, label: "local", kind: "local" } });
+    const tasks = Array.from({ length: 1200 }, (_, i) => task(i));
+    const run = await createRun(db, {
+      userId: user.id, name: "bulk", skeletonId: null, strategy: "aimes", seed: 1, maxRetries: 0,
+      workload: { ...workload, tasks }, skeletonText: "x",
+      plan: { pilots: [{ resourceId: res.id, resource: "local", queue: null, cores: 2, nodes: 1, walltimeMinutes: 10, project: null }] },
+      resourceKinds: { [res.id]: "local" }, resourcesSnapshot: [], now: new Date(),
+    });
+    const rows = await db.task.findMany({ where: { runId: run.id }, select: { id: true } });
+    const at = new Date();
+    const first = await db.$transaction((tx) => moveTasksBulk(tx, { runId: run.id, from: "NEW", to: "TMGR_SCHEDULING_PENDING", at, ids: rows.slice(0, 700).map((r) => r.id) }));
+    expect(first).toHaveLength(700);
+    const second = await db.$transaction((tx) => moveTasksBulk(tx, { runId: run.id, from: "NEW", to: "TMGR_SCHEDULING_PENDING", at, ids: rows.map((r) => r.id), reason: "start" }));
+    expect(second).toHaveLength(500);
+    expect(await db.task.count({ where: { runId: run.id, state: "TMGR_SCHEDULING_PENDING" } })).toBe(1200);
+    expect(await db.event.count({ where: { runId: run.id, to: "TMGR_SCHEDULING_PENDING" } })).toBe(1200);
+    await expect(db.$transaction((tx) => moveTasksBulk(tx, { runId: run.id, from: "DONE", to: "NEW", at, ids: [] }))).rejects.toThrow(/cannot move from DONE/);
+  });
+});
