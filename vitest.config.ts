@@ -6,7 +6,7 @@ import path from "node:path";
 export default defineConfig({
   resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
   test: {
-    include: ["lib/**/*.test.ts", "cli/**/*.test.ts", "agent/**/*.test.ts", "scripts/**/*.test.ts", "app/**/*.test.ts"],
+    include: ["lib/**/*.test.ts", "components/**/*.test.ts", "cli/**/*.test.ts", "agent/**/*.test.ts", "scripts/**/*.test.ts", "app/**/*.test.ts"],
     exclude: ["node_modules/**", ".next/**", "e2e/**"],
     testTimeout: 30_000,
     hookTimeout: 120_000,
