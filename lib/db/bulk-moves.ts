@@ -19,6 +19,8 @@ export interface BulkTaskMove {
   reason?: string | null;
   /** columns to set on every moved row */
   set?: { pilotId?: string | null; attempt?: number; startedAt?: Date | null; endedAt?: Date | null; reason?: string | null };
+  /** per-task event time (keyed by database id); defaults to `at` */
+  atFor?: (id: string) => Date;
   /** per-task event data (keyed by database id) */
   data?: (id: string) => Record<string, unknown> | null;
 }
@@ -37,7 +39,7 @@ export async function moveTasksBulk(tx: Tx, m: BulkTaskMove): Promise<{ id: stri
     if (r.count !== rows.length) throw new Error(`bulk task move ${m.from}→${m.to}: expected ${rows.length} rows, moved ${r.count}`);
     await tx.event.createMany({
       data: rows.map((row) =>
-        eventRow({ runId: m.runId, entity: "task", entityId: row.taskId, from: m.from, to: m.to, at: m.at, reason: m.reason ?? null, data: m.data?.(row.id) ?? null }),
+        eventRow({ runId: m.runId, entity: "task", entityId: row.taskId, from: m.from, to: m.to, at: m.atFor?.(row.id) ?? m.at, reason: m.reason ?? null, data: m.data?.(row.id) ?? null }),
       ),
     });
     moved.push(...rows);

@@ -1,0 +1,89 @@
+import type { TaskState } from "../states/task";
+import { TASK_UNSTARTED_BOUND } from "../states/task";
+import type { PilotRow, TaskRow } from "./context";
+import type { RunRuntime } from "./runtime";
+
+/**
+ * The engine's per-tick decisions, pure: which waiting tasks are ready, which ready task
+ * goes to which active pilot (late binding, first come first served, backfilling smaller
+ * tasks past a wide one), and what a pilot's end means for the tasks it held.
+ */
+
+export type Readiness = { ready: TaskRow[]; blocked: { task: TaskRow; by: string }[] };
+
+/** A waiting task is ready when every task whose outputs it reads is DONE; blocked forever when one FAILED or was CANCELED. */
+export function readiness(rt: RunRuntime, waiting: TaskRow[], byTaskId: Map<string, TaskRow>): Readiness {
+  const ready: TaskRow[] = [];
+  const blocked: { task: TaskRow; by: string }[] = [];
+  for (const t of waiting) {
+    const deps = rt.specs.get(t.taskId)?.dependsOn ?? [];
+    let ok = true;
+    for (const d of deps) {
+      const st = byTaskId.get(d)?.state;
+      if (st === "FAILED" || st === "CANCELED") {
+        blocked.push({ task: t, by: d });
+        ok = false;
+        break;
+      }
+      if (st !== "DONE") ok = false;
+    }
+    if (ok) ready.push(t);
+  }
+  return { ready, blocked };
+}
+
+export interface Capacity {
+  pilot: PilotRow;
+  free: number;
+}
+
+/**
+ * Late binding: tasks in FIFO order (stage, then task order), each to the first active pilot
+ * (in activation order) with enough free cores. A task wider than every pilot's free cores
+ * is skipped this tick so smaller ones behind it can backfill; it keeps its place at the head.
+ */
+export function bindLate(ready: TaskRow[], caps: Capacity[]): Map<string, TaskRow[]> {
+  const out = new Map<string, TaskRow[]>();
+  const free = caps.map((c) => ({ ...c }));
+  const ordered = [...ready].sort((a, b) => a.stageIndex - b.stageIndex || a.taskId.localeCompare(b.taskId, "en", { numeric: true }));
+  for (const t of ordered) {
+    const c = free.find((x) => x.free >= t.cores);
+    if (!c) {
+      if (free.every((x) => x.free === 0)) break;
+      continue;
+    }
+    c.free -= t.cores;
+    out.set(c.pilot.id, [...(out.get(c.pilot.id) ?? []), t]);
+  }
+  return out;
+}
+
+export type PilotEndVerdict = { task: TaskRow; action: "requeue" | "retry" | "fail"; reason: string };
+
+/**
+ * A pilot ended: its bound tasks that never started go back to the wait queue under the same
+ * id; tasks that were running are retried elsewhere while attempts remain, otherwise they fail
+ * naming the pilot. Tasks already finished on it (staging output) are left to the collector.
+ */
+export function onPilotEnded(p: PilotRow, held: TaskRow[], maxRetries: number): PilotEndVerdict[] {
+  const why = `pilot ${p.label} (${p.index}) ended ${p.state}${p.reason ? `: ${p.reason}` : ""}`;
+  return held.map((t) => {
+    if (TASK_UNSTARTED_BOUND.includes(t.state as TaskState) || t.state === "TMGR_STAGING_INPUT") return { task: t, action: "requeue", reason: `rebind: ${why}` };
+    if (t.attempt < maxRetries) return { task: t, action: "retry", reason: `retry: ${why}` };
+    return { task: t, action: "fail", reason: `${why} while the task ran (no retries left)` };
+  });
+}
+
+/** Why the run cannot finish, or null while some pilot can still run what is left. */
+export function stuckReason(pilots: PilotRow[], remaining: TaskRow[]): string | null {
+  if (remaining.length === 0) return null;
+  const live = pilots.filter((p) => !["DONE", "FAILED", "CANCELED"].includes(p.state));
+  if (live.length === 0) {
+    const ends = pilots.map((p) => `${p.label}: ${p.state}${p.reason ? ` (${p.reason})` : ""}`).join("; ");
+    return `no pilot is left to run the ${remaining.length} remaining task(s). ${ends}`;
+  }
+  const widest = Math.max(...remaining.map((t) => t.cores));
+  const biggest = Math.max(...live.map((p) => p.cores));
+  if (widest > biggest) return `a remaining task needs ${widest} cores but the largest live pilot has ${biggest}`;
+  return null;
+}

@@ -1,0 +1,64 @@
+import { moveTasksBulk } from "../db/bulk-moves";
+import { movePilot } from "../db/state-writes";
+import type { PilotState } from "../states/pilot";
+import type { EngineContext, PilotRow, TaskRow } from "./context";
+import type { AgentFact } from "./ports";
+import type { RunRuntime } from "./runtime";
+
+/**
+ * Reads what a pilot's agent wrote since the last read and turns the facts into state
+ * changes. Facts about an older attempt of a task (its pilot was given up on, but the agent
+ * ran it anyway) are ignored: the task's current attempt decides.
+ */
+export async function readPilotFacts(ctx: EngineContext, rt: RunRuntime, p: PilotRow, tasks: Map<string, TaskRow>): Promise<{ exited: AgentFact | null }> {
+  if (!p.sandbox) return { exited: null };
+  const site = await ctx.site(p.resourceId, p.kind);
+  const { facts, nextOffset, problems } = await site.readFacts(p.sandbox, p.logOffset);
+  for (const pr of problems) ctx.log(`pilot ${p.label}: ${pr}`);
+  if (facts.length === 0 && nextOffset === p.logOffset) return { exited: null };
+
+  const executing: { id: string; f: Extract<AgentFact, { kind: "task_executing" }> }[] = [];
+  const done: { id: string; f: Extract<AgentFact, { kind: "task_done" }> }[] = [];
+  let active: Extract<AgentFact, { kind: "agent_active" }> | null = null;
+  let exited: AgentFact | null = null;
+  for (const f of facts) {
+    if (f.kind === "agent_active") active = f;
+    else if (f.kind === "agent_exit") exited = f;
+    else if (f.kind === "task_executing" || f.kind === "task_done") {
+      const t = tasks.get(f.taskId);
+      if (!t || t.pilotId !== p.id || t.attempt !== f.attempt) continue;
+      if (f.kind === "task_executing") executing.push({ id: t.id, f });
+      else done.push({ id: t.id, f });
+    }
+  }
+  const at = (ms: number) => new Date(ms);
+  await ctx.db.$transaction(async (tx) => {
+    if (active && p.state === "PMGR_ACTIVE_PENDING") {
+      await movePilot(tx, {
+        id: p.id, runId: p.runId, entityId: p.id, from: p.state as PilotState, to: "PMGR_ACTIVE", at: at(active.at),
+        set: { activeAt: at(active.at) }, data: { cores: active.cores, nodes: active.nodes.length, hosts: active.nodes },
+      });
+    }
+    // bulk moves (three statements each, whatever the count); every event keeps its fact's time
+    const exec = new Map(executing.map((e) => [e.id, e.f]));
+    await moveTasksBulk(tx, {
+      runId: p.runId, from: "AGENT_STAGING_INPUT", to: "AGENT_EXECUTING", at: ctx.now(), ids: [...exec.keys()],
+      atFor: (id) => at(exec.get(id)!.at),
+      data: (id) => {
+        const f = exec.get(id)!;
+        return { pilotId: p.id, attempt: f.attempt, slots: f.slots, stage: rt.specs.get(f.taskId)?.stage };
+      },
+    });
+    const fin = new Map(done.map((d) => [d.id, d.f]));
+    await moveTasksBulk(tx, {
+      runId: p.runId, from: "AGENT_EXECUTING", to: "AGENT_STAGING_OUTPUT", at: ctx.now(), ids: [...fin.keys()],
+      atFor: (id) => at(fin.get(id)!.at),
+      data: (id) => ({ pilotId: p.id, attempt: fin.get(id)!.attempt, exitCode: fin.get(id)!.exitCode }),
+    });
+    const byCode = new Map<number, string[]>();
+    for (const d of done) byCode.set(d.f.exitCode, [...(byCode.get(d.f.exitCode) ?? []), d.id]);
+    for (const [exitCode, ids] of byCode) await tx.task.updateMany({ where: { id: { in: ids } }, data: { exitCode } });
+    await tx.pilot.update({ where: { id: p.id }, data: { logOffset: nextOffset, ...(facts.length ? { lastHeartbeat: at(facts[facts.length - 1]!.at) } : {}) } });
+  });
+  return { exited };
+}

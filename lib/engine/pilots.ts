@@ -1,0 +1,82 @@
+import { movePilot } from "../db/state-writes";
+import { isPilotFinal, type PilotState } from "../states/pilot";
+import type { EngineContext, PilotRow } from "./context";
+
+/**
+ * The pilot manager: submit planned pilots, follow them through the batch system and the
+ * agent's heartbeat, cancel them. It only moves pilot states; what happens to the tasks of a
+ * pilot that ended is the task manager's business (lib/engine/tasks.ts).
+ */
+
+function envLines(raw: string | null | undefined): string[] {
+  return (raw ?? "").split("\n").map((l) => l.trim()).filter((l) => l.length > 0);
+}
+
+export async function launchPilot(ctx: EngineContext, p: PilotRow, envSetup: string | null): Promise<void> {
+  const now = ctx.now();
+  const won = await ctx.db.$transaction((tx) => movePilot(tx, { id: p.id, runId: p.runId, entityId: p.id, from: p.state as PilotState, to: "PMGR_LAUNCHING", at: now }));
+  if (!won) return;
+  let result: { ok: true; jobId: string; sandbox: string } | { ok: false; message: string };
+  try {
+    const site = await ctx.site(p.resourceId, p.kind);
+    const sandbox = `${await site.sandboxRoot()}/run-${p.runId}/pilot-${p.index}`;
+    const r = await site.launch({
+      pilotId: p.id,
+      sandbox,
+      jobName: `emanager-${p.runId.slice(-6)}-p${p.index}`,
+      cores: p.cores,
+      nodes: p.nodes,
+      walltimeMinutes: p.walltimeMinutes,
+      queue: p.queue,
+      project: p.project,
+      envSetup: envLines(envSetup),
+    });
+    result = r.ok ? { ok: true, jobId: r.jobId, sandbox } : r;
+  } catch (e: unknown) {
+    result = { ok: false, message: e instanceof Error ? e.message : String(e) };
+  }
+  const at = ctx.now();
+  await ctx.db.$transaction((tx) =>
+    result.ok
+      ? movePilot(tx, { id: p.id, runId: p.runId, entityId: p.id, from: "PMGR_LAUNCHING", to: "PMGR_ACTIVE_PENDING", at, set: { jobId: result.jobId, sandbox: result.sandbox, submittedAt: at }, data: { jobId: result.jobId } })
+      : movePilot(tx, { id: p.id, runId: p.runId, entityId: p.id, from: "PMGR_LAUNCHING", to: "FAILED", at, reason: `submission failed: ${result.message}`, set: { reason: `submission failed: ${result.message}`, endedAt: at } }),
+  );
+}
+
+/** Ends a pilot (cancel on the batch system first when it has a job). */
+export async function endPilot(ctx: EngineContext, p: PilotRow, to: "DONE" | "FAILED" | "CANCELED", reason: string, cancelJob: boolean): Promise<boolean> {
+  if (isPilotFinal(p.state as PilotState)) return false;
+  if (cancelJob && p.jobId) {
+    try {
+      const site = await ctx.site(p.resourceId, p.kind);
+      if (p.sandbox) await site.drain(p.sandbox).catch(() => undefined);
+      await site.cancel(p.jobId);
+    } catch (e: unknown) {
+      ctx.log(`cancelling job ${p.jobId} of pilot ${p.label} failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  const at = ctx.now();
+  return ctx.db.$transaction((tx) => movePilot(tx, { id: p.id, runId: p.runId, entityId: p.id, from: p.state as PilotState, to, at, reason, set: { reason, endedAt: at } }));
+}
+
+/** Asks the batch system how the pilot's job is doing; ends the pilot when the job ended without its agent saying so. */
+export async function pollPilot(ctx: EngineContext, p: PilotRow): Promise<void> {
+  if (!p.jobId) return;
+  const site = await ctx.site(p.resourceId, p.kind);
+  const st = (await site.poll([p.jobId])).get(p.jobId);
+  await ctx.db.pilot.update({ where: { id: p.id }, data: { polledAt: ctx.now() } });
+  if (!st || st.state !== "ended") return;
+  const why = st.reason ? `batch job ${p.jobId} ended: ${st.reason}` : `batch job ${p.jobId} ended`;
+  const detail = p.state === "PMGR_ACTIVE" ? `${why} (the agent did not report its exit)` : `${why} before its agent became active`;
+  await endPilot(ctx, p, "FAILED", detail, false);
+}
+
+/** An active pilot whose agent stopped writing its heartbeat is failed: its node or job is gone. */
+export async function checkHeartbeat(ctx: EngineContext, p: PilotRow): Promise<void> {
+  if (p.state !== "PMGR_ACTIVE" || !p.sandbox) return;
+  const site = await ctx.site(p.resourceId, p.kind);
+  const age = await site.heartbeatAgeMs(p.sandbox, ctx.now().getTime());
+  if (age !== null && age > ctx.heartbeatTimeoutS * 1000) {
+    await endPilot(ctx, p, "FAILED", `no heartbeat for ${Math.round(age / 1000)} s (limit ${ctx.heartbeatTimeoutS} s)`, true);
+  }
+}

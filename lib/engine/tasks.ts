@@ -1,0 +1,90 @@
+import path from "node:path";
+import { moveTasksBulk } from "../db/bulk-moves";
+import type { TaskState } from "../states/task";
+import { TASK_HOLDS_CORES } from "../states/task";
+import type { EngineContext, PilotRow, TaskRow } from "./context";
+import type { AgentTask } from "./ports";
+import { presentOn, type RunRuntime } from "./runtime";
+import { inputsToUpload } from "./staging";
+
+/**
+ * The task manager's I/O steps: hand bound tasks to their pilot (staging inputs first),
+ * bring back the outputs of finished tasks, and record failures with their logs.
+ * The decisions (which task goes where, what a dead pilot means for its tasks) are pure
+ * functions the driver calls before these.
+ */
+
+export function agentTask(rt: RunRuntime, t: TaskRow): AgentTask {
+  const s = rt.specs.get(t.taskId);
+  if (!s) throw new Error(`task ${t.taskId} has no spec`);
+  return {
+    taskId: t.taskId, attempt: t.attempt, cores: s.cores, type: s.type, mode: s.mode, length: s.length,
+    readBuffer: s.readBuffer, writeBuffer: s.writeBuffer, interleave: s.interleave,
+    inputs: s.inputs.map((f) => f.path), outputs: s.outputs.map((f) => ({ path: f.path, size: f.size })),
+  };
+}
+
+/** Binds `taskIds` to `pilot`, stages their inputs and drops them into the agent's inbox. */
+export async function dispatch(ctx: EngineContext, rt: RunRuntime, runDir: string, p: PilotRow, tasks: TaskRow[]): Promise<void> {
+  if (tasks.length === 0 || !p.sandbox) return;
+  const at = ctx.now();
+  const bound = await ctx.db.$transaction((tx) =>
+    moveTasksBulk(tx, {
+      runId: p.runId, from: "TMGR_SCHEDULING_PENDING", to: "TMGR_SCHEDULING", at, ids: tasks.map((t) => t.id),
+      set: { pilotId: p.id }, data: (id) => ({ pilotId: p.id, attempt: tasks.find((t) => t.id === id)?.attempt ?? 0 }),
+    }),
+  );
+  if (bound.length === 0) return;
+  const boundIds = new Set(bound.map((b) => b.id));
+  const mine = tasks.filter((t) => boundIds.has(t.id));
+  const site = await ctx.site(p.resourceId, p.kind);
+  const have = presentOn(rt, p.id);
+  const uploads = new Set<string>();
+  for (const t of mine) {
+    const spec = rt.specs.get(t.taskId);
+    if (spec) for (const f of inputsToUpload(spec, have)) uploads.add(f.path);
+  }
+  await ctx.db.$transaction((tx) => moveTasksBulk(tx, { runId: p.runId, from: "TMGR_SCHEDULING", to: "TMGR_STAGING_INPUT", at: ctx.now(), ids: mine.map((t) => t.id), data: () => ({ pilotId: p.id, files: uploads.size }) }));
+  await site.stageIn(p.sandbox, runDir, [...uploads]);
+  for (const u of uploads) have.add(u);
+  const seq = p.inboxSeq;
+  await ctx.db.pilot.update({ where: { id: p.id }, data: { inboxSeq: seq + 1 } });
+  p.inboxSeq = seq + 1;
+  await site.submitTasks(p.sandbox, seq, mine.map((t) => agentTask(rt, { ...t, pilotId: p.id })));
+  await ctx.db.$transaction((tx) => moveTasksBulk(tx, { runId: p.runId, from: "TMGR_STAGING_INPUT", to: "AGENT_STAGING_INPUT", at: ctx.now(), ids: mine.map((t) => t.id), data: () => ({ pilotId: p.id }) }));
+}
+
+/** Outputs of tasks that exited 0 come back to the run directory; failures keep their logs. */
+export async function collect(ctx: EngineContext, rt: RunRuntime, runDir: string, p: PilotRow, finished: TaskRow[]): Promise<{ done: string[]; failed: string[] }> {
+  if (finished.length === 0 || !p.sandbox) return { done: [], failed: [] };
+  const site = await ctx.site(p.resourceId, p.kind);
+  const ok = finished.filter((t) => t.exitCode === 0);
+  const bad = finished.filter((t) => t.exitCode !== 0);
+  const outs = ok.flatMap((t) => rt.specs.get(t.taskId)?.outputs.map((o) => o.path) ?? []);
+  if (ok.length) {
+    await ctx.db.$transaction((tx) => moveTasksBulk(tx, { runId: p.runId, from: "AGENT_STAGING_OUTPUT", to: "TMGR_STAGING_OUTPUT", at: ctx.now(), ids: ok.map((t) => t.id), data: () => ({ pilotId: p.id }) }));
+    await site.stageOut(p.sandbox, runDir, outs);
+    const have = presentOn(rt, p.id);
+    for (const o of outs) have.add(o);
+  }
+  for (const t of bad) await site.fetchTaskLogs(p.sandbox, t.taskId, t.attempt, path.join(runDir, "tasks", `${t.taskId}.${t.attempt}`)).catch(() => undefined);
+  const at = ctx.now();
+  const [done, failed] = await ctx.db.$transaction(async (tx) => [
+    await moveTasksBulk(tx, { runId: p.runId, from: "TMGR_STAGING_OUTPUT", to: "DONE", at, ids: ok.map((t) => t.id), data: () => ({ pilotId: p.id }) }),
+    await moveTasksBulk(tx, {
+      runId: p.runId, from: "AGENT_STAGING_OUTPUT", to: "FAILED", at, ids: bad.map((t) => t.id),
+      reason: "the task exited with a non-zero code", set: { reason: "the task exited with a non-zero code" },
+      data: (id) => ({ pilotId: p.id, exitCode: bad.find((t) => t.id === id)?.exitCode ?? null }),
+    }),
+  ]);
+  return { done: done.map((d) => d.taskId), failed: failed.map((d) => d.taskId) };
+}
+
+/** Cores held on each pilot by tasks bound to it and not yet finished. */
+export function busyCores(tasks: Iterable<TaskRow>): Map<string, number> {
+  const busy = new Map<string, number>();
+  for (const t of tasks) {
+    if (t.pilotId && TASK_HOLDS_CORES.includes(t.state as TaskState)) busy.set(t.pilotId, (busy.get(t.pilotId) ?? 0) + t.cores);
+  }
+  return busy;
+}
