@@ -9,14 +9,7 @@ import { processIO } from "./io";
 type Command = (args: string[], io: CliIO) => Promise<number>;
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
-  skeleton: {
-    summary: "validate or expand an AIMES skeleton (validate FILE | expand FILE --format json|shell|setup)",
-    load: async () => (await import("./commands/skeleton")).run,
-  },
-  plan: {
-    summary: "derive an execution strategy: plan SKELETON --resources FILE --strategy aimes|adaptive",
-    load: async () => (await import("./commands/plan")).run,
-  },
+  // subcommands are added here as they land: skeleton, plan, run
 };
 
 function usage(io: CliIO): void {
