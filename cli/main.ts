@@ -9,7 +9,10 @@ import { processIO } from "./io";
 type Command = (args: string[], io: CliIO) => Promise<number>;
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
-  // subcommands are added here as they land: skeleton, plan, run
+  skeleton: {
+    summary: "validate or expand an AIMES skeleton (validate FILE | expand FILE --format json|shell|setup)",
+    load: async () => (await import("./commands/skeleton")).run,
+  },
 };
 
 function usage(io: CliIO): void {

@@ -1,0 +1,42 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { memoryIO } from "../io";
+import { main } from "../main";
+
+const FIX = path.resolve(process.cwd(), "../shared/fixtures/skeletons");
+const DEMO = path.join(FIX, "emanager_skeleton_demo_SC2014.conf");
+
+describe("emanager skeleton", () => {
+  it("validates the demo and expands it byte for byte like the original", async () => {
+    const io = memoryIO();
+    expect(await main(["skeleton", "validate", DEMO], io)).toBe(0);
+    expect(io.stdout).toMatch(/valid \(aimes\): 2 stage\(s\), 21 task\(s\), 20\.38 MB in, 1\.38 MB out/);
+    const sh = memoryIO();
+    expect(await main(["skeleton", "expand", DEMO, "--format", "shell"], sh)).toBe(0);
+    expect(sh.stdout).toBe(readFileSync(path.join(FIX, "generated/emanager_skeleton_demo_SC2014.shell.skeleton-493a615.txt"), "utf8"));
+    const sh17 = memoryIO();
+    expect(await main(["skeleton", "expand", DEMO, "--format", "shell", "--dialect", "2017"], sh17)).toBe(0);
+    expect(sh17.stdout).toBe(readFileSync(path.join(FIX, "generated/emanager_skeleton_demo_SC2014.shell.skeleton-137e59f.txt"), "utf8"));
+  });
+  it("exits 2 with FILE:LINE:COL errors on stderr for a broken skeleton and for bad options", async () => {
+    const bad = path.join(FIX, "Skeleton-report_lst-bag.input");
+    const io = memoryIO();
+    expect(await main(["skeleton", "validate", bad], io)).toBe(2);
+    expect(io.stderr).toContain(`${bad}:6:5: expected \`Task_Length\` here but found \`Num_Processes\``);
+    const opt = memoryIO();
+    expect(await main(["skeleton", "expand", DEMO, "--format", "xml"], opt)).toBe(2);
+    expect(opt.stderr).toMatch(/--format must be json, shell or setup/);
+    const missing = memoryIO();
+    expect(await main(["skeleton", "validate", "/nonexistent.conf"], missing)).toBe(2);
+    expect(missing.stderr).toMatch(/\/nonexistent.conf: cannot read the file/);
+  });
+  it("works as a real command through npx", () => {
+    const out = execFileSync("npx", ["--no-install", "emanager", "skeleton", "expand", DEMO, "--format", "setup"], { encoding: "utf8" });
+    expect(out).toBe(readFileSync(path.join(FIX, "generated/emanager_skeleton_demo_SC2014.setup.txt"), "utf8"));
+    const bad = spawnSync("npx", ["--no-install", "emanager", "skeleton", "validate", path.join(FIX, "Skeleton-report_lst-bag.input")], { encoding: "utf8" });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/:6:5: expected `Task_Length`/);
+  });
+});

@@ -1,0 +1,75 @@
+import { parseArgs } from "node:util";
+import { emitJson, emitSetup, emitShell, loadSkeletonText, workloadMetrics, type Dialect } from "../../lib/skeleton";
+import type { CliIO } from "../io";
+
+const USAGE = `usage: emanager skeleton validate FILE
+       emanager skeleton expand FILE [--seed N] --format json|shell|setup [--dialect 2014|2017]
+`;
+
+/** `emanager skeleton …`: validate or expand a skeleton file; errors as FILE:LINE:COL: message. */
+export async function run(args: string[], io: CliIO): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { seed: { type: "string" }, format: { type: "string" }, dialect: { type: "string", default: "2014" }, help: { type: "boolean", short: "h" } },
+    });
+  } catch (e: unknown) {
+    io.err(`${e instanceof Error ? e.message : String(e)}\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const [verb, file] = positionals;
+  if (values.help) {
+    io.out(USAGE);
+    return 0;
+  }
+  if ((verb !== "validate" && verb !== "expand") || !file) {
+    io.err(USAGE);
+    return 2;
+  }
+  const dialect = values.dialect as Dialect;
+  if (dialect !== "2014" && dialect !== "2017") {
+    io.err(`--dialect must be 2014 or 2017 (got ${String(values.dialect)})\n`);
+    return 2;
+  }
+  const seed = values.seed === undefined ? 0 : Number(values.seed);
+  if (!Number.isInteger(seed)) {
+    io.err(`--seed must be a whole number (got ${values.seed})\n`);
+    return 2;
+  }
+  let text: string;
+  try {
+    text = await io.readText(file);
+  } catch (e: unknown) {
+    io.err(`${file}: cannot read the file (${e instanceof Error ? e.message : String(e)})\n`);
+    return 2;
+  }
+  const r = loadSkeletonText(text, { fileName: file, seed, compat: dialect });
+  if (!r.ok) {
+    for (const e of r.errors) io.err(`${file}:${e.line}:${e.column}: ${e.message}${e.expected ? ` (expected ${e.expected})` : ""}\n`);
+    return 2;
+  }
+  for (const w of r.workload.warnings) io.err(`${file}: warning: ${w.message}\n`);
+  if (verb === "validate") {
+    const m = workloadMetrics(r.workload);
+    io.out(`${file}: valid (${r.format}): ${r.workload.stages.length} stage(s), ${m.tasks} task(s), ${m.inputMB.toFixed(2)} MB in, ${m.outputMB.toFixed(2)} MB out\n`);
+    for (const s of m.stages) io.out(`  ${s.name}: ${s.tasks} task(s), ${s.lengthMin}–${s.lengthMax} s, ${s.coresMax} core(s) each${s.dependsOn.length ? `, after ${s.dependsOn.join(", ")}` : ""}\n`);
+    return 0;
+  }
+  switch (values.format) {
+    case "shell":
+      io.out(emitShell(r.expanded, dialect));
+      return 0;
+    case "setup":
+      io.out(emitSetup(r.expanded));
+      return 0;
+    case "json":
+      io.out(emitJson(r.expanded, dialect, file.replace(/^.*\//, "")));
+      return 0;
+    default:
+      io.err(`--format must be json, shell or setup\n${USAGE}`);
+      return 2;
+  }
+}
