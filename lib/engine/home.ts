@@ -13,7 +13,7 @@ interface Home {
   ticks: Tick[];
 }
 
-const g = globalThis as unknown as { __emanagerEngine?: Home };
+const g = globalThis as unknown as { __emanagerEngine?: Home; __emanagerCtx?: import("./context").EngineContext };
 
 export function registerTick(tick: Tick): void {
   home().ticks.push(tick);
@@ -39,6 +39,14 @@ function home(): Home {
 export function startEngine(): void {
   const h = home();
   if (h.loop.status().running) return;
+  if (h.ticks.length === 0) {
+    // lazy imports keep the database out of processes that only import the loop
+    registerTick(async () => {
+      const [{ db }, { engineContext, engineTick }] = await Promise.all([import("../db/client"), import("./wiring")]);
+      g.__emanagerCtx ??= engineContext(db());
+      await engineTick(g.__emanagerCtx);
+    });
+  }
   h.loop.start();
   const stop = (): void => {
     void h.loop.stop().then(() => process.exit(0));

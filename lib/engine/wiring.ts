@@ -1,0 +1,51 @@
+import { randomBytes } from "node:crypto";
+import os from "node:os";
+import path from "node:path";
+import { dataDir } from "../config/paths";
+import type { Db } from "../db/client";
+import type { EngineContext } from "./context";
+import { driveRun } from "./driver";
+import { claimRuns } from "./lease";
+import type { PilotSite } from "./ports";
+import { localSite } from "./sites/local";
+
+/**
+ * Builds the engine's context from the real adapters, and the tick that drives every run this
+ * engine holds the lease of. One engine instance per process (server or headless CLI).
+ */
+export const ENGINE_ID = `${os.hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
+const LEASE_MS = 15_000;
+
+export function engineContext(db: Db, opts: { log?: (m: string) => void; heartbeatTimeoutS?: number } = {}): EngineContext {
+  const sites = new Map<string, PilotSite>();
+  return {
+    db,
+    now: () => new Date(),
+    heartbeatTimeoutS: opts.heartbeatTimeoutS ?? Number(process.env.EMANAGER_HEARTBEAT_TIMEOUT_S ?? 60),
+    pollIntervalS: Number(process.env.EMANAGER_POLL_INTERVAL_S ?? 5),
+    log: opts.log ?? ((m) => console.log(`[engine] ${m}`)),
+    async site(resourceId, kind) {
+      const key = `${kind}:${resourceId ?? ""}`;
+      let s = sites.get(key);
+      if (!s) {
+        if (kind !== "local") throw new Error(`resources of kind ${kind} are not wired into the engine yet`);
+        s = localSite(path.join(dataDir(), "sandboxes"));
+        sites.set(key, s);
+      }
+      return s;
+    },
+  };
+}
+
+/** One engine tick: renew/claim leases, then drive each run (a failing run does not stop the others). */
+export async function engineTick(ctx: EngineContext, only?: string[]): Promise<string[]> {
+  const runs = await claimRuns(ctx.db, ENGINE_ID, ctx.now(), LEASE_MS, only);
+  for (const id of runs) {
+    try {
+      await driveRun(ctx, id);
+    } catch (e: unknown) {
+      ctx.log(`run ${id}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    }
+  }
+  return runs;
+}
