@@ -1,0 +1,55 @@
+import { z } from "zod";
+
+/** An execution strategy: the plan a run is launched with (frozen in the run, editable before launch). */
+export const ZPlannedPilot = z.object({
+  resourceId: z.string(),
+  resource: z.string(),
+  queue: z.string().nullable(),
+  cores: z.number().int().min(1),
+  nodes: z.number().int().min(1),
+  /** minutes, unrounded, as the formula gives it */
+  walltimeMinutes: z.number().positive(),
+  project: z.string().nullable(),
+  /** over-provisioned: cancelled by the engine once enough pilots are active */
+  surplus: z.boolean().optional(),
+});
+export type PlannedPilot = z.infer<typeof ZPlannedPilot>;
+
+export const ZTrailEntry = z.object({
+  label: z.string(),
+  title: z.string(),
+  value: z.union([z.string(), z.number()]),
+  formula: z.string().optional(),
+  inputs: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+  note: z.string().optional(),
+});
+export type TrailEntry = z.infer<typeof ZTrailEntry>;
+
+export const ZExecutionStrategy = z.object({
+  strategy: z.enum(["aimes", "adaptive"]),
+  binding: z.enum(["late", "early"]),
+  scheduler: z.enum(["backfilling", "direct", "round_robin"]),
+  pilots: z.array(ZPlannedPilot).min(1),
+  predictedTtcSeconds: z.number(),
+  assumptions: z.array(z.string()),
+  trail: z.array(ZTrailEntry),
+  rejected: z.array(z.object({ option: z.string(), why: z.string() })),
+  warnings: z.array(z.object({ code: z.string(), message: z.string() })),
+});
+export type ExecutionStrategy = z.infer<typeof ZExecutionStrategy>;
+
+export interface Policy {
+  strategy: "aimes" | "adaptive";
+  binding?: "late" | "early";
+  /** E01: percentage of the workload's concurrency to provision (default 100) */
+  concurrencyPercent?: number;
+  /** adaptive: extra pilots beyond one per usable resource, cancelled once enough start */
+  overProvision?: number;
+  /** adaptive: safety margin on the schedule estimate (default 10 %) */
+  marginPercent?: number;
+  /** snapshots older than this are flagged (default 15 min) */
+  staleAfterSeconds?: number;
+  now: Date;
+}
+
+export type PlanResult = { ok: true; plan: ExecutionStrategy } | { ok: false; errors: { code: string; message: string }[] };
