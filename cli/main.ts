@@ -13,6 +13,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: "validate or expand an AIMES skeleton (validate FILE | expand FILE --format json|shell|setup)",
     load: async () => (await import("./commands/skeleton")).run,
   },
+  plan: {
+    summary: "derive an execution strategy: plan SKELETON --resources FILE --strategy aimes|adaptive",
+    load: async () => (await import("./commands/plan")).run,
+  },
 };
 
 function usage(io: CliIO): void {
