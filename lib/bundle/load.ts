@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { BatchKind, QueueSnapshot, ResourceSnapshot } from "../model/resource";
+import type { QueueSnapshot, ResourceSnapshot } from "../model/resource";
 import { knownMachine } from "./known-machines";
 
 /**
