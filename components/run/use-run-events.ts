@@ -2,6 +2,7 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
 import type { RunEvent } from "@/lib/model/event";
+import { emptyView, foldEvents, type RunView } from "@/lib/stats/fold";
 
 /**
  * The run's event log in react-query's cache, kept live by one server-sent-events stream:
@@ -15,9 +16,11 @@ export interface RunEventsState {
   /** "live": stream open; "reconnecting": stream dropped; "polling": fallback; "ended": run final */
   status: "connecting" | "live" | "reconnecting" | "polling" | "ended";
   runState: string | null;
+  /** the events folded into pilots and tasks (folded once per event, as they arrive) */
+  view: RunView;
 }
 
-const INITIAL: RunEventsState = { events: [], lastSeq: 0, status: "connecting", runState: null };
+const initial = (): RunEventsState => ({ events: [], lastSeq: 0, status: "connecting", runState: null, view: emptyView() });
 
 export function runEventsKey(runId: string) {
   return ["run-events", runId] as const;
@@ -26,19 +29,19 @@ export function runEventsKey(runId: string) {
 function merge(old: RunEventsState, incoming: RunEvent[]): RunEventsState {
   const fresh = incoming.filter((e) => e.seq > old.lastSeq);
   if (fresh.length === 0) return old;
-  return { ...old, events: old.events.concat(fresh), lastSeq: fresh[fresh.length - 1]!.seq };
+  return { ...old, events: old.events.concat(fresh), lastSeq: fresh[fresh.length - 1]!.seq, view: { ...foldEvents(old.view, fresh) } };
 }
 
 export function useRunEvents(runId: string): RunEventsState {
   const qc = useQueryClient();
   const key = runEventsKey(runId);
-  const { data } = useQuery({ queryKey: key, queryFn: () => qc.getQueryData<RunEventsState>(key) ?? INITIAL, staleTime: Infinity, initialData: INITIAL });
+  const { data } = useQuery({ queryKey: key, queryFn: () => qc.getQueryData<RunEventsState>(key) ?? initial(), staleTime: Infinity, initialData: initial });
 
   useEffect(() => {
     let closed = false;
     let errors = 0;
     let poll: ReturnType<typeof setInterval> | null = null;
-    const set = (f: (s: RunEventsState) => RunEventsState) => qc.setQueryData<RunEventsState>(key, (s) => f(s ?? INITIAL));
+    const set = (f: (s: RunEventsState) => RunEventsState) => qc.setQueryData<RunEventsState>(key, (s) => f(s ?? initial()));
     const es = new EventSource(`/api/runs/${encodeURIComponent(runId)}/events`);
     es.onopen = () => {
       errors = 0;

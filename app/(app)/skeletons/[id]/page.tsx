@@ -1,0 +1,81 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { requireUser } from "@/app/_lib/session";
+import { StageGraph } from "@/components/stage-graph";
+import { db } from "@/lib/db/client";
+import { loadSkeletonText, workloadMetrics } from "@/lib/skeleton";
+import { histogram } from "@/lib/skeleton/histogram";
+
+const fmtBytes = (b: number) => (b >= 1 << 20 ? `${(b / 1024 / 1024).toFixed(2)} MB` : b >= 1024 ? `${(b / 1024).toFixed(1)} KB` : `${b} B`);
+
+export default async function SkeletonPage({ params }: { params: Promise<{ id: string }> }) {
+  const user = await requireUser();
+  const { id } = await params;
+  const sk = await db().skeleton.findFirst({ where: { id, userId: user.id } });
+  if (!sk) notFound();
+  const r = loadSkeletonText(sk.text, { fileName: sk.name });
+  if (!r.ok) return <div className="notice error">This skeleton no longer parses: {r.errors[0]?.message}</div>;
+  const m = workloadMetrics(r.workload);
+  const lengths = histogram(r.workload.tasks.map((t) => t.length));
+  const sizes = histogram(r.workload.tasks.flatMap((t) => t.outputs.map((o) => o.size)));
+  const maxL = Math.max(1, ...lengths.map((b) => b.count));
+  const maxS = Math.max(1, ...sizes.map((b) => b.count));
+  return (
+    <>
+      <div className="spread">
+        <h1>{sk.name}</h1>
+        <Link className="btn primary" href={`/skeletons/${sk.id}/plan`}>
+          Plan a run
+        </Link>
+      </div>
+      <div className="grid2">
+        <div className="panel row" style={{ justifyContent: "space-around" }}>
+          <div className="stat"><span className="v" data-testid="stage-count">{m.stages.length}</span><span className="k">stages</span></div>
+          <div className="stat"><span className="v" data-testid="task-count">{m.tasks}</span><span className="k">tasks</span></div>
+          <div className="stat"><span className="v">{m.taskSeconds.toLocaleString("en")} s</span><span className="k">core-seconds of work</span></div>
+          <div className="stat"><span className="v">{m.inputMB.toFixed(2)} MB</span><span className="k">read</span></div>
+          <div className="stat"><span className="v">{m.outputMB.toFixed(2)} MB</span><span className="k">written</span></div>
+        </div>
+        <div className="panel">
+          <StageGraph stages={m.stages.map((s) => ({ name: s.name, tasks: s.tasks, dependsOn: s.dependsOn }))} />
+        </div>
+      </div>
+      {r.workload.warnings.length ? <div className="notice warn">{r.workload.warnings.map((w) => w.message).join(" · ")}</div> : null}
+      <h2>Stages</h2>
+      <table className="data" data-testid="stages-table">
+        <thead>
+          <tr><th>Stage</th><th>Tasks</th><th>Cores/task</th><th>Length (s) min–mean–max</th><th>Inputs</th><th>Outputs</th><th>After</th></tr>
+        </thead>
+        <tbody>
+          {m.stages.map((s) => (
+            <tr key={s.name}>
+              <td>{s.name}</td>
+              <td>{s.tasks}</td>
+              <td>{s.coresMax}</td>
+              <td>{s.lengthMin}–{s.lengthMean.toFixed(1)}–{s.lengthMax}</td>
+              <td>{s.inputFiles} files, {fmtBytes(s.inputBytes)}</td>
+              <td>{s.outputFiles} files, {fmtBytes(s.outputBytes)}</td>
+              <td>{s.dependsOn.join(", ") || "—"}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <div className="grid2" style={{ marginTop: "1rem" }}>
+        {[{ title: "Task lengths (s)", bins: lengths, max: maxL, f: (v: number) => v.toFixed(1) }, { title: "Output sizes", bins: sizes, max: maxS, f: fmtBytes }].map((h) => (
+          <div className="panel" key={h.title}>
+            <strong>{h.title}</strong>
+            {h.bins.map((b, i) => (
+              <div key={i} className="row" style={{ gap: 6, fontSize: 12 }}>
+                <span className="muted" style={{ width: 150 }}>{h.f(b.from)}{b.to !== b.from ? `–${h.f(b.to)}` : ""}</span>
+                <span style={{ display: "inline-block", height: 10, width: `${(b.count / h.max) * 60}%`, background: "var(--accent)" }} />
+                <span>{b.count}</span>
+              </div>
+            ))}
+          </div>
+        ))}
+      </div>
+      <h2>Source</h2>
+      <pre className="panel" style={{ maxHeight: 320, overflow: "auto" }}>{sk.text}</pre>
+    </>
+  );
+}

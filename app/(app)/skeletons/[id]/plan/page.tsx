@@ -1,0 +1,45 @@
+import { notFound } from "next/navigation";
+import { requireUser } from "@/app/_lib/session";
+import { db } from "@/lib/db/client";
+import { snapshotsFor } from "@/lib/db/plan-inputs";
+import { planWorkload } from "@/lib/planner";
+import { loadSkeletonText } from "@/lib/skeleton";
+import { PlanReview } from "./plan-review";
+
+export const dynamic = "force-dynamic";
+
+export default async function PlanPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ r?: string | string[] }> }) {
+  const user = await requireUser();
+  const { id } = await params;
+  const sp = await searchParams;
+  const sk = await db().skeleton.findFirst({ where: { id, userId: user.id } });
+  if (!sk) notFound();
+  const resources = await db().resource.findMany({ where: { userId: user.id }, orderBy: { createdAt: "asc" }, select: { id: true, label: true, kind: true } });
+  const chosen = (Array.isArray(sp.r) ? sp.r : sp.r ? [sp.r] : resources.filter((r) => r.kind === "local").map((r) => r.id)).filter((x) => resources.some((r) => r.id === x));
+  const l = loadSkeletonText(sk.text, { fileName: sk.name });
+  if (!l.ok) return <div className="notice error">The skeleton does not parse: {l.errors[0]?.message}</div>;
+  const now = new Date();
+  const { snapshots, missing } = await snapshotsFor(db(), user.id, chosen, now);
+  const plans = (["adaptive", "aimes"] as const).map((strategy) => ({ strategy, result: snapshots.length ? planWorkload(l.workload, snapshots, { strategy, now }) : null }));
+  return (
+    <>
+      <h1>Plan a run of {sk.name}</h1>
+      <form className="panel row" method="get" aria-label="Choose resources">
+        <strong>Resources:</strong>
+        {resources.map((r) => (
+          <label key={r.id} style={{ flexDirection: "row", alignItems: "center", gap: 4, fontWeight: 400 }}>
+            <input type="checkbox" name="r" value={r.id} defaultChecked={chosen.includes(r.id)} /> {r.label} <span className="muted">({r.kind})</span>
+          </label>
+        ))}
+        <button className="btn" type="submit">Plan again</button>
+      </form>
+      {missing.length ? <div className="notice warn">{missing.join(" · ")}</div> : null}
+      {chosen.length === 0 ? <div className="notice">Choose at least one resource.</div> : null}
+      <PlanReview
+        skeletonId={sk.id}
+        defaultName={`${sk.name.replace(/\.[^.]*$/, "")} ${now.toISOString().slice(0, 16).replace("T", " ")}`}
+        plans={plans.map((p) => ({ strategy: p.strategy, plan: p.result?.ok ? p.result.plan : null, errors: p.result && !p.result.ok ? p.result.errors.map((e) => e.message) : [] }))}
+      />
+    </>
+  );
+}

@@ -1,0 +1,139 @@
+import type { RunEvent } from "../model/event";
+import { PILOT_STATES } from "../states/pilot";
+import { TASK_STATES } from "../states/task";
+
+/**
+ * Folds a run's event log into the current picture: each pilot's state segments and each
+ * task's attempts. Pure and incremental-friendly (the dashboard folds in the browser).
+ * Duplicates and out-of-order events are tolerated: within one attempt a task never moves
+ * to an earlier state (ordinal), and a requeue (back to the wait queue) starts a new span.
+ */
+export interface PilotView {
+  id: string;
+  label: string;
+  queue: string | null;
+  cores: number;
+  state: string;
+  reason: string | null;
+  /** state → first time entered (ms) */
+  enteredAt: Record<string, number>;
+  segments: { state: string; start: number; end: number | null }[];
+}
+
+export interface TaskSpan {
+  pilotId: string | null;
+  attempt: number;
+  slots: number[];
+  start: number | null;
+  end: number | null;
+  exitCode: number | null;
+}
+
+export interface TaskView {
+  id: string;
+  stage: string;
+  cores: number;
+  state: string;
+  attempt: number;
+  reason: string | null;
+  pilotId: string | null;
+  history: { state: string; at: number; reason: string | null }[];
+  spans: TaskSpan[];
+}
+
+export interface RunView {
+  t0: number | null;
+  runState: string;
+  runReason: string | null;
+  lastAt: number | null;
+  pilots: Map<string, PilotView>;
+  tasks: Map<string, TaskView>;
+  stages: string[];
+}
+
+const pOrd = (s: string) => (PILOT_STATES as readonly string[]).indexOf(s);
+const tOrd = (s: string) => (TASK_STATES as readonly string[]).indexOf(s);
+const num = (v: unknown, d = 0) => (typeof v === "number" && Number.isFinite(v) ? v : d);
+
+export function emptyView(): RunView {
+  return { t0: null, runState: "NEW", runReason: null, lastAt: null, pilots: new Map(), tasks: new Map(), stages: [] };
+}
+
+export function foldEvents(view: RunView, events: readonly RunEvent[]): RunView {
+  for (const e of events) {
+    if (!Number.isFinite(e.at)) continue;
+    view.t0 = view.t0 === null ? e.at : Math.min(view.t0, e.at);
+    view.lastAt = view.lastAt === null ? e.at : Math.max(view.lastAt, e.at);
+    if (e.entity === "run") {
+      view.runState = e.to;
+      view.runReason = e.reason ?? view.runReason;
+    } else if (e.entity === "pilot") foldPilot(view, e);
+    else foldTask(view, e);
+  }
+  return view;
+}
+
+function foldPilot(view: RunView, e: RunEvent): void {
+  let p = view.pilots.get(e.entityId);
+  if (!p) {
+    const d = e.data ?? {};
+    p = { id: e.entityId, label: String(d.label ?? e.entityId), queue: typeof d.queue === "string" ? d.queue : null, cores: num(d.cores, 1), state: "NEW", reason: null, enteredAt: {}, segments: [] };
+    view.pilots.set(e.entityId, p);
+  }
+  if (pOrd(e.to) <= pOrd(p.state) && p.segments.length > 0) return;
+  const last = p.segments[p.segments.length - 1];
+  if (last && last.end === null) last.end = e.at;
+  p.state = e.to;
+  p.enteredAt[e.to] ??= e.at;
+  if (e.reason) p.reason = e.reason;
+  if (!["DONE", "FAILED", "CANCELED"].includes(e.to)) p.segments.push({ state: e.to, start: e.at, end: null });
+}
+
+function foldTask(view: RunView, e: RunEvent): void {
+  const d = e.data ?? {};
+  let t = view.tasks.get(e.entityId);
+  if (!t) {
+    const stage = typeof d.stage === "string" ? d.stage : e.entityId.replace(/_\d+$/, "");
+    t = { id: e.entityId, stage, cores: num(d.cores, 1), state: "NEW", attempt: 0, reason: null, pilotId: null, history: [], spans: [] };
+    view.tasks.set(e.entityId, t);
+    if (!view.stages.includes(stage)) view.stages.push(stage);
+  }
+  const attempt = num(d.attempt, t.attempt);
+  const requeue = e.to === "TMGR_SCHEDULING_PENDING" && tOrd(t.state) > tOrd("TMGR_SCHEDULING_PENDING");
+  if (!requeue && attempt === t.attempt && tOrd(e.to) <= tOrd(t.state) && t.history.length > 0) return;
+  t.history.push({ state: e.to, at: e.at, reason: e.reason });
+  t.state = e.to;
+  t.attempt = attempt;
+  if (e.reason) t.reason = e.reason;
+  if (requeue) t.pilotId = null;
+  if (e.to === "TMGR_SCHEDULING" && typeof d.pilotId === "string") t.pilotId = d.pilotId;
+  if (e.to === "AGENT_EXECUTING") {
+    t.spans.push({ pilotId: typeof d.pilotId === "string" ? d.pilotId : t.pilotId, attempt, slots: Array.isArray(d.slots) ? d.slots.map((x) => num(x)) : [], start: e.at, end: null, exitCode: null });
+  }
+  const open = t.spans[t.spans.length - 1];
+  if (open && open.end === null && e.to !== "AGENT_EXECUTING" && tOrd(e.to) > tOrd("AGENT_EXECUTING")) {
+    open.end = e.at;
+    if (typeof d.exitCode === "number") open.exitCode = d.exitCode;
+  }
+  if (open && open.end === null && (requeue || e.to === "FAILED" || e.to === "CANCELED")) open.end = e.at;
+}
+
+/** Tasks per stage and state group: what the counts panel shows. */
+export const STATE_GROUPS = ["waiting", "scheduling", "staging", "running", "done", "failed"] as const;
+export type StateGroup = (typeof STATE_GROUPS)[number];
+
+export function stateGroup(s: string): StateGroup {
+  if (s === "DONE") return "done";
+  if (s === "FAILED" || s === "CANCELED") return "failed";
+  if (s === "AGENT_EXECUTING") return "running";
+  if (s === "TMGR_STAGING_INPUT" || s === "AGENT_STAGING_INPUT" || s === "AGENT_STAGING_OUTPUT" || s === "TMGR_STAGING_OUTPUT") return "staging";
+  if (s === "TMGR_SCHEDULING" || s === "AGENT_SCHEDULING") return "scheduling";
+  return "waiting";
+}
+
+export function countsByStage(view: RunView): Map<string, Record<StateGroup, number>> {
+  const out = new Map<string, Record<StateGroup, number>>();
+  for (const s of view.stages) out.set(s, { waiting: 0, scheduling: 0, staging: 0, running: 0, done: 0, failed: 0 });
+  for (const t of view.tasks.values()) out.get(t.stage)![stateGroup(t.state)] += 1;
+  return out;
+}
