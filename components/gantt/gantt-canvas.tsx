@@ -1,7 +1,7 @@
 "use client";
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent, type WheelEvent } from "react";
 import { cssVar, pilotStateVar, stageColor, taskStateVar } from "./colors";
-import { AXIS_H, LABEL_W, LANE, PILOT_ROW, hitTest, layoutBands, pan, tickStep, totalHeight, xOf, zoom, type Hit, type View } from "./geometry";
+import { AXIS_H, LABEL_W, PILOT_ROW, hitTest, layoutBands, pan, tickStep, totalHeight, xOf, zoom, type Hit, type View } from "./geometry";
 import type { GanttModel } from "./model";
 
 /**
@@ -82,10 +82,10 @@ export function GanttCanvas({ model, now, colorBy = "stage" }: { model: GanttMod
       if (x1 <= x0 && x0 >= width) continue;
       const lane = Math.min(t.lane, b.lanes - 1);
       g.fillStyle = colorBy === "stage" ? stageColor(model.stages, t.stage) : cssVar(c, taskStateVar(t.state));
-      g.fillRect(x0, b.y + PILOT_ROW + lane * LANE, Math.max(1, x1 - x0 - 0.5), Math.min(t.width, b.lanes - lane) * LANE - 1);
+      g.fillRect(x0, b.y + PILOT_ROW + lane * b.lane, Math.max(1, x1 - x0 - 0.5), Math.min(t.width, b.lanes - lane) * b.lane - 1);
       if (t.state === "FAILED" || t.attempt > 0) {
         g.strokeStyle = cssVar(c, "--failed");
-        g.strokeRect(x0, b.y + PILOT_ROW + lane * LANE, Math.max(1, x1 - x0 - 0.5), LANE - 1);
+        g.strokeRect(x0, b.y + PILOT_ROW + lane * b.lane, Math.max(1, x1 - x0 - 0.5), b.lane - 1);
       }
     }
     // "now" line while the run is live

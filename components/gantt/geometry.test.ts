@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AXIS_H, GAP, LABEL_W, LANE, PILOT_ROW, hitTest, layoutBands, pan, tickStep, xOf, zoom } from "./geometry";
+import { AXIS_H, GAP, LABEL_W, PILOT_ROW, hitTest, layoutBands, pan, tickStep, xOf, zoom } from "./geometry";
 import type { GanttModel } from "./model";
 
 const m: GanttModel = {
@@ -15,17 +15,17 @@ const m: GanttModel = {
 describe("gantt geometry", () => {
   it("stacks pilots with one lane per core, and a never-active pilot gets one placeholder lane", () => {
     const b = layoutBands(m);
-    expect(b[0]).toMatchObject({ y: AXIS_H, lanes: 4, height: PILOT_ROW + 4 * LANE });
-    expect(b[1]).toMatchObject({ y: AXIS_H + PILOT_ROW + 4 * LANE + GAP, lanes: 1 });
+    expect(b[0]).toMatchObject({ y: AXIS_H, lanes: 4, lane: 14, height: PILOT_ROW + 4 * 14 });
+    expect(b[1]).toMatchObject({ y: AXIS_H + PILOT_ROW + 4 * 14 + GAP, lanes: 1 });
   });
   it("maps time to x and finds the task under the pointer", () => {
     const view = { from: 0, to: 100 };
     const width = LABEL_W + 1000;
     expect(xOf(m.t0 + 15_000, m.t0, view, width)).toBe(LABEL_W + 150);
     const b = layoutBands(m);
-    const y = b[0]!.y + PILOT_ROW + 2 * LANE + 1;
+    const y = b[0]!.y + PILOT_ROW + 2 * b[0]!.lane + 1;
     expect(hitTest(LABEL_W + 150, y, m, b, view, width, 0)).toMatchObject({ kind: "task", task: { taskId: "Stage_1_0" } });
-    expect(hitTest(LABEL_W + 150, y + LANE, m, b, view, width, 0)).toMatchObject({ kind: "pilot" });
+    expect(hitTest(LABEL_W + 150, y + b[0]!.lane, m, b, view, width, 0)).toMatchObject({ kind: "pilot" });
     expect(hitTest(LABEL_W + 150, b[1]!.y + 2, m, b, view, width, 0)).toMatchObject({ kind: "pilot", pilot: { id: "p2" } });
   });
   it("zooms around the pointer within bounds and pans without leaving them", () => {

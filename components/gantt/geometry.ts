@@ -14,7 +14,13 @@ export interface PilotBand {
   pilot: GanttPilot;
   y: number;
   lanes: number;
+  /** pixel height of one lane: taller for small pilots so every bar stays easy to hover */
+  lane: number;
   height: number;
+}
+
+export function laneHeight(lanes: number): number {
+  return lanes <= 4 ? 14 : lanes <= 16 ? 10 : LANE;
 }
 
 export function layoutBands(m: GanttModel, maxLanesPerPilot = 64): PilotBand[] {
@@ -22,7 +28,8 @@ export function layoutBands(m: GanttModel, maxLanesPerPilot = 64): PilotBand[] {
   return m.pilots.map((p) => {
     // a pilot that never became active holds no task lanes: one thin placeholder lane
     const lanes = p.neverActive ? 1 : Math.max(1, Math.min(p.cores, maxLanesPerPilot));
-    const band = { pilot: p, y, lanes, height: PILOT_ROW + lanes * LANE };
+    const lane = laneHeight(lanes);
+    const band = { pilot: p, y, lanes, lane, height: PILOT_ROW + lanes * lane };
     y += band.height + GAP;
     return band;
   });
@@ -77,7 +84,7 @@ export function hitTest(x: number, y: number, m: GanttModel, bands: readonly Pil
   const band = bands.find((b) => y >= b.y && y < b.y + b.height);
   if (!band) return null;
   if (y < band.y + PILOT_ROW || x < LABEL_W) return { kind: "pilot", pilot: band.pilot };
-  const lane = Math.floor((y - band.y - PILOT_ROW) / LANE);
+  const lane = Math.floor((y - band.y - PILOT_ROW) / band.lane);
   const t = m.t0 + timeAt(x, view, width) * 1000;
   const task = m.tasks.find((k) => k.pilotId === band.pilot.id && lane >= k.lane && lane < k.lane + k.width && t >= k.start && t <= (k.end ?? now));
   return task ? { kind: "task", task } : { kind: "pilot", pilot: band.pilot };

@@ -95,7 +95,7 @@ export function RunDashboard(p: Props) {
         </div>
       </section>
       <div className="grid2">
-        <section className="panel">
+        <section className="panel" style={{ overflowX: "auto" }}>
           <h2 style={{ marginTop: 0 }}>Tasks by stage</h2>
           <table className="data" data-testid="counts">
             <thead><tr><th>Stage</th>{STATE_GROUPS.map((g) => <th key={g}>{g}</th>)}</tr></thead>

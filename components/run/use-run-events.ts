@@ -35,7 +35,7 @@ function merge(old: RunEventsState, incoming: RunEvent[]): RunEventsState {
 export function useRunEvents(runId: string): RunEventsState {
   const qc = useQueryClient();
   const key = runEventsKey(runId);
-  const { data } = useQuery({ queryKey: key, queryFn: () => qc.getQueryData<RunEventsState>(key) ?? initial(), staleTime: Infinity, initialData: initial });
+  const { data } = useQuery({ queryKey: key, queryFn: () => qc.getQueryData<RunEventsState>(key) ?? initial(), staleTime: Infinity, initialData: initial, structuralSharing: false });
 
   useEffect(() => {
     let closed = false;
