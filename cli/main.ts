@@ -17,6 +17,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: "derive an execution strategy: plan SKELETON --resources FILE --strategy aimes|adaptive",
     load: async () => (await import("./commands/plan")).run,
   },
+  run: {
+    summary: "plan, launch and follow a run headless: run SKELETON [--resources NAMES] [--strategy aimes|adaptive] [--seed N]",
+    load: async () => (await import("./commands/run")).run,
+  },
 };
 
 function usage(io: CliIO): void {

@@ -1,6 +1,8 @@
 import { expect, test } from "@playwright/test";
 import path from "node:path";
-import { signUpInBrowser, newAccount } from "./helpers";
+import { unzipSync } from "fflate";
+import Papa from "papaparse";
+import { newAccount, signedInContext, signUpInBrowser } from "./helpers";
 
 const FIX = path.resolve(process.cwd(), "../shared/fixtures/skeletons");
 
@@ -20,7 +22,7 @@ test("[SKELETONS] upload the SC2014 skeleton: 2 stages, 21 tasks; a broken one s
   await expect(page.getByTestId("skeleton-errors")).toContainText("line 6, column 5: expected `Task_Length` here but found `Num_Processes`");
 });
 
-test("[PLAN][RUN] plan the SC2014 skeleton on local with both strategies, launch, and watch it finish", async ({ page }) => {
+test("[PLAN][RUN][STATS] plan the SC2014 skeleton on local with both strategies, launch, watch it finish, download its statistics", async ({ page, browser }) => {
   test.setTimeout(240_000);
   await signUpInBrowser(page, newAccount("plan"));
   await page.getByRole("link", { name: "Skeletons" }).click();
@@ -39,5 +41,30 @@ test("[PLAN][RUN] plan the SC2014 skeleton on local with both strategies, launch
   await expect(page.getByTestId("done-count")).toHaveText("21 / 21");
   await expect(page.getByTestId("count-Stage_2-done")).toHaveText("1");
   await expect(page.getByTestId("gantt-canvas")).toBeVisible();
+  await expect(page.getByTestId("stats-report")).toContainText("1 pilot requested, 1 became active");
+  await expect(page.getByTestId("stats-report")).toContainText("21 tasks done, 0 failed");
   await page.screenshot({ path: "test-results/e2e/run-finished.png", fullPage: true });
+
+  const runUrl = new URL(page.url()).pathname;
+  const api = `/api${runUrl}/download`;
+  const tasks = Papa.parse<Record<string, string>>((await (await page.request.get(`${api}/tasks.csv`)).text()).trim(), { header: true, newline: "\r\n" }).data;
+  expect(tasks).toHaveLength(21);
+  expect(tasks.every((t) => t.final_state === "DONE")).toBe(true);
+  const run = (await (await page.request.get(`${api}/run.json`)).json()) as { state: string; metrics: { ttx: number }; plan: { pilots: unknown[] } };
+  expect(run.state).toBe("DONE");
+  expect(run.metrics.ttx).toBeGreaterThan(0);
+  const zipRes = await page.request.get(`${api}/archive`);
+  expect(zipRes.headers()["content-disposition"]).toMatch(/run-21-[a-z0-9]+\.zip/);
+  const files = Object.keys(unzipSync(new Uint8Array(await zipRes.body())));
+  for (const f of ["skeleton.conf", "plan.json", "plan.txt", "events.jsonl", "run.json", "pilots.csv", "tasks.csv", "timeseries.csv", "Stage_2_Output/Stage_2_Output_0_1", "Stage_1_Output/Stage_1_Output_0_20"]) {
+    expect(files.some((x) => x.endsWith(`/${f}`)), f).toBe(true);
+  }
+  // another user gets nothing: not the page, not the stream, not a download, not the controls
+  const other = await signedInContext(browser, "intruder");
+  expect((await other.ctx.request.get(`${api}/archive`)).status()).toBe(404);
+  expect((await other.ctx.request.get(`${api}/run.json`)).status()).toBe(404);
+  expect((await other.ctx.request.get(`/api${runUrl}/events?once=1`)).status()).toBe(404);
+  await other.page.goto(runUrl);
+  await expect(other.page.getByRole("heading", { name: "Not found" })).toBeVisible();
+  await other.ctx.close();
 });

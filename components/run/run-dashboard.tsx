@@ -3,6 +3,7 @@ import { useEffect, useMemo, useState } from "react";
 import { cancelPilotAction, cancelRunAction } from "@/app/(app)/runs/[id]/actions";
 import { countsByStage, STATE_GROUPS } from "@/lib/stats/fold";
 import { GanttCanvas } from "../gantt/gantt-canvas";
+import { StatsPanel } from "./stats-panel";
 import { TaskDetail } from "./task-detail";
 import { toGantt } from "./to-gantt";
 import { useRunEvents } from "./use-run-events";
@@ -50,7 +51,6 @@ export function RunDashboard(p: Props) {
           {p.name} <span className={`badge ${view.runState}`} data-testid="run-state">{view.runState}</span>
         </h1>
         <div className="row">
-          <a className="btn" href={`/api/runs/${p.runId}/download/archive`}>Download archive</a>
           {!ended ? (
             <button className="btn danger" type="button" onClick={async () => { const r = await cancelRunAction(p.runId); setMsg(r.ok ? "Cancelling…" : r.error.message); }}>
               Cancel run
@@ -77,6 +77,7 @@ export function RunDashboard(p: Props) {
           {!ended && done > 0 && total > done ? <div className="muted">about {Math.round((elapsed / done) * (total - done))} s to go at the current rate</div> : null}
         </div>
       </div>
+      {ended ? <StatsPanel runId={p.runId} events={live.events} view={view} /> : null}
       <section className="panel">
         <div className="spread">
           <h2 style={{ margin: 0 }}>Timeline</h2>

@@ -1,0 +1,107 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { buildArchive } from "../../lib/archive/run-files";
+import { openDb } from "../../lib/db/client";
+import { databaseUrl } from "../../lib/config/paths";
+import { snapshotsFor } from "../../lib/db/plan-inputs";
+import { ensureLocalResource } from "../../lib/db/resources";
+import { loadRunRecord } from "../../lib/db/run-record";
+import { createRun } from "../../lib/db/runs";
+import { engineContext, engineTick } from "../../lib/engine/wiring";
+import { planWorkload } from "../../lib/planner";
+import { loadSkeletonText } from "../../lib/skeleton";
+import { computeStats, plainReport } from "../../lib/stats/metrics";
+import type { CliIO } from "../io";
+
+const USAGE = "usage: emanager run SKELETON [--resources NAME,NAME] [--strategy aimes|adaptive] [--seed N] [--user EMAIL]\n";
+const CLI_USER = "cli@localhost";
+
+/**
+ * `emanager run`: plan, launch and follow a run headless, on the same engine and database as the
+ * web server (the run appears in the web app too). Exit 0 only when every task is DONE.
+ */
+export async function run(args: string[], io: CliIO): Promise<number> {
+  let v: { values: Record<string, string | undefined>; positionals: string[] };
+  try {
+    v = parseArgs({ args, allowPositionals: true, options: { resources: { type: "string" }, strategy: { type: "string", default: "adaptive" }, seed: { type: "string", default: "0" }, user: { type: "string" } } }) as typeof v;
+  } catch (e: unknown) {
+    io.err(`${e instanceof Error ? e.message : String(e)}\n${USAGE}`);
+    return 2;
+  }
+  const [file] = v.positionals;
+  const strategy = v.values.strategy;
+  const seed = Number(v.values.seed);
+  if (!file || (strategy !== "aimes" && strategy !== "adaptive") || !Number.isInteger(seed)) {
+    io.err(USAGE);
+    return 2;
+  }
+  let text: string;
+  try {
+    text = await io.readText(file);
+  } catch (e: unknown) {
+    io.err(`${file}: cannot read the file (${e instanceof Error ? e.message : String(e)})\n`);
+    return 2;
+  }
+  const sk = loadSkeletonText(text, { fileName: file, seed });
+  if (!sk.ok) {
+    for (const e of sk.errors) io.err(`${file}:${e.line}:${e.column}: ${e.message}\n`);
+    return 2;
+  }
+  const db = openDb(databaseUrl());
+  try {
+    const email = v.values.user ?? CLI_USER;
+    const user = await db.user.upsert({ where: { email }, update: {}, create: { email, name: "command line", passwordHash: "!" } });
+    await ensureLocalResource(db, user.id);
+    const names = (v.values.resources ?? "local").split(",").map((s) => s.trim()).filter(Boolean);
+    const rows = await db.resource.findMany({ where: { userId: user.id, label: { in: names } }, select: { id: true, label: true, kind: true } });
+    const unknown = names.filter((n) => !rows.some((r) => r.label === n));
+    if (unknown.length) {
+      io.err(`no resource named ${unknown.join(", ")} for ${email} (add it in the web app, or use --user)\n`);
+      return 2;
+    }
+    const now = new Date();
+    const { snapshots, missing } = await snapshotsFor(db, user.id, rows.map((r) => r.id), now);
+    if (missing.length) {
+      io.err(`${missing.join("\n")}\n`);
+      return 2;
+    }
+    const p = planWorkload(sk.workload, snapshots, { strategy, now });
+    if (!p.ok) {
+      for (const e of p.errors) io.err(`no plan: ${e.message}\n`);
+      return 2;
+    }
+    const r = await createRun(db, {
+      userId: user.id, name: path.basename(file), skeletonId: null, strategy, seed, maxRetries: 1, workload: sk.workload, skeletonText: text, plan: p.plan,
+      resourceKinds: Object.fromEntries(rows.map((x) => [x.id, x.kind])), resourcesSnapshot: snapshots, now,
+    });
+    io.err(`run ${r.id}: ${p.plan.pilots.map((x) => `${x.resource} (${x.cores} cores, ${x.walltimeMinutes.toFixed(1)} min)`).join(", ")}\n`);
+    const ctx = engineContext(db, { log: (m) => io.err(`[engine] ${m}\n`) });
+    let last = "";
+    for (;;) {
+      await engineTick(ctx, [r.id]);
+      const run = await db.run.findUniqueOrThrow({ where: { id: r.id }, select: { state: true, stateReason: true, dir: true } });
+      const counts = await db.task.groupBy({ by: ["state"], where: { runId: r.id }, _count: true });
+      const done = counts.find((c) => c.state === "DONE")?._count ?? 0;
+      const total = counts.reduce((a, c) => a + c._count, 0);
+      const bar = "#".repeat(Math.round((done / Math.max(1, total)) * 30)).padEnd(30, ".");
+      const line = `[${bar}] ${done}/${total} done · ${counts.filter((c) => c.state !== "DONE").map((c) => `${c.state} ${c._count}`).join(" · ")}`;
+      if (line !== last) io.err(`${line}\n`);
+      last = line;
+      if (["DONE", "FAILED", "CANCELED"].includes(run.state)) {
+        const rec = await loadRunRecord(db, user.id, r.id);
+        if (rec && run.dir) {
+          const a = await buildArchive(rec);
+          await mkdir(run.dir, { recursive: true });
+          const zip = path.join(run.dir, a.name);
+          await writeFile(zip, a.zip);
+          io.out(`${plainReport(computeStats(rec.events))}\n${run.state}: ${run.stateReason ?? ""}\nrun directory: ${path.resolve(run.dir)}\narchive: ${zip}\n`);
+        }
+        return run.state === "DONE" ? 0 : 1;
+      }
+      await new Promise((res) => setTimeout(res, 500));
+    }
+  } finally {
+    await db.$disconnect();
+  }
+}

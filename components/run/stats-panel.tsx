@@ -1,0 +1,30 @@
+"use client";
+import { useMemo } from "react";
+import type { RunEvent } from "@/lib/model/event";
+import type { RunView } from "@/lib/stats/fold";
+import { computeStats, plainReport } from "@/lib/stats/metrics";
+
+const FILES = ["run.json", "pilots.csv", "tasks.csv", "events.jsonl", "timeseries.csv"];
+
+/** The headline numbers and the plain-language report, with the downloads. */
+export function StatsPanel({ runId, events, view }: { runId: string; events: RunEvent[]; view: RunView }) {
+  const st = useMemo(() => computeStats(events, view), [events, view]);
+  const u = st.utilisation;
+  return (
+    <section className="panel" data-testid="stats-panel">
+      <h2 style={{ marginTop: 0 }}>Statistics</h2>
+      <p data-testid="stats-report">{plainReport(st)}</p>
+      <div className="row" style={{ justifyContent: "space-around" }}>
+        {[["TTC", st.ttc], ["TTQ (pilot queue, union)", st.ttq], ["TTX (execution, union)", st.ttx], ["overhead", st.ovh]].map(([k, v]) => (
+          <div className="stat" key={k as string}><span className="v">{Math.round(v as number)} s</span><span className="k">{k as string}</span></div>
+        ))}
+        <div className="stat"><span className="v">{u.application.toFixed(0)} / {u.system.toFixed(0)} / {u.idle.toFixed(0)} %</span><span className="k">cores: application / system / idle</span></div>
+      </div>
+      {st.problems.length ? <div className="notice warn">{st.problems.length} event(s) with bad timestamps were left out: {st.problems.slice(0, 3).join("; ")}</div> : null}
+      <div className="row" style={{ marginTop: "0.5rem" }}>
+        {FILES.map((f) => <a key={f} className="btn" href={`/api/runs/${runId}/download/${f}`}>{f}</a>)}
+        <a className="btn primary" href={`/api/runs/${runId}/download/archive`} data-testid="download-archive">run archive (.zip)</a>
+      </div>
+    </section>
+  );
+}
