@@ -7,7 +7,15 @@ import type { EngineContext } from "./context";
 import { driveRun } from "./driver";
 import { claimRuns } from "./lease";
 import type { PilotSite } from "./ports";
+import { getBatchAdapter, transportFor } from "./resource-access";
 import { localSite } from "./sites/local";
+import { remoteSite } from "./sites/remote";
+import { loadOrCreateSecret } from "../config/secret";
+
+/** The server's secret: from the environment (the web server) or the data directory (the CLI). */
+function serverSecretOrData(): string {
+  return process.env.NEXTAUTH_SECRET ?? loadOrCreateSecret(dataDir()).secret;
+}
 
 /**
  * Builds the engine's context from the real adapters, and the tick that drives every run this
@@ -28,8 +36,12 @@ export function engineContext(db: Db, opts: { log?: (m: string) => void; heartbe
       const key = `${kind}:${resourceId ?? ""}`;
       let s = sites.get(key);
       if (!s) {
-        if (kind !== "local") throw new Error(`resources of kind ${kind} are not wired into the engine yet`);
-        s = localSite(path.join(dataDir(), "sandboxes"));
+        if (kind === "local") s = localSite(path.join(dataDir(), "sandboxes"));
+        else {
+          if (!resourceId) throw new Error(`a ${kind} pilot has no resource`);
+          const { transport, workDir } = await transportFor(db, resourceId, serverSecretOrData());
+          s = remoteSite(transport, getBatchAdapter(kind), workDir);
+        }
         sites.set(key, s);
       }
       return s;

@@ -1,0 +1,95 @@
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import type { BatchAdapter } from "../../batch/types";
+import { parseEventLog, renderAgentConf, renderInboxBatch } from "../../protocol/agent";
+import { sh, shJoin } from "../../shell/quote";
+import type { Transport } from "../../transport/types";
+import type { AgentTask, JobStatus, PilotJobSpec, PilotSite } from "../ports";
+
+/**
+ * A resource reached over a Transport (SSH) with a batch system: the sandbox lives on the
+ * cluster's shared filesystem; the server writes the agent, its configuration and task batches
+ * there, submits the job, and reads the agent's facts back. Nothing on the cluster connects out.
+ */
+const AGENT = path.join(process.cwd(), "agent", "emanager-agent.sh");
+const LOG_LIMIT = 1 << 20;
+
+export function remoteSite(t: Transport, batch: BatchAdapter, workDir: string, opts: { heartbeatSeconds?: number; drainMarginSeconds?: number } = {}): PilotSite {
+  let root: string | null = null;
+  const mkdirs = async (dirs: string[]) => {
+    if (dirs.length === 0) return;
+    const r = await t.exec(`mkdir -p ${shJoin(dirs)}`);
+    if (r.code !== 0) throw new Error(`cannot create directories on the resource: ${r.stderr.trim()}`);
+  };
+  return {
+    async sandboxRoot() {
+      if (root) return root;
+      if (workDir.startsWith("/")) root = workDir;
+      else {
+        const home = (await t.exec('printf %s "$HOME"')).stdout.trim();
+        if (!home.startsWith("/")) throw new Error("cannot find the home directory on the resource");
+        root = `${home}/${workDir.replace(/^~\/?/, "")}`;
+      }
+      return root;
+    },
+    async launch(spec: PilotJobSpec) {
+      const sb = spec.sandbox;
+      await mkdirs(["inbox", "control", "tasks", "data"].map((d) => `${sb}/${d}`));
+      await t.writeFile(`${sb}/emanager-agent.sh`, await readFile(AGENT), { mode: 0o755 });
+      await t.writeFile(
+        `${sb}/agent.conf`,
+        renderAgentConf({ pilotId: spec.pilotId, cores: spec.cores, walltimeSeconds: Math.max(1, Math.floor(spec.walltimeMinutes * 60)), drainMarginSeconds: opts.drainMarginSeconds ?? 30, heartbeatSeconds: opts.heartbeatSeconds ?? 5, launch: "fork" }),
+      );
+      await t.writeFile(`${sb}/pilot.job`, batch.renderJobScript(spec), { mode: 0o755 });
+      const r = await t.exec(`cd ${sh(sb)} && ${batch.submitCommand(`${sb}/pilot.job`)}`);
+      const s = batch.parseSubmit(r.stdout, r.stderr, r.code);
+      return s.ok ? { ok: true as const, jobId: s.jobId } : { ok: false as const, message: s.message };
+    },
+    async poll(jobIds: string[]): Promise<Map<string, JobStatus>> {
+      const r = await t.exec(batch.statusCommand(jobIds));
+      return batch.parseStatus(r.stdout, r.stderr, jobIds);
+    },
+    async cancel(jobId: string) {
+      await t.exec(batch.cancelCommand(jobId));
+    },
+    async drain(sandbox: string) {
+      await t.writeFile(`${sandbox}/control/drain`, "");
+    },
+    async readFacts(sandbox: string, offset: number) {
+      const st = await t.stat(`${sandbox}/events.log`);
+      if (!st || st.size <= offset) return { facts: [], nextOffset: offset, problems: [] };
+      return parseEventLog(await t.readFile(`${sandbox}/events.log`, { offset, maxBytes: 8 << 20 }), offset);
+    },
+    async heartbeatAgeMs(sandbox: string, now: number) {
+      const st = await t.stat(`${sandbox}/heartbeat`);
+      return st ? Math.max(0, now - st.mtimeMs) : null;
+    },
+    async stageIn(sandbox: string, runDir: string, relPaths: string[]) {
+      await mkdirs([...new Set(relPaths.map((p) => `${sandbox}/data/${path.posix.dirname(p)}`))]);
+      for (const p of relPaths) {
+        await t.writeFile(`${sandbox}/data/${p}.part`, await readFile(path.join(runDir, p)));
+        await t.rename(`${sandbox}/data/${p}.part`, `${sandbox}/data/${p}`);
+      }
+    },
+    async submitTasks(sandbox: string, seq: number, tasks: AgentTask[]) {
+      const name = `batch-${String(seq).padStart(8, "0")}.tsv`;
+      await t.writeFile(`${sandbox}/inbox/.${name}.tmp`, renderInboxBatch(tasks));
+      await t.rename(`${sandbox}/inbox/.${name}.tmp`, `${sandbox}/inbox/${name}`);
+    },
+    async stageOut(sandbox: string, runDir: string, relPaths: string[]) {
+      for (const p of relPaths) {
+        const data = await t.readFile(`${sandbox}/data/${p}`);
+        await mkdir(path.dirname(path.join(runDir, p)), { recursive: true });
+        await writeFile(path.join(runDir, p), data);
+      }
+    },
+    async fetchTaskLogs(sandbox: string, taskId: string, attempt: number, destDir: string) {
+      await mkdir(destDir, { recursive: true });
+      for (const f of ["stdout", "stderr"]) {
+        const b = await t.readFile(`${sandbox}/tasks/${taskId}.${attempt}/${f}`, { maxBytes: LOG_LIMIT }).catch(() => Buffer.alloc(0));
+        await writeFile(path.join(destDir, f), b);
+      }
+    },
+    close: () => t.close(),
+  };
+}
