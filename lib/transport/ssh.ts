@@ -86,7 +86,7 @@ export class SshTransport implements Transport {
   }
 
   private async slot<T>(f: () => Promise<T>): Promise<T> {
-    const max = this.o.maxChannels ?? 8;
+    const max = this.o.maxChannels ?? 6;
     while (this.active >= max) await new Promise<void>((r) => this.waiters.push(r));
     this.active += 1;
     try {
@@ -105,6 +105,19 @@ export class SshTransport implements Transport {
   }
 
   async exec(command: string, opts: { timeoutMs?: number } = {}): Promise<ExecResult> {
+    // A server may refuse a channel while closed sessions are still being torn down (MaxSessions):
+    // that refusal is retried with a short backoff, a real failure is not.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.execOnce(command, opts);
+      } catch (e: unknown) {
+        if (!(e instanceof TransportError && /Channel open failure/.test(e.message)) || attempt >= 6) throw e;
+        await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+      }
+    }
+  }
+
+  private async execOnce(command: string, opts: { timeoutMs?: number }): Promise<ExecResult> {
     const ms = opts.timeoutMs ?? this.o.callTimeoutMs ?? 30_000;
     const c = await this.connect();
     return this.slot(() =>
