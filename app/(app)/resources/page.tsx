@@ -1,41 +1,63 @@
+import Link from "next/link";
 import { requireUser } from "@/app/_lib/session";
-import { EmptyState } from "@/components/empty-state";
+import { TestConnection } from "@/components/test-connection";
 import { db } from "@/lib/db/client";
+import type { ResourceSnapshot } from "@/lib/model/resource";
+
+const age = (d: Date) => {
+  const s = Math.round((Date.now() - d.getTime()) / 1000);
+  return s < 90 ? `${s} s ago` : s < 5400 ? `${Math.round(s / 60)} min ago` : `${Math.round(s / 3600)} h ago`;
+};
 
 export default async function ResourcesPage() {
   const user = await requireUser();
   const resources = await db().resource.findMany({
-    where: { userId: user.id },
-    orderBy: { createdAt: "asc" },
-    select: { id: true, label: true, kind: true, host: true, coresPerNode: true },
+    where: { userId: user.id }, orderBy: { createdAt: "asc" },
+    select: { id: true, label: true, kind: true, host: true, port: true, username: true, coresPerNode: true, hostKeyFingerprint: true, snapshots: { orderBy: { takenAt: "desc" }, take: 5, select: { id: true, takenAt: true, ok: true, error: true, errorCode: true, data: true } } },
   });
   return (
     <>
-      <h1>Resources</h1>
-      {resources.length === 0 ? (
-        <EmptyState title="No resources">Add an SSH resource (SLURM, PBS, LSF or fork) to run pilots on a cluster.</EmptyState>
-      ) : (
-        <table className="data">
-          <thead>
-            <tr>
-              <th>Label</th>
-              <th>Kind</th>
-              <th>Host</th>
-              <th>Cores per node</th>
-            </tr>
-          </thead>
-          <tbody>
-            {resources.map((r) => (
-              <tr key={r.id}>
-                <td>{r.label}</td>
-                <td>{r.kind}</td>
-                <td>{r.host ?? ""}</td>
-                <td>{r.coresPerNode ?? ""}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <div className="spread">
+        <h1>Resources</h1>
+        <Link className="btn primary" href="/resources/new">Add an SSH resource</Link>
+      </div>
+      <p className="muted">Every account has <code>local</code>: this server&apos;s own machine. Add a cluster you have an account on; EManager reaches it over SSH and submits pilots through its batch system.</p>
+      {resources.map((r) => {
+        const last = r.snapshots[0];
+        const snap = last?.ok && last.data ? (JSON.parse(last.data) as ResourceSnapshot) : null;
+        return (
+          <section key={r.id} className="panel" data-testid={`resource-${r.label}`}>
+            <div className="spread">
+              <div>
+                <strong>{r.label}</strong> <span className="badge">{r.kind}</span>{" "}
+                <span className="muted">{r.kind === "local" ? `${r.coresPerNode} cores on this machine` : `${r.username}@${r.host}:${r.port}`}</span>
+                {r.hostKeyFingerprint ? <div className="muted">host key <code>{r.hostKeyFingerprint}</code></div> : null}
+              </div>
+              {r.kind !== "local" ? <TestConnection resourceId={r.id} /> : null}
+            </div>
+            {last ? <div className="muted">last probe {age(last.takenAt)}: {last.ok ? "ok" : `${last.errorCode}: ${last.error}`}</div> : null}
+            {snap ? (
+              <table className="data" data-testid={`queues-${r.label}`}>
+                <thead><tr><th>Queue</th><th>State</th><th>Max walltime</th><th>Cores (free / total)</th><th>Jobs queued / running</th></tr></thead>
+                <tbody>
+                  {snap.queues.map((q) => (
+                    <tr key={q.name}>
+                      <td>{q.name}{q.isDefault ? " (default)" : ""}</td>
+                      <td>{q.enabled ? "up" : "down"}</td>
+                      <td>{q.maxWalltimeSeconds === null ? "unlimited" : `${q.maxWalltimeSeconds / 60} min`}</td>
+                      <td>{q.coresFree} / {q.coresTotal}</td>
+                      <td>{q.jobsQueued} / {q.jobsRunning}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            ) : null}
+            {r.snapshots.length > 1 ? (
+              <details><summary>probe history</summary>{r.snapshots.map((s) => <div key={s.id} className="muted">{s.takenAt.toISOString().replace("T", " ").slice(0, 19)} {s.ok ? "ok" : `${s.errorCode}: ${s.error}`}</div>)}</details>
+            ) : null}
+          </section>
+        );
+      })}
     </>
   );
 }

@@ -1,0 +1,70 @@
+"use client";
+import { useState, type FormEvent } from "react";
+import { createResourceAction } from "../actions";
+
+const FIELDS: { name: string; label: string; placeholder?: string; type?: string }[] = [
+  { name: "label", label: "Label", placeholder: "stampede" },
+  { name: "host", label: "Host", placeholder: "login.cluster.org" },
+  { name: "port", label: "Port", placeholder: "22", type: "number" },
+  { name: "username", label: "User name" },
+  { name: "defaultQueue", label: "Default queue / partition", placeholder: "normal" },
+  { name: "project", label: "Project / allocation (optional)" },
+  { name: "workDir", label: "Working directory", placeholder: "~/emanager" },
+];
+
+export function ResourceForm() {
+  const [errors, setErrors] = useState<Record<string, string[] | undefined>>({});
+  const [message, setMessage] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  async function onSubmit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    const v = (k: string) => String(f.get(k) ?? "");
+    setBusy(true);
+    const r = await createResourceAction({
+      label: v("label"), kind: v("kind") as "slurm", host: v("host"), port: Number(v("port") || 22), username: v("username"), defaultQueue: v("defaultQueue"),
+      project: v("project"), workDir: v("workDir"), envSetup: v("envSetup"), privateKey: v("privateKey"), passphrase: v("passphrase"),
+    });
+    setBusy(false);
+    if (r && !r.ok) {
+      setMessage(r.error.message);
+      setErrors(r.error.fieldErrors ?? {});
+    }
+  }
+  return (
+    <form className="stack panel" onSubmit={onSubmit} style={{ maxWidth: 640 }}>
+      <label>
+        Batch system
+        <select name="kind" defaultValue="slurm">
+          <option value="slurm">SLURM</option>
+          <option value="pbs">PBS Pro / Torque</option>
+          <option value="lsf">LSF</option>
+          <option value="fork">none (fork on the login host)</option>
+        </select>
+      </label>
+      {FIELDS.map((x) => (
+        <label key={x.name}>
+          {x.label}
+          <input name={x.name} placeholder={x.placeholder} type={x.type ?? "text"} aria-invalid={errors[x.name] ? true : undefined} />
+          {errors[x.name] ? <span className="field-error">{errors[x.name]![0]}</span> : null}
+        </label>
+      ))}
+      <label>
+        Environment set-up (one per line: module load …, export …)
+        <textarea name="envSetup" rows={3} />
+        {errors.envSetup ? <span className="field-error">{errors.envSetup[0]}</span> : null}
+      </label>
+      <label>
+        Private key (stored encrypted; never shown again). Leave empty to use the server&apos;s ssh-agent.
+        <textarea name="privateKey" rows={5} placeholder="-----BEGIN OPENSSH PRIVATE KEY-----" />
+        {errors.privateKey ? <span className="field-error">{errors.privateKey[0]}</span> : null}
+      </label>
+      <label>
+        Key passphrase (optional)
+        <input name="passphrase" type="password" autoComplete="off" />
+      </label>
+      {message ? <p className="notice error" role="alert">{message}</p> : null}
+      <button className="btn primary" type="submit" disabled={busy}>{busy ? "Saving…" : "Save resource"}</button>
+    </form>
+  );
+}
