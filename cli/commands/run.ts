@@ -1,17 +1,13 @@
-import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { buildArchive } from "../../lib/archive/run-files";
 import { openDb } from "../../lib/db/client";
 import { databaseUrl } from "../../lib/config/paths";
 import { snapshotsFor } from "../../lib/db/plan-inputs";
 import { ensureLocalResource } from "../../lib/db/resources";
-import { loadRunRecord } from "../../lib/db/run-record";
 import { createRun } from "../../lib/db/runs";
-import { engineContext, engineTick } from "../../lib/engine/wiring";
 import { planWorkload } from "../../lib/planner";
 import { loadSkeletonText } from "../../lib/skeleton";
-import { computeStats, plainReport } from "../../lib/stats/metrics";
+import { followRun } from "../follow";
 import type { CliIO } from "../io";
 
 const USAGE = "usage: emanager run SKELETON [--resources NAME,NAME] [--strategy aimes|adaptive] [--seed N] [--user EMAIL]\n";
@@ -76,31 +72,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       resourceKinds: Object.fromEntries(rows.map((x) => [x.id, x.kind])), resourcesSnapshot: snapshots, now,
     });
     io.err(`run ${r.id}: ${p.plan.pilots.map((x) => `${x.resource} (${x.cores} cores, ${x.walltimeMinutes.toFixed(1)} min)`).join(", ")}\n`);
-    const ctx = engineContext(db, { log: (m) => io.err(`[engine] ${m}\n`) });
-    let last = "";
-    for (;;) {
-      await engineTick(ctx, [r.id]);
-      const run = await db.run.findUniqueOrThrow({ where: { id: r.id }, select: { state: true, stateReason: true, dir: true } });
-      const counts = await db.task.groupBy({ by: ["state"], where: { runId: r.id }, _count: true });
-      const done = counts.find((c) => c.state === "DONE")?._count ?? 0;
-      const total = counts.reduce((a, c) => a + c._count, 0);
-      const bar = "#".repeat(Math.round((done / Math.max(1, total)) * 30)).padEnd(30, ".");
-      const line = `[${bar}] ${done}/${total} done · ${counts.filter((c) => c.state !== "DONE").map((c) => `${c.state} ${c._count}`).join(" · ")}`;
-      if (line !== last) io.err(`${line}\n`);
-      last = line;
-      if (["DONE", "FAILED", "CANCELED"].includes(run.state)) {
-        const rec = await loadRunRecord(db, user.id, r.id);
-        if (rec && run.dir) {
-          const a = await buildArchive(rec);
-          await mkdir(run.dir, { recursive: true });
-          const zip = path.join(run.dir, a.name);
-          await writeFile(zip, a.zip);
-          io.out(`${plainReport(computeStats(rec.events))}\n${run.state}: ${run.stateReason ?? ""}\nrun directory: ${path.resolve(run.dir)}\narchive: ${zip}\n`);
-        }
-        return run.state === "DONE" ? 0 : 1;
-      }
-      await new Promise((res) => setTimeout(res, 500));
-    }
+    return (await followRun(db, user.id, r.id, io)) === "DONE" ? 0 : 1;
   } finally {
     await db.$disconnect();
   }

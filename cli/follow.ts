@@ -1,0 +1,42 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { buildArchive } from "../lib/archive/run-files";
+import type { Db } from "../lib/db/client";
+import { loadRunRecord } from "../lib/db/run-record";
+import { engineContext, engineTick } from "../lib/engine/wiring";
+import { computeStats, plainReport } from "../lib/stats/metrics";
+import type { CliIO } from "./io";
+
+/**
+ * Drives a run with this process's engine until it ends, drawing a progress line with the counts
+ * per state, then writes the archive into the run directory and prints the summary.
+ * Returns the final run state.
+ */
+export async function followRun(db: Db, userId: string, runId: string, io: CliIO): Promise<string> {
+  const ctx = engineContext(db, { log: (m) => io.err(`[engine] ${m}\n`) });
+  let last = "";
+  for (;;) {
+    await engineTick(ctx, [runId]);
+    const run = await db.run.findUniqueOrThrow({ where: { id: runId }, select: { state: true, stateReason: true, dir: true } });
+    const counts = await db.task.groupBy({ by: ["state"], where: { runId }, _count: true });
+    const pilots = await db.pilot.findMany({ where: { runId }, select: { label: true, state: true }, orderBy: { index: "asc" } });
+    const done = counts.find((c) => c.state === "DONE")?._count ?? 0;
+    const total = counts.reduce((a, c) => a + c._count, 0);
+    const bar = "#".repeat(Math.round((done / Math.max(1, total)) * 30)).padEnd(30, ".");
+    const line = `[${bar}] ${done}/${total} done · ${counts.filter((c) => c.state !== "DONE").map((c) => `${c.state} ${c._count}`).join(" · ")} | pilots: ${pilots.map((p) => `${p.label} ${p.state.replace("PMGR_", "")}`).join(", ")}`;
+    if (line !== last) io.err(`${line}\n`);
+    last = line;
+    if (["DONE", "FAILED", "CANCELED"].includes(run.state)) {
+      const rec = await loadRunRecord(db, userId, runId);
+      if (rec && run.dir) {
+        const a = await buildArchive(rec);
+        await mkdir(run.dir, { recursive: true });
+        const zip = path.join(run.dir, a.name);
+        await writeFile(zip, a.zip);
+        io.out(`${plainReport(computeStats(rec.events))}\n${run.state}: ${run.stateReason ?? ""}\nrun directory: ${path.resolve(run.dir)}\narchive: ${zip}\n`);
+      }
+      return run.state;
+    }
+    await new Promise((res) => setTimeout(res, 500));
+  }
+}
