@@ -32,6 +32,24 @@ describe("emanager skeleton", () => {
     expect(await main(["skeleton", "validate", "/nonexistent.conf"], missing)).toBe(2);
     expect(missing.stderr).toMatch(/\/nonexistent.conf: cannot read the file/);
   });
+  it("takes an external mapping's output with --external instead of running the script", async () => {
+    const file = path.join(FIX, "Skeleton-report_lst-exmapper.input");
+    const refused = memoryIO();
+    expect(await main(["skeleton", "expand", file, "--format", "shell"], refused)).toBe(2);
+    expect(refused.stderr).toMatch(/:27:\d+: Stage_2 maps its inputs with the external script `sample-input\/mapping.sh`, which EManager does not run/);
+    const mapping = Array.from({ length: 6 }, (_, t) => `Stage_1_Output/Stage_1_Output_0_${(t % 4) + 1} Stage_1_Output/Stage_1_Output_0_${((t + 1) % 4) + 1}`).join("\n");
+    const io = memoryIO({ "/tmp/mapping.txt": mapping });
+    expect(await main(["skeleton", "expand", file, "--format", "shell", "--external", "Stage_2=/tmp/mapping.txt"], io)).toBe(0);
+    const stage2 = io.stdout.split("\n").filter((l) => l.startsWith("task") && l.includes("Stage_2_Output"));
+    expect(stage2).toHaveLength(6);
+    expect(stage2[0]).toContain("Stage_1_Output/Stage_1_Output_0_1 Stage_1_Output/Stage_1_Output_0_2");
+    const unknown = memoryIO({ "/tmp/mapping.txt": mapping.replaceAll("Output_0_4", "Output_9_9") });
+    expect(await main(["skeleton", "expand", file, "--format", "shell", "--external", "Stage_2=/tmp/mapping.txt"], unknown)).toBe(2);
+    expect(unknown.stderr).toMatch(/Stage_1_Output_9_9 are not files of an earlier stage/);
+    const badSpec = memoryIO();
+    expect(await main(["skeleton", "expand", file, "--format", "shell", "--external", "nonsense"], badSpec)).toBe(2);
+    expect(badSpec.stderr).toMatch(/--external must be STAGE=FILE/);
+  });
   it("works as a real command through npx", () => {
     const out = execFileSync("npx", ["--no-install", "emanager", "skeleton", "expand", DEMO, "--format", "setup"], { encoding: "utf8" });
     expect(out).toBe(readFileSync(path.join(FIX, "generated/emanager_skeleton_demo_SC2014.setup.txt"), "utf8"));

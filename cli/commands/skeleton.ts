@@ -4,6 +4,9 @@ import type { CliIO } from "../io";
 
 const USAGE = `usage: emanager skeleton validate FILE
        emanager skeleton expand FILE [--seed N] --format json|shell|setup [--dialect 2014|2017]
+                                [--external STAGE=OUTPUT.txt ...]
+  --external gives the output of a stage's external mapping script (one line per task, file
+  names separated by spaces); EManager never runs the script itself.
 `;
 
 /** `emanager skeleton …`: validate or expand a skeleton file; errors as FILE:LINE:COL: message. */
@@ -13,7 +16,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     parsed = parseArgs({
       args,
       allowPositionals: true,
-      options: { seed: { type: "string" }, format: { type: "string" }, dialect: { type: "string", default: "2014" }, help: { type: "boolean", short: "h" } },
+      options: { seed: { type: "string" }, format: { type: "string" }, dialect: { type: "string", default: "2014" }, external: { type: "string", multiple: true }, help: { type: "boolean", short: "h" } },
     });
   } catch (e: unknown) {
     io.err(`${e instanceof Error ? e.message : String(e)}\n${USAGE}`);
@@ -46,12 +49,27 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     io.err(`${file}: cannot read the file (${e instanceof Error ? e.message : String(e)})\n`);
     return 2;
   }
-  const r = loadSkeletonText(text, { fileName: file, seed, compat: dialect });
+  const external: Record<string, string> = {};
+  for (const spec of values.external ?? []) {
+    const eq = spec.indexOf("=");
+    if (eq <= 0) {
+      io.err(`--external must be STAGE=FILE (got ${spec})\n`);
+      return 2;
+    }
+    const source = spec.slice(eq + 1);
+    try {
+      external[spec.slice(0, eq)] = await io.readText(source);
+    } catch (e: unknown) {
+      io.err(`${source}: cannot read the external mapping (${e instanceof Error ? e.message : String(e)})\n`);
+      return 2;
+    }
+  }
+  const r = loadSkeletonText(text, { fileName: file, seed, compat: dialect, external });
   if (!r.ok) {
     for (const e of r.errors) io.err(`${file}:${e.line}:${e.column}: ${e.message}${e.expected ? ` (expected ${e.expected})` : ""}\n`);
     return 2;
   }
-  for (const w of r.workload.warnings) io.err(`${file}: warning: ${w.message}\n`);
+  for (const w of r.warnings) io.err(`${file}:${w.line ? `${w.line}:${w.column ?? 1}:` : ""} warning: ${w.message}\n`);
   if (verb === "validate") {
     const m = workloadMetrics(r.workload);
     io.out(`${file}: valid (${r.format}): ${r.workload.stages.length} stage(s), ${m.tasks} task(s), ${m.inputMB.toFixed(2)} MB in, ${m.outputMB.toFixed(2)} MB out\n`);

@@ -12,6 +12,10 @@ import { createInitialInputs } from "./run-dir";
 import { busyCores, collect, dispatch } from "./tasks";
 
 const LIVE = ["PMGR_ACTIVE_PENDING", "PMGR_ACTIVE"];
+/** extra tasks a pilot may hold beyond its cores, as a share of its cores (EMANAGER_PREFETCH, default 0.5) */
+const PREFETCH = Math.max(0, Number(process.env.EMANAGER_PREFETCH ?? 0.5));
+/** the engine's tick interval in seconds (what prefetch has to cover) */
+const TICK_S = Number(process.env.EMANAGER_ENGINE_INTERVAL_MS ?? 500) / 1000;
 const FINAL = ["DONE", "FAILED", "CANCELED"];
 
 /**
@@ -107,7 +111,13 @@ export async function driveRun(ctx: EngineContext, runId: string): Promise<void>
     });
   }
   const busy = busyCores(tasks);
-  const caps = pilots.filter((p) => p.state === "PMGR_ACTIVE" && !p.cancelRequestedAt).map((p) => ({ pilot: p, free: p.cores - (busy.get(p.id) ?? 0) }));
+  // prefetch: a pilot may hold more tasks than it has cores, queued in its agent, so it does not
+  // idle between two engine ticks: enough to cover one tick of the ready tasks' mean length,
+  // at least PREFETCH × cores, at most 32 × cores. Long tasks get a small margin (pilots that
+  // start later still get work); very short tasks get batches (throughput).
+  const meanLen = ready.length ? ready.reduce((a, t) => a + t.length, 0) / ready.length : 1;
+  const prefetch = (p: PilotRow) => Math.min(32 * p.cores, Math.max(Math.ceil(p.cores * PREFETCH), Math.ceil((p.cores * TICK_S) / Math.max(meanLen, 0.01))));
+  const caps = pilots.filter((p) => p.state === "PMGR_ACTIVE" && !p.cancelRequestedAt).map((p) => ({ pilot: p, free: p.cores + prefetch(p) - (busy.get(p.id) ?? 0) }));
   for (const [pilotId, list] of bindLate(ready, caps)) {
     const p = pilots.find((x) => x.id === pilotId)!;
     try {

@@ -1,82 +1,76 @@
-import type { Dist } from "./types";
+import { leadingNumber } from "./py-format";
+import type { Dist, RandomKind } from "./types";
 
 /**
- * Distribution values (`Task_Length = normal [10, 2]s`): the grammar of the original
- * (`(\w+) (.+)`, `[a, b]` with exactly ", " between the numbers, an optional unit suffix),
- * and seeded draws. `uniform` is a constant: its text is kept verbatim.
+ * The value grammar of Task_Length, Input_i.Size and Output_j.Size, as the original matched it:
+ * `(\w+) (.+)` (one space after the name), then per kind:
+ * - uniform V: V is copied verbatim into every task (a constant), units like `10s` included;
+ * - normal|gauss|lognorm|triangular `[a, b]unit`: exactly ", " between two unsigned numbers,
+ *   an optional unit glued to the bracket; triangular reads [low, high];
+ * - polynomial `[a, b] Input_k` (or `Length` for output sizes): int(a · x^b), integers a and b.
+ * The original matched with `re.match` (anchored at the start only), so text after a valid
+ * value was ignored; it is reported back as `ignored` so that the caller can warn.
  */
-const NUM = String.raw`(\d+(?:\.\d+)?)`;
-const PAIR = new RegExp(String.raw`^\[${NUM}, ${NUM}\](\w*)$`);
-const POLY = new RegExp(String.raw`^\[${NUM},\s*${NUM}\]\s+(Input_(\d+)|Length)$`);
-const RANDOM = ["normal", "gauss", "lognorm", "triangular"] as const;
+export type DistContext = "length" | "inputSize" | "outputSize";
 
-export type DistParse = { ok: true; dist: Dist } | { ok: false; message: string; expected: string };
+export type DistParse = { ok: true; dist: Dist; ignored: string } | { ok: false; message: string; expected: string };
 
-export function parseDist(value: string, allowLength: boolean, allowPolynomial: boolean): DistParse {
+const RANDOM: readonly string[] = ["normal", "gauss", "lognorm", "triangular"] satisfies RandomKind[];
+const PAIR = /^\[(\d+(?:\.\d+)?), (\d+(?:\.\d+)?)\](\w*)/;
+const POLY = /^\[(\d+), (\d+)\]\s*(\w*)/;
+const UNIFORM = /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\w*$/;
+
+export const DIST_EXPECTED: Record<DistContext, string> = {
+  length: "uniform V | normal [avg, stdev] | gauss [avg, stdev] | lognorm [mu, sigma] | triangular [low, high] | polynomial [a, b] Input_k",
+  inputSize: "uniform V | normal [avg, stdev] | gauss [avg, stdev] | lognorm [mu, sigma] | triangular [low, high]",
+  outputSize: "uniform V | normal [avg, stdev] | gauss [avg, stdev] | lognorm [mu, sigma] | triangular [low, high] | polynomial [a, b] Input_k | polynomial [a, b] Length",
+};
+
+const fail = (message: string, expected: string): DistParse => ({ ok: false, message, expected });
+
+function pairHint(kind: string, params: string): string {
+  if (/^\[\s*-/.test(params) || /,\s*-/.test(params)) return `${kind} takes two unsigned numbers (got \`${params}\`)`;
+  if (/^\[[^\]]*,(\S|\s{2,})/.test(params)) return `${kind} needs exactly one ", " between the two numbers (got \`${params}\`)`;
+  return `${kind} needs \`[a, b]\` with two numbers, optionally followed by a unit such as \`s\` (got \`${params}\`)`;
+}
+
+function parsePolynomial(params: string, ctx: DistContext): DistParse {
+  if (ctx === "inputSize") return fail("an input size cannot be a polynomial: the original accepted only uniform, normal, gauss, lognorm and triangular here", DIST_EXPECTED.inputSize);
+  const expected = ctx === "length" ? "polynomial [a, b] Input_k" : "polynomial [a, b] Input_k | polynomial [a, b] Length";
+  const p = POLY.exec(params);
+  if (!p) return fail(`polynomial needs \`[a, b]\` with two whole numbers and exactly ", " between them (got \`${params}\`)`, expected);
+  const [, a, b, src] = p as unknown as [string, string, string, string];
+  const input = /^Input_(\d+)$/.exec(src);
+  let of: { input: number } | "length";
+  if (input) {
+    if (Number(input[1]) < 1) return fail("inputs are numbered from 1 (`Input_1` is the first)", expected);
+    of = { input: Number(input[1]) };
+  } else if (src === "Length" && ctx === "outputSize") of = "length";
+  else if (src === "Length") return fail("Task_Length cannot be a polynomial of its own length", expected);
+  else return fail(`a polynomial is a function of \`Input_k\`${ctx === "outputSize" ? " or `Length`" : ""} (got \`${src || "nothing"}\`)`, expected);
+  return { ok: true, dist: { kind: "polynomial", text: params, a: Number(a), b: Number(b), of }, ignored: params.slice(p[0].length).trim() };
+}
+
+export function parseDist(value: string, ctx: DistContext): DistParse {
   const m = /^(\w+) (.+)$/.exec(value);
-  const expected = "`uniform V`, `normal [avg, stdev]`, `gauss [avg, stdev]`, `lognorm [mu, sigma]`, `triangular [low, high]` or `polynomial [a, b] Input_k`";
-  if (!m) return { ok: false, message: `\`${value}\` is not a distribution`, expected };
+  if (!m) return fail(`\`${value}\` is not a distribution: write its name, one space, and its parameters`, DIST_EXPECTED[ctx]);
   const [, kind, params] = m as unknown as [string, string, string];
-  if (kind === "uniform") return { ok: true, dist: { kind, text: params } };
-  if ((RANDOM as readonly string[]).includes(kind)) {
+  if (kind === "uniform") {
+    if (!UNIFORM.test(params)) return fail(`uniform takes one number, optionally with a unit such as \`10s\` or \`1048576B\` (got \`${params}\`)`, "uniform V");
+    return { ok: true, dist: { kind, text: params, value: leadingNumber(params) }, ignored: "" };
+  }
+  if (RANDOM.includes(kind)) {
     const p = PAIR.exec(params);
-    if (!p) return { ok: false, message: `${kind} needs \`[a, b]\` with ", " between two numbers (got \`${params}\`)`, expected: `${kind} [a, b]` };
-    return { ok: true, dist: { kind: kind as (typeof RANDOM)[number], a: Number(p[1]), b: Number(p[2]), unit: p[3] ?? "", text: params } };
+    if (!p) return fail(pairHint(kind, params), `${kind} [a, b]`);
+    return { ok: true, dist: { kind: kind as RandomKind, text: params, a: Number(p[1]), b: Number(p[2]), unit: p[3] ?? "" }, ignored: params.slice(p[0].length).trim() };
   }
-  if (kind === "polynomial") {
-    if (!allowPolynomial) return { ok: false, message: "a polynomial needs something to be a polynomial of", expected };
-    const p = POLY.exec(params);
-    if (!p) return { ok: false, message: `polynomial needs \`[a, b] Input_k\`${allowLength ? " or `[a, b] Length`" : ""} (got \`${params}\`)`, expected: "polynomial [a, b] Input_k" };
-    if (p[3] === "Length" && !allowLength) return { ok: false, message: "Task_Length cannot be a polynomial of its own length", expected: "polynomial [a, b] Input_k" };
-    const of = p[3] === "Length" ? ("length" as const) : { input: Number(p[4]) };
-    return { ok: true, dist: { kind, a: Number(p[1]), b: Number(p[2]), of, text: params } };
-  }
-  return { ok: false, message: `unknown distribution \`${kind}\``, expected };
+  if (kind === "polynomial") return parsePolynomial(params, ctx);
+  const lower = kind.toLowerCase();
+  const hint = lower !== kind && (lower === "uniform" || lower === "polynomial" || RANDOM.includes(lower)) ? ` (names are lower case: \`${lower}\`)` : "";
+  return fail(`unknown distribution \`${kind}\`${hint}`, DIST_EXPECTED[ctx]);
 }
 
-/** A source of uniform numbers in [0, 1). */
-export type Rng = () => number;
-
-function normal(rng: Rng, mu: number, sigma: number): number {
-  // Box–Muller; 1 - u keeps log() away from 0
-  const u = 1 - rng();
-  const v = rng();
-  return mu + sigma * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-}
-
-function triangular(rng: Rng, low: number, high: number): number {
-  const mode = (low + high) / 2;
-  const u = rng();
-  const c = (mode - low) / (high - low || 1);
-  return u < c ? low + Math.sqrt(u * (high - low) * (mode - low)) : high - Math.sqrt((1 - u) * (high - low) * (high - mode));
-}
-
-/**
- * One draw, as the original printed it ("%.2f" + unit for random kinds, the verbatim text for
- * uniform, an integer string for polynomials). Negative draws are clamped to 0 (as the 2017
- * library did) and reported through `onClamp`.
- */
-export function draw(d: Dist, rng: Rng, ctx: { inputSize?: (k: number) => number; length?: () => number }, onClamp: (v: number) => void): string {
-  switch (d.kind) {
-    case "uniform":
-      return d.text;
-    case "polynomial": {
-      const x = d.of === "length" ? (ctx.length?.() ?? 0) : (ctx.inputSize?.(d.of.input) ?? 0);
-      return String(Math.trunc(d.a * x ** d.b));
-    }
-    default: {
-      let v = d.kind === "lognorm" ? Math.exp(normal(rng, d.a, d.b)) : d.kind === "triangular" ? triangular(rng, d.a, d.b) : normal(rng, d.a, d.b);
-      if (v < 0) {
-        onClamp(v);
-        v = 0;
-      }
-      return v.toFixed(2) + d.unit;
-    }
-  }
-}
-
-/** The number a drawn string stands for ("10s" → 10, "1048576B" → 1048576). */
-export function numeric(text: string): number {
-  const v = Number.parseFloat(text);
-  return Number.isFinite(v) ? v : 0;
+/** The distribution as the file writes it, e.g. `normal [10, 2]s`. */
+export function distText(d: Dist): string {
+  return `${d.kind} ${d.text}`;
 }

@@ -1,198 +1,204 @@
-import { draw, numeric, type Rng } from "./dist";
-import type { Skeleton, StageDef, Source } from "./types";
-import type { WorkloadWarning } from "../model/workload";
+import { checkSkeleton } from "./check";
+import { distText } from "./dist";
+import type { Planned } from "./iterate";
+import { combinationsForTasks, externalLines } from "./mapping";
+import { leadingNumber } from "./py-format";
+import { seededRng } from "./rng";
+import { drawColumn, type DrawStats } from "./sample";
+import { Issues, type Dist, type Pos, type Skeleton, type SkeletonError, type SkeletonWarning, type SlotRef, type StageDef } from "./types";
+import { refText } from "./values";
 
 /**
- * Expansion of a parsed skeleton into concrete stages, tasks and files, following the
- * original library step by step: iteration unrolling, task ids, input mapping, then lengths
- * and output sizes (which may depend on the inputs), then directories.
+ * Expansion of a parsed skeleton into concrete stages, tasks and files, step by step as the
+ * original's `generate_tasks` did it: input files (filesystem, direct references, then the
+ * mapping that may replace them), task lengths (which may depend on input sizes), output
+ * files (which may depend on either), then the per-slot directories (`setdir`).
  *
- * `compat` selects the one behaviour that changed between versions: how a direct reference
- * (`Input_i.Source = Stage_X.Output_j`) picks files when a task has several input slots.
- * 2014 (the SC2014 demo's library): slot p of task t gets file t·n_in + p. 2017: every slot
- * gets file t·n_in (a bug that made both slots read the same file; kept to reproduce it).
- * Out-of-range references wrap around (the manual's stated intent; the code raised IndexError).
+ * `compat` is the one behaviour that changed between library versions, a direct reference
+ * (`Input_i.Source = Stage_X.Output_j`) when a task has several input slots: with n_in slots,
+ * task t's p-th referenced slot gets file t·n_in + p in 2014 (the SC2014 demo's library), and
+ * file t·n_in for every slot in 2017 (a misplaced reset, kept so its outputs can be reproduced).
+ * Past the end of the producer's files the index wraps around, with a warning (the manual said
+ * files are reused cyclically; the code raised IndexError).
  */
 export interface XFile {
   name: string;
-  /** the size exactly as the original printed it ("1048576", "10404130.20") */
+  /** the size exactly as the original printed it ("1048576", "10404130.20", "1048576B") */
   sizeText: string;
+  /** the file's directory by the original's rule (see dirOf) */
   dir: string;
 }
 
 export interface XTask {
   id: string;
-  stage: string;
   lengthText: string;
   inputs: XFile[];
   outputs: XFile[];
 }
 
-export interface XStage {
-  def: StageDef;
-  name: string;
-  /** input slots after iteration rewiring */
-  sources: (Source | null)[];
+export interface XStage extends Planned {
+  /** Task_Mode, or "time" when the file has none */
+  mode: string;
   tasks: XTask[];
+  /** per slot, the directory of task 0's file (the original printed every task's slot i under it) */
   inputdir: string[];
   outputdir: string[];
-  mode: string;
 }
+
+export type Compat = "2014" | "2017";
 
 export interface Expanded {
-  stages: XStage[];
-  warnings: WorkloadWarning[];
-}
-
-export type ExpandResult = { ok: true; expanded: Expanded } | { ok: false; errors: { line: number; column: number; message: string }[] };
-
-interface Planned {
-  def: StageDef;
+  /** the file's base name without its extension, as the original named the application */
   name: string;
-  sources: (Source | null)[];
+  fileName: string;
+  seed: number;
+  compat: Compat;
+  numStage: number;
+  stages: XStage[];
+  warnings: SkeletonWarning[];
 }
 
-function unroll(sk: Skeleton): Planned[] | string {
-  const out: Planned[] = [];
-  const defs = [...sk.stages];
-  while (defs.length) {
-    const first = defs.shift()!;
-    const it = first.iteration;
-    if (!it || it.num <= 1) {
-      out.push({ def: first, name: first.name, sources: first.inputs.map((i) => i.source) });
-      continue;
-    }
-    const group = [first];
-    for (const extra of it.stages.slice(1)) {
-      const next = defs.shift();
-      if (!next || next.name !== extra) return `Iteration_Stages of ${first.name} names ${extra}, which must be the next stage block in the file (line ${first.line})`;
-      group.push(next);
-    }
-    const names = new Set(group.map((g) => g.name));
-    const nameAt = (stage: string, i: number) => (i === it.num ? stage : `${stage}_Iter_${i}`);
-    for (let i = 1; i <= it.num; i++) {
-      group.forEach((g, gi) => {
-        const sources = g.inputs.map((slot, si): Source | null => {
-          const s = slot.source;
-          if (gi === 0 && i >= 2 && it.substitute.input.stage === g.name && it.substitute.input.slot === si + 1) {
-            const o = it.substitute.output;
-            const ref = `${nameAt(o.stage, i - 1)}`;
-            return { kind: "ref", stage: ref, io: "Output", slot: o.slot, text: `${ref}.Output_${o.slot}` };
-          }
-          if (s?.kind === "ref" && names.has(s.stage) && gi > 0) return { ...s, stage: nameAt(s.stage, i), text: `${nameAt(s.stage, i)}.${s.io}_${s.slot}` };
-          return s;
-        });
-        out.push({ def: g, name: nameAt(g.name, i), sources });
-      });
-    }
-  }
-  return out;
+export interface ExpandOptions {
+  seed?: number;
+  compat?: Compat;
+  fileName?: string;
+  /** the output of each external mapping script, keyed by stage name or by the script as written */
+  external?: Record<string, string>;
 }
 
-/** The original's directory rule: names of up to 5 `_` words keep 3, longer ones keep 5. */
+export type ExpandResult = { ok: true; expanded: Expanded } | { ok: false; errors: SkeletonError[]; warnings: SkeletonWarning[] };
+
+/** The original's directory rule (`setdir`): names of up to 5 `_` words keep 3, longer ones keep 5. */
 export function dirOf(fileName: string): string {
   const w = fileName.split("_");
-  return w.slice(0, w.length <= 5 ? 3 : 5).join("_");
+  return w.slice(0, w.length > 5 ? 5 : 3).join("_");
 }
 
-function combinations<T>(list: T[], m: number, index: number): T[] {
-  // the index-th m-combination of list in lexicographic order (itertools.combinations order)
-  const out: T[] = [];
-  let k = index;
-  let start = 0;
-  for (let r = m; r > 0; r--) {
-    for (let i = start; i <= list.length - r; i++) {
-      const c = binom(list.length - i - 1, r - 1);
-      if (k < c) {
-        out.push(list[i]!);
-        start = i + 1;
-        break;
-      }
-      k -= c;
-    }
-  }
+/** `skeleton_demo_SC2014.conf` → `skeleton_demo_SC2014` (the last extension only, as skeleton_api did) */
+export function applicationName(fileName: string): string {
+  const base = fileName.replace(/^.*[\\/]/, "");
+  return base.includes(".") ? base.slice(0, base.lastIndexOf(".")) : base || "skeleton";
+}
+
+const numeric = (s: string): number => {
+  const v = leadingNumber(s);
+  return Number.isNaN(v) ? 0 : v;
+};
+
+interface Ctx {
+  opts: Required<Pick<ExpandOptions, "seed" | "compat">> & ExpandOptions;
+  issues: Issues;
+  byName: Map<string, XStage>;
+  /** every file of the stages generated so far, by name, for external mappings */
+  byFile: Map<string, XFile>;
+}
+
+function filesOf(ref: SlotRef, cx: Ctx): XFile[] {
+  const prod = cx.byName.get(ref.stage)!;
+  return prod.tasks.map((t) => (ref.io === "Output" ? t.outputs : t.inputs)[ref.slot - 1]).filter((f): f is XFile => f !== undefined);
+}
+
+function column(p: Planned, field: string, d: Dist, at: Pos, tasks: XTask[], cx: Ctx): string[] {
+  const stats: DrawStats = { clamped: 0, overflow: 0 };
+  const ctx = (t: number) => ({ inputSize: (k: number) => tasks[t]!.inputs[k - 1]?.sizeText, lengthText: () => tasks[t]!.lengthText });
+  const out = drawColumn(d, tasks.length, seededRng(cx.opts.seed, `${p.name}/${field}`), ctx, stats, numeric);
+  if (stats.clamped) cx.issues.warn(at, `${p.name} ${field} (${distText(d)}): ${stats.clamped} of ${tasks.length} draw(s) were negative and were clamped to 0`, "NEGATIVE_DRAW_CLAMPED");
+  if (stats.overflow) cx.issues.error(at, `${p.name} ${field} (${distText(d)}): ${stats.overflow} value(s) are too large for a number (the original raised OverflowError)`);
   return out;
 }
 
-export function binom(n: number, k: number): number {
-  if (k < 0 || k > n) return 0;
-  let r = 1;
-  for (let i = 1; i <= Math.min(k, n - k); i++) r = (r * (n - Math.min(k, n - k) + i)) / i;
-  return Math.round(r);
+function directInputs(p: Planned, tasks: XTask[], cx: Ctx): void {
+  const nIn = p.def.inputs.length;
+  let pointer = 0; // 2014: counts the referenced slots before this one
+  p.sources.forEach((s, i) => {
+    const at = p.def.inputs[i]!.at;
+    if (s.kind === "filesystem") {
+      const sizes = column(p, `Input_${i + 1}.Size`, p.def.inputs[i]!.size!, at, tasks, cx);
+      const dir = dirOf(`${p.name}_Input_${i}_1`);
+      tasks.forEach((t, ti) => t.inputs.push({ name: `${p.name}_Input_${i}_${ti + 1}`, sizeText: sizes[ti]!, dir }));
+    } else if (s.kind === "ref") {
+      const files = filesOf(s.ref, cx);
+      const offset = cx.opts.compat === "2014" ? pointer : 0;
+      let wrapped = 0;
+      tasks.forEach((t, ti) => {
+        const k = ti * nIn + offset;
+        if (k >= files.length) wrapped += 1;
+        t.inputs.push(files[k % files.length]!);
+      });
+      if (wrapped) cx.issues.warn(at, `${p.name} reads ${refText(s.ref)}: ${wrapped} of its ${tasks.length} task(s) index past the ${files.length} file(s) and wrap around to the start (the original raised IndexError)`);
+      pointer += 1;
+    }
+  });
 }
 
-/** Limits that keep one upload from exhausting the server: a million tasks, 100 million file references. */
-export const MAX_TASKS = 1_000_000;
-export const MAX_FILE_REFS = 100_000_000;
-
-export function expand(sk: Skeleton, rng: Rng, compat: "2014" | "2017" = "2014"): ExpandResult {
-  const plan = unroll(sk);
-  if (typeof plan === "string") return { ok: false, errors: [{ line: 1, column: 1, message: plan }] };
-  let tasks = 0;
-  let refs = 0;
-  for (const p of plan) {
-    tasks += p.def.numTasks;
-    refs += p.def.numTasks * (p.def.mapping?.kind === "combination" ? p.def.mapping.m : p.def.inputsPerTask);
-    if (tasks > MAX_TASKS) return { ok: false, errors: [{ line: p.def.line, column: 1, message: `the skeleton expands to more than ${MAX_TASKS.toLocaleString("en")} tasks (at ${p.name}); split the workload into several runs` }] };
-    if (refs > MAX_FILE_REFS) return { ok: false, errors: [{ line: p.def.line, column: 1, message: `the skeleton expands to more than ${MAX_FILE_REFS.toLocaleString("en")} input file references (at ${p.name})` }] };
+function mappedInputs(p: Planned, tasks: XTask[], cx: Ctx): void {
+  const m = p.def.mapping;
+  if (m?.kind === "combination") {
+    const combos = combinationsForTasks(filesOf(m.from, cx), m.m, tasks.length);
+    tasks.forEach((t, ti) => (t.inputs = combos[ti]!));
+  } else if (m?.kind === "external") {
+    const data = cx.opts.external?.[p.def.name] ?? cx.opts.external?.[m.script];
+    if (data === undefined) {
+      cx.issues.error(m.at, `${p.name} maps its inputs with the external script \`${m.script}\`, which EManager does not run. Run it yourself and pass its output (one line per task, file names separated by spaces), e.g. \`emanager skeleton expand FILE --external ${p.def.name}=OUTPUT.txt\`, or use \`combination\` instead`);
+      return;
+    }
+    const lines = externalLines(data, tasks.length);
+    if (!lines.ok) return cx.issues.error(m.at, `${p.name} (external mapping): ${lines.message}`);
+    const missing = new Set<string>();
+    tasks.forEach((t, ti) => {
+      t.inputs = lines.lines[ti]!.flatMap((n) => {
+        // Files are named without their directory until setdir; accept either spelling.
+        const f = cx.byFile.get(n) ?? cx.byFile.get(n.slice(n.lastIndexOf("/") + 1));
+        if (!f) missing.add(n);
+        return f ? [f] : [];
+      });
+    });
+    if (missing.size) cx.issues.error(m.at, `${p.name} (external mapping): ${[...missing].slice(0, 3).join(", ")}${missing.size > 3 ? ` and ${missing.size - 3} more` : ""} are not files of an earlier stage`);
   }
-  const warnings: WorkloadWarning[] = [];
-  const byName = new Map<string, XStage>();
+}
+
+/** setdir: one directory per slot from task 0; warns where another task's file lives elsewhere. */
+function setdir(st: XStage, cx: Ctx): void {
+  const t0 = st.tasks[0];
+  st.inputdir = t0 ? t0.inputs.map((f) => f.dir) : [];
+  st.outputdir = t0 ? t0.outputs.map((f) => f.dir) : [];
+  const off = st.tasks.reduce((n, t) => n + t.inputs.filter((f, i) => st.inputdir[i] !== f.dir).length, 0);
+  if (off) cx.issues.warn(st.def.at.stage, `${st.name}: ${off} input file(s) are not in the directory of task 0's file in the same slot; the original's commands print every slot under task 0's directory, so its paths for them do not exist (runs use the real paths)`);
+}
+
+function generate(p: Planned, cx: Ctx): XStage {
+  const d: StageDef = p.def;
+  const tasks: XTask[] = Array.from({ length: d.numTasks }, (_, t) => ({ id: `${p.name}_${t}`, lengthText: "0", inputs: [], outputs: [] }));
+  directInputs(p, tasks, cx);
+  mappedInputs(p, tasks, cx);
+  const lengths = column(p, "Task_Length", d.length, d.at.length, tasks, cx);
+  tasks.forEach((t, ti) => (t.lengthText = lengths[ti]!));
+  d.outputs.forEach((o, j) => {
+    const sizes = column(p, `Output_${j + 1}.Size`, o, d.at.outputs[j] ?? d.at.stage, tasks, cx);
+    const dir = dirOf(`${p.name}_Output_${j}_1`);
+    tasks.forEach((t, ti) => t.outputs.push({ name: `${p.name}_Output_${j}_${ti + 1}`, sizeText: sizes[ti]!, dir }));
+  });
+  const st: XStage = { ...p, mode: d.taskMode ?? "time", tasks, inputdir: [], outputdir: [] };
+  setdir(st, cx);
+  return st;
+}
+
+export function expandSkeleton(sk: Skeleton, options: ExpandOptions = {}): ExpandResult {
+  const opts = { ...options, seed: options.seed ?? 0, compat: options.compat ?? "2014" };
+  const checks = new Issues();
+  const planned = checkSkeleton(sk, checks);
+  if (checks.errors.length) return { ok: false, errors: checks.sorted(), warnings: [] };
+  const cx: Ctx = { opts, issues: new Issues(), byName: new Map(), byFile: new Map() };
+  const needFiles = sk.stages.some((s) => s.mapping?.kind === "external");
   const stages: XStage[] = [];
-  const errors: { line: number; column: number; message: string }[] = [];
-  for (const p of plan) {
-    const d = p.def;
-    const st: XStage = { def: d, name: p.name, sources: p.sources, tasks: [], inputdir: [], outputdir: [], mode: d.taskMode ?? "time" };
-    const nIn = d.inputsPerTask;
-    if (d.mapping?.kind === "external") {
-      errors.push({ line: d.line, column: 1, message: `${p.name}: an external input mapping runs a script (${d.mapping.path}); EManager does not run scripts from uploaded files. Run it yourself and use combination or direct references instead` });
-    }
-    const refFiles = (s: Extract<Source, { kind: "ref" }>): XFile[] | null => {
-      const prod = byName.get(s.stage);
-      if (!prod) {
-        errors.push({ line: d.line, column: 1, message: `${p.name} reads ${s.text}, but stage ${s.stage} does not come before it` });
-        return null;
-      }
-      return prod.tasks.map((t) => (s.io === "Output" ? t.outputs : t.inputs)[s.slot - 1]).filter((f): f is XFile => !!f);
-    };
-    for (let t = 0; t < d.numTasks; t++) {
-      const task: XTask = { id: `${p.name}_${t}`, stage: p.name, lengthText: "0", inputs: [], outputs: [] };
-      p.sources.forEach((s, slot) => {
-        if (s?.kind === "filesystem") {
-          const name = `${p.name}_Input_${slot}_${t + 1}`;
-          const size = d.inputs[slot]?.size;
-          task.inputs.push({ name, dir: dirOf(name), sizeText: size ? draw(size, rng, {}, (v) => warnings.push(clamp(p.name, `Input_${slot + 1}.Size`, v, d.line))) : "0" });
-        } else if (s?.kind === "ref") {
-          const list = refFiles(s);
-          if (list && list.length) task.inputs.push(list[(t * nIn + (compat === "2014" ? slot : 0)) % list.length]!);
-        }
-      });
-      if (d.mapping?.kind === "combination") {
-        const m = d.mapping;
-        const list = refFiles({ kind: "ref", stage: m.stage, io: "Output", slot: m.slot, text: m.text });
-        if (list) {
-          const total = binom(list.length, m.m);
-          if (total === 0) errors.push({ line: d.line, column: 1, message: `${p.name}: combination of ${m.m} out of ${list.length} file(s) is empty` });
-          else task.inputs = combinations(list, m.m, t % total);
-        }
-      }
-      task.lengthText = draw(d.length, rng, { inputSize: (k) => numeric(task.inputs[k - 1]?.sizeText ?? "0") }, (v) => warnings.push(clamp(p.name, "Task_Length", v, d.line)));
-      d.outputs.forEach((o, oi) => {
-        const name = `${p.name}_Output_${oi}_${t + 1}`;
-        const sizeText = draw(o, rng, { inputSize: (k) => numeric(task.inputs[k - 1]?.sizeText ?? "0"), length: () => numeric(task.lengthText) }, (v) => warnings.push(clamp(p.name, `Output_${oi + 1}.Size`, v, d.line)));
-        task.outputs.push({ name, dir: dirOf(name), sizeText });
-      });
-      st.tasks.push(task);
-    }
-    const t0 = st.tasks[0];
-    st.inputdir = t0 ? t0.inputs.map((f) => f.dir) : [];
-    st.outputdir = t0 ? t0.outputs.map((f) => f.dir) : [];
-    byName.set(p.name, st);
+  for (const p of planned) {
+    const st = generate(p, cx);
+    cx.byName.set(st.name, st);
+    if (needFiles) for (const t of st.tasks) for (const f of [...t.inputs, ...t.outputs]) cx.byFile.set(f.name, f);
     stages.push(st);
   }
-  return errors.length ? { ok: false, errors } : { ok: true, expanded: { stages, warnings } };
+  if (cx.issues.errors.length) return { ok: false, errors: cx.issues.sorted(), warnings: cx.issues.warnings };
+  const fileName = opts.fileName ?? "skeleton";
+  return { ok: true, expanded: { name: applicationName(fileName), fileName, seed: opts.seed, compat: opts.compat, numStage: sk.numStage, stages, warnings: cx.issues.warnings } };
 }
 
-function clamp(stage: string, what: string, v: number, line: number): WorkloadWarning {
-  return { code: "NEGATIVE_DRAW_CLAMPED", message: `${stage} ${what}: a draw of ${v.toFixed(2)} was clamped to 0`, line };
-}

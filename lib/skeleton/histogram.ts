@@ -1,5 +1,15 @@
-/** A few equal-width bins over `values`, for the preview's length and size distributions. */
-export function histogram(values: readonly number[], bins = 8): { from: number; to: number; count: number }[] {
+export interface HistogramBin {
+  from: number;
+  to: number;
+  count: number;
+}
+
+/**
+ * A few equal-width bins over `values`, for the preview's length and size distributions.
+ * The last bin includes its upper edge; a constant collapses to one bin. Loops only, so a
+ * million values do not hit the argument limit of Math.min(...values).
+ */
+export function histogram(values: readonly number[], bins = 8): HistogramBin[] {
   if (values.length === 0) return [];
   let lo = Infinity;
   let hi = -Infinity;
@@ -8,8 +18,9 @@ export function histogram(values: readonly number[], bins = 8): { from: number; 
     if (v > hi) hi = v;
   }
   if (lo === hi) return [{ from: lo, to: hi, count: values.length }];
-  const w = (hi - lo) / bins;
-  const out = Array.from({ length: bins }, (_, i) => ({ from: lo + i * w, to: lo + (i + 1) * w, count: 0 }));
-  for (const v of values) out[Math.min(bins - 1, Math.floor((v - lo) / w))]!.count += 1;
+  const n = Math.max(1, Math.floor(bins));
+  const w = (hi - lo) / n;
+  const out = Array.from({ length: n }, (_, i) => ({ from: lo + i * w, to: i === n - 1 ? hi : lo + (i + 1) * w, count: 0 }));
+  for (const v of values) out[Math.min(n - 1, Math.floor((v - lo) / w))]!.count += 1;
   return out;
 }

@@ -1,39 +1,20 @@
-import type { Workload } from "../model/workload";
-import { expand, type Expanded } from "./expand";
-import { parseAimes } from "./parse";
-import { parseStructured } from "./structured";
-import { seededRng } from "./rng";
-import type { SkeletonError } from "./types";
-import { toWorkload } from "./workload";
-
-export { emitJson, emitSetup, emitShell, setupCommands, type Dialect } from "./emit";
-export { expand, type Expanded } from "./expand";
-export { parseAimes } from "./parse";
-export { seededRng } from "./rng";
-export type { Skeleton, SkeletonError } from "./types";
-export { toWorkload, workloadMetrics, type WorkloadMetrics, type StageMetrics } from "./workload";
-
-export type LoadResult =
-  | { ok: true; workload: Workload; expanded: Expanded; format: "aimes" | "structured" }
-  | { ok: false; errors: SkeletonError[]; format: "aimes" | "structured" };
-
-/** Looks like JSON or YAML (the documented second form) rather than the AIMES key = value text. */
-export function isStructured(text: string): boolean {
-  const first = text.split(/\r?\n/).find((l) => l.trim() !== "" && !l.trim().startsWith("#"))?.trim() ?? "";
-  return first.startsWith("{") || /^[A-Za-z_]+\s*:/.test(first);
-}
-
 /**
- * One call for the web app, the CLI and the engine: detect the format, parse, expand with the
- * seed (2014 semantics by default), and give the workload, or every error with its line.
+ * AIMES skeletons: parse (the 2014/2017 text format, the 2013 format where it converts cleanly,
+ * or JSON/YAML), expand with a seed into concrete tasks and files, emit the original library's
+ * outputs byte for byte, and turn the result into the Workload that the planner and the engine
+ * use. Pure: no file system, clock or global randomness.
  */
-export function loadSkeletonText(text: string, opts: { fileName?: string; seed?: number; compat?: "2014" | "2017" } = {}): LoadResult {
-  const format = isStructured(text) ? "structured" : "aimes";
-  const parsed = format === "structured" ? parseStructured(text) : parseAimes(text);
-  if (!parsed.ok) return { ok: false, errors: parsed.errors, format };
-  const seed = opts.seed ?? 0;
-  const x = expand(parsed.skeleton, seededRng(seed), opts.compat ?? "2014");
-  if (!x.ok) return { ok: false, errors: x.errors, format };
-  const name = (opts.fileName ?? "skeleton").replace(/^.*\//, "").replace(/\.[^.]*$/, "");
-  return { ok: true, workload: toWorkload(x.expanded, name, seed), expanded: x.expanded, format };
-}
+export { loadSkeletonText, parseSkeleton, detectFormat, type LoadResult, type LoadOptions, type LoadWarning, type ParseSkeletonResult, type SkeletonFormat } from "./load";
+export { expandSkeleton, dirOf, applicationName, type Expanded, type ExpandOptions, type ExpandResult, type Compat, type XStage, type XTask, type XFile } from "./expand";
+export { toWorkload } from "./workload";
+export { emitShell, emitSetup, setupCommands, taskCommand, type Dialect } from "./emit";
+export { emitJson } from "./emit-json";
+export { workloadMetrics, type WorkloadMetrics, type StageMetrics } from "./metrics";
+export { summarizeSkeleton, type SkeletonSummary, type StageSummary, type StageEdge } from "./summary";
+export { histogram, type HistogramBin } from "./histogram";
+export { formatAimes } from "./format-aimes";
+export { parseAimes } from "./parse";
+export { parseStructured, ZStructuredSkeleton, type TStructuredSkeleton } from "./structured";
+export { seededRng } from "./rng";
+export { MAX_TASKS, MAX_FILE_REFS } from "./check";
+export type { Skeleton, StageDef, Dist, Source, SlotRef, Mapping, Iteration, InputSlot, SkeletonError, SkeletonWarning, ParseResult } from "./types";

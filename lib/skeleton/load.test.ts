@@ -73,11 +73,13 @@ describe("loading skeletons", () => {
     }
   });
 
-  it("explains the legacy 2013 format and refuses external mappings", () => {
+  it("accepts the legacy 2013 format with an explanation and refuses external mappings", () => {
     const legacy = loadSkeletonText(readFileSync(path.join(FIX, "Skeleton-MTAGS2013_lst-sample.input"), "utf8"));
-    expect(!legacy.ok && legacy.errors[0]?.message).toMatch(/legacy 2013/);
+    expect(legacy.ok && legacy.legacy).toBe(true);
+    expect(legacy.warnings[0]).toMatchObject({ line: 1, column: 1 });
+    expect(legacy.warnings[0]?.message).toMatch(/legacy 2013 skeleton format/);
     const ext = loadSkeletonText(demo.replace("Input_Task_Mapping = combination Stage_1.Output_1 20", "Input_Task_Mapping = external ./map.sh"));
-    expect(!ext.ok && ext.errors[0]?.message).toMatch(/does not run scripts/);
+    expect(!ext.ok && ext.errors[0]?.message).toMatch(/which EManager does not run/);
   });
 
   it("reads unit suffixes (10s, 1048576B) as numbers", () => {

@@ -1,99 +1,125 @@
-import { LineCounter, parseDocument, isMap, isSeq, type Node } from "yaml";
+import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
 import { z } from "zod";
-import { parseDist } from "./dist";
-import type { ParseResult } from "./parse";
-import type { Dist, InputSlot, Mapping, Skeleton, SkeletonError, Source, StageDef } from "./types";
+import { finishParse } from "./check";
+import { parseDist, type DistContext } from "./dist";
+import { checkSlots, MAX_SLOTS } from "./stage-block";
+import { Issues, type Dist, type InputSlot, type Iteration, type ParseResult, type Pos, type StageDef } from "./types";
+import { parseIterationSubstitute, parseMapping, parseSource } from "./values";
 
 /**
- * The second way to write a skeleton: JSON or YAML with named fields (lib/skeleton/FORMAT.md).
- * Values use the same distribution and source strings as the AIMES text; the result is the
- * same Skeleton model. Errors carry the line and column of the offending field.
+ * The second way to write a skeleton: JSON or YAML (YAML is a superset of JSON) with named
+ * fields, mapping onto the same model as the AIMES text, so expansion and emitters behave the
+ * same. Distribution, source and mapping values use the AIMES strings (`uniform 10`,
+ * `normal [10, 2]`, `filesystem`, `Stage_1.Output_1`, `combination Stage_1.Output_1 2`).
+ * Unknown fields are errors (a typo should not silently change the workload). Errors carry the
+ * line and column of the offending field. Reference: lib/skeleton/FORMAT.md.
+ *
+ *   stages:                       # one entry per stage block, in execution order
+ *     - name: Stage_1             # \w+ ; Prefix_Suffix keeps the original's directory names
+ *       type: serial              # Task_Type, default serial
+ *       mode: time                # Task_Mode: time | flops (optional)
+ *       tasks: 20                 # Num_Tasks ≥ 1
+ *       length: uniform 10        # Task_Length (seconds, or FLOPs in flops mode)
+ *       processes: 1              # Num_Processes (cores per task), default 1
+ *       readBuffer: 65536         # Read_Buffer, default 65536
+ *       writeBuffer: 65536        # Write_Buffer, default 65536
+ *       inputs:                   # Input_i.Source / Input_i.Size, i = 1…
+ *         - { source: filesystem, size: uniform 1048576 }
+ *       inputsPerTask: 1          # Input_Files_Each_Task, default len(inputs); extra slots are blank
+ *       mapping: combination Stage_0.Output_1 2   # Input_Task_Mapping (optional)
+ *       outputs: [uniform 20000]  # Output_j.Size, j = 1…
+ *       interleave: 0             # Interleave_Option 0…3, default 0
+ *       iteration: { num: 3, stages: [Stage_1], substitute: "Stage_1.Input_1, Stage_1.Output_1" }
  */
-const ZCount = z.number().int().min(0);
-const ZStage = z.object({
-  name: z.string().regex(/^\w+$/, "a stage name may hold only letters, digits and _"),
-  type: z.string().default("serial"),
-  mode: z.enum(["time", "flops"]).optional(),
-  tasks: ZCount.min(1),
-  length: z.string(),
-  processes: ZCount.min(1).default(1),
-  readBuffer: ZCount.min(1).default(65536),
-  writeBuffer: ZCount.min(1).default(65536),
-  inputs: z.array(z.object({ source: z.string().optional(), size: z.string().optional() })).default([]),
-  inputsPerTask: ZCount.optional(),
-  mapping: z.string().optional(),
-  outputs: z.array(z.string()).default([]),
-  interleave: z.number().int().min(0).max(3).default(0),
-  iteration: z.object({ num: ZCount.min(1), stages: z.array(z.string()).min(1), substitute: z.string() }).optional(),
-});
-export const ZStructuredSkeleton = z.object({ stages: z.array(ZStage).min(1, "a skeleton needs at least one stage") });
+const count = (min: number, max = Number.MAX_SAFE_INTEGER) => z.number().int().min(min).max(max);
 
-function position(doc: ReturnType<typeof parseDocument>, lc: LineCounter, path: readonly PropertyKey[]): { line: number; column: number } {
-  let node: Node | null | undefined = doc.contents as Node | null;
+export const ZStructuredStage = z.strictObject({
+  name: z.string().regex(/^\w+$/, "a stage name may hold only letters, digits and _"),
+  type: z.string().min(1).default("serial"),
+  mode: z.enum(["time", "flops"]).optional(),
+  tasks: count(1),
+  length: z.string(),
+  processes: count(1).default(1),
+  readBuffer: count(1).default(65536),
+  writeBuffer: count(1).default(65536),
+  inputs: z.array(z.strictObject({ source: z.string().optional(), size: z.string().optional() })).max(MAX_SLOTS).default([]),
+  inputsPerTask: count(0, MAX_SLOTS).optional(),
+  mapping: z.string().optional(),
+  outputs: z.array(z.string()).max(MAX_SLOTS).default([]),
+  interleave: count(0, 3).default(0),
+  iteration: z.strictObject({ num: count(1), stages: z.array(z.string().regex(/^\w+$/)).min(1), substitute: z.string() }).optional(),
+});
+
+export const ZStructuredSkeleton = z.strictObject({ stages: z.array(ZStructuredStage).min(1, "a skeleton needs at least one stage") });
+export type TStructuredSkeleton = z.infer<typeof ZStructuredSkeleton>;
+
+function locate(doc: Document, lc: LineCounter, path: readonly PropertyKey[]): Pos {
+  let node = doc.contents as Node | null | undefined;
+  let found = node;
   for (const key of path) {
     if (isMap(node)) node = node.get(key as string, true) as Node | undefined;
     else if (isSeq(node)) node = node.get(Number(key), true) as Node | undefined;
-    else break;
+    else node = undefined;
+    if (!node) break;
+    found = node;
   }
-  const offset = node?.range?.[0] ?? 0;
-  const p = lc.linePos(offset);
+  const p = lc.linePos(found?.range?.[0] ?? 0);
   return { line: p.line, column: p.col };
+}
+
+function toStage(s: z.infer<typeof ZStructuredStage>, at: (...p: (string | number)[]) => Pos, issues: Issues): StageDef {
+  const dist = (v: string, ctx: DistContext, ...where: (string | number)[]): Dist => {
+    const d = parseDist(v, ctx);
+    if (d.ok) return d.dist;
+    issues.error(at(...where), d.message, d.expected);
+    return { kind: "uniform", text: "0", value: 0 };
+  };
+  const inputs: InputSlot[] = s.inputs.map((i, k) => {
+    const src = i.source === undefined ? null : parseSource(i.source);
+    if (src && !src.ok) issues.error(at("inputs", k, "source"), src.message, src.expected);
+    const size = i.size === undefined ? null : dist(i.size, "inputSize", "inputs", k, "size");
+    return { source: src?.ok ? src.value : { kind: "blank" }, sourceText: i.source ?? "", size, at: at("inputs", k) };
+  });
+  const nIn = s.inputsPerTask ?? inputs.length;
+  if (nIn < inputs.length) issues.error(at("inputsPerTask"), `inputsPerTask is ${nIn} but ${inputs.length} inputs are described`);
+  while (inputs.length < nIn) inputs.push({ source: { kind: "blank" }, sourceText: "", size: null, at: at("inputsPerTask") });
+  const mapping = s.mapping === undefined ? null : parseMapping(s.mapping, at("mapping"));
+  if (mapping && !mapping.ok) issues.error(at("mapping"), mapping.message, mapping.expected);
+  let iteration: Iteration | null = null;
+  if (s.iteration) {
+    const sub = parseIterationSubstitute(s.iteration.substitute);
+    if (!sub.ok) issues.error(at("iteration", "substitute"), sub.message, sub.expected);
+    else if (sub.value.inputSlot > nIn) issues.error(at("iteration", "substitute"), `the substitute re-points input ${sub.value.inputSlot}, but the stage has ${nIn} input slot(s)`);
+    else iteration = { num: s.iteration.num, numText: String(s.iteration.num), stages: s.iteration.stages, stagesText: s.iteration.stages.join(", "), subText: sub.value.subText, inputSlot: sub.value.inputSlot, target: sub.value.target, at: at("iteration") };
+  }
+  const def: StageDef = {
+    name: s.name, taskType: s.type, taskMode: s.mode ?? null, numTasks: s.tasks, length: dist(s.length, "length", "length"), processes: String(s.processes),
+    readBuf: String(s.readBuffer), writeBuf: String(s.writeBuffer), inputsText: String(nIn), inputs, mapping: mapping?.ok ? mapping.value : null,
+    outputsText: String(s.outputs.length), outputs: s.outputs.map((o, j) => dist(o, "outputSize", "outputs", j)), interleave: String(s.interleave), iteration,
+    at: { stage: at("name"), length: at("length"), outputs: s.outputs.map((_, j) => at("outputs", j)) },
+  };
+  checkSlots(def, issues);
+  return def;
 }
 
 export function parseStructured(text: string): ParseResult {
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false });
-  if (doc.errors.length) {
-    return { ok: false, errors: doc.errors.map((e) => ({ line: e.linePos?.[0]?.line ?? 1, column: e.linePos?.[0]?.col ?? 1, message: e.message.split("\n")[0] ?? "not valid YAML/JSON" })) };
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  const issues = new Issues();
+  for (const e of doc.errors) issues.error({ line: e.linePos?.[0]?.line ?? 1, column: e.linePos?.[0]?.col ?? 1 }, `not valid YAML/JSON: ${e.message.split("\n")[0] ?? e.code}`);
+  if (issues.errors.length) return { ok: false, errors: issues.sorted(), warnings: [] };
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (e: unknown) {
+    issues.error({ line: 1, column: 1 }, `not valid YAML/JSON: ${e instanceof Error ? e.message : String(e)}`);
+    return { ok: false, errors: issues.sorted(), warnings: [] };
   }
-  const parsed = ZStructuredSkeleton.safeParse(doc.toJS());
+  const parsed = ZStructuredSkeleton.safeParse(data);
   if (!parsed.success) {
-    return { ok: false, errors: parsed.error.issues.map((i) => ({ ...position(doc, lc, i.path), message: `${i.path.join(".") || "skeleton"}: ${i.message}` })) };
+    for (const i of parsed.error.issues) issues.error(locate(doc, lc, i.path), `${i.path.join(".") || "skeleton"}: ${i.message}`);
+    return { ok: false, errors: issues.sorted(), warnings: [] };
   }
-  const errors: SkeletonError[] = [];
-  const stages = parsed.data.stages.map((s, si): StageDef => {
-    const at = (...p: (string | number)[]) => position(doc, lc, ["stages", si, ...p]);
-    const dist = (v: string, where: (string | number)[], length: boolean, poly: boolean): Dist => {
-      const d = parseDist(v, length, poly);
-      if (d.ok) return d.dist;
-      errors.push({ ...at(...where), message: d.message, expected: d.expected });
-      return { kind: "uniform", text: "0" };
-    };
-    const inputs: InputSlot[] = s.inputs.map((i, ii) => ({ source: i.source ? source(i.source, at("inputs", ii, "source"), errors) : null, size: i.size ? dist(i.size, ["inputs", ii, "size"], false, false) : null }));
-    const nIn = s.inputsPerTask ?? inputs.length;
-    while (inputs.length < nIn) inputs.push({ source: null, size: null });
-    return {
-      name: s.name, taskType: s.type, taskMode: s.mode ?? null, numTasks: s.tasks, length: dist(s.length, ["length"], false, true),
-      processes: String(s.processes), readBuf: String(s.readBuffer), writeBuf: String(s.writeBuffer), inputsPerTask: nIn, inputs,
-      mapping: s.mapping ? mapping(s.mapping, at("mapping"), errors) : null, outputsPerTask: s.outputs.length,
-      outputs: s.outputs.map((o, oi) => dist(o, ["outputs", oi], true, true)), interleave: String(s.interleave),
-      iteration: s.iteration ? iteration(s.iteration, at("iteration"), errors) : null, line: at().line,
-    };
-  });
-  const skeleton: Skeleton = { numStage: stages.length, stages };
-  return errors.length ? { ok: false, errors } : { ok: true, skeleton };
-}
-
-function source(v: string, pos: { line: number; column: number }, errors: SkeletonError[]): Source | null {
-  if (v === "filesystem") return { kind: "filesystem" };
-  const m = /^(\w+)\.(Output|Input)_(\d+)$/.exec(v);
-  if (m) return { kind: "ref", stage: m[1]!, io: m[2] as "Output" | "Input", slot: Number(m[3]), text: v };
-  errors.push({ ...pos, message: `\`${v}\` is not a source`, expected: "filesystem or Stage_X.Output_j" });
-  return null;
-}
-
-function mapping(v: string, pos: { line: number; column: number }, errors: SkeletonError[]): Mapping | null {
-  const m = /^combination (\w+)\.Output_(\d+) (\d+)$/.exec(v);
-  if (m) return { kind: "combination", stage: m[1]!, slot: Number(m[2]), m: Number(m[3]), text: v };
-  errors.push({ ...pos, message: `\`${v}\` is not an input mapping`, expected: "combination Stage_X.Output_j m" });
-  return null;
-}
-
-function iteration(it: { num: number; stages: string[]; substitute: string }, pos: { line: number; column: number }, errors: SkeletonError[]): StageDef["iteration"] {
-  const m = /^(\w+)\.Input_(\d+), (\w+)\.Output_(\d+)$/.exec(it.substitute);
-  if (!m) {
-    errors.push({ ...pos, message: `\`${it.substitute}\` is not an iteration substitute`, expected: "Stage_A.Input_i, Stage_B.Output_j" });
-    return null;
-  }
-  return { num: it.num, stages: it.stages, substitute: { input: { stage: m[1]!, slot: Number(m[2]) }, output: { stage: m[3]!, slot: Number(m[4]) } }, text: { stages: it.stages.join(", "), substitute: it.substitute } };
+  const stages = parsed.data.stages.map((s, si) => toStage(s, (...p) => locate(doc, lc, ["stages", si, ...p]), issues));
+  return finishParse({ numStage: stages.length, stages }, issues);
 }

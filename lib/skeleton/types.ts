@@ -1,61 +1,121 @@
 /**
- * The AIMES skeleton as parsed (before expansion). Numbers the original kept as strings stay
- * strings here (`processes`, buffers, `interleave`), because the emitters reproduce the
- * original library's output byte for byte.
+ * The AIMES skeleton as parsed, before expansion. Values the original library kept as strings
+ * and printed verbatim (processes, buffers, interleave, the distribution parameters, the
+ * source texts) stay strings here, so the emitters reproduce its output byte for byte; the
+ * numbers the expander needs sit next to them.
  */
-export type Dist =
-  | { kind: "uniform"; text: string }
-  | { kind: "normal" | "gauss" | "lognorm" | "triangular"; a: number; b: number; unit: string; text: string }
-  | { kind: "polynomial"; a: number; b: number; of: { input: number } | "length"; text: string };
+import type { WorkloadWarning } from "../model/workload";
 
-export type Source =
-  | { kind: "filesystem" }
-  | { kind: "ref"; stage: string; io: "Output" | "Input"; slot: number; text: string };
+export type RandomKind = "normal" | "gauss" | "lognorm" | "triangular";
+
+/** `text` is the parameter string after the distribution name, exactly as written. */
+export type Dist =
+  /** a constant (the original copied the text into every task); `value` is its leading number */
+  | { kind: "uniform"; text: string; value: number }
+  /** normal/gauss/lognorm: [mean, stdev] (lognorm: of the underlying normal); triangular: [low, high] */
+  | { kind: RandomKind; text: string; a: number; b: number; unit: string }
+  /** int(a · x^b), x = the size of input k of the same task, or the task's length */
+  | { kind: "polynomial"; text: string; a: number; b: number; of: { input: number } | "length" };
+
+/** `Stage_X.Output_j` (or `.Input_j`); slots are 1-based as written in the file */
+export interface SlotRef {
+  stage: string;
+  io: "Input" | "Output";
+  slot: number;
+}
+
+export type Source = { kind: "filesystem" } | { kind: "ref"; ref: SlotRef } | { kind: "blank" };
+
+/** Where a value or key sits in the file (1-based). */
+export interface Pos {
+  line: number;
+  column: number;
+}
 
 export interface InputSlot {
-  source: Source | null;
+  source: Source;
+  /** the source exactly as written ("" when the slot has no Source line) */
+  sourceText: string;
   size: Dist | null;
+  at: Pos;
 }
 
 export type Mapping =
-  | { kind: "combination"; stage: string; slot: number; m: number; text: string }
-  | { kind: "external"; path: string; text: string };
+  | { kind: "combination"; from: SlotRef; m: number; text: string; at: Pos }
+  | { kind: "external"; script: string; text: string; at: Pos };
 
 export interface Iteration {
   num: number;
+  /** the count as written: the original kept it as a string (it shows in the JSON form) */
+  numText: string;
   stages: string[];
-  substitute: { input: { stage: string; slot: number }; output: { stage: string; slot: number } };
-  text: { stages: string; substitute: string };
+  stagesText: string;
+  /** the two halves of Iteration_Substitute as the original split them (at the last comma) */
+  subText: [string, string];
+  /** input slot (1-based) of the first stage that later iterations re-point */
+  inputSlot: number;
+  target: SlotRef;
+  at: Pos;
 }
 
 export interface StageDef {
   name: string;
   taskType: string;
-  /** null when the file has no Task_Mode line (2014 files); the expander defaults it to "time" */
+  /** null when the file has no Task_Mode line; the 2017 library then used "time" */
   taskMode: string | null;
   numTasks: number;
   length: Dist;
   processes: string;
   readBuf: string;
   writeBuf: string;
-  inputsPerTask: number;
+  /** Input_Files_Each_Task as written (the JSON form prints it as a string) */
+  inputsText: string;
   inputs: InputSlot[];
   mapping: Mapping | null;
-  outputsPerTask: number;
+  outputsText: string;
   outputs: Dist[];
   interleave: string;
   iteration: Iteration | null;
-  line: number;
+  at: { stage: Pos; length: Pos; outputs: Pos[] };
 }
 
 export interface Skeleton {
+  /** Num_Stage as declared (the JSON form prints it, before iterations are unrolled) */
   numStage: number;
   stages: StageDef[];
 }
 
-export interface SkeletonError {
-  line: number;
-  column: number;
+/** A problem in the input, at its place in the file. */
+export interface SkeletonError extends Pos {
   message: string;
+  /** what the parser expected there, when that is one thing */
   expected?: string;
 }
+
+export interface SkeletonWarning extends Pos {
+  code: WorkloadWarning["code"];
+  message: string;
+}
+
+/** Collects errors (capped, so that a broken huge file still answers quickly) and warnings. */
+export class Issues {
+  static readonly MAX = 100;
+  readonly errors: SkeletonError[] = [];
+  readonly warnings: SkeletonWarning[] = [];
+  dropped = 0;
+  error(at: Pos, message: string, expected?: string): void {
+    if (this.errors.length >= Issues.MAX) this.dropped += 1;
+    else this.errors.push({ line: Math.max(1, at.line), column: Math.max(1, at.column), message, ...(expected ? { expected } : {}) });
+  }
+  warn(at: Pos, message: string, code: WorkloadWarning["code"] = "OTHER"): void {
+    this.warnings.push({ line: Math.max(1, at.line), column: Math.max(1, at.column), message, code });
+  }
+  /** the errors in file order, with a last line saying how many were left out */
+  sorted(): SkeletonError[] {
+    const out = [...this.errors].sort((a, b) => a.line - b.line || a.column - b.column);
+    if (this.dropped) out.push({ ...out[out.length - 1]!, message: `… and ${this.dropped} more error(s)` });
+    return out;
+  }
+}
+
+export type ParseResult = { ok: true; skeleton: Skeleton; warnings: SkeletonWarning[] } | { ok: false; errors: SkeletonError[]; warnings: SkeletonWarning[] };

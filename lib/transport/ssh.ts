@@ -1,201 +1,215 @@
-import { Client, type ConnectConfig, type SFTPWrapper } from "ssh2";
-import { keyAlgorithm, sha256Fingerprint } from "./fingerprint";
-import { TransportError, type ExecResult, type Transport } from "./types";
+import type { Client } from "ssh2";
+import { TransportError, showCommand, type HostKeyInfo } from "./errors";
+import { Limiter } from "./limiter";
+import { connectSsh, target } from "./ssh-connect";
+import { ChannelNotOpened, execOnChannel } from "./ssh-exec";
+import { sftpSession, type SftpOps, type SftpHolder } from "./ssh-sftp";
+import { DEFAULT_BACKOFF, backoffDelayMs, sleep, untilAborted, withDeadline, type BackoffPolicy } from "./timing";
+import type { ExecOptions, ExecResult, FileStat, ReadOptions, Transport, WriteOptions } from "./types";
 
-/**
- * SSH transport: one connection per (host, port, user), reused for every call, with keepalive;
- * re-established on the next call after a drop. Exec channels are capped below OpenSSH's default
- * MaxSessions (10). The host key is checked against the pinned one: none pinned → HOSTKEY_UNKNOWN
- * carrying the offered key and its fingerprint, so the user can pin it deliberately; a different
- * one → HOSTKEY_CHANGED naming both fingerprints. Every call has a timeout.
- */
 export interface SshOptions {
   host: string;
   port: number;
   username: string;
-  privateKey?: string;
+  /** OpenSSH or PEM private key text */
+  privateKey?: string | Buffer;
   passphrase?: string;
-  /** use the server's ssh-agent (SSH_AUTH_SOCK) */
+  /** ssh-agent socket (SSH_AUTH_SOCK of the server process), used when given */
   agent?: string;
-  /** pinned host key, base64 of the key blob */
+  /** pinned host key (base64 of the key blob); null = none pinned: HOSTKEY_UNKNOWN, or TOFU below */
   hostKey: string | null;
+  /** with no pin, accept the first key offered, keep it pinned for reconnects, report it */
+  trustOnFirstUse?: boolean;
+  onHostKeyPinned?: (key: HostKeyInfo) => void;
+  /** TCP + handshake + authentication, ms (default 15 000) */
   connectTimeoutMs?: number;
+  /** default budget of every call, ms (default 60 000) */
   callTimeoutMs?: number;
+  /** concurrent exec channels (default 8: with the SFTP channel, under OpenSSH's MaxSessions 10) */
   maxChannels?: number;
+  keepaliveIntervalMs?: number;
+  /** reconnect attempts after a connection that worked has dropped (default 4) */
+  reconnectAttempts?: number;
+  backoff?: BackoffPolicy;
 }
 
+interface Live extends SftpHolder {
+  client: Client;
+  closed: boolean;
+}
+
+/**
+ * A Transport over one SSH connection, opened on first use and shared by every call: exec
+ * channels queue under `maxChannels`, file operations share one SFTP session, keepalives detect
+ * a dead peer. After a drop the next call reconnects, retrying with exponential backoff when the
+ * host was reachable before. A channel that never opened is retried; a command that was running
+ * when the connection dropped is not (it may have taken effect): that is DISCONNECTED.
+ */
 export class SshTransport implements Transport {
-  private client: Client | null = null;
-  private sftpP: Promise<SFTPWrapper> | null = null;
-  private ready: Promise<Client> | null = null;
-  private active = 0;
-  private waiters: (() => void)[] = [];
-  constructor(private readonly o: SshOptions) {}
+  readonly where: string;
+  private live: Live | null = null;
+  private connecting: Promise<Live> | null = null;
+  private everConnected = false;
+  private closedByUser = false;
+  private pinned: string | null;
+  private readonly channels: Limiter;
+  private readonly callTimeoutMs: number;
 
-  private where(): string {
-    return `${this.o.username}@${this.o.host}:${this.o.port}`;
+  constructor(private readonly o: SshOptions) {
+    this.where = target(o);
+    this.pinned = o.hostKey;
+    this.channels = new Limiter(o.maxChannels ?? 8);
+    this.callTimeoutMs = o.callTimeoutMs ?? 60_000;
   }
 
-  private connect(): Promise<Client> {
-    if (this.ready) return this.ready;
-    const c = new Client();
-    let hostProblem: TransportError | null = null;
-    const cfg: ConnectConfig = {
-      host: this.o.host, port: this.o.port, username: this.o.username, readyTimeout: this.o.connectTimeoutMs ?? 15_000, keepaliveInterval: 15_000, keepaliveCountMax: 3,
-      ...(this.o.privateKey ? { privateKey: this.o.privateKey, passphrase: this.o.passphrase } : {}),
-      ...(this.o.agent ? { agent: this.o.agent } : {}),
-      hostVerifier: (key: Buffer) => {
-        const offered = key.toString("base64");
-        const fp = sha256Fingerprint(key);
-        if (!this.o.hostKey) {
-          hostProblem = new TransportError("HOSTKEY_UNKNOWN", `${this.where()} offered host key ${fp} (${keyAlgorithm(key)}), which is not pinned yet; check it and accept it to connect`, { fingerprint: fp, key: offered, algo: keyAlgorithm(key), retryable: false });
-          return false;
-        }
-        if (offered !== this.o.hostKey) {
-          const pinned = sha256Fingerprint(Buffer.from(this.o.hostKey, "base64"));
-          hostProblem = new TransportError("HOSTKEY_CHANGED", `the host key of ${this.where()} changed: pinned ${pinned}, offered ${fp}. Refusing to connect; if the machine was really re-keyed, accept the new key deliberately`, { fingerprint: fp, key: offered, algo: keyAlgorithm(key), retryable: false });
-          return false;
-        }
-        return true;
-      },
-    };
-    this.ready = new Promise<Client>((resolve, reject) => {
-      c.once("ready", () => {
-        this.client = c;
-        resolve(c);
-      });
-      c.once("error", (e: Error & { level?: string; code?: string }) => {
-        this.reset();
-        if (hostProblem) return reject(hostProblem);
-        if (e.level === "client-authentication") return reject(new TransportError("AUTH", `${this.where()} refused the key (authentication failed): check the user name and that the public key is in ~/.ssh/authorized_keys`, { retryable: false }));
-        if (e.code === "ECONNREFUSED" || e.code === "EHOSTUNREACH" || e.code === "ENOTFOUND" || e.code === "ETIMEDOUT" || /Timed out while waiting for handshake/.test(e.message)) {
-          return reject(new TransportError("UNREACHABLE", `cannot reach ${this.where()}: ${e.code ?? e.message}. Is the host name and port right, and is sshd running?`));
-        }
-        reject(new TransportError("DISCONNECTED", `${this.where()}: ${e.message}`));
-      });
-      c.on("close", () => this.reset());
-      c.connect(cfg);
+  /** The pinned host key (after trust on first use, the one accepted). */
+  get hostKey(): string | null {
+    return this.pinned;
+  }
+
+  get connected(): boolean {
+    return this.live !== null && !this.live.closed;
+  }
+
+  private async connectOnce(): Promise<Live> {
+    const tofu = this.pinned === null && this.o.trustOnFirstUse === true;
+    const { client, hostKey } = await connectSsh({
+      host: this.o.host, port: this.o.port, username: this.o.username,
+      privateKey: this.o.privateKey, passphrase: this.o.passphrase, agent: this.o.agent,
+      pinnedHostKey: this.pinned, trustOnFirstUse: tofu,
+      readyTimeoutMs: this.o.connectTimeoutMs ?? 15_000, keepaliveIntervalMs: this.o.keepaliveIntervalMs ?? 15_000,
     });
-    return this.ready;
-  }
-
-  private reset(): void {
-    this.client = null;
-    this.ready = null;
-    this.sftpP = null;
-  }
-
-  private async slot<T>(f: () => Promise<T>): Promise<T> {
-    const max = this.o.maxChannels ?? 6;
-    while (this.active >= max) await new Promise<void>((r) => this.waiters.push(r));
-    this.active += 1;
-    try {
-      return await f();
-    } finally {
-      this.active -= 1;
-      this.waiters.shift()?.();
+    if (tofu) {
+      this.pinned = hostKey.key;
+      this.o.onHostKeyPinned?.(hostKey);
     }
+    const live: Live = { client, closed: false, sftp: null };
+    const gone = (): void => {
+      live.closed = true;
+      if (this.live === live) this.live = null;
+    };
+    client.on("close", gone);
+    client.on("end", gone);
+    client.on("error", gone); // keepalive timeout and the like; "close" follows
+    if (this.closedByUser) client.end();
+    this.everConnected = true;
+    return live;
   }
 
-  private timeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const t = setTimeout(() => reject(new TransportError("TIMEOUT", `${what} on ${this.where()} took longer than ${ms / 1000} s`)), ms);
-      p.then((v) => (clearTimeout(t), resolve(v)), (e: unknown) => (clearTimeout(t), reject(e)));
-    });
-  }
-
-  async exec(command: string, opts: { timeoutMs?: number } = {}): Promise<ExecResult> {
-    // A server may refuse a channel while closed sessions are still being torn down (MaxSessions):
-    // that refusal is retried with a short backoff, a real failure is not.
+  private async connectWithRetry(): Promise<Live> {
+    const attempts = this.o.reconnectAttempts ?? 4;
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.execOnce(command, opts);
+        return await this.connectOnce();
       } catch (e: unknown) {
-        if (!(e instanceof TransportError && /Channel open failure/.test(e.message)) || attempt >= 6) throw e;
-        await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+        // A host that never answered fails at once: the user should hear about it now.
+        const again = this.everConnected && !this.closedByUser && e instanceof TransportError && e.retryable && attempt < attempts;
+        if (!again) throw e;
+        await sleep(backoffDelayMs(attempt, this.o.backoff ?? DEFAULT_BACKOFF));
       }
     }
   }
 
-  private async execOnce(command: string, opts: { timeoutMs?: number }): Promise<ExecResult> {
-    const ms = opts.timeoutMs ?? this.o.callTimeoutMs ?? 30_000;
-    const c = await this.connect();
-    return this.slot(() =>
-      this.timeout(
-        new Promise<ExecResult>((resolve, reject) => {
-          c.exec(command, (err, ch) => {
-            if (err) return reject(new TransportError("DISCONNECTED", `${this.where()}: ${err.message}`));
-            let out = "";
-            let errs = "";
-            ch.on("data", (d: Buffer) => (out += d.toString()));
-            ch.stderr.on("data", (d: Buffer) => (errs += d.toString()));
-            ch.on("close", (code: number | null, signal: string | null) => resolve({ code: code ?? null, signal: signal ?? null, stdout: out, stderr: errs }));
-          });
-        }),
-        ms,
-        `\`${command.slice(0, 60)}\``,
-      ),
-    );
+  private async ensureLive(signal: AbortSignal): Promise<Live> {
+    if (this.closedByUser) throw new TransportError("DISCONNECTED", `the transport to ${this.where} was closed; open a new one.`, { target: this.where, retryable: false });
+    if (this.live && !this.live.closed) return this.live;
+    this.connecting ??= this.connectWithRetry()
+      .then((l) => (this.live = l))
+      .finally(() => (this.connecting = null));
+    return untilAborted(this.connecting, signal);
   }
 
-  private async sftp(): Promise<SFTPWrapper> {
-    const c = await this.connect();
-    this.sftpP ??= new Promise<SFTPWrapper>((resolve, reject) => c.sftp((e, s) => (e ? reject(new TransportError("DISCONNECTED", `SFTP on ${this.where()}: ${e.message}`)) : resolve(s))));
-    return this.sftpP;
+  private timeoutError(what: string, ms: number): () => TransportError {
+    return () => new TransportError("TIMEOUT", `${what} on ${this.where} took longer than ${ms / 1000} s and was stopped. Check that the host is responsive, or allow a longer timeout.`, { target: this.where });
   }
 
-  private remote(path: string, e: Error & { code?: number }): TransportError {
-    return new TransportError("REMOTE", `${path} on ${this.where()}: ${e.message}`, { missing: e.code === 2, retryable: false });
+  async exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
+    const ms = opts.timeoutMs ?? this.callTimeoutMs;
+    return withDeadline(ms, this.timeoutError(showCommand(command), ms), async (signal) => {
+      for (let attempt = 0; ; attempt++) {
+        const live = await this.ensureLive(signal);
+        const release = await this.channels.acquire(signal);
+        try {
+          return await execOnChannel({ client: live.client, isClosed: () => live.closed, where: this.where, command, stdin: opts.stdin, signal });
+        } catch (e: unknown) {
+          if (!(e instanceof ChannelNotOpened) || attempt >= 6) throw this.asTransportError(e);
+          if (e.connectionGone) this.forget(live);
+          else await sleep(backoffDelayMs(attempt, { baseMs: 50, maxMs: 1_000, factor: 2 }), signal);
+        } finally {
+          release();
+        }
+      }
+    });
   }
 
-  async writeFile(path: string, data: string | Uint8Array, opts: { mode?: number } = {}): Promise<void> {
-    const s = await this.sftp();
-    await this.slot(() => this.timeout(new Promise<void>((res, rej) => s.writeFile(path, Buffer.from(data), { mode: opts.mode ?? 0o644 }, (e) => (e ? rej(this.remote(path, e)) : res()))), this.o.callTimeoutMs ?? 60_000, `writing ${path}`));
+  private asTransportError(e: unknown): TransportError {
+    if (e instanceof TransportError) return e;
+    const msg = e instanceof Error ? e.message : String(e);
+    return new TransportError("DISCONNECTED", `${this.where}: ${msg}. The next call reconnects.`, { target: this.where });
   }
 
-  async readFile(path: string, opts: { offset?: number; maxBytes?: number } = {}): Promise<Buffer> {
-    const s = await this.sftp();
-    const st = await this.stat(path);
-    if (!st) throw new TransportError("REMOTE", `${path} on ${this.where()}: no such file`, { missing: true, retryable: false });
-    const start = opts.offset ?? 0;
-    const len = Math.max(0, Math.min(st.size - start, opts.maxBytes ?? Infinity));
-    if (len === 0) return Buffer.alloc(0);
-    return this.slot(() =>
-      this.timeout(
-        new Promise<Buffer>((res, rej) => {
-          s.open(path, "r", (e, h) => {
-            if (e) return rej(this.remote(path, e));
-            const buf = Buffer.alloc(len);
-            let got = 0;
-            const step = (): void => {
-              s.read(h, buf, got, Math.min(len - got, 32768), start + got, (er, n) => {
-                if (er) return s.close(h, () => rej(this.remote(path, er)));
-                got += n;
-                if (n === 0 || got >= len) return s.close(h, () => res(buf.subarray(0, got)));
-                step();
-              });
-            };
-            step();
-          });
-        }),
-        this.o.callTimeoutMs ?? 60_000,
-        `reading ${path}`,
-      ),
-    );
+  /** Drops a connection that is dead but not yet noticed as such. */
+  private forget(live: Live): void {
+    live.closed = true;
+    if (this.live === live) this.live = null;
+    live.client.destroy();
   }
 
-  async stat(path: string): Promise<{ size: number; mtimeMs: number } | null> {
-    const s = await this.sftp();
-    return new Promise((res, rej) => s.stat(path, (e, st) => (e ? ((e as Error & { code?: number }).code === 2 ? res(null) : rej(this.remote(path, e))) : res({ size: st.size, mtimeMs: st.mtime * 1000 }))));
+  private async sftp(signal: AbortSignal): Promise<SftpOps> {
+    for (let attempt = 0; ; attempt++) {
+      const live = await this.ensureLive(signal);
+      try {
+        return await untilAborted(sftpSession(live, this.where), signal);
+      } catch (e: unknown) {
+        if (e instanceof TransportError) throw e;
+        const msg = e instanceof Error ? e.message : String(e);
+        const gone = /Not connected|No response from server/i.test(msg);
+        const busy = /Channel open failure|No free channels/i.test(msg); // every session slot taken
+        if ((!gone && !busy) || attempt >= 5) {
+          throw new TransportError("REMOTE", `cannot start SFTP on ${this.where}: ${msg}. Check that the server enables the sftp subsystem.`, { target: this.where });
+        }
+        if (gone) this.forget(live);
+        else await sleep(backoffDelayMs(attempt, { baseMs: 50, maxMs: 1_000, factor: 2 }), signal);
+      }
+    }
   }
 
-  async rename(from: string, to: string): Promise<void> {
-    const s = await this.sftp();
-    await new Promise<void>((res, rej) => s.ext_openssh_rename(from, to, (e) => (e ? rej(this.remote(from, e)) : res())));
+  private fileCall<T>(what: string, ms: number | undefined, f: (ops: SftpOps) => Promise<T>): Promise<T> {
+    const budget = ms ?? this.callTimeoutMs;
+    return withDeadline(budget, this.timeoutError(what, budget), async (signal) => untilAborted(f(await this.sftp(signal)), signal));
+  }
+
+  writeFile(path: string, data: string | Uint8Array, opts: WriteOptions = {}): Promise<void> {
+    const bytes = typeof data === "string" ? Buffer.from(data, "utf8") : data;
+    return this.fileCall(`writing ${path}`, opts.timeoutMs, (s) => s.writeFile(path, bytes, opts.mode));
+  }
+
+  readFile(path: string, opts: ReadOptions = {}): Promise<Buffer> {
+    return this.fileCall(`reading ${path}`, opts.timeoutMs, (s) => s.readFile(path, opts.offset ?? 0, opts.maxBytes ?? Number.MAX_SAFE_INTEGER));
+  }
+
+  stat(path: string, opts: { timeoutMs?: number } = {}): Promise<FileStat | null> {
+    return this.fileCall(`stat of ${path}`, opts.timeoutMs, (s) => s.stat(path));
+  }
+
+  rename(from: string, to: string, opts: { timeoutMs?: number } = {}): Promise<void> {
+    return this.fileCall(`renaming ${from}`, opts.timeoutMs, (s) => s.rename(from, to));
+  }
+
+  mkdirp(path: string, opts: { timeoutMs?: number } = {}): Promise<void> {
+    return this.fileCall(`creating ${path}`, opts.timeoutMs, (s) => s.mkdirp(path));
   }
 
   async close(): Promise<void> {
-    this.client?.end();
-    this.reset();
+    this.closedByUser = true;
+    this.channels.rejectWaiting(new TransportError("DISCONNECTED", `the transport to ${this.where} was closed.`, { target: this.where, retryable: false }));
+    const live = this.live ?? (await this.connecting?.catch(() => null)) ?? null;
+    this.live = null;
+    if (!live || live.closed) return;
+    await new Promise<void>((resolve) => {
+      live.client.once("close", () => resolve());
+      live.client.end();
+      setTimeout(resolve, 2_000).unref();
+    });
   }
 }

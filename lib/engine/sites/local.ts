@@ -3,6 +3,7 @@ import { closeSync, openSync } from "node:fs";
 import { copyFile, link, mkdir, open, readFile, rename, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseEventLog, renderAgentConf, renderInboxBatch } from "../../protocol/agent";
+import { taskFiles } from "../../protocol/sandbox";
 import type { AgentTask, JobStatus, PilotJobSpec, PilotSite } from "../ports";
 
 /**
@@ -108,8 +109,9 @@ export function localSite(root: string, opts: { heartbeatSeconds?: number; drain
     },
     async fetchTaskLogs(sandbox: string, taskId: string, attempt: number, destDir: string) {
       await mkdir(destDir, { recursive: true });
-      for (const f of ["stdout", "stderr"]) {
-        const b = await readFile(path.join(sandbox, "tasks", `${taskId}.${attempt}`, f)).catch(() => Buffer.alloc(0));
+      const files = taskFiles(taskId, attempt);
+      for (const f of ["stdout", "stderr"] as const) {
+        const b = await readFile(path.join(sandbox, files[f])).catch(() => Buffer.alloc(0));
         await writeFile(path.join(destDir, f), b.length > LOG_LIMIT ? Buffer.concat([b.subarray(0, LOG_LIMIT), Buffer.from(`\n[truncated at ${LOG_LIMIT} bytes]\n`)]) : b);
       }
     },

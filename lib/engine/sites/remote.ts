@@ -2,6 +2,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { BatchAdapter } from "../../batch/types";
 import { parseEventLog, renderAgentConf, renderInboxBatch } from "../../protocol/agent";
+import { taskFiles } from "../../protocol/sandbox";
 import { sh, shJoin } from "../../shell/quote";
 import type { Transport } from "../../transport/types";
 import type { AgentTask, JobStatus, PilotJobSpec, PilotSite } from "../ports";
@@ -85,8 +86,9 @@ export function remoteSite(t: Transport, batch: BatchAdapter, workDir: string, o
     },
     async fetchTaskLogs(sandbox: string, taskId: string, attempt: number, destDir: string) {
       await mkdir(destDir, { recursive: true });
-      for (const f of ["stdout", "stderr"]) {
-        const b = await t.readFile(`${sandbox}/tasks/${taskId}.${attempt}/${f}`, { maxBytes: LOG_LIMIT }).catch(() => Buffer.alloc(0));
+      const files = taskFiles(taskId, attempt);
+      for (const f of ["stdout", "stderr"] as const) {
+        const b = await t.readFile(`${sandbox}/${files[f]}`, { maxBytes: LOG_LIMIT }).catch(() => Buffer.alloc(0));
         await writeFile(path.join(destDir, f), b);
       }
     },
