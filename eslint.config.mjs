@@ -11,7 +11,7 @@ const uiImports = [
 ];
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", ".next/**", "data/**", "next-env.d.ts", "test-results/**", "playwright-report/**", "e2e-artifacts/**"] },
+  { ignores: ["node_modules/**", ".next/**", ".next-*/**", "data/**", "next-env.d.ts", "test-results/**", "playwright-report/**", "e2e-artifacts/**"] },
   ...nextVitals,
   ...nextTs,
   {

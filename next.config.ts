@@ -5,6 +5,9 @@ const nextConfig: NextConfig = {
   // better-sqlite3 and the Prisma adapter load native code too. Keep them as plain requires.
   serverExternalPackages: ["ssh2", "better-sqlite3", "@prisma/adapter-better-sqlite3", "nodemailer"],
   poweredByHeader: false,
+  // EMANAGER_DIST_DIR lets two checkouts' test servers build side by side without clobbering
+  // one another's output (default .next).
+  distDir: process.env.EMANAGER_DIST_DIR ?? ".next",
   // Type errors are caught by `tsc --noEmit` over the whole project (the first suite of
   // `npm test`); checking again inside every build only doubles the build time.
   typescript: { ignoreBuildErrors: true },

@@ -24,7 +24,7 @@ function newestMtime(p: string): number {
 }
 
 export function buildIsStale(root: string): boolean {
-  const id = path.join(root, ".next", "BUILD_ID");
+  const id = path.join(root, process.env.EMANAGER_DIST_DIR ?? ".next", "BUILD_ID");
   if (!existsSync(id)) return true;
   const built = statSync(id).mtimeMs;
   return SOURCES.some((s) => newestMtime(path.join(root, s)) > built);
