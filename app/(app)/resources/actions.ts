@@ -6,6 +6,7 @@ import { requireUser } from "@/app/_lib/session";
 import { serverSecret } from "@/lib/config/secret";
 import { db } from "@/lib/db/client";
 import { createSshResource, pinHostKey, probeResource, type ProbeOutcome, type TResourceInput } from "@/lib/db/resource-admin";
+import { deleteResource, deleteResourceKey, importBundleResources, updateSshResource, type BundleImportReport, type TResourceEdit } from "@/lib/db/resource-edit";
 
 export async function createResourceAction(input: TResourceInput): Promise<ActionResult<never>> {
   const user = await requireUser();
@@ -30,4 +31,33 @@ export async function acceptHostKeyAction(resourceId: string, keyB64: string): P
   if (!r.ok) return fail(r.code, r.message);
   revalidatePath("/resources");
   return ok(r.value);
+}
+
+export async function updateResourceAction(resourceId: string, input: TResourceEdit): Promise<ActionResult<never>> {
+  const user = await requireUser();
+  const r = await updateSshResource(db(), user.id, String(resourceId).slice(0, 64), input, serverSecret());
+  if (!r.ok) return fail(r.code, r.message, r.fieldErrors);
+  revalidatePath("/resources");
+  redirect(`/resources?saved=${r.value.id}`);
+}
+
+export async function deleteResourceAction(resourceId: string): Promise<ActionResult<{ id: string }>> {
+  const user = await requireUser();
+  const r = await deleteResource(db(), user.id, String(resourceId).slice(0, 64));
+  revalidatePath("/resources");
+  return r.ok ? ok(r.value) : fail(r.code, r.message);
+}
+
+export async function deleteKeyAction(resourceId: string): Promise<ActionResult<{ id: string }>> {
+  const user = await requireUser();
+  const r = await deleteResourceKey(db(), user.id, String(resourceId).slice(0, 64));
+  revalidatePath("/resources");
+  return r.ok ? ok(r.value) : fail(r.code, r.message);
+}
+
+export async function importBundleAction(text: string, username: string): Promise<ActionResult<BundleImportReport>> {
+  const user = await requireUser();
+  const r = await importBundleResources(db(), user.id, String(text), username.trim() ? { username: username.trim() } : {});
+  revalidatePath("/resources");
+  return r.ok ? ok(r.value) : fail(r.code, r.message);
 }

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { requireUser } from "@/app/_lib/session";
+import { ResourceControls } from "@/components/resource-controls";
 import { TestConnection } from "@/components/test-connection";
 import { db } from "@/lib/db/client";
 import type { ResourceSnapshot } from "@/lib/model/resource";
@@ -13,13 +14,16 @@ export default async function ResourcesPage() {
   const user = await requireUser();
   const resources = await db().resource.findMany({
     where: { userId: user.id }, orderBy: { createdAt: "asc" },
-    select: { id: true, label: true, kind: true, host: true, port: true, username: true, coresPerNode: true, hostKeyFingerprint: true, snapshots: { orderBy: { takenAt: "desc" }, take: 5, select: { id: true, takenAt: true, ok: true, error: true, errorCode: true, data: true } } },
+    select: { id: true, label: true, kind: true, host: true, port: true, username: true, coresPerNode: true, hostKeyFingerprint: true, credentialId: true, snapshots: { orderBy: { takenAt: "desc" }, take: 5, select: { id: true, takenAt: true, ok: true, error: true, errorCode: true, data: true } } },
   });
   return (
     <>
       <div className="spread">
         <h1>Resources</h1>
-        <Link className="btn primary" href="/resources/new">Add an SSH resource</Link>
+        <div className="row" style={{ gap: 8 }}>
+          <Link className="btn" href="/resources/import">Import a bundle configuration</Link>
+          <Link className="btn primary" href="/resources/new">Add an SSH resource</Link>
+        </div>
       </div>
       <p className="muted">Every account has <code>local</code>: this server&apos;s own machine. Add a cluster you have an account on; EManager reaches it over SSH and submits pilots through its batch system.</p>
       {resources.map((r) => {
@@ -32,8 +36,14 @@ export default async function ResourcesPage() {
                 <strong>{r.label}</strong> <span className="badge">{r.kind}</span>{" "}
                 <span className="muted">{r.kind === "local" ? `${r.coresPerNode} cores on this machine` : `${r.username}@${r.host}:${r.port}`}</span>
                 {r.hostKeyFingerprint ? <div className="muted">host key <code>{r.hostKeyFingerprint}</code></div> : null}
+                {r.kind !== "local" ? <div className="muted">{r.credentialId ? "private key stored (encrypted)" : "authenticates with the server's ssh-agent"}</div> : null}
               </div>
-              {r.kind !== "local" ? <TestConnection resourceId={r.id} /> : null}
+              {r.kind !== "local" ? (
+                <div className="stack">
+                  <TestConnection resourceId={r.id} />
+                  <ResourceControls resourceId={r.id} label={r.label} hasKey={r.credentialId !== null} />
+                </div>
+              ) : null}
             </div>
             {last ? <div className="muted">last probe {age(last.takenAt)}: {last.ok ? "ok" : `${last.errorCode}: ${last.error}`}</div> : null}
             {snap ? (
