@@ -8,18 +8,20 @@ import { processIO } from "./io";
 
 type Command = (args: string[], io: CliIO) => Promise<number>;
 
-const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+type Module = { run: Command; USAGE: string };
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Module> }> = {
   skeleton: {
     summary: "validate or expand an AIMES skeleton (validate FILE | expand FILE --format json|shell|setup)",
-    load: async () => (await import("./commands/skeleton")).run,
+    load: () => import("./commands/skeleton"),
   },
   plan: {
     summary: "derive an execution strategy: plan SKELETON --resources FILE --strategy aimes|adaptive",
-    load: async () => (await import("./commands/plan")).run,
+    load: () => import("./commands/plan"),
   },
   run: {
     summary: "plan, launch and follow a run headless: run SKELETON [--resources NAMES] [--strategy aimes|adaptive] [--seed N]",
-    load: async () => (await import("./commands/run")).run,
+    load: () => import("./commands/run"),
   },
 };
 
@@ -41,7 +43,12 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
     return 2;
   }
   try {
-    return await (await cmd.load())(rest, io);
+    const mod = await cmd.load();
+    if (rest.includes("--help") || rest.includes("-h")) {
+      io.out(mod.USAGE);
+      return 0;
+    }
+    return await mod.run(rest, io);
   } catch (e: unknown) {
     io.err(`emanager ${name}: ${e instanceof Error ? e.message : String(e)}\n`);
     return 1;

@@ -4,7 +4,7 @@ import { planWorkload, renderPlanText } from "../../lib/planner";
 import { loadSkeletonText } from "../../lib/skeleton";
 import type { CliIO } from "../io";
 
-const USAGE = "usage: emanager plan SKELETON --resources FILE [--strategy aimes|adaptive] [--format json|text] [--seed N] [--binding late|early]\n";
+export const USAGE = "usage: emanager plan SKELETON --resources FILE [--strategy aimes|adaptive] [--format json|text] [--seed N] [--binding late|early]\n";
 
 /** `emanager plan`: the execution strategy for a skeleton on resources, as JSON or a readable report. */
 export async function run(args: string[], io: CliIO): Promise<number> {

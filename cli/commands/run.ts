@@ -10,7 +10,7 @@ import { loadSkeletonText } from "../../lib/skeleton";
 import { followRun } from "../follow";
 import type { CliIO } from "../io";
 
-const USAGE = "usage: emanager run SKELETON [--resources NAME,NAME] [--strategy aimes|adaptive] [--seed N] [--user EMAIL]\n";
+export const USAGE = "usage: emanager run SKELETON [--resources NAME,NAME] [--strategy aimes|adaptive] [--seed N] [--user EMAIL]\n";
 const CLI_USER = "cli@localhost";
 
 /**

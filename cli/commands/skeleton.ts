@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { emitJson, emitSetup, emitShell, loadSkeletonText, workloadMetrics, type Dialect } from "../../lib/skeleton";
 import type { CliIO } from "../io";
 
-const USAGE = `usage: emanager skeleton validate FILE
+export const USAGE = `usage: emanager skeleton validate FILE
        emanager skeleton expand FILE [--seed N] --format json|shell|setup [--dialect 2014|2017]
                                 [--external STAGE=OUTPUT.txt ...]
   --external gives the output of a stage's external mapping script (one line per task, file
