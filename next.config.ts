@@ -3,7 +3,7 @@ import type { NextConfig } from "next";
 const nextConfig: NextConfig = {
   // ssh2 ships a native addon (optional cpu-features) that the bundler cannot follow;
   // better-sqlite3 and the Prisma adapter load native code too. Keep them as plain requires.
-  serverExternalPackages: ["ssh2", "better-sqlite3", "@prisma/adapter-better-sqlite3", "nodemailer"],
+  serverExternalPackages: ["ssh2", "better-sqlite3", "@prisma/adapter-better-sqlite3", "nodemailer", "@resvg/resvg-js"],
   poweredByHeader: false,
   // EMANAGER_DIST_DIR lets two checkouts' test servers build side by side without clobbering
   // one another's output (default .next).

@@ -1,35 +1,30 @@
-/** Stage colours (colour-blind-friendly, Okabe–Ito order) and state colours (CSS variables). */
-export const STAGE_PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999"];
+import { THEMES, pilotStateColor, taskStateColor, type TimelineTheme } from "@/lib/timeline/theme";
 
-export function stageColor(stages: readonly string[], stage: string): string {
-  const i = stages.indexOf(stage);
-  return STAGE_PALETTE[(i < 0 ? 0 : i) % STAGE_PALETTE.length]!;
-}
+export { STAGE_PALETTE, stageColor } from "@/lib/timeline/theme";
 
-/** Pilot states grouped the way the timeline shows them: waiting, active, ended by outcome. */
+/** CSS variable names for a pilot's or task's state (the same grouping as the SVG export). */
 export function pilotStateVar(state: string): string {
-  switch (state) {
-    case "PMGR_ACTIVE":
-      return "--active";
-    case "DONE":
-      return "--done";
-    case "FAILED":
-      return "--failed";
-    case "CANCELED":
-      return "--canceled";
-    default:
-      return "--queued";
-  }
+  return `--${pilotStateColor(state)}`;
 }
 
 export function taskStateVar(state: string): string {
-  if (state === "DONE") return "--done";
-  if (state === "FAILED") return "--failed";
-  if (state === "CANCELED") return "--canceled";
-  if (state === "AGENT_EXECUTING") return "--active";
-  return "--queued";
+  return `--${taskStateColor(state)}`;
 }
 
 export function cssVar(el: Element, name: string): string {
   return getComputedStyle(el).getPropertyValue(name).trim() || "#888";
+}
+
+/**
+ * The current theme's colours, read from the CSS variables once per draw (reading them per bar
+ * would cost a style lookup for each of thousands of tasks).
+ */
+export function readTheme(el: Element): TimelineTheme {
+  const s = getComputedStyle(el);
+  const v = (n: string, d: string) => s.getPropertyValue(n).trim() || d;
+  const l = THEMES.light;
+  return {
+    bg: v("--panel", l.bg), text: v("--text", l.text), muted: v("--muted", l.muted), border: v("--border", l.border), accent: v("--accent", l.accent),
+    queued: v("--queued", l.queued), active: v("--active", l.active), done: v("--done", l.done), failed: v("--failed", l.failed), canceled: v("--canceled", l.canceled),
+  };
 }

@@ -1,25 +1,53 @@
 "use client";
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent, type WheelEvent } from "react";
-import { cssVar, pilotStateVar, stageColor, taskStateVar } from "./colors";
-import { AXIS_H, LABEL_W, PILOT_ROW, hitTest, layoutBands, pan, tickStep, totalHeight, xOf, zoom, type Hit, type View } from "./geometry";
-import type { GanttModel } from "./model";
+import { LABEL_W, PILOT_ROW, hitTest, layoutBands, pan, totalHeight, xOf, zoom, type Hit, type View } from "@/lib/timeline/geometry";
+import type { GanttModel } from "@/lib/timeline/model";
+import { readTheme } from "./colors";
+import { describePilot, describeTask } from "./describe";
+import { drawTimeline } from "./draw";
+import { useThemeVersion } from "./use-theme-version";
 
 /**
- * The pilot + task timeline on one canvas: thousands of bars stay smooth where an SVG of
- * as many nodes would not. One band per pilot: a header bar with its states, then one lane
- * per core slot with the tasks it ran. Wheel or +/- zooms, drag or arrows pan, 0 resets.
+ * The pilot + task timeline on one canvas: thousands of bars stay smooth where an SVG of as many
+ * nodes would not. One band per pilot: a header bar with its states, then one lane per core slot
+ * with the tasks it ran. Mouse: wheel zooms, drag pans, hover shows details, click opens a task.
+ * Keyboard (focus the timeline): +/- zoom, ←/→ pan, 0 resets, ↑/↓ pick a pilot, [ and ] step
+ * through its tasks, Enter opens the task, Escape leaves; the focused item is read out.
  */
-export function GanttCanvas({ model, now, colorBy = "stage" }: { model: GanttModel; now: number; colorBy?: "stage" | "state" }) {
+interface Props {
+  model: GanttModel;
+  now: number;
+  colorBy?: "stage" | "state";
+  onSelectTask?: (taskId: string) => void;
+}
+
+interface Cursor {
+  pilot: number;
+  /** index into model.tasks, or null for the pilot itself */
+  task: number | null;
+}
+
+export function GanttCanvas({ model, now, colorBy = "stage", onSelectTask }: Props) {
   const wrap = useRef<HTMLDivElement>(null);
   const canvas = useRef<HTMLCanvasElement>(null);
   const [width, setWidth] = useState(900);
+  const themeVersion = useThemeVersion();
   const bands = useMemo(() => layoutBands(model), [model]);
   const height = totalHeight(bands);
   const bounds = useMemo<View>(() => ({ from: 0, to: Math.max(10, (now - model.t0) / 1000 + 1) }), [now, model.t0]);
   const [view, setView] = useState<View | null>(null);
   const v = view ?? bounds;
   const [hover, setHover] = useState<{ hit: Hit; x: number; y: number } | null>(null);
-  const drag = useRef<{ x: number; view: View } | null>(null);
+  const [cursor, setCursor] = useState<Cursor | null>(null);
+  const drag = useRef<{ x: number; view: View; moved: boolean } | null>(null);
+  const labels = useMemo(() => new Map(model.pilots.map((p) => [p.id, p.label])), [model.pilots]);
+  // each pilot's tasks in start order, for stepping through them with the keyboard
+  const byPilot = useMemo(() => {
+    const m = new Map<string, number[]>();
+    model.tasks.forEach((t, i) => (m.get(t.pilotId) ?? m.set(t.pilotId, []).get(t.pilotId)!).push(i));
+    for (const xs of m.values()) xs.sort((a, b) => model.tasks[a]!.start - model.tasks[b]!.start);
+    return m;
+  }, [model.tasks]);
 
   useEffect(() => {
     const el = wrap.current;
@@ -32,76 +60,42 @@ export function GanttCanvas({ model, now, colorBy = "stage" }: { model: GanttMod
   const draw = useCallback(() => {
     const c = canvas.current;
     if (!c) return;
+    const t = performance.now();
     const dpr = window.devicePixelRatio || 1;
     c.width = width * dpr;
     c.height = height * dpr;
     const g = c.getContext("2d");
     if (!g) return;
     g.setTransform(dpr, 0, 0, dpr, 0, 0);
-    const text = cssVar(c, "--text");
-    const muted = cssVar(c, "--muted");
-    const border = cssVar(c, "--border");
-    g.clearRect(0, 0, width, height);
-    g.font = "12px system-ui, sans-serif";
-    // time axis
-    const step = tickStep(v.to - v.from);
-    g.fillStyle = muted;
-    g.strokeStyle = border;
-    for (let s = Math.ceil(v.from / step) * step; s <= v.to; s += step) {
-      const x = xOf(model.t0 + s * 1000, model.t0, v, width);
-      g.beginPath();
-      g.moveTo(x, AXIS_H - 4);
-      g.lineTo(x, height);
-      g.stroke();
-      g.fillText(`${Math.round(s)} s`, x + 2, 14);
+    const pilot = cursor ? bands[cursor.pilot]?.pilot : undefined;
+    drawTimeline(g, { model, bands, view: v, width, height, now, colorBy, theme: readTheme(c), focus: pilot ? { pilotId: pilot.id, taskIndex: cursor?.task ?? null } : null });
+    // Marks for the dashboard benchmark (scripts/bench/dashboard.ts): the first paint with data,
+    // and the latest paint with how many bars it drew and how long drawing took.
+    if (model.pilots.length > 0) {
+      const detail = { tasks: model.tasks.length, pilots: model.pilots.length, drawMs: performance.now() - t, theme: themeVersion };
+      if (performance.getEntriesByName("gantt-first-paint").length === 0) performance.mark("gantt-first-paint", { detail });
+      performance.clearMarks("gantt-paint");
+      performance.mark("gantt-paint", { detail });
     }
-    const clipX = (x: number) => Math.min(Math.max(x, LABEL_W), width);
-    for (const b of bands) {
-      const p = b.pilot;
-      g.fillStyle = text;
-      g.fillText(p.label, 4, b.y + 14, LABEL_W - 8);
-      g.fillStyle = muted;
-      const sub = p.neverActive ? `never active${p.finalState ? `: ${p.finalState}` : ""}` : (p.finalState ?? "");
-      g.fillText(sub, 4, b.y + PILOT_ROW + 10, LABEL_W - 8);
-      for (const seg of p.segments) {
-        const x0 = clipX(xOf(seg.start, model.t0, v, width));
-        const x1 = clipX(xOf(seg.end ?? now, model.t0, v, width));
-        if (x1 <= x0) continue;
-        g.fillStyle = cssVar(c, pilotStateVar(seg.state));
-        g.globalAlpha = seg.state === "PMGR_ACTIVE" ? 0.85 : 0.55;
-        g.fillRect(x0, b.y + 4, Math.max(1, x1 - x0), PILOT_ROW - 8);
-        g.globalAlpha = 1;
-      }
-    }
-    const bandOf = new Map(bands.map((b) => [b.pilot.id, b]));
-    for (const t of model.tasks) {
-      const b = bandOf.get(t.pilotId);
-      if (!b) continue;
-      const x0 = clipX(xOf(t.start, model.t0, v, width));
-      const x1 = clipX(xOf(t.end ?? now, model.t0, v, width));
-      if (x1 <= x0 && x0 >= width) continue;
-      const lane = Math.min(t.lane, b.lanes - 1);
-      g.fillStyle = colorBy === "stage" ? stageColor(model.stages, t.stage) : cssVar(c, taskStateVar(t.state));
-      g.fillRect(x0, b.y + PILOT_ROW + lane * b.lane, Math.max(1, x1 - x0 - 0.5), Math.min(t.width, b.lanes - lane) * b.lane - 1);
-      if (t.state === "FAILED" || t.attempt > 0) {
-        g.strokeStyle = cssVar(c, "--failed");
-        g.strokeRect(x0, b.y + PILOT_ROW + lane * b.lane, Math.max(1, x1 - x0 - 0.5), b.lane - 1);
-      }
-    }
-    // "now" line while the run is live
-    const xn = xOf(now, model.t0, v, width);
-    if (xn > LABEL_W && xn < width) {
-      g.strokeStyle = cssVar(c, "--accent");
-      g.setLineDash([4, 3]);
-      g.beginPath();
-      g.moveTo(xn, AXIS_H);
-      g.lineTo(xn, height);
-      g.stroke();
-      g.setLineDash([]);
-    }
-  }, [bands, colorBy, height, model, now, v, width]);
+  }, [bands, colorBy, cursor, height, model, now, v, width, themeVersion]);
 
   useEffect(draw, [draw]);
+
+  const cursorHit: Hit = useMemo(() => {
+    if (!cursor) return null;
+    const b = bands[cursor.pilot];
+    if (!b) return null;
+    const t = cursor.task !== null ? model.tasks[cursor.task] : undefined;
+    return t ? { kind: "task", task: t } : { kind: "pilot", pilot: b.pilot };
+  }, [bands, cursor, model.tasks]);
+  const cursorPos = useMemo(() => {
+    if (!cursor || !cursorHit) return null;
+    const b = bands[cursor.pilot]!;
+    if (cursorHit.kind === "task") return { x: Math.max(LABEL_W, xOf(cursorHit.task.start, model.t0, v, width)), y: b.y + PILOT_ROW + cursorHit.task.lane * b.lane };
+    return { x: LABEL_W, y: b.y };
+  }, [bands, cursor, cursorHit, model.t0, v, width]);
+
+  const describe = (h: NonNullable<Hit>) => (h.kind === "task" ? describeTask(h.task, model.t0, now, labels.get(h.task.pilotId) ?? h.task.pilotId) : describePilot(h.pilot, model.t0));
 
   const onWheel = (e: WheelEvent<HTMLCanvasElement>) => {
     const r = e.currentTarget.getBoundingClientRect();
@@ -113,39 +107,67 @@ export function GanttCanvas({ model, now, colorBy = "stage" }: { model: GanttMod
     const y = e.clientY - r.top;
     if (drag.current) {
       const dx = ((drag.current.x - x) / (width - LABEL_W)) * (drag.current.view.to - drag.current.view.from);
+      if (Math.abs(drag.current.x - x) > 3) drag.current.moved = true;
       setView(pan(drag.current.view, dx, bounds));
       return;
     }
     setHover({ hit: hitTest(x, y, model, bands, v, width, now), x, y });
   };
+  const onClick = (e: MouseEvent<HTMLCanvasElement>) => {
+    if (drag.current?.moved) return;
+    const r = e.currentTarget.getBoundingClientRect();
+    const h = hitTest(e.clientX - r.left, e.clientY - r.top, model, bands, v, width, now);
+    if (h?.kind === "task") onSelectTask?.(h.task.taskId);
+  };
+  const stepTask = (dir: 1 | -1) => {
+    const c = cursor ?? { pilot: 0, task: null };
+    const ids = byPilot.get(bands[c.pilot]?.pilot.id ?? "") ?? [];
+    if (ids.length === 0) return setCursor(c);
+    const at = c.task === null ? (dir === 1 ? -1 : ids.length) : ids.indexOf(c.task);
+    const next = ids[Math.min(Math.max(at + dir, 0), ids.length - 1)]!;
+    setCursor({ pilot: c.pilot, task: next });
+  };
   const onKey = (e: KeyboardEvent<HTMLCanvasElement>) => {
     const span = v.to - v.from;
     const mid = LABEL_W + (width - LABEL_W) / 2;
-    if (e.key === "+" || e.key === "=") setView(zoom(v, 0.8, mid, width, bounds));
-    else if (e.key === "-") setView(zoom(v, 1.25, mid, width, bounds));
-    else if (e.key === "ArrowLeft") setView(pan(v, -span * 0.1, bounds));
-    else if (e.key === "ArrowRight") setView(pan(v, span * 0.1, bounds));
-    else if (e.key === "0") setView(null);
+    const k = e.key;
+    if (k === "+" || k === "=") setView(zoom(v, 0.8, mid, width, bounds));
+    else if (k === "-") setView(zoom(v, 1.25, mid, width, bounds));
+    else if (k === "ArrowLeft") setView(pan(v, -span * 0.1, bounds));
+    else if (k === "ArrowRight") setView(pan(v, span * 0.1, bounds));
+    else if (k === "0") setView(null);
+    else if (k === "ArrowDown" || k === "ArrowUp") {
+      if (bands.length === 0) return;
+      const d = k === "ArrowDown" ? 1 : -1;
+      setCursor((c) => ({ pilot: c ? Math.min(Math.max(c.pilot + d, 0), bands.length - 1) : 0, task: null }));
+    } else if (k === "]" || k === "n") stepTask(1);
+    else if (k === "[" || k === "p") stepTask(-1);
+    else if (k === "Enter" && cursorHit?.kind === "task") onSelectTask?.(cursorHit.task.taskId);
+    else if (k === "Escape") setCursor(null);
     else return;
     e.preventDefault();
   };
 
+  const tip = hover?.hit ? { hit: hover.hit, x: hover.x, y: hover.y } : cursorHit && cursorPos ? { hit: cursorHit, ...cursorPos } : null;
   return (
     <div ref={wrap} style={{ position: "relative", width: "100%" }}>
       <div className="row" style={{ marginBottom: 6 }}>
         <button className="btn" type="button" onClick={() => setView(zoom(v, 0.8, LABEL_W + (width - LABEL_W) / 2, width, bounds))} aria-label="Zoom in">+</button>
         <button className="btn" type="button" onClick={() => setView(zoom(v, 1.25, LABEL_W + (width - LABEL_W) / 2, width, bounds))} aria-label="Zoom out">−</button>
         <button className="btn" type="button" onClick={() => setView(null)}>Reset view</button>
-        <span className="muted">
-          {v.from.toFixed(0)}–{v.to.toFixed(0)} s since start · wheel to zoom, drag to pan
+        <span className="muted" id="gantt-help">
+          {v.from.toFixed(0)}–{v.to.toFixed(0)} s since start · wheel or +/− to zoom, drag or ←/→ to pan, ↑/↓ and [ ] to step through pilots and tasks, Enter to open a task
         </span>
       </div>
       <canvas
         ref={canvas}
         data-testid="gantt-canvas"
+        data-tasks={model.tasks.length}
+        data-pilots={model.pilots.length}
         tabIndex={0}
         role="img"
-        aria-label={`Timeline of ${model.pilots.length} pilots and ${model.tasks.length} tasks. Use + and - to zoom, arrow keys to pan, 0 to reset.`}
+        aria-describedby="gantt-help"
+        aria-label={`Timeline of ${model.pilots.length} pilots and ${model.tasks.length} task executions`}
         style={{ width, height, display: "block", cursor: "crosshair" }}
         onWheel={onWheel}
         onMouseMove={onMove}
@@ -155,41 +177,30 @@ export function GanttCanvas({ model, now, colorBy = "stage" }: { model: GanttMod
         }}
         onMouseDown={(e) => {
           const r = e.currentTarget.getBoundingClientRect();
-          drag.current = { x: e.clientX - r.left, view: v };
+          drag.current = { x: e.clientX - r.left, view: v, moved: false };
         }}
-        onMouseUp={() => (drag.current = null)}
+        onMouseUp={(e) => {
+          onClick(e);
+          drag.current = null;
+        }}
         onKeyDown={onKey}
+        onBlur={() => setCursor(null)}
       />
-      {hover?.hit ? <Tooltip hit={hover.hit} x={hover.x} y={hover.y} t0={model.t0} now={now} /> : null}
+      <p className="sr-only" aria-live="polite" data-testid="gantt-focus">
+        {cursorHit ? describe(cursorHit).join(". ") : ""}
+      </p>
+      {tip ? <Tooltip lines={describe(tip.hit)} x={tip.x} y={tip.y} width={width} /> : null}
     </div>
   );
 }
 
-function Tooltip({ hit, x, y, t0, now }: { hit: NonNullable<Hit>; x: number; y: number; t0: number; now: number }) {
-  const secs = (t: number) => `${((t - t0) / 1000).toFixed(1)} s (${new Date(t).toLocaleTimeString()})`;
-  const body =
-    hit.kind === "task" ? (
-      <>
-        <strong>{hit.task.taskId}</strong> · {hit.task.stage} · {hit.task.state}
-        <br />
-        {secs(hit.task.start)} → {hit.task.end ? secs(hit.task.end) : "running"} ({(((hit.task.end ?? now) - hit.task.start) / 1000).toFixed(1)} s)
-        {hit.task.attempt > 0 ? <><br />attempt {hit.task.attempt + 1}</> : null}
-        {hit.task.note ? <><br />{hit.task.note}</> : null}
-      </>
-    ) : (
-      <>
-        <strong>{hit.pilot.label}</strong>
-        {hit.pilot.segments.map((s) => (
-          <div key={`${s.state}-${s.start}`}>
-            {s.state}: {secs(s.start)}
-          </div>
-        ))}
-        {hit.pilot.reason ? <div>{hit.pilot.reason}</div> : null}
-      </>
-    );
+function Tooltip({ lines, x, y, width }: { lines: string[]; x: number; y: number; width: number }) {
   return (
-    <div role="tooltip" className="panel" style={{ position: "absolute", left: Math.min(x + 12, 2000), top: y + 40, pointerEvents: "none", fontSize: 12, padding: "0.4rem 0.6rem", zIndex: 5, maxWidth: 360 }}>
-      {body}
+    <div role="tooltip" data-testid="gantt-tooltip" className="panel gantt-tip" style={{ left: Math.min(x + 12, Math.max(0, width - 360)), top: y + 40 }}>
+      <strong>{lines[0]}</strong>
+      {lines.slice(1).map((l, i) => (
+        <div key={i}>{l}</div>
+      ))}
     </div>
   );
 }

@@ -6,8 +6,8 @@ const m: GanttModel = {
   t0: 1_000_000,
   stages: ["Stage_1"],
   pilots: [
-    { id: "p1", label: "stampede[debug] (4)", cores: 4, segments: [], finalState: null, reason: null, neverActive: false },
-    { id: "p2", label: "gordon[normal] (4)", cores: 4, segments: [], finalState: "CANCELED", reason: "never started", neverActive: true },
+    { id: "p1", label: "stampede[debug] (4)", cores: 4, segments: [], finalState: null, reason: null, neverActive: false, waited: 0 },
+    { id: "p2", label: "gordon[normal] (4)", cores: 4, segments: [], finalState: "CANCELED", reason: "never started", neverActive: true, waited: 60_000 },
   ],
   tasks: [{ taskId: "Stage_1_0", pilotId: "p1", lane: 2, width: 1, start: 1_010_000, end: 1_020_000, stage: "Stage_1", state: "DONE", attempt: 0, note: null }],
 };

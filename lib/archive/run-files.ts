@@ -6,11 +6,13 @@ import { renderPlanText, type ExecutionStrategy } from "../planner";
 import { eventsJsonl, pilotsCsv, tasksCsv, timeseriesCsv } from "../stats/exports";
 import { emptyView, foldEvents } from "../stats/fold";
 import { computeStats, plainReport, type RunStats } from "../stats/metrics";
+import { runTimelineSvg } from "../timeline/export";
 
 /**
  * Everything a run leaves behind, as files: the statistics downloads and the run archive laid out
  * like the original's run directory (`run-<tasks>-<id>/`): skeleton, resources, plan with its
- * decision trail, event log, statistics, report, task logs, and the Stage_* data within a limit.
+ * decision trail, event log, statistics, report, the timeline diagram (timeline.svg), task logs,
+ * and the Stage_* data within a limit.
  */
 export interface RunRecord {
   id: string;
@@ -66,6 +68,8 @@ export async function buildArchive(r: RunRecord): Promise<{ name: string; zip: U
   put("plan.json", JSON.stringify(r.plan, null, 2) + "\n");
   put("plan.txt", renderPlanText(r.plan));
   for (const [n, c] of Object.entries(statisticsFiles(r))) put(n, c);
+  // the diagram the original made with gnuplot: the pilot and task timeline
+  put("timeline.svg", runTimelineSvg(r));
   const skipped: string[] = [];
   let budget = DATA_LIMIT_BYTES;
   if (r.dir) {

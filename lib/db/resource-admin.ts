@@ -5,7 +5,7 @@ import { seal } from "../crypto/secret-box";
 import { transportFor } from "../engine/resource-access";
 import { ZBatchWord, ZEnvLine, ZHostname, ZPort, ZRemotePath, ZUsername } from "../shell/patterns";
 import { sha256Fingerprint } from "../transport/fingerprint";
-import { TransportError } from "../transport/types";
+import { isTransportError } from "../transport/types";
 import type { Db } from "./client";
 
 /** Adding SSH resources, pinning host keys and probing them: the Resources page's server side. */
@@ -84,7 +84,7 @@ export async function probeResource(db: Db, userId: string, resourceId: string, 
     const row = await db.resourceSnapshot.create({ data: { resourceId: r.id, ok: true, data: JSON.stringify(snap), durationMs: Date.now() - t0 }, select: { id: true } });
     return { ok: true, snapshotId: row.id, queues: snap.queues.length, tookMs: Date.now() - t0 };
   } catch (e: unknown) {
-    if (e instanceof TransportError) {
+    if (isTransportError(e)) {
       const o = await fail(e.code, e.message);
       return e.code === "HOSTKEY_UNKNOWN" || e.code === "HOSTKEY_CHANGED" ? { ...o, hostKey: { fingerprint: e.detail.fingerprint ?? "", key: e.detail.key ?? "", algo: e.detail.algo ?? "" } } : o;
     }

@@ -37,7 +37,8 @@ export interface TaskView {
   attempt: number;
   reason: string | null;
   pilotId: string | null;
-  history: { state: string; at: number; reason: string | null }[];
+  /** `pilotId`: the pilot bound to (TMGR_SCHEDULING, AGENT_EXECUTING) or left (a requeue's fromPilotId) */
+  history: { state: string; at: number; reason: string | null; pilotId?: string | null }[];
   spans: TaskSpan[];
 }
 
@@ -101,7 +102,8 @@ function foldTask(view: RunView, e: RunEvent): void {
   const attempt = num(d.attempt, t.attempt);
   const requeue = e.to === "TMGR_SCHEDULING_PENDING" && tOrd(t.state) > tOrd("TMGR_SCHEDULING_PENDING");
   if (!requeue && attempt === t.attempt && tOrd(e.to) <= tOrd(t.state) && t.history.length > 0) return;
-  t.history.push({ state: e.to, at: e.at, reason: e.reason });
+  const pilotId = typeof d.pilotId === "string" ? d.pilotId : typeof d.fromPilotId === "string" ? d.fromPilotId : null;
+  t.history.push({ state: e.to, at: e.at, reason: e.reason, pilotId });
   t.state = e.to;
   t.attempt = attempt;
   if (e.reason) t.reason = e.reason;

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { requireUser } from "@/app/_lib/session";
+import { DemoButton } from "@/components/demo-button";
 import { EmptyState } from "@/components/empty-state";
 import { db } from "@/lib/db/client";
 
@@ -12,7 +13,10 @@ export default async function RunsPage() {
   });
   return (
     <>
-      <h1>Runs</h1>
+      <div className="spread">
+        <h1>Runs</h1>
+        <DemoButton />
+      </div>
       {runs.length === 0 ? (
         <EmptyState
           title="No runs yet"

@@ -1,0 +1,36 @@
+"use client";
+import { cancelPilotAction } from "@/app/(app)/runs/[id]/actions";
+import type { GanttPilot } from "@/lib/timeline/model";
+import { secondsText } from "@/lib/timeline/text";
+
+/** One row per pilot: state, how long it waited (and that it never started, if so), why it ended, cancel. */
+export function PilotsTable({ pilots, onMessage }: { pilots: GanttPilot[]; onMessage: (m: string) => void }) {
+  return (
+    <section className="panel" style={{ overflowX: "auto" }}>
+      <h2 style={{ marginTop: 0 }} id="pilots-h">Pilots</h2>
+      <table className="data" data-testid="pilots" aria-labelledby="pilots-h">
+        <thead><tr><th scope="col">Pilot</th><th scope="col">State</th><th scope="col">Waited</th><th scope="col"><span className="sr-only">Controls</span></th></tr></thead>
+        <tbody>
+          {pilots.map((p) => {
+            const state = p.finalState ?? p.segments[p.segments.length - 1]?.state ?? "NEW";
+            return (
+              <tr key={p.id} data-testid={`pilot-${p.label.replace(/\[.*$/, "")}`} data-state={state}>
+                <th scope="row" style={{ fontWeight: 400 }}>{p.label}</th>
+                <td>
+                  <span className={`badge ${state}`}>{state}</span>
+                  {p.reason ? <div className="muted" data-testid="pilot-reason">{p.reason}</div> : null}
+                </td>
+                <td>{secondsText(p.waited)}{p.neverActive ? " (never active)" : ""}</td>
+                <td>
+                  {!p.finalState ? (
+                    <button className="btn" type="button" aria-label={`Cancel pilot ${p.label}`} onClick={async () => { const r = await cancelPilotAction(p.id); onMessage(r.ok ? `Cancelling ${p.label}…` : r.error.message); }}>Cancel</button>
+                  ) : null}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </section>
+  );
+}

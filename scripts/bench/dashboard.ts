@@ -1,0 +1,169 @@
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { chromium, type Page } from "@playwright/test";
+import { openDb, type Db } from "../../lib/db/client";
+import { eventRow } from "../../lib/db/events";
+import { createRun } from "../../lib/db/runs";
+import { signUp } from "../../lib/db/users";
+import type { Workload } from "../../lib/model/workload";
+import { syntheticLog } from "./stats";
+import type { BenchRow } from "./types";
+
+/**
+ * The run page in headless Chromium against the production server (`npm start`'s build, reused:
+ * set EMANAGER_DIST_DIR to pick the build; it is built first only when missing):
+ *  - time to the Gantt's first complete paint and the JS heap for a recorded 10,000-task run on
+ *    8 pilots, against a baseline of the same page for an 8-task run, in the same browser;
+ *  - the delay from an agent's event line (its timestamp is the event's `at`) to its arrival in
+ *    the page, on a real local pilot run by the server's engine (median over every task event).
+ */
+const PASSWORD = "a long enough bench password";
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+
+async function startServer(data: string, port: number, dist: string): Promise<ChildProcess> {
+  if (!existsSync(path.join(dist, "BUILD_ID"))) {
+    process.stderr.write(`[bench] no build in ${dist}; building it first (not counted)…\n`);
+    spawnSync("npx", ["--no-install", "next", "build"], { stdio: "inherit", env: { ...process.env, EMANAGER_DIST_DIR: dist, NEXT_TELEMETRY_DISABLED: "1" } });
+  }
+  const child = spawn("npx", ["--no-install", "tsx", "scripts/start.ts"], {
+    detached: true, stdio: "ignore",
+    env: { ...process.env, PORT: String(port), EMANAGER_HOST: "127.0.0.1", EMANAGER_DATA_DIR: data, EMANAGER_SKIP_BUILD: "1", EMANAGER_DIST_DIR: dist },
+  });
+  for (let i = 0; i < 120; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/api/health`)).ok) return child;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error("the server did not start within 60 s");
+}
+
+/** A finished run recorded straight into the database: the event log the engine would have written. */
+async function recordRun(db: Db, userId: string, name: string, tasks: number): Promise<string> {
+  const run = await db.run.create({ data: { userId, name, state: "DONE", strategy: "adaptive", plan: JSON.stringify({ pilots: [] }) }, select: { id: true } });
+  const log = syntheticLog(tasks);
+  log.push({ seq: log.length + 1, runId: run.id, entity: "run", entityId: run.id, from: null, to: "DONE", at: Math.max(...log.map((e) => e.at)), reason: null, data: null });
+  for (let i = 0; i < log.length; i += 5000) {
+    await db.event.createMany({ data: log.slice(i, i + 5000).map((e) => eventRow({ runId: run.id, entity: e.entity, entityId: e.entity === "run" ? run.id : e.entityId, from: e.from, to: e.to, at: new Date(e.at), reason: e.reason, data: e.data ?? undefined })) });
+  }
+  return run.id;
+}
+
+interface PaintFigures {
+  paintMs: number;
+  drawMs: number;
+  heapMB: number;
+}
+
+/** Opens the run page and waits for the Gantt to have drawn every one of `tasks` bars. */
+async function openRun(page: Page, base: string, runId: string, tasks: number): Promise<PaintFigures> {
+  await page.goto(`${base}/runs/${runId}`);
+  const mark = await page.waitForFunction(
+    (n) => {
+      const m = performance.getEntriesByName("gantt-paint")[0] as PerformanceMark | undefined;
+      const d = m?.detail as { tasks: number; drawMs: number } | undefined;
+      return d && d.tasks >= n ? { at: m!.startTime, drawMs: d.drawMs } : null;
+    },
+    tasks,
+    { timeout: 60_000, polling: 50 },
+  );
+  const { at, drawMs } = (await mark.jsonValue())!;
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Performance.enable");
+  await cdp.send("HeapProfiler.collectGarbage");
+  const { metrics } = await cdp.send("Performance.getMetrics");
+  await cdp.detach();
+  const heap = metrics.find((m) => m.name === "JSHeapUsedSize")?.value ?? NaN;
+  return { paintMs: at, drawMs, heapMB: heap / 2 ** 20 };
+}
+
+/** A real local run of short tasks; the page records how long after each agent fact its event arrived. */
+async function liveDelays(page: Page, base: string, db: Db, userId: string): Promise<number[]> {
+  const res = await db.resource.findFirstOrThrow({ where: { userId, kind: "local" }, select: { id: true } });
+  const n = 12;
+  const tasks = Array.from({ length: n }, (_, i) => ({ id: `Stage_1_${i}`, stage: "Stage_1", stageIndex: 0, type: "serial", mode: "time" as const, cores: 1, length: 0.5, readBuffer: 65536, writeBuffer: 65536, interleave: 0, inputs: [], outputs: [], dependsOn: [] }));
+  const w: Workload = { name: "latency", seed: 0, stages: [{ name: "Stage_1", index: 0, taskIds: tasks.map((t) => t.id), dependsOn: [] }], tasks, warnings: [] };
+  await page.addInitScript(() => {
+    const lat: number[] = [];
+    Object.assign(window, { __lat: lat });
+    const Orig = window.EventSource;
+    window.EventSource = class extends Orig {
+      constructor(url: string | URL, init?: EventSourceInit) {
+        super(url, init);
+        this.addEventListener("events", (m: MessageEvent<string>) => {
+          const now = Date.now();
+          for (const e of JSON.parse(m.data) as { to: string; at: number }[]) if (e.to === "AGENT_EXECUTING" || e.to === "AGENT_STAGING_OUTPUT") lat.push(now - e.at);
+        });
+      }
+    };
+  });
+  const run = await createRun(db, { userId, name: "latency", skeletonId: null, strategy: "adaptive", seed: 0, maxRetries: 0, workload: w, skeletonText: "", plan: { pilots: [{ resourceId: res.id, resource: "local", queue: null, cores: 2, nodes: 1, walltimeMinutes: 10, project: null }] }, resourceKinds: { [res.id]: "local" }, resourcesSnapshot: [], now: new Date() });
+  await page.goto(`${base}/runs/${run.id}`);
+  await page.getByTestId("run-state").filter({ hasText: /^(DONE|FAILED|CANCELED)$/ }).waitFor({ timeout: 90_000 });
+  return page.evaluate(() => (window as unknown as { __lat: number[] }).__lat);
+}
+
+export async function bench(): Promise<BenchRow[]> {
+  const data = mkdtempSync(path.join(os.tmpdir(), "em-bench-dash-"));
+  const port = 3300 + Math.floor(Math.random() * 600);
+  const base = `http://127.0.0.1:${port}`;
+  const dist = process.env.EMANAGER_DIST_DIR ?? ".next";
+  const server = await startServer(data, port, dist);
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--enable-precise-memory-info"] });
+  try {
+    const db = openDb(`file:${path.join(data, "emanager.db")}`);
+    const u = await signUp(db, { email: "bench@example.org", password: PASSWORD });
+    if (!u.ok) throw new Error(u.error.message);
+    const small = await recordRun(db, u.user.id, "baseline: 8 tasks", 8);
+    const big = await recordRun(db, u.user.id, "10,000 tasks on 8 pilots", 10_000);
+    const ctx = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const page = await ctx.newPage();
+    await page.goto(`${base}/signin`);
+    await page.getByLabel("E-mail").fill("bench@example.org");
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(/\/runs$/);
+    await openRun(page, base, small, 8); // warm-up: the server's first render of the page
+    const s: PaintFigures[] = [];
+    const b: PaintFigures[] = [];
+    for (let i = 0; i < 3; i++) {
+      s.push(await openRun(page, base, small, 8));
+      b.push(await openRun(page, base, big, 10_000));
+    }
+    const m = (xs: PaintFigures[], k: keyof PaintFigures) => median(xs.map((x) => x[k]));
+    const live = await ctx.newPage();
+    const lat = await liveDelays(live, base, db, u.user.id);
+    await db.$disconnect();
+    await ctx.close();
+    return [
+      { figure: "run page, 10,000 tasks on 8 pilots: navigation → Gantt painted with every bar (median of 3)", value: m(b, "paintMs"), unit: "ms", baseline: { label: "the same page for an 8-task run", value: m(s, "paintMs"), unit: "ms" }, ratio: m(b, "paintMs") / m(s, "paintMs"), budget: "< 1500 ms" },
+      { figure: "run page, 10,000 tasks: one full canvas draw", value: m(b, "drawMs"), unit: "ms", baseline: { label: "8-task run", value: m(s, "drawMs"), unit: "ms" }, ratio: m(b, "drawMs") / Math.max(0.1, m(s, "drawMs")) },
+      { figure: "run page, 10,000 tasks: JS heap used after GC", value: m(b, "heapMB"), unit: "MiB", baseline: { label: "8-task run", value: m(s, "heapMB"), unit: "MiB" }, ratio: m(b, "heapMB") / m(s, "heapMB") },
+      { figure: `agent event line → in the browser (local pilot, median of ${lat.length} task events)`, value: median(lat), unit: "ms", baseline: { label: "engine tick interval", value: Number(process.env.EMANAGER_ENGINE_INTERVAL_MS ?? 500), unit: "ms" }, ratio: median(lat) / Number(process.env.EMANAGER_ENGINE_INTERVAL_MS ?? 500), budget: "< 3000 ms" },
+    ];
+  } finally {
+    await browser.close();
+    try {
+      if (server.pid) process.kill(-server.pid, "SIGTERM");
+    } catch {
+      // already gone
+    }
+    await new Promise((r) => setTimeout(r, 1000));
+    rmSync(data, { recursive: true, force: true });
+  }
+}
+
+// `npx tsx scripts/bench/dashboard.ts` prints the rows on their own
+if (process.argv[1]?.endsWith("dashboard.ts")) {
+  bench().then((rows) => {
+    for (const r of rows) console.log(`${r.figure}: ${r.value.toFixed(1)} ${r.unit}${r.ratio !== undefined ? ` (${r.ratio.toFixed(2)} × ${r.baseline?.label}: ${r.baseline?.value.toFixed(1)} ${r.baseline?.unit})` : ""}`);
+    process.exit(0);
+  }, (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  });
+}
