@@ -12,6 +12,7 @@ const MODULES: [string, () => Promise<{ bench: Bench }>][] = [
   ["statistics", () => import("./stats")],
   ["agent", () => import("./agent")],
   ["local pilot", () => import("./local-throughput")],
+  ["dashboard", () => import("./dashboard")],
 ];
 
 const fmt = (v: number) => (v >= 100 ? Math.round(v).toLocaleString("en") : v.toFixed(v >= 10 ? 1 : 2));
