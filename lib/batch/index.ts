@@ -1,10 +1,16 @@
+import { fork } from "./fork";
+import { lsf } from "./lsf";
+import { pbs } from "./pbs";
 import { slurm } from "./slurm";
 import type { BatchAdapter } from "./types";
 
 export type { BatchAdapter, SubmitResult } from "./types";
 
-/** The adapter for a resource kind; PBS and LSF are parsed and rendered but not wired for submission yet. */
+const ADAPTERS: Record<string, BatchAdapter> = { slurm, pbs, lsf, fork };
+
+/** The adapter for a resource's batch system (`local` pilots do not go through one). */
 export function getBatchAdapter(kind: string): BatchAdapter {
-  if (kind === "slurm") return slurm;
-  throw new Error(`batch system ${kind} is not supported for launching pilots yet (SLURM and local are)`);
+  const a = ADAPTERS[kind];
+  if (!a) throw new Error(`batch system ${kind} is not one EManager can submit to (slurm, pbs, lsf, fork)`);
+  return a;
 }

@@ -67,12 +67,14 @@ export const slurm: BatchAdapter = {
       const sq = /^(\d+)\|([A-Z_]+)\|(.*)$/.exec(line.trim());
       if (sq && ids.includes(sq[1]!)) m.set(sq[1]!, slurmState(sq[2]!, sq[3]));
     }
-    for (const line of stdout.split("\n")) {
-      const id = /JobId=(\d+)/.exec(line)?.[1];
-      if (id && ids.includes(id) && !m.has(id)) m.set(id, slurmState(/JobState=(\S+)/.exec(line)?.[1] ?? "UNKNOWN", /Reason=(\S+)/.exec(line)?.[1]));
-      if (/Invalid job id/i.test(line)) for (const i of ids) if (!m.has(i) && line.includes(i)) m.set(i, { state: "ended", reason: "the controller no longer knows the job" });
+    // scontrol records: one line each with -o, several lines in the plain form; split on JobId=
+    for (const rec of stdout.split(/(?=\bJobId=\d)/)) {
+      const id = /^JobId=(\d+)/.exec(rec)?.[1];
+      if (id && ids.includes(id) && !m.has(id)) m.set(id, slurmState(/JobState=(\S+)/.exec(rec)?.[1] ?? "UNKNOWN", /Reason=(\S+)/.exec(rec)?.[1]));
     }
-    for (const i of ids) if (!m.has(i)) m.set(i, { state: "ended", reason: "the controller no longer knows the job" });
+    // An unreachable controller says nothing about the jobs: unknown (ask again), never "ended".
+    const trouble = /Unable to contact slurm controller[^\n]*|Socket timed out[^\n]*|Connection refused[^\n]*/.exec(stdout);
+    for (const i of ids) if (!m.has(i)) m.set(i, trouble ? { state: "unknown", reason: `SLURM did not answer: ${trouble[0].trim()}` } : { state: "ended", reason: "the controller no longer knows the job" });
     return m;
   },
   cancelCommand: (id) => `scancel ${sh(ZJobId.parse(id))}`,

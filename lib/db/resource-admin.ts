@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import { SLURM_PROBE, parseSlurmProbe } from "../bundle/slurm-probe";
+import { probeFor } from "../bundle/probes";
 import { seal } from "../crypto/secret-box";
 import { transportFor } from "../engine/resource-access";
 import { ZBatchWord, ZEnvLine, ZHostname, ZPort, ZRemotePath, ZUsername } from "../shell/patterns";
@@ -77,10 +77,11 @@ export async function probeResource(db: Db, userId: string, resourceId: string, 
     return { ok: false as const, code, message };
   };
   try {
-    if (r.kind !== "slurm") return await fail("UNSUPPORTED", `probing ${r.kind} is not supported yet; SLURM is`);
-    const out = await transport.exec(SLURM_PROBE, { timeoutMs: 30_000 });
-    if (out.code !== 0) return await fail("BATCH_NOT_FOUND", `the SLURM commands failed on ${r.host}: ${(out.stderr || out.stdout).trim().slice(0, 500) || `exit code ${out.code}`}`);
-    const snap = parseSlurmProbe(out.stdout, { resourceId: r.id, label: r.label, host: r.host ?? "", now: new Date() });
+    const probe = probeFor(r.kind);
+    if (!probe) return await fail("UNSUPPORTED", `a ${r.kind} resource has no batch system to probe`);
+    const out = await transport.exec(probe.command, { timeoutMs: 30_000 });
+    if (out.code !== 0) return await fail("BATCH_NOT_FOUND", `the ${probe.name} commands failed on ${r.host}: ${(out.stderr || out.stdout).trim().slice(0, 500) || `exit code ${out.code}`}`);
+    const snap = probe.parse(out.stdout, { resourceId: r.id, label: r.label, host: r.host ?? "", now: new Date() });
     const row = await db.resourceSnapshot.create({ data: { resourceId: r.id, ok: true, data: JSON.stringify(snap), durationMs: Date.now() - t0 }, select: { id: true } });
     return { ok: true, snapshotId: row.id, queues: snap.queues.length, tookMs: Date.now() - t0 };
   } catch (e: unknown) {

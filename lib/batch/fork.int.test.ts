@@ -1,0 +1,95 @@
+import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seal } from "../crypto/secret-box";
+import { openDb, type Db } from "../db/client";
+import { createRun } from "../db/runs";
+import { ensureCluster, type ClusterInfo } from "../engine/test-cluster";
+import { engineContext, engineTick } from "../engine/wiring";
+import { loadSkeletonText } from "../skeleton";
+import { SshTransport } from "../transport/ssh";
+import { fork } from "./fork";
+
+// `fork` for real: pilots started on the login host of the loopback sshd (127.0.0.1:2222),
+// without a batch system, then a whole run on a fork resource through the engine.
+const DATA = mkdtempSync(path.join(os.tmpdir(), "em-fork-"));
+const SECRET = "f".repeat(43);
+let cl: ClusterInfo;
+let db: Db;
+let t: SshTransport;
+beforeAll(() => {
+  process.env.EMANAGER_DATA_DIR = DATA;
+  process.env.NEXTAUTH_SECRET = SECRET;
+  cl = ensureCluster();
+  db = openDb(`file:${path.join(DATA, "em.db")}`);
+  t = new SshTransport({ host: cl.host, port: cl.port, username: cl.user, privateKey: readFileSync(cl.privateKeyPath), hostKey: cl.hostKey });
+});
+afterAll(async () => {
+  await t.close();
+  await db.$disconnect();
+});
+
+async function status(id: string) {
+  const r = await t.exec(fork.statusCommand([id]));
+  return fork.parseStatus(r.stdout, r.stderr, [id]).get(id)!;
+}
+
+describe("the fork adapter over real SSH", () => {
+  it("starts a job in its own session, sees it run, cancels it with its children, and sees a finished one end", async () => {
+    const home = (await t.exec("echo $HOME")).stdout.trim();
+    const dir = `${home}/emanager-fork-test/${Date.now()}`;
+    await t.mkdirp(dir);
+    // a stand-in for the agent: it starts a child, as the agent starts tasks
+    await t.writeFile(`${dir}/emanager-agent.sh`, "sleep 300 & wait\n", { mode: 0o755 });
+    const spec = { pilotId: "p", sandbox: dir, jobName: "fork-test", cores: 1, nodes: 1, walltimeMinutes: 5, queue: null, project: null, envSetup: ["export EM_TEST=1"] };
+    await t.writeFile(`${dir}/pilot.job`, fork.renderJobScript(spec), { mode: 0o755 });
+    const sub = await t.exec(`cd ${dir} && ${fork.submitCommand(`${dir}/pilot.job`)}`);
+    const r = fork.parseSubmit(sub.stdout, sub.stderr, sub.code);
+    if (!r.ok) throw new Error(r.message);
+    expect(await status(r.jobId)).toEqual({ state: "running", reason: "process running" });
+    await t.exec(fork.cancelCommand(r.jobId));
+    const deadline = Date.now() + 10_000;
+    while ((await status(r.jobId)).state === "running" && Date.now() < deadline) await new Promise((res) => setTimeout(res, 200));
+    expect(await status(r.jobId)).toMatchObject({ state: "ended" });
+    // the child went with its session: no sleep 300 left behind ([3] keeps pgrep from matching its own shell)
+    expect((await t.exec("pgrep -u hpcuser -f 'sleep [3]00' || true")).stdout.trim()).toBe("");
+    // a job that exits by itself
+    await t.writeFile(`${dir}/emanager-agent.sh`, "exit 0\n", { mode: 0o755 });
+    const sub2 = await t.exec(`cd ${dir} && ${fork.submitCommand(`${dir}/pilot.job`)}`);
+    const r2 = fork.parseSubmit(sub2.stdout, sub2.stderr, sub2.code);
+    if (!r2.ok) throw new Error(r2.message);
+    await new Promise((res) => setTimeout(res, 500));
+    expect(await status(r2.jobId)).toEqual({ state: "ended", reason: "the pilot process has exited" });
+    await t.exec(`rm -rf ${dir}`);
+  }, 60_000);
+
+  it("runs the SC2014 demo on a fork resource through the engine", async () => {
+    const u = await db.user.create({ data: { email: "fork@x.org", passwordHash: "h" } });
+    const cred = await db.credential.create({ data: { userId: u.id, label: "k", kind: "key", encryptedKey: seal(readFileSync(cl.privateKeyPath, "utf8"), SECRET) } });
+    const res = await db.resource.create({ data: { userId: u.id, label: "login", kind: "fork", host: cl.host, port: cl.port, username: cl.user, credentialId: cred.id, workDir: "~/emanager-fork", hostKey: cl.hostKey, hostKeyAlgo: cl.hostKeyAlgo } });
+    const demo = readFileSync(path.resolve(process.cwd(), "../shared/fixtures/skeletons/emanager_skeleton_demo_SC2014.conf"), "utf8").replace("uniform 10", "uniform 1").replace("uniform 32", "uniform 1");
+    const l = loadSkeletonText(demo, { fileName: "demo.conf" });
+    if (!l.ok) throw new Error("skeleton");
+    const run = await createRun(db, {
+      userId: u.id, name: "fork demo", skeletonId: null, strategy: "adaptive", seed: 0, maxRetries: 1, workload: l.workload, skeletonText: demo,
+      plan: { pilots: [{ resourceId: res.id, resource: "login", queue: null, cores: 4, nodes: 1, walltimeMinutes: 10, project: null }] },
+      resourceKinds: { [res.id]: "fork" }, resourcesSnapshot: [], now: new Date(),
+    });
+    const ctx = engineContext(db, { log: () => undefined });
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      await engineTick(ctx, [run.id]);
+      const st = (await db.run.findUniqueOrThrow({ where: { id: run.id } })).state;
+      if (st !== "NEW" && st !== "ACTIVE") break;
+      if (Date.now() > deadline) throw new Error("the run did not finish in time");
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    const final = await db.run.findUniqueOrThrow({ where: { id: run.id } });
+    expect(final.state, final.stateReason ?? "").toBe("DONE");
+    for (const task of l.workload.tasks) for (const o of task.outputs) expect(statSync(path.join(final.dir!, o.path)).size).toBe(o.size);
+    const pilot = await db.pilot.findFirstOrThrow({ where: { runId: run.id } });
+    expect(pilot.jobId).toMatch(/^\d+$/);
+    expect(pilot.activeAt).not.toBeNull();
+  }, 150_000);
+});
