@@ -8,6 +8,7 @@ import { bindLate, onPilotEnded, readiness, stuckReason } from "./decide";
 import { checkHeartbeat, endPilot, launchPilot, pollPilot } from "./pilots";
 import { readPilotFacts } from "./monitor";
 import { forgetRuntime, runtimeFor } from "./runtime";
+import { surplusCount, surplusToCancel } from "./surplus";
 import { createInitialInputs } from "./run-dir";
 import { busyCores, collect, dispatch } from "./tasks";
 
@@ -25,7 +26,7 @@ const FINAL = ["DONE", "FAILED", "CANCELED"];
  * dies half-way (or a server killed mid-tick) is simply repeated by the next one.
  */
 export async function driveRun(ctx: EngineContext, runId: string): Promise<void> {
-  const run = await ctx.db.run.findUnique({ where: { id: runId }, select: { id: true, state: true, dir: true, maxRetries: true, cancelRequestedAt: true, userId: true } });
+  const run = await ctx.db.run.findUnique({ where: { id: runId }, select: { id: true, state: true, dir: true, maxRetries: true, cancelRequestedAt: true, userId: true, plan: true } });
   if (!run || FINAL.includes(run.state) || !run.dir) return;
   const runDir = run.dir;
   const rt = await runtimeFor(ctx.db, runId);
@@ -81,6 +82,9 @@ export async function driveRun(ctx: EngineContext, runId: string): Promise<void>
   }
 
   pilots = (await ctx.db.pilot.findMany({ where: { runId }, select: PILOT_SELECT, orderBy: { index: "asc" } })) as PilotRow[];
+  const surplus = surplusToCancel(pilots, surplusCount(run.plan));
+  for (const id of surplus.ids) await endPilot(ctx, pilots.find((p) => p.id === id)!, "CANCELED", surplus.reason, true);
+  if (surplus.ids.length) pilots = (await ctx.db.pilot.findMany({ where: { runId }, select: PILOT_SELECT, orderBy: { index: "asc" } })) as PilotRow[];
   tasks = (await ctx.db.task.findMany({ where: { runId }, select: TASK_SELECT })) as TaskRow[];
 
   // finished tasks on any pilot (a pilot that just ended may still hold outputs in its sandbox)
