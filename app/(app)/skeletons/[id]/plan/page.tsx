@@ -8,7 +8,7 @@ import { PlanReview } from "./plan-review";
 
 export const dynamic = "force-dynamic";
 
-export default async function PlanPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ r?: string | string[] }> }) {
+export default async function PlanPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ r?: string | string[]; spare?: string; margin?: string; concurrency?: string; binding?: string }> }) {
   const user = await requireUser();
   const { id } = await params;
   const sp = await searchParams;
@@ -20,7 +20,13 @@ export default async function PlanPage({ params, searchParams }: { params: Promi
   if (!l.ok) return <div className="notice error">The skeleton does not parse: {l.errors[0]?.message}</div>;
   const now = new Date();
   const { snapshots, missing } = await snapshotsFor(db(), user.id, chosen, now);
-  const plans = (["adaptive", "aimes"] as const).map((strategy) => ({ strategy, result: snapshots.length ? planWorkload(l.workload, snapshots, { strategy, now }) : null }));
+  // policy knobs from the query string, clamped to sensible ranges (they only shape the plan the user then reviews)
+  const int = (v: string | undefined, lo: number, hi: number, d: number) => (v !== undefined && /^\d+$/.test(v) ? Math.min(hi, Math.max(lo, Number(v))) : d);
+  const policy = {
+    overProvision: int(sp.spare, 0, 5, 0), marginPercent: int(sp.margin, 0, 200, 10), concurrencyPercent: int(sp.concurrency, 1, 100, 100),
+    binding: sp.binding === "early" ? ("early" as const) : ("late" as const),
+  };
+  const plans = (["adaptive", "aimes"] as const).map((strategy) => ({ strategy, result: snapshots.length ? planWorkload(l.workload, snapshots, { strategy, now, ...policy }) : null }));
   return (
     <>
       <h1>Plan a run of {sk.name}</h1>
@@ -31,7 +37,24 @@ export default async function PlanPage({ params, searchParams }: { params: Promi
             <input type="checkbox" name="r" value={r.id} defaultChecked={chosen.includes(r.id)} /> {r.label} <span className="muted">({r.kind})</span>
           </label>
         ))}
+        <label style={{ flexDirection: "row", alignItems: "center", gap: 4, fontWeight: 400 }}>
+          spare pilots <input type="number" name="spare" min={0} max={5} defaultValue={policy.overProvision} style={{ width: 56 }} aria-describedby="spare-help" />
+        </label>
+        <label style={{ flexDirection: "row", alignItems: "center", gap: 4, fontWeight: 400 }}>
+          walltime margin % <input type="number" name="margin" min={0} max={200} defaultValue={policy.marginPercent} style={{ width: 64 }} />
+        </label>
+        <label style={{ flexDirection: "row", alignItems: "center", gap: 4, fontWeight: 400 }}>
+          concurrency % <input type="number" name="concurrency" min={1} max={100} defaultValue={policy.concurrencyPercent} style={{ width: 64 }} />
+        </label>
+        <label style={{ flexDirection: "row", alignItems: "center", gap: 4, fontWeight: 400 }}>
+          binding
+          <select name="binding" defaultValue={policy.binding}>
+            <option value="late">late (backfilling)</option>
+            <option value="early">early (one pilot)</option>
+          </select>
+        </label>
         <button className="btn" type="submit">Plan again</button>
+        <span id="spare-help" className="muted">Spare pilots (adaptive): extra pilots; those still queued when enough have started are cancelled.</span>
       </form>
       {missing.length ? <div className="notice warn">{missing.join(" · ")}</div> : null}
       {chosen.length === 0 ? <div className="notice">Choose at least one resource.</div> : null}
