@@ -7,6 +7,7 @@ import type { EngineContext } from "./context";
 import { driveRun } from "./driver";
 import { claimRuns } from "./lease";
 import type { PilotSite } from "./ports";
+import { notifyRunEnd } from "./notify-end";
 import { getBatchAdapter, transportFor } from "./resource-access";
 import { localSite } from "./sites/local";
 import { remoteSite } from "./sites/remote";
@@ -55,6 +56,9 @@ export async function engineTick(ctx: EngineContext, only?: string[]): Promise<s
   for (const id of runs) {
     try {
       await driveRun(ctx, id);
+      const after = await ctx.db.run.findUnique({ where: { id }, select: { state: true } });
+      // the run-end notification goes out beside the loop: a slow mail server never delays a tick
+      if (after && ["DONE", "FAILED", "CANCELED"].includes(after.state)) void notifyRunEnd(ctx.db, id, ctx.log);
     } catch (e: unknown) {
       ctx.log(`run ${id}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     }
