@@ -2,12 +2,9 @@ import { mkdtempSync, readFileSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seal } from "../crypto/secret-box";
 import { openDb, type Db } from "../db/client";
-import { createRun } from "../db/runs";
 import { ensureCluster, type ClusterInfo } from "../engine/test-cluster";
-import { engineContext, engineTick } from "../engine/wiring";
-import { loadSkeletonText } from "../skeleton";
+import { clusterUser, demoSkeleton, driveUntilFinal, startRun } from "../engine/test-run";
 import { SshTransport } from "../transport/ssh";
 import { fork } from "./fork";
 
@@ -65,29 +62,12 @@ describe("the fork adapter over real SSH", () => {
   }, 60_000);
 
   it("runs the SC2014 demo on a fork resource through the engine", async () => {
-    const u = await db.user.create({ data: { email: "fork@x.org", passwordHash: "h" } });
-    const cred = await db.credential.create({ data: { userId: u.id, label: "k", kind: "key", encryptedKey: seal(readFileSync(cl.privateKeyPath, "utf8"), SECRET) } });
-    const res = await db.resource.create({ data: { userId: u.id, label: "login", kind: "fork", host: cl.host, port: cl.port, username: cl.user, credentialId: cred.id, workDir: "~/emanager-fork", hostKey: cl.hostKey, hostKeyAlgo: cl.hostKeyAlgo } });
-    const demo = readFileSync(path.resolve(process.cwd(), "../shared/fixtures/skeletons/emanager_skeleton_demo_SC2014.conf"), "utf8").replace("uniform 10", "uniform 1").replace("uniform 32", "uniform 1");
-    const l = loadSkeletonText(demo, { fileName: "demo.conf" });
-    if (!l.ok) throw new Error("skeleton");
-    const run = await createRun(db, {
-      userId: u.id, name: "fork demo", skeletonId: null, strategy: "adaptive", seed: 0, maxRetries: 1, workload: l.workload, skeletonText: demo,
-      plan: { pilots: [{ resourceId: res.id, resource: "login", queue: null, cores: 4, nodes: 1, walltimeMinutes: 10, project: null }] },
-      resourceKinds: { [res.id]: "fork" }, resourcesSnapshot: [], now: new Date(),
-    });
-    const ctx = engineContext(db, { log: () => undefined });
-    const deadline = Date.now() + 120_000;
-    for (;;) {
-      await engineTick(ctx, [run.id]);
-      const st = (await db.run.findUniqueOrThrow({ where: { id: run.id } })).state;
-      if (st !== "NEW" && st !== "ACTIVE") break;
-      if (Date.now() > deadline) throw new Error("the run did not finish in time");
-      await new Promise((r) => setTimeout(r, 300));
-    }
-    const final = await db.run.findUniqueOrThrow({ where: { id: run.id } });
+    const { user, resource } = await clusterUser(db, cl, "fork@x.org", SECRET);
+    const login = await resource("login", "fork", { workDir: "~/emanager-fork" });
+    const { run, workload } = await startRun(db, user.id, "fork demo", demoSkeleton("uniform 1", "uniform 1"), [{ resourceId: login.id, resource: "login", kind: "fork", cores: 4 }]);
+    const final = await driveUntilFinal(db, run.id, 120_000);
     expect(final.state, final.stateReason ?? "").toBe("DONE");
-    for (const task of l.workload.tasks) for (const o of task.outputs) expect(statSync(path.join(final.dir!, o.path)).size).toBe(o.size);
+    for (const task of workload.tasks) for (const o of task.outputs) expect(statSync(path.join(final.dir!, o.path)).size).toBe(o.size);
     const pilot = await db.pilot.findFirstOrThrow({ where: { runId: run.id } });
     expect(pilot.jobId).toMatch(/^\d+$/);
     expect(pilot.activeAt).not.toBeNull();

@@ -1,0 +1,60 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { seal } from "../crypto/secret-box";
+import type { Db } from "../db/client";
+import { createRun } from "../db/runs";
+import { loadSkeletonText } from "../skeleton";
+import type { ClusterInfo } from "./test-cluster";
+import { engineContext, engineTick } from "./wiring";
+
+/** Helpers shared by the engine's integration tests (real database, real agent, real cluster). */
+
+/** The SC2014 demo skeleton with its task lengths replaced, so a test takes seconds. */
+export function demoSkeleton(stage1: string, stage2: string): string {
+  const text = readFileSync(path.resolve(process.cwd(), "../shared/fixtures/skeletons/emanager_skeleton_demo_SC2014.conf"), "utf8");
+  return text.replace("uniform 10", stage1).replace("uniform 32", stage2);
+}
+
+/** A user with the loopback cluster's key stored (encrypted with `secret`). */
+export async function clusterUser(db: Db, cl: ClusterInfo, email: string, secret: string) {
+  const user = await db.user.create({ data: { email, passwordHash: "h" } });
+  const cred = await db.credential.create({ data: { userId: user.id, label: "test key", kind: "key", encryptedKey: seal(readFileSync(cl.privateKeyPath, "utf8"), secret) } });
+  const resource = (label: string, kind: string, extra: { defaultQueue?: string; workDir?: string } = {}) =>
+    db.resource.create({ data: { userId: user.id, label, kind, host: cl.host, port: cl.port, username: cl.user, credentialId: cred.id, workDir: extra.workDir ?? "~/emanager-test", hostKey: cl.hostKey, hostKeyAlgo: cl.hostKeyAlgo, ...(extra.defaultQueue ? { defaultQueue: extra.defaultQueue } : {}) } });
+  return { user, resource };
+}
+
+export interface TestPilot {
+  resourceId: string;
+  resource: string;
+  kind: string;
+  queue?: string | null;
+  cores: number;
+  surplus?: boolean;
+}
+
+/** Creates a run of `skeletonText` with one pilot per entry, as the plan page's launch would. */
+export async function startRun(db: Db, userId: string, name: string, skeletonText: string, pilots: TestPilot[]) {
+  const l = loadSkeletonText(skeletonText, { fileName: "demo.conf" });
+  if (!l.ok) throw new Error(`the test skeleton does not load: ${l.errors[0]?.message}`);
+  const run = await createRun(db, {
+    userId, name, skeletonId: null, strategy: "adaptive", seed: 0, maxRetries: 1, workload: l.workload, skeletonText,
+    plan: { pilots: pilots.map((p) => ({ resourceId: p.resourceId, resource: p.resource, queue: p.queue ?? null, cores: p.cores, nodes: 1, walltimeMinutes: 10, project: null, ...(p.surplus ? { surplus: true } : {}) })) },
+    resourceKinds: Object.fromEntries(pilots.map((p) => [p.resourceId, p.kind])), resourcesSnapshot: [], now: new Date(),
+  });
+  return { run, workload: l.workload };
+}
+
+/** Ticks the engine on one run until it is final (or `stop` says so); throws after `ms`. */
+export async function driveUntilFinal(db: Db, runId: string, ms: number, stop?: () => Promise<boolean>) {
+  const ctx = engineContext(db, { log: () => undefined });
+  const deadline = Date.now() + ms;
+  for (;;) {
+    await engineTick(ctx, [runId]);
+    const st = (await db.run.findUniqueOrThrow({ where: { id: runId } })).state;
+    if (stop ? await stop() : st !== "NEW" && st !== "ACTIVE") break;
+    if (Date.now() > deadline) throw new Error(`the run did not finish within ${ms / 1000} s (state ${st})`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return db.run.findUniqueOrThrow({ where: { id: runId } });
+}
