@@ -1,5 +1,5 @@
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { chromium, type Page } from "@playwright/test";
@@ -13,7 +13,7 @@ import type { BenchRow } from "./types";
 
 /**
  * The run page in headless Chromium against the production server (`npm start`'s build, reused:
- * set EMANAGER_DIST_DIR to pick the build; it is built first only when missing):
+ * set EMANAGER_DIST_DIR to pick the build; start.ts rebuilds it first when the sources changed):
  *  - time to the Gantt's first complete paint and the JS heap for a recorded 10,000-task run on
  *    8 pilots, against a baseline of the same page for an 8-task run, in the same browser;
  *  - the delay from an agent's event line (its timestamp is the event's `at`) to its arrival in
@@ -23,23 +23,20 @@ const PASSWORD = "a long enough bench password";
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 async function startServer(data: string, port: number, dist: string): Promise<ChildProcess> {
-  if (!existsSync(path.join(dist, "BUILD_ID"))) {
-    process.stderr.write(`[bench] no build in ${dist}; building it first (not counted)…\n`);
-    spawnSync("npx", ["--no-install", "next", "build"], { stdio: "inherit", env: { ...process.env, EMANAGER_DIST_DIR: dist, NEXT_TELEMETRY_DISABLED: "1" } });
-  }
+  // start.ts rebuilds first when the sources are newer than the build (that time is not counted)
   const child = spawn("npx", ["--no-install", "tsx", "scripts/start.ts"], {
     detached: true, stdio: "ignore",
-    env: { ...process.env, PORT: String(port), EMANAGER_HOST: "127.0.0.1", EMANAGER_DATA_DIR: data, EMANAGER_SKIP_BUILD: "1", EMANAGER_DIST_DIR: dist },
+    env: { ...process.env, PORT: String(port), EMANAGER_HOST: "127.0.0.1", EMANAGER_DATA_DIR: data, EMANAGER_DIST_DIR: dist },
   });
-  for (let i = 0; i < 120; i++) {
+  for (let i = 0; i < 1200; i++) {
     try {
       if ((await fetch(`http://127.0.0.1:${port}/api/health`)).ok) return child;
     } catch {
-      // not listening yet
+      // not listening yet (or still building)
     }
     await new Promise((r) => setTimeout(r, 500));
   }
-  throw new Error("the server did not start within 60 s");
+  throw new Error("the server did not start within 10 min");
 }
 
 /** A finished run recorded straight into the database: the event log the engine would have written. */
