@@ -20,10 +20,18 @@ const fmt = (v: number) => (v >= 100 ? Math.round(v).toLocaleString("en") : v.to
 async function main(): Promise<void> {
   const only = process.argv.slice(2);
   const rows: BenchRow[] = [];
+  const failed: string[] = [];
   for (const [name, load] of MODULES) {
     if (only.length && !only.includes(name)) continue;
+    const t0 = Date.now();
     process.stderr.write(`[bench] ${name}…\n`);
-    rows.push(...(await (await load()).bench()));
+    try {
+      rows.push(...(await (await load()).bench()));
+    } catch (e: unknown) {
+      // one broken benchmark must not hide the others' figures
+      failed.push(`${name}: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`);
+    }
+    process.stderr.write(`[bench] ${name} took ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
   }
   const lines = ["| figure | value | baseline (same run) | ratio | budget |", "|---|---|---|---|---|"];
   for (const r of rows) {
@@ -31,9 +39,13 @@ async function main(): Promise<void> {
   }
   console.log(`\nMachine: ${machine()}; ${new Date().toISOString().slice(0, 10)}\n`);
   console.log(lines.join("\n"));
+  if (failed.length) {
+    console.log(`\nFailed: ${failed.join("; ")}`);
+    process.exitCode = 1;
+  }
 }
 
-main().then(() => process.exit(0), (e: unknown) => {
+main().then(() => process.exit(process.exitCode ?? 0), (e: unknown) => {
   console.error(e);
   process.exit(1);
 });
