@@ -45,7 +45,15 @@ export async function dispatch(ctx: EngineContext, rt: RunRuntime, runDir: strin
     if (spec) for (const f of inputsToUpload(spec, have)) uploads.add(f.path);
   }
   await ctx.db.$transaction((tx) => moveTasksBulk(tx, { runId: p.runId, from: "TMGR_SCHEDULING", to: "TMGR_STAGING_INPUT", at: ctx.now(), ids: mine.map((t) => t.id), data: () => ({ pilotId: p.id, files: uploads.size }) }));
-  await site.stageIn(p.sandbox, runDir, [...uploads]);
+  try {
+    await site.stageIn(p.sandbox, runDir, [...uploads]);
+  } catch (e: unknown) {
+    // Nothing reached the agent yet: the tasks go back to the wait queue (a dropped connection
+    // or a full disk must not strand them in TMGR_STAGING_INPUT on a live pilot).
+    const reason = `staging inputs to ${p.label} failed: ${e instanceof Error ? e.message : String(e)}`;
+    await ctx.db.$transaction((tx) => moveTasksBulk(tx, { runId: p.runId, from: "TMGR_STAGING_INPUT", to: "TMGR_SCHEDULING_PENDING", at: ctx.now(), ids: mine.map((t) => t.id), reason, set: { pilotId: null }, data: () => ({ fromPilotId: p.id }) }));
+    throw e;
+  }
   for (const u of uploads) have.add(u);
   const seq = p.inboxSeq;
   await ctx.db.pilot.update({ where: { id: p.id }, data: { inboxSeq: seq + 1 } });
