@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { PilotRow, TaskRow } from "./context";
-import { bindLate, onPilotEnded, readiness, stuckReason } from "./decide";
+import { agentExitState, bindLate, onPilotEnded, readiness, stuckReason } from "./decide";
 import type { RunRuntime } from "./runtime";
 
 const task = (taskId: string, o: Partial<TaskRow> = {}): TaskRow => ({
@@ -45,5 +45,11 @@ describe("engine decisions", () => {
     expect(stuckReason([pilot("p1", { state: "FAILED", reason: "rejected" })], [task("a")])).toMatch(/no pilot is left to run the 1 remaining task\(s\)\. p1: FAILED \(rejected\)/);
     expect(stuckReason([pilot("p1")], [task("a", { cores: 4 })])).toBe("a remaining task needs 4 cores but the largest live pilot has 2");
     expect(stuckReason([pilot("p1", { state: "PMGR_ACTIVE_PENDING" })], [task("a")])).toBeNull();
+  });
+  it("reads an agent's own exit: draining is a normal end, a signal from outside a failure", () => {
+    expect(agentExitState("drain_requested: the server asked")).toBe("DONE");
+    expect(agentExitState("walltime: 30 s before the deadline")).toBe("DONE");
+    expect(agentExitState("signal: the agent received SIGTERM")).toBe("FAILED");
+    expect(agentExitState("conf_error: bad agent.conf")).toBe("FAILED");
   });
 });

@@ -87,3 +87,19 @@ export function stuckReason(pilots: PilotRow[], remaining: TaskRow[]): string | 
   if (widest > biggest) return `a remaining task needs ${widest} cores but the largest live pilot has ${biggest}`;
   return null;
 }
+
+/**
+ * The pilot state an agent's own exit means. Draining on request or before its walltime is a
+ * normal end; a signal from outside (scancel, qdel, a node failure) or a configuration error is
+ * a failure, and the tasks it held are handled as for any failed pilot.
+ */
+export function agentExitState(reason: string): "DONE" | "FAILED" {
+  return /^(drain_requested|walltime)\b/.test(reason) ? "DONE" : "FAILED";
+}
+
+/**
+ * Exit codes of a program killed by SIGHUP, SIGINT, SIGKILL or SIGTERM. When the batch system
+ * kills a pilot's job, it signals the tasks directly, often before the agent can tell them
+ * apart: on a pilot that failed, such an exit is the pilot's fault (retry), not the task's.
+ */
+export const SIGNAL_EXITS: readonly number[] = [129, 130, 137, 143];

@@ -4,7 +4,7 @@ import { moveTasksBulk } from "../db/bulk-moves";
 import { moveRun } from "../db/state-writes";
 import { notifyRun } from "./bus";
 import { PILOT_SELECT, TASK_SELECT, type EngineContext, type PilotRow, type TaskRow } from "./context";
-import { bindLate, onPilotEnded, readiness, stuckReason } from "./decide";
+import { agentExitState, bindLate, onPilotEnded, readiness, SIGNAL_EXITS, stuckReason } from "./decide";
 import { checkHeartbeat, endPilot, launchPilot, pollPilot } from "./pilots";
 import { readPilotFacts } from "./monitor";
 import { forgetRuntime, runtimeFor } from "./runtime";
@@ -66,7 +66,7 @@ export async function driveRun(ctx: EngineContext, runId: string): Promise<void>
       }
       const { exited } = await readPilotFacts(ctx, rt, p, byTaskId);
       if (exited?.kind === "agent_exit") {
-        await endPilot(ctx, { ...p, state: (await ctx.db.pilot.findUniqueOrThrow({ where: { id: p.id }, select: { state: true } })).state }, "DONE", `agent exited: ${exited.reason}`, false);
+        await endPilot(ctx, { ...p, state: (await ctx.db.pilot.findUniqueOrThrow({ where: { id: p.id }, select: { state: true } })).state }, agentExitState(exited.reason), `agent exited: ${exited.reason}`, false);
         continue;
       }
       const last = rt.lastPoll.get(p.id) ?? 0;
@@ -87,6 +87,11 @@ export async function driveRun(ctx: EngineContext, runId: string): Promise<void>
   if (surplus.ids.length) pilots = (await ctx.db.pilot.findMany({ where: { runId }, select: PILOT_SELECT, orderBy: { index: "asc" } })) as PilotRow[];
   tasks = (await ctx.db.task.findMany({ where: { runId }, select: TASK_SELECT })) as TaskRow[];
 
+  // tasks held by pilots that ended go back to the queue, are retried, or fail (before collecting,
+  // so that a task killed along with its pilot is retried rather than failed)
+  await releaseFromEndedPilots(ctx, runId, pilots, run.maxRetries);
+  tasks = (await ctx.db.task.findMany({ where: { runId }, select: TASK_SELECT })) as TaskRow[];
+
   // finished tasks on any pilot (a pilot that just ended may still hold outputs in its sandbox)
   for (const p of pilots) {
     const finished = tasks.filter((t) => t.pilotId === p.id && t.state === "AGENT_STAGING_OUTPUT");
@@ -97,9 +102,6 @@ export async function driveRun(ctx: EngineContext, runId: string): Promise<void>
       ctx.log(`collecting outputs from ${p.label}: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
-
-  // tasks held by pilots that ended go back to the queue, are retried, or fail
-  await releaseFromEndedPilots(ctx, runId, pilots, run.maxRetries);
 
   tasks = (await ctx.db.task.findMany({ where: { runId }, select: TASK_SELECT })) as TaskRow[];
   byTaskId = new Map(tasks.map((t) => [t.taskId, t]));
@@ -138,8 +140,15 @@ export async function driveRun(ctx: EngineContext, runId: string): Promise<void>
 async function releaseFromEndedPilots(ctx: EngineContext, runId: string, pilots: PilotRow[], maxRetries: number): Promise<void> {
   const ended = pilots.filter((p) => FINAL.includes(p.state));
   if (ended.length === 0) return;
+  const failed = ended.filter((p) => p.state !== "DONE").map((p) => p.id);
   const held = (await ctx.db.task.findMany({
-    where: { runId, pilotId: { in: ended.map((p) => p.id) }, state: { in: ["TMGR_SCHEDULING", "TMGR_STAGING_INPUT", "AGENT_STAGING_INPUT", "AGENT_SCHEDULING", "AGENT_EXECUTING"] } },
+    where: {
+      runId,
+      OR: [
+        { pilotId: { in: ended.map((p) => p.id) }, state: { in: ["TMGR_SCHEDULING", "TMGR_STAGING_INPUT", "AGENT_STAGING_INPUT", "AGENT_SCHEDULING", "AGENT_EXECUTING"] } },
+        { pilotId: { in: failed }, state: "AGENT_STAGING_OUTPUT", exitCode: { in: [...SIGNAL_EXITS] } },
+      ],
+    },
     select: TASK_SELECT,
   })) as TaskRow[];
   if (held.length === 0) return;
