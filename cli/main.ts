@@ -23,6 +23,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Module> }>
     summary: "plan, launch and follow a run headless: run SKELETON [--resources NAMES] [--strategy aimes|adaptive] [--seed N]",
     load: () => import("./commands/run"),
   },
+  engine: {
+    summary: "run the engine loop alone, without the web server, on the same database",
+    load: () => import("./commands/engine"),
+  },
 };
 
 function usage(io: CliIO): void {

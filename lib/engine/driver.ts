@@ -7,6 +7,7 @@ import { PILOT_SELECT, TASK_SELECT, type EngineContext, type PilotRow, type Task
 import { agentExitState, bindLate, onPilotEnded, readiness, SIGNAL_EXITS, stuckReason } from "./decide";
 import { checkHeartbeat, endPilot, launchPilot, pollPilot } from "./pilots";
 import { readPilotFacts } from "./monitor";
+import { recoverInterrupted } from "./recover";
 import { forgetRuntime, runtimeFor } from "./runtime";
 import { surplusCount, surplusToCancel } from "./surplus";
 import { createInitialInputs } from "./run-dir";
@@ -42,6 +43,7 @@ export async function driveRun(ctx: EngineContext, runId: string): Promise<void>
     });
   }
 
+  await recoverInterrupted(ctx, rt, runId, runDir);
   let pilots = (await ctx.db.pilot.findMany({ where: { runId }, select: PILOT_SELECT, orderBy: { index: "asc" } })) as PilotRow[];
   if (run.cancelRequestedAt) return cancelRun(ctx, runId, pilots);
 

@@ -1,0 +1,49 @@
+import { moveTasksBulk } from "../db/bulk-moves";
+import { PILOT_SELECT, TASK_SELECT, type EngineContext, type PilotRow, type TaskRow } from "./context";
+import type { RunRuntime } from "./runtime";
+
+/**
+ * Hand-overs a dead server left half done. The engine moves a task to the next state before
+ * doing the work that state names, so a server killed in between leaves it there; a new server
+ * (or this one, on first sight of a run) finishes or undoes that work once:
+ * - TMGR_SCHEDULING: nothing was sent yet → back to the wait queue, same attempt;
+ * - TMGR_STAGING_INPUT: its batch may or may not have reached the agent → back to the queue as a
+ *   recorded retry (attempt + 1), so an agent that did get it runs a stale attempt the engine ignores;
+ * - TMGR_STAGING_OUTPUT: its outputs were being copied back → copy them again, then DONE
+ *   (or retry when the sandbox no longer has them).
+ */
+const seen = new WeakSet<RunRuntime>();
+
+export async function recoverInterrupted(ctx: EngineContext, rt: RunRuntime, runId: string, runDir: string): Promise<void> {
+  if (seen.has(rt)) return;
+  seen.add(rt);
+  const stuck = (await ctx.db.task.findMany({ where: { runId, state: { in: ["TMGR_SCHEDULING", "TMGR_STAGING_INPUT", "TMGR_STAGING_OUTPUT"] } }, select: TASK_SELECT })) as TaskRow[];
+  if (stuck.length === 0) return;
+  const pilots = new Map(((await ctx.db.pilot.findMany({ where: { runId }, select: PILOT_SELECT })) as PilotRow[]).map((p) => [p.id, p]));
+  const label = (t: TaskRow) => pilots.get(t.pilotId ?? "")?.label ?? "its pilot";
+  const at = ctx.now();
+  for (const t of stuck.filter((x) => x.state === "TMGR_STAGING_OUTPUT")) {
+    const p = pilots.get(t.pilotId ?? "");
+    try {
+      if (!p?.sandbox) throw new Error("the pilot has no sandbox");
+      const site = await ctx.site(p.resourceId, p.kind);
+      await site.stageOut(p.sandbox, runDir, rt.specs.get(t.taskId)?.outputs.map((o) => o.path) ?? []);
+      await ctx.db.$transaction((tx) => moveTasksBulk(tx, { runId, from: "TMGR_STAGING_OUTPUT", to: "DONE", at: ctx.now(), ids: [t.id], data: () => ({ pilotId: p.id, recovered: true }) }));
+    } catch (e: unknown) {
+      const reason = `retry: its outputs could not be brought back from ${label(t)} after a server restart (${e instanceof Error ? e.message : String(e)})`;
+      await ctx.db.$transaction((tx) => moveTasksBulk(tx, { runId, from: "TMGR_STAGING_OUTPUT", to: "TMGR_SCHEDULING_PENDING", at, ids: [t.id], reason, set: { pilotId: null, attempt: t.attempt + 1 }, data: () => ({ fromPilotId: t.pilotId, attempt: t.attempt + 1 }) }));
+    }
+  }
+  await ctx.db.$transaction(async (tx) => {
+    for (const t of stuck.filter((x) => x.state === "TMGR_SCHEDULING")) {
+      const reason = `rebind: its hand-over to ${label(t)} was interrupted before anything was sent (server restart)`;
+      await moveTasksBulk(tx, { runId, from: "TMGR_SCHEDULING", to: "TMGR_SCHEDULING_PENDING", at, ids: [t.id], reason, set: { pilotId: null }, data: () => ({ fromPilotId: t.pilotId, attempt: t.attempt }) });
+    }
+    for (const t of stuck.filter((x) => x.state === "TMGR_STAGING_INPUT")) {
+      const attempt = t.attempt + 1;
+      const reason = `retry: its hand-over to ${label(t)} was interrupted (server restart); attempt ${t.attempt}, if the agent got it, is ignored`;
+      await moveTasksBulk(tx, { runId, from: "TMGR_STAGING_INPUT", to: "TMGR_SCHEDULING_PENDING", at, ids: [t.id], reason, set: { pilotId: null, attempt }, data: () => ({ fromPilotId: t.pilotId, attempt }) });
+    }
+  });
+  ctx.log(`run ${runId}: recovered ${stuck.length} interrupted hand-over(s) after a restart`);
+}
