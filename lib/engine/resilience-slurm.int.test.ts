@@ -84,4 +84,32 @@ describe("failures during a run on the loopback SLURM cluster", () => {
     // a dropped connection is not a failed pilot
     expect(pilots.every((p) => p.state === "DONE")).toBe(true);
   }, 300_000);
+
+  it("cancelling one pilot rebinds its tasks; cancelling the run cancels every job on SLURM and every open task", async () => {
+    const { run } = await twoPilotRun("cancel@x.org", "cancel");
+    let victim: Awaited<ReturnType<typeof executingOn>> = null;
+    await driveUntilFinal(db, run.id, 90_000, async () => (victim = await executingOn(run.id, "stampede")) !== null);
+    const held = await db.task.findMany({ where: { runId: run.id, pilotId: victim!.id, state: { notIn: ["DONE", "FAILED", "CANCELED"] } } });
+    // what the run page's "Cancel pilot" button does
+    await db.pilot.update({ where: { id: victim!.id }, data: { cancelRequestedAt: new Date() } });
+    await driveUntilFinal(db, run.id, 60_000, async () => (await db.pilot.findUniqueOrThrow({ where: { id: victim!.id } })).state === "CANCELED");
+    for (const t of held) {
+      const after = await db.task.findUniqueOrThrow({ where: { id: t.id } });
+      expect(after.pilotId === null || after.pilotId !== victim!.id || ["DONE", "FAILED"].includes(after.state)).toBe(true);
+    }
+    // what "Cancel run" does, while the other pilot still works
+    await driveUntilFinal(db, run.id, 60_000, async () => (await db.task.count({ where: { runId: run.id, state: "DONE" } })) >= 1);
+    await db.run.update({ where: { id: run.id }, data: { cancelRequestedAt: new Date() } });
+    const final = await driveUntilFinal(db, run.id, 60_000);
+    expect([final.state, final.stateReason]).toEqual(["CANCELED", "cancelled by the user"]);
+    const tasks = await db.task.findMany({ where: { runId: run.id } });
+    expect(tasks.every((t) => t.state === "DONE" || t.state === "CANCELED" || t.state === "FAILED")).toBe(true);
+    expect(tasks.some((t) => t.state === "CANCELED")).toBe(true);
+    const pilots = await db.pilot.findMany({ where: { runId: run.id } });
+    expect(pilots.every((p) => p.state === "CANCELED")).toBe(true);
+    // nothing of this run is left queued or running on SLURM
+    await new Promise((r) => setTimeout(r, 1500));
+    const sq = spawnSync("squeue", ["-h", "-j", pilots.map((p) => p.jobId).join(","), "-o", "%T"], { encoding: "utf8" });
+    expect(sq.stdout.split("\n").filter((l) => /PENDING|RUNNING/.test(l))).toEqual([]);
+  }, 300_000);
 });
