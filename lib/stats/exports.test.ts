@@ -14,10 +14,11 @@ const log: RunEvent[] = [
   ev("pilot", "p1", "PMGR_ACTIVE", 1),
   ev("task", "a", "NEW", 0, { stage: "Stage_1", cores: 1, attempt: 0 }),
   ev("task", "a", "TMGR_SCHEDULING_PENDING", 0),
-  ev("task", "a", "TMGR_SCHEDULING", 1, { pilotId: "p1" }),
+  ev("task", "a", "TMGR_SCHEDULING", 0.5, { pilotId: "p1" }),
+  ev("task", "a", "TMGR_STAGING_INPUT", 0.75, { pilotId: "p1" }),
   ev("task", "a", "AGENT_EXECUTING", 1, { pilotId: "p1", slots: [0], attempt: 0 }),
   ev("task", "a", "AGENT_STAGING_OUTPUT", 3, { exitCode: 0, attempt: 0 }),
-  ev("task", "a", "DONE", 3),
+  ev("task", "a", "DONE", 3.25),
   ev("pilot", "p1", "FAILED", 4, null, 'died, "badly", at node\nn1'),
 ];
 
@@ -28,7 +29,7 @@ describe("exports", () => {
     expect(rows[0]?.[0]).toBe("pilot_id");
     expect(rows[1]?.[10]).toBe('died, "badly", at node\nn1');
     const tasks = Papa.parse<Record<string, string>>(tasksCsv(st).trim(), { header: true, newline: "\r\n" }).data;
-    expect(tasks[0]).toMatchObject({ task_id: "a", final_state: "DONE", attempts: "1", execution_s: "2", wait_s: "1" });
+    expect(tasks[0]).toMatchObject({ task_id: "a", final_state: "DONE", attempts: "1", execution_s: "2", wait_s: "1", staging_in_s: "0.25", staging_out_s: "0.25" });
     expect(toCsv(["x"], [[null], [1.23456]])).toBe("x\r\n\r\n1.235\r\n");
   });
   it("events.jsonl replays to the same statistics", () => {

@@ -20,7 +20,10 @@ export function pilotsCsv(st: RunStats): string {
 }
 
 export function tasksCsv(st: RunStats): string {
-  return toCsv(["task_id", "stage", "final_state", "attempts", "pilot_id", "exit_code", "wait_s", "execution_s"], st.tasks.map((t) => [t.id, t.stage, t.state, t.attempts, t.pilotId, t.exitCode, t.wait, t.execution]));
+  return toCsv(
+    ["task_id", "stage", "final_state", "attempts", "pilot_id", "exit_code", "wait_s", "execution_s", "staging_in_s", "staging_out_s"],
+    st.tasks.map((t) => [t.id, t.stage, t.state, t.attempts, t.pilotId, t.exitCode, t.wait, t.execution, t.stagingIn, t.stagingOut]),
+  );
 }
 
 /** Every event, one JSON object per line: replaying them through the fold gives the same statistics. */

@@ -32,6 +32,10 @@ export interface TaskStats {
   exitCode: number | null;
   wait: number | null;
   execution: number | null;
+  /** last attempt: inputs into the sandbox (TMGR_STAGING_INPUT → executing), seconds */
+  stagingIn: number | null;
+  /** last attempt: outputs back to the run directory (AGENT_STAGING_OUTPUT → DONE), seconds */
+  stagingOut: number | null;
 }
 
 export interface RunStats {
@@ -102,6 +106,7 @@ export function computeStats(events: readonly RunEvent[], view: RunView = foldEv
     return {
       id: t.id, stage: t.stage, state: t.state, attempts: t.attempt + 1, pilotId: last?.pilotId ?? t.pilotId, exitCode: last?.exitCode ?? null,
       wait: created !== null && firstExec !== null ? s(firstExec - created) : null, execution: last?.start ? s((last.end ?? tEnd) - last.start) : null,
+      ...stagingOf(t.history),
     };
   });
   const stages = view.stages.map((name) => {
@@ -134,4 +139,20 @@ export function plainReport(st: RunStats): string {
   const pilotsPart = `${st.pilots.length} pilot${st.pilots.length === 1 ? "" : "s"} requested, ${active.length} became active${active.length ? ` after ${n0(Math.min(...waits))}${waits.length > 1 && Math.max(...waits) !== Math.min(...waits) ? `–${n0(Math.max(...waits))}` : ""} s` : ""}`;
   const tasksPart = `${st.counts.done} task${st.counts.done === 1 ? "" : "s"} done, ${st.counts.failed} failed${st.counts.canceled ? `, ${st.counts.canceled} cancelled` : ""}`;
   return `${pilotsPart}; ${tasksPart}; TTC ${n0(st.ttc)} s of which ${n0(st.ttx)} s execution.`;
+}
+
+/** Staging of a task's last attempt, from its history (the last time it entered each state). */
+function stagingOf(h: readonly { state: string; at: number }[]): { stagingIn: number | null; stagingOut: number | null } {
+  const lastAt = (state: string) => {
+    for (let i = h.length - 1; i >= 0; i--) if (h[i]!.state === state) return h[i]!.at;
+    return null;
+  };
+  const inStart = lastAt("TMGR_STAGING_INPUT");
+  const exec = lastAt("AGENT_EXECUTING");
+  const outStart = lastAt("AGENT_STAGING_OUTPUT");
+  const done = lastAt("DONE");
+  return {
+    stagingIn: inStart !== null && exec !== null && exec >= inStart ? (exec - inStart) / 1000 : null,
+    stagingOut: outStart !== null && done !== null && done >= outStart ? (done - outStart) / 1000 : null,
+  };
 }
