@@ -5,6 +5,7 @@ import { snapshotsFor } from "@/lib/db/plan-inputs";
 import { planWorkload } from "@/lib/planner";
 import { loadSkeletonText } from "@/lib/skeleton";
 import { PlanReview } from "./plan-review";
+import { RefreshSnapshots } from "./refresh-snapshots";
 
 export const dynamic = "force-dynamic";
 
@@ -56,6 +57,7 @@ export default async function PlanPage({ params, searchParams }: { params: Promi
         <button className="btn" type="submit">Plan again</button>
         <span id="spare-help" className="muted">Spare pilots (adaptive): extra pilots; those still queued when enough have started are cancelled.</span>
       </form>
+      <RefreshSnapshots resources={resources.filter((r) => r.kind !== "local" && chosen.includes(r.id)).map((r) => ({ id: r.id, label: r.label }))} />
       {missing.length ? <div className="notice warn">{missing.join(" · ")}</div> : null}
       {chosen.length === 0 ? <div className="notice">Choose at least one resource.</div> : null}
       <PlanReview
