@@ -148,8 +148,11 @@ test("[DASHBOARD] a run on the loopback SLURM cluster: stampede queued → activ
   expect(last).toMatchObject({ state: "DONE", done: "21 / 21" });
   const stampede = seen.map((s) => s.pilots.stampede!);
   const firstActive = stampede.indexOf("PMGR_ACTIVE");
-  expect(firstActive, `stampede: ${stampede.join(" → ")}`).toBeGreaterThan(0);
-  expect(stampede.slice(0, firstActive).some((s) => WAITING.includes(s)), `stampede: ${stampede.join(" → ")}`).toBe(true);
+  expect(firstActive, `stampede: ${stampede.join(" → ")}`).toBeGreaterThanOrEqual(0);
+  // The loopback SLURM starts a job within a second, sometimes before the page's first snapshot:
+  // then the queued phase is not seen live, but it is still drawn (the pilot's queue wait).
+  if (firstActive === 0) expect(await focusPilot(page, "stampede")).toMatch(/waited .* in the queue/);
+  else expect(stampede.slice(0, firstActive).some((s) => WAITING.includes(s)), `stampede: ${stampede.join(" → ")}`).toBe(true);
   expect(seen.some((s) => /^([1-9]|1\d|20) \/ 21$/.test(s.done))).toBe(true);
   expect(last.pilots.blacklight).toBe("FAILED");
   await expect(page.getByTestId("pilot-blacklight").getByTestId("pilot-reason")).toContainText(/sbatch|partition/i);
