@@ -3,11 +3,11 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb, type Db } from "../db/client";
 import { createRun } from "../db/runs";
 import { loadSkeletonText } from "../skeleton";
+import { startTestSmtp, type TestSmtp } from "../notify/test-smtp";
 import { notifyRunEnd, runUrl } from "./notify-end";
 import { engineContext, engineTick } from "./wiring";
 
@@ -15,32 +15,20 @@ import { engineContext, engineTick } from "./wiring";
 // real SMTP listener on loopback, once; a webhook that answers 500 is recorded as failed and the
 // run stays DONE.
 const DATA = mkdtempSync(path.join(os.tmpdir(), "em-notify-run-"));
-const mails: { to: string; body: string }[] = [];
-const smtp = new SMTPServer({
-  authOptional: true,
-  disabledCommands: ["STARTTLS"],
-  onData(stream, session, cb) {
-    let body = "";
-    stream.on("data", (c: Buffer) => (body += c.toString()));
-    stream.on("end", () => {
-      mails.push({ to: session.envelope.rcptTo.map((r) => r.address).join(","), body });
-      cb();
-    });
-  },
-});
+let smtp: TestSmtp;
 const failingHook = http.createServer((_req, res) => res.writeHead(500).end());
 let db: Db;
 beforeAll(async () => {
   process.env.EMANAGER_DATA_DIR = DATA;
-  await new Promise<void>((r) => smtp.listen(0, "127.0.0.1", r));
+  smtp = await startTestSmtp();
   await new Promise<void>((r) => failingHook.listen(0, "127.0.0.1", r));
-  process.env.EMANAGER_SMTP_URL = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`;
+  process.env.EMANAGER_SMTP_URL = `smtp://127.0.0.1:${smtp.port}`;
   db = openDb(`file:${path.join(DATA, "em.db")}`);
 });
 afterAll(async () => {
   delete process.env.EMANAGER_SMTP_URL;
   await db.$disconnect();
-  await new Promise<void>((r) => smtp.close(r));
+  await smtp.close();
   await new Promise<void>((r) => failingHook.close(() => r()));
 });
 
@@ -72,15 +60,15 @@ describe("run-end notification from the engine", () => {
     expect(run.state).toBe("DONE");
     const rows = await db.notification.findMany({ where: { runId: run.id } });
     expect(rows.map((r) => [r.channel, r.ok])).toEqual([["email", true]]);
-    expect(mails).toHaveLength(1);
-    expect(mails[0]!.to).toBe("scientist@lab.example");
-    expect(mails[0]!.body).toMatch(/Subject: \[EManager\] notified demo: DONE/);
-    expect(mails[0]!.body).toMatch(/21 tasks? done, 0 failed/);
-    expect(mails[0]!.body).toContain(runUrl(run.id));
-    expect(mails[0]!.body).toContain("timeline.svg");
+    expect(smtp.mails).toHaveLength(1);
+    expect(smtp.mails[0]!.to).toBe("scientist@lab.example");
+    expect(smtp.mails[0]!.body).toMatch(/Subject: \[EManager\] notified demo: DONE/);
+    expect(smtp.mails[0]!.body).toMatch(/21 tasks? done, 0 failed/);
+    expect(smtp.mails[0]!.body).toContain(runUrl(run.id));
+    expect(smtp.mails[0]!.body).toContain("timeline.svg");
     // never twice: another tick or a restarted engine finds the Notification row
     expect(await notifyRunEnd(db, run.id)).toEqual([]);
-    expect(mails).toHaveLength(1);
+    expect(smtp.mails).toHaveLength(1);
   }, 90_000);
 
   it("records a failed delivery without touching the run", async () => {

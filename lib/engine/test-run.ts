@@ -1,10 +1,12 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
+import { afterAll, beforeAll } from "vitest";
 import { seal } from "../crypto/secret-box";
-import type { Db } from "../db/client";
+import { openDb, type Db } from "../db/client";
 import { createRun } from "../db/runs";
 import { loadSkeletonText } from "../skeleton";
-import type { ClusterInfo } from "./test-cluster";
+import { ensureCluster, type ClusterInfo } from "./test-cluster";
 import { engineContext, engineTick } from "./wiring";
 
 /** Helpers shared by the engine's integration tests (real database, real agent, real cluster). */
@@ -57,4 +59,23 @@ export async function driveUntilFinal(db: Db, runId: string, ms: number, stop?: 
     await new Promise((r) => setTimeout(r, 200));
   }
   return db.run.findUniqueOrThrow({ where: { id: runId } });
+}
+
+/**
+ * The set-up every loopback-cluster test repeats: a fresh data directory and database, the
+ * server secret its keys are sealed with, and the cluster (started when it is not up). Call it
+ * at the top of a test file; the getters are valid inside tests.
+ */
+export function clusterTestBed(prefix: string, secret: string): { db: () => Db; cluster: () => ClusterInfo } {
+  const data = mkdtempSync(path.join(os.tmpdir(), prefix));
+  let db: Db | null = null;
+  let cl: ClusterInfo | null = null;
+  beforeAll(() => {
+    process.env.EMANAGER_DATA_DIR = data;
+    process.env.NEXTAUTH_SECRET = secret;
+    cl = ensureCluster();
+    db = openDb(`file:${path.join(data, "em.db")}`);
+  });
+  afterAll(() => db?.$disconnect());
+  return { db: () => db!, cluster: () => cl! };
 }

@@ -1,27 +1,15 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sendRunEnd, type RunEndMessage } from "./send";
+import { startTestSmtp, type TestSmtp } from "./test-smtp";
 import { ZNotifySettings } from "./settings";
 
 // A real SMTP listener and a real HTTP server on loopback receive what EManager sends.
-const mails: { to: string; body: string }[] = [];
 const hooks: unknown[] = [];
+let smtp: TestSmtp;
 let smtpPort = 0;
 let hookPort = 0;
-const smtp = new SMTPServer({
-  authOptional: true,
-  disabledCommands: ["STARTTLS"],
-  onData(stream, session, cb) {
-    let body = "";
-    stream.on("data", (c: Buffer) => (body += c.toString()));
-    stream.on("end", () => {
-      mails.push({ to: session.envelope.rcptTo.map((r) => r.address).join(","), body });
-      cb();
-    });
-  },
-});
 const hookServer = http.createServer((req, res) => {
   let b = "";
   req.on("data", (c: Buffer) => (b += c.toString()));
@@ -36,25 +24,25 @@ const hookServer = http.createServer((req, res) => {
 });
 
 beforeAll(async () => {
-  await new Promise<void>((r) => smtp.listen(0, "127.0.0.1", r));
-  smtpPort = (smtp.server.address() as AddressInfo).port;
+  smtp = await startTestSmtp();
+  smtpPort = smtp.port;
   await new Promise<void>((r) => hookServer.listen(0, "127.0.0.1", r));
   hookPort = (hookServer.address() as AddressInfo).port;
 });
 afterAll(async () => {
-  await new Promise<void>((r) => smtp.close(r));
+  await smtp.close();
   await new Promise<void>((r) => hookServer.close(() => r()));
 });
 
 const msg: RunEndMessage = { runId: "r1", runName: "SC2014 demo", state: "DONE", summary: "21 tasks done, 0 failed; TTC 95 s", url: "http://127.0.0.1:3000/runs/r1" };
 
 describe("run-end notification", () => {
-  it("mails the report through SMTP and posts the webhook", async () => {
+  it("smtp.mails the report through SMTP and posts the webhook", async () => {
     const d = await sendRunEnd(msg, { email: "ada@example.org", webhook: `http://127.0.0.1:${hookPort}/hook` }, { url: `smtp://127.0.0.1:${smtpPort}`, from: "EManager <em@localhost>" });
     expect(d.map((x) => [x.channel, x.ok])).toEqual([["email", true], ["webhook", true]]);
-    expect(mails[0]?.to).toBe("ada@example.org");
-    expect(mails[0]?.body).toContain("Subject: [EManager] SC2014 demo: DONE");
-    expect(mails[0]?.body).toContain("21 tasks done, 0 failed; TTC 95 s");
+    expect(smtp.mails[0]?.to).toBe("ada@example.org");
+    expect(smtp.mails[0]?.body).toContain("Subject: [EManager] SC2014 demo: DONE");
+    expect(smtp.mails[0]?.body).toContain("21 tasks done, 0 failed; TTC 95 s");
     expect(hooks[0]).toEqual({ runId: "r1", name: "SC2014 demo", state: "DONE", summary: msg.summary, url: msg.url });
   });
   it("reports a failed delivery instead of throwing", async () => {
