@@ -34,7 +34,7 @@ describe("a pilot whose heartbeat goes stale", () => {
     const u = await db.user.create({ data: { email: "hb@x.org", passwordHash: "h" } });
     const res = await db.resource.create({ data: { userId: u.id, label: "local", kind: "local", coresPerNode: 2 } });
     const { run } = await startRun(db, u.id, "stale", demoSkeleton("uniform 20", "uniform 1"), [{ resourceId: res.id, resource: "local", kind: "local", cores: 2 }]);
-    const ctx = engineContext(db, { log: () => undefined, heartbeatTimeoutS: 3 });
+    const ctx = engineContext(db, { log: () => undefined, heartbeatTimeoutS: 5 });
     const end = Date.now() + 90_000;
     for (;;) {
       await engineTick(ctx, [run.id]);
