@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseLsfProbe, parseLsfTable, parseRunLimits } from "../bundle/lsf-probe";
 import { lsf, lsfState, parseBjobs } from "./lsf";
 
 // There is no LSF here: these tests read recorded real outputs (../shared/fixtures/batch/lsf,
@@ -45,24 +44,24 @@ describe("LSF adapter (on recorded outputs)", () => {
     expect(parseBjobs(fx("ood_core_bjobs_u_a_w_W_two_running.txt")).map((r) => [r.id, r.stat])).toEqual([["542935", "RUN"], ["542936", "RUN"]]);
     expect(lsfState("WEIRD").state).toBe("unknown");
   });
-});
 
-describe("LSF probe (on recorded outputs)", () => {
-  it("reads hosts, queues, run limits and the default queue into one snapshot", () => {
-    const hosts = parseLsfTable(fx("flight-docs_bhosts_openlava_closed_hosts.txt"));
-    expect(hosts).toHaveLength(6);
-    expect(hosts[4]).toMatchObject({ HOST_NAME: "flight-255", STATUS: "closed", MAX: "2", NJOBS: "2" });
-    const limits = parseRunLimits(fx("gc3pie_bjobs_l_done_brutus.txt").replace(/^Job </m, "QUEUE: pub.8h\nJob <"));
-    expect(limits.get("pub.8h")).toBe(480 * 60);
-    const bqueues = "QUEUE_NAME      PRIO STATUS          MAX JL/U JL/P JL/H NJOBS  PEND   RUN  SUSP\nnormal           30  Open:Active       -    -    -    -     3     1     2     0\nshort            40  Closed:Inact     64    -    -    -     0     0     0     0\n";
-    const out = [bqueues, "--limits--", "QUEUE: normal\n  RUNLIMIT\n 1440.0 min\n", "--params--", "DEFAULT_QUEUE = normal", "--hosts--", fx("flight-docs_bhosts_openlava_closed_hosts.txt")].join("\n");
-    const snap = parseLsfProbe(out, { resourceId: "r", label: "flight", host: "h", now: new Date("2026-11-25T00:00:00Z") });
-    expect(snap.queues.map((q) => [q.name, q.isDefault, q.enabled, q.maxWalltimeSeconds, q.maxCoresPerJob, q.jobsQueued, q.jobsRunning])).toEqual([
-      ["normal", true, true, 86400, null, 1, 2],
-      ["short", false, false, null, 64, 0, 0],
-    ]);
-    // the login node (MAX 0) is not a compute host; the full one still counts its slots
-    expect(snap).toMatchObject({ batch: "lsf", nodes: 5, coresPerNode: 2 });
-    expect(snap.queues[0]).toMatchObject({ coresTotal: 10, coresFree: 8 });
+  it("reads bjobs -json records, and leaves out those without a JOBID (nothing to match them to)", () => {
+    const rows = parseBjobs(fx("batcheuphoria_bjobs_a_hms_json_o_states_finish_L.txt"));
+    expect(rows.map((r) => r.stat)).toEqual(["EXIT", "EXIT", "EXIT", "DONE", "DONE", "DONE"]);
+    expect(lsf.parseStatus(fx("batcheuphoria_bjobs_a_hms_json_o_extended_done.txt"), "", ["22005"]).get("22005")?.state).toBe("ended");
+    expect(parseBjobs(fx("buildtest_bjobs_o_json_psusp_ascent.txt"))).toEqual([]);
+    expect(parseBjobs('{"COMMAND":"bjobs","RECORDS":[{"JOBID":"9","STAT":"PSUSP"}]}').map((r) => lsfState(r.stat).state)).toEqual(["queued"]);
+    expect(parseBjobs("{not json")).toEqual([]);
+  });
+
+  it("maps every LSF state: pending and held wait, suspended after start still holds its slots", () => {
+    const states = ["PEND", "PSUSP", "RUN", "USUSP", "SSUSP", "DONE", "EXIT", "ZOMBI", "UNKWN"].map((s) => lsfState(s).state);
+    expect(states).toEqual(["queued", "queued", "running", "running", "running", "ended", "ended", "ended", "unknown"]);
+  });
+
+  it("keeps a long job name whole (LSF takes long names) and several ids in one bjobs call", () => {
+    const long = "emanager-" + "x".repeat(50);
+    expect(lsf.renderJobScript({ ...spec, jobName: long })).toContain(`#BSUB -J ${long}\n`);
+    expect(lsf.statusCommand(["1", "2"])).toBe(`bjobs -noheader -o 'jobid stat exit_code exit_reason delimiter="|"' 1 2 2>&1`);
   });
 });

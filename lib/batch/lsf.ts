@@ -1,3 +1,4 @@
+import { z } from "zod";
 import type { JobStatus, PilotJobSpec } from "../engine/ports";
 import { sh } from "../shell/quote";
 import { ZBatchWord, ZJobId, ZRemotePath } from "../shell/patterns";
@@ -29,6 +30,12 @@ function lsfMinutes(m: number): string {
   return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, "0")}`;
 }
 
+/** `bjobs -o … -json`: every value is a string, empty when unset. */
+const ZBjobsJson = z.object({
+  COMMAND: z.literal("bjobs"),
+  RECORDS: z.array(z.object({ JOBID: z.string().optional(), STAT: z.string().optional(), EXIT_CODE: z.string().optional(), EXIT_REASON: z.string().optional() })),
+});
+
 /**
  * Rows of `bjobs` output, in any of the forms EManager meets: the delimited custom format it
  * asks for (`id|stat|exit_code|exit_reason`), `-json`, or the default wide table
@@ -37,12 +44,18 @@ function lsfMinutes(m: number): string {
 export function parseBjobs(text: string): { id: string; stat: string; reason: string }[] {
   const t = text.trim();
   if (t.startsWith("{")) {
+    let raw: unknown;
     try {
-      const d = JSON.parse(t) as { RECORDS?: Record<string, string>[] };
-      return (d.RECORDS ?? []).filter((r) => r.JOBID && r.STAT).map((r) => ({ id: r.JOBID!, stat: r.STAT!, reason: [r.EXIT_CODE && `exit code ${r.EXIT_CODE}`, r.EXIT_REASON].filter(Boolean).join("; ") }));
+      raw = JSON.parse(t);
     } catch {
       return [];
     }
+    const doc = ZBjobsJson.safeParse(raw);
+    if (!doc.success) return [];
+    // records without JOBID (when -o did not ask for it) cannot be matched to a job: left out
+    return doc.data.RECORDS.flatMap((r) =>
+      r.JOBID && r.STAT ? [{ id: r.JOBID, stat: r.STAT, reason: [r.EXIT_CODE && `exit code ${r.EXIT_CODE}`, r.EXIT_REASON].filter(Boolean).join("; ") }] : [],
+    );
   }
   const rows: { id: string; stat: string; reason: string }[] = [];
   for (const line of t.split(/\r?\n/)) {

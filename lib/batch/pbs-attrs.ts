@@ -1,9 +1,12 @@
+import { z } from "zod";
+
 /**
  * The `key = value` block layout shared by `qstat -f`, `qstat -Qf`, `qstat -Bf` and
  * `pbsnodes -a` (PBS Pro, OpenPBS and Torque): a block starts at an unindented line
  * (`Job Id: 12.srv`, `Queue: workq`, `Server: srv`, or a bare node name) and holds indented
  * `key = value` lines. PBS wraps long values onto lines that start with a TAB; they continue
- * the previous value verbatim.
+ * the previous value verbatim. PBS Pro can print the same objects as JSON (`-F json`); those
+ * are flattened into the same blocks (`resources_max.walltime`), so one reader serves both.
  */
 export interface PbsBlock {
   /** the header without its `Job Id:` / `Queue:` / `Server:` label */
@@ -33,6 +36,64 @@ export function parsePbsBlocks(text: string): PbsBlock[] {
     }
   }
   return blocks;
+}
+
+/** A JSON attribute value: PBS Pro mixes strings, numbers, lists (node `jobs`) and nested resource objects. */
+type JsonValue = string | number | boolean | null | JsonValue[] | { [k: string]: JsonValue };
+const ZJsonValue: z.ZodType<JsonValue> = z.lazy(() => z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(ZJsonValue), z.record(z.string(), ZJsonValue)]));
+const ZObjects = z.record(z.string(), z.record(z.string(), ZJsonValue));
+/** `qstat -f -F json` → Jobs, `qstat -Qf -F json` → Queue, `qstat -Bf -F json` → Server, `pbsnodes -a -F json` → nodes. */
+const ZPbsJson = z.object({ pbs_version: z.string().optional(), Jobs: ZObjects.optional(), Queue: ZObjects.optional(), Server: ZObjects.optional(), nodes: ZObjects.optional() });
+
+function flatten(prefix: string, v: JsonValue, out: Map<string, string>): void {
+  if (v === null) return;
+  if (Array.isArray(v)) out.set(prefix, v.map((x) => (typeof x === "object" ? JSON.stringify(x) : String(x))).join(", "));
+  else if (typeof v === "object") for (const [k, x] of Object.entries(v)) flatten(prefix ? `${prefix}.${k}` : k, x, out);
+  else out.set(prefix, String(v));
+}
+
+/** True when the text is a PBS Pro `-F json` document rather than the `key = value` form. */
+export const looksJson = (text: string) => text.trimStart().startsWith("{");
+
+/**
+ * Blocks from a `-F json` document. A document that is not the JSON PBS prints throws with
+ * the reason (zod's), so a probe reports what was wrong instead of an empty snapshot.
+ */
+export function parsePbsJson(text: string): PbsBlock[] {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`PBS printed JSON that does not parse: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const doc = ZPbsJson.safeParse(raw);
+  if (!doc.success) throw new Error(`PBS JSON without the expected Jobs/Queue/Server/nodes objects: ${doc.error.issues[0]?.message ?? "unexpected shape"}`);
+  const objs = { ...doc.data.Server, ...doc.data.Queue, ...doc.data.Jobs, ...doc.data.nodes };
+  return Object.entries(objs).map(([name, o]) => {
+    const attrs = new Map<string, string>();
+    flatten("", o, attrs);
+    return { name, attrs };
+  });
+}
+
+/** Either form. */
+export const parsePbsAny = (text: string): PbsBlock[] => (looksJson(text) ? parsePbsJson(text) : parsePbsBlocks(text));
+
+/**
+ * Rows of the one-line-per-job tables (`qstat`, `qstat -a`, `qstat -u`, `qstat -s`): the row
+ * starts with a job id, and in every layout the state letter is the second-to-last column.
+ * Ids may be cut short (`315230.kman.res`) and comment lines may follow a row (`-s`); both are
+ * why callers match by the id's number.
+ */
+export function parseQstatTable(text: string): { id: string; state: string }[] {
+  const rows: { id: string; state: string }[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    if (!/^\d+(\[\d*\])?(\.\S*)?\s/.test(line)) continue;
+    const cols = line.trim().split(/\s+/);
+    const st = cols[cols.length - 2] ?? "";
+    if (cols.length >= 4 && /^[A-Z]$/.test(st)) rows.push({ id: cols[0]!, state: st });
+  }
+  return rows;
 }
 
 /** PBS durations `[[HH:]MM:]SS` (hours may exceed 24) → seconds; null when unreadable. */

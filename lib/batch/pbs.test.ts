@@ -1,8 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { parsePbsProbe, parsePbsNodes } from "../bundle/pbs-probe";
-import { parsePbsBlocks, pbsDuration } from "./pbs-attrs";
+import { parsePbsBlocks, parsePbsJson, parseQstatTable } from "./pbs-attrs";
 import { pbs, pbsState } from "./pbs";
 
 // There is no PBS here: these tests read recorded real outputs (../shared/fixtures/batch, with
@@ -62,27 +61,36 @@ describe("PBS adapter (PBS Pro and Torque, on recorded outputs)", () => {
     expect(["Q", "H", "W", "T", "M", "S", "R", "B", "E", "C", "F", "X"].map((l) => pbsState(l).state)).toEqual(["queued", "queued", "queued", "queued", "queued", "queued", "running", "running", "running", "ended", "ended", "ended"]);
     expect(pbsState("Z").state).toBe("unknown");
   });
-});
 
-describe("PBS probe (on recorded outputs)", () => {
-  it("reads nodes from pbsnodes -a in both dialects: PBS Pro's ncpus and Torque's np with its jobs list", () => {
-    const pro = parsePbsNodes(fx("pbspro/unsw_katana_pbsnodes_node_jobbusy.txt"));
-    expect(pro).toEqual([{ name: "k254", cores: 32, coresUsed: 32, state: "job-busy" }]);
-    const torque = parsePbsNodes(fx("torque/qtop_pbsnodes_a_ral_tier1.txt"));
-    expect(torque.length).toBeGreaterThan(800);
-    expect(torque[0]).toEqual({ name: "lcg0835.gridpp.rl.ac.uk", cores: 8, coresUsed: 8, state: "job-exclusive" });
-    expect(torque.some((n) => n.state === "down,offline")).toBe(true);
+  it("reads the -F json form of qstat -f (PBS Pro): a running two-node job", () => {
+    const text = fx("pbspro/swrap_qstat_xf_F_json_metacentrum_running.txt");
+    const [job] = parsePbsJson(text);
+    expect(job?.name).toBe("12860476.meta-pbs.metacentrum.cz");
+    expect(job?.attrs.get("Resource_List.nodect")).toBe("2");
+    expect(pbs.parseStatus(text, "", ["12860476.meta-pbs.metacentrum.cz"]).get("12860476.meta-pbs.metacentrum.cz")).toEqual({ state: "running", reason: "R (running): Job run at Tue Oct 04 at 21:23 on (charon24:ncpus=2:mem=4194304kb)+(charon21:ncpus=2:mem=4194304kb)" });
+    expect(() => parsePbsJson('{"Jobs": 3}')).toThrow(/expected Jobs\/Queue\/Server\/nodes/);
+    expect(() => parsePbsJson("{oops")).toThrow(/does not parse/);
   });
 
-  it("builds one snapshot from qstat -Bf, qstat -Qf and pbsnodes -a", () => {
-    const out = ["Server: srv", "    default_queue = lbl-cluster", "--queues--", fx("torque/buildtest_qstat_Qf_torque.txt"), "--nodes--", fx("torque/qtop_pbsnodes_a_ral_tier1.txt")].join("\n");
-    const snap = parsePbsProbe(out, { resourceId: "r", label: "ral", host: "h", now: new Date("2026-11-25T00:00:00Z") });
-    const up = parsePbsNodes(fx("torque/qtop_pbsnodes_a_ral_tier1.txt")).filter((n) => !/down|offline/.test(n.state));
-    expect(snap.queues).toHaveLength(1);
-    expect(snap.queues[0]).toMatchObject({ name: "lbl-cluster", isDefault: true, enabled: true, maxWalltimeSeconds: null, jobsQueued: 0, jobsRunning: 0, nodesTotal: up.length });
-    expect(snap.queues[0]!.coresTotal).toBe(up.reduce((s, n) => s + n.cores, 0));
-    expect(snap).toMatchObject({ batch: "pbs", nodes: up.length, source: "probe" });
-    expect(pbsDuration("48:00:00")).toBe(172800);
-    expect(pbsDuration("nonsense")).toBeNull();
+  it("reads the one-line tables: an array job's parent in state B (begun), truncated ids and comment lines", () => {
+    const arr = fx("pbspro/openpbs_pr2237_qstat_default_array_parent_B.txt");
+    expect(parseQstatTable(arr)).toEqual([{ id: "10[].Nile-extn", state: "B" }]);
+    expect(pbs.parseStatus(arr, "", ["10"]).get("10")).toEqual({ state: "running", reason: "B (array begun)" });
+    const su = fx("pbspro/unsw_katana_qstat_su_with_comment_lines.txt");
+    const m = pbs.parseStatus(su, "", ["315230.kman.restech.unsw.edu.au", "315233.kman.restech.unsw.edu.au"]);
+    expect([...m.values()].map((s) => s.state)).toEqual(["running", "queued"]);
+    const big = parseQstatTable(fx("torque/qtop_qstat_default_ral_tier1.txt"));
+    expect(big.length).toBeGreaterThan(10_000);
+    expect(new Set(big.map((r) => r.state))).toEqual(new Set(["R", "Q", "W"]));
+  });
+
+  it("reads PBS Pro's 'Job has finished' for a job that left the queue", () => {
+    const out = "qstat: 1237.kman.restech.unsw.edu.au Job has finished, use -x or -H to obtain historical job information\n";
+    expect(pbs.parseStatus(out, "", ["1237.kman.restech.unsw.edu.au"]).get("1237.kman.restech.unsw.edu.au")).toMatchObject({ state: "ended", reason: expect.stringMatching(/no longer knows/) });
+  });
+
+  it("keeps job names that old PBS accepts: a letter first, 15 characters at most", () => {
+    expect(pbs.renderJobScript({ ...spec, jobName: "emanager-abcdef-p12" })).toContain("#PBS -N emanager-abcdef\n");
+    expect(pbs.renderJobScript({ ...spec, jobName: "0run" })).toContain("#PBS -N p0run\n");
   });
 });

@@ -1,7 +1,7 @@
 import type { JobStatus, PilotJobSpec } from "../engine/ports";
 import { sh } from "../shell/quote";
 import { ZBatchWord, ZJobId, ZRemotePath } from "../shell/patterns";
-import { parsePbsBlocks } from "./pbs-attrs";
+import { looksJson, parsePbsBlocks, parsePbsJson, parseQstatTable, type PbsBlock } from "./pbs-attrs";
 import { complaint, hhmmss, perNode, scriptBody } from "./script";
 import type { BatchAdapter, SubmitResult } from "./types";
 
@@ -39,6 +39,19 @@ export function pbsState(letter: string, detail: { exitStatus?: string; comment?
 /** The numeric part by which a short id from qsub matches a long one in qstat (1237 ↔ 1237.server.domain). */
 const seq = (id: string) => /^(\d+)/.exec(id)?.[1] ?? id;
 
+/** Job blocks from `qstat -f` in the text or `-F json` form; unreadable JSON reads as no blocks. */
+function jobBlocks(text: string): PbsBlock[] {
+  if (!looksJson(text)) return parsePbsBlocks(text);
+  try {
+    return parsePbsJson(text);
+  } catch {
+    return [];
+  }
+}
+
+/** Older PBS and Torque accept only names that start with a letter, of at most 15 characters. */
+const pbsName = (name: string) => (/^[A-Za-z]/.test(name) ? name : `p${name}`).slice(0, 15);
+
 export const pbs: BatchAdapter = {
   kind: "pbs",
   renderJobScript(s: PilotJobSpec): string {
@@ -46,7 +59,7 @@ export const pbs: BatchAdapter = {
     const { nodes, ppn } = perNode(s);
     return [
       "#!/bin/bash",
-      `#PBS -N ${ZBatchWord.parse(s.jobName).slice(0, 15)}`,
+      `#PBS -N ${pbsName(ZBatchWord.parse(s.jobName))}`,
       `#PBS -l nodes=${nodes}:ppn=${ppn}`,
       `#PBS -l walltime=${hhmmss(s.walltimeMinutes)}`,
       `#PBS -o ${sb}/bootstrap.out`,
@@ -68,13 +81,19 @@ export const pbs: BatchAdapter = {
   parseStatus(stdout: string, _stderr: string, ids: string[]): Map<string, JobStatus> {
     const m = new Map<string, JobStatus>();
     const bySeq = new Map(ids.map((i) => [seq(i), i]));
-    for (const j of parsePbsBlocks(stdout)) {
+    for (const j of jobBlocks(stdout)) {
       const id = bySeq.get(seq(j.name));
       const st = j.attrs.get("job_state");
       if (id && st) m.set(id, pbsState(st, { exitStatus: j.attrs.get("exit_status") ?? j.attrs.get("Exit_status"), comment: j.attrs.get("comment") }));
     }
+    // the one-line tables (plain `qstat`), should a site wrapper print those instead
+    for (const r of parseQstatTable(stdout)) {
+      const id = bySeq.get(seq(r.id));
+      if (id && !m.has(id)) m.set(id, pbsState(r.state));
+    }
     for (const line of stdout.split(/\r?\n/)) {
-      const gone = /Unknown Job Id (?:Error )?(\S+)/i.exec(line) ?? /Job has finished, use -x or -H to obtain historical job information.*?(\S+)$/.exec(line);
+      // Torque/PBS: "qstat: Unknown Job Id 123.srv"; PBS Pro ≥ 13: "qstat: 123.srv Job has finished, use -x or -H …"
+      const gone = /Unknown Job Id (?:Error )?(\S+)/i.exec(line) ?? /(\S+) Job has finished/.exec(line);
       const id = gone ? bySeq.get(seq(gone[1]!)) : undefined;
       if (id && !m.has(id)) m.set(id, { state: "ended", reason: "the server no longer knows the job (it has finished)" });
     }

@@ -1,6 +1,6 @@
 import type { PilotJobSpec } from "../engine/ports";
 import { sh } from "../shell/quote";
-import { ZEnvLine, ZRemotePath } from "../shell/patterns";
+import { ZBatchWord, ZEnvLine, ZRemotePath } from "../shell/patterns";
 
 /**
  * The parts every pilot job script shares, whatever the batch system: the resource's
@@ -9,6 +9,18 @@ import { ZEnvLine, ZRemotePath } from "../shell/patterns";
 export function scriptBody(s: PilotJobSpec): string[] {
   const sb = ZRemotePath.parse(s.sandbox);
   return ["# environment set-up of the resource", ...s.envSetup.map((l) => ZEnvLine.parse(l)), `exec bash ${sh(`${sb}/emanager-agent.sh`)} ${sh(sb)}`, ""];
+}
+
+/**
+ * Validates every word of a spec that could reach a directive or a command line, whether or not
+ * this batch system uses it, so that a bad queue or project is refused the same way everywhere.
+ */
+export function checkSpec(s: PilotJobSpec): void {
+  ZRemotePath.parse(s.sandbox);
+  ZBatchWord.parse(s.jobName);
+  if (s.queue) ZBatchWord.parse(s.queue);
+  if (s.project) ZBatchWord.parse(s.project);
+  for (const l of s.envSetup) ZEnvLine.parse(l);
 }
 
 /** Walltime as HH:MM:SS (hours may exceed 24, as PBS and Torque accept), at least one minute. */

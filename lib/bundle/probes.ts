@@ -3,6 +3,9 @@ import { LSF_PROBE, parseLsfProbe } from "./lsf-probe";
 import { PBS_PROBE, parsePbsProbe } from "./pbs-probe";
 import { SLURM_PROBE, parseSlurmProbe } from "./slurm-probe";
 
+/** `fork` has no batch system: the login host's cores and its load. */
+export const FORK_PROBE = "nproc && (cat /proc/loadavg 2>/dev/null || true)";
+
 type Ident = { resourceId: string; label: string; host: string; now: Date };
 
 export interface Probe {
@@ -20,7 +23,7 @@ const PROBES: Record<string, Probe> = {
   slurm: { name: "SLURM", command: SLURM_PROBE, parse: parseSlurmProbe },
   pbs: { name: "PBS", command: PBS_PROBE, parse: parsePbsProbe },
   lsf: { name: "LSF", command: LSF_PROBE, parse: parseLsfProbe },
-  fork: { name: "fork", command: "nproc && (cat /proc/loadavg 2>/dev/null || true)", parse: parseForkProbe },
+  fork: { name: "fork", command: FORK_PROBE, parse: parseForkProbe },
 };
 
 export function probeFor(kind: string): Probe | null {
