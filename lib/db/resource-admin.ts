@@ -5,7 +5,7 @@ import { seal } from "../crypto/secret-box";
 import { transportFor } from "../engine/resource-access";
 import { ZBatchWord, ZEnvLine, ZHostname, ZPort, ZRemotePath, ZUsername } from "../shell/patterns";
 import { sha256Fingerprint } from "../transport/fingerprint";
-import { isTransportError } from "../transport/types";
+import { isTransportError, type Transport } from "../transport/types";
 import type { Db } from "./client";
 
 /** Adding SSH resources, pinning host keys and probing them: the Resources page's server side. */
@@ -71,11 +71,18 @@ export async function probeResource(db: Db, userId: string, resourceId: string, 
   if (!r) return { ok: false, code: "NOT_FOUND", message: "No such resource in your account." };
   if (r.kind === "local") return { ok: false, code: "LOCAL", message: "The local resource needs no probe: it is this machine." };
   const t0 = Date.now();
-  const { transport } = await transportFor(db, r.id, secret);
   const fail = async (code: string, message: string) => {
     await db.resourceSnapshot.create({ data: { resourceId: r.id, ok: false, errorCode: code, error: message, durationMs: Date.now() - t0 } });
     return { ok: false as const, code, message };
   };
+  // a resource that may not use the server's ssh-agent gets no transport: its AUTH error is the outcome
+  let transport: Transport;
+  try {
+    transport = (await transportFor(db, r.id, secret)).transport;
+  } catch (e: unknown) {
+    if (isTransportError(e)) return fail(e.code, e.message);
+    throw e;
+  }
   try {
     const probe = probeFor(r.kind);
     if (!probe) return await fail("UNSUPPORTED", `a ${r.kind} resource has no batch system to probe`);
