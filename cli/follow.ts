@@ -3,6 +3,7 @@ import path from "node:path";
 import { buildArchive } from "../lib/archive/run-files";
 import type { Db } from "../lib/db/client";
 import { loadRunRecord } from "../lib/db/run-record";
+import { runEndsSettled } from "../lib/engine/run-end";
 import { engineContext, engineTick } from "../lib/engine/wiring";
 import { computeStats, plainReport } from "../lib/stats/metrics";
 import type { CliIO } from "./io";
@@ -27,6 +28,9 @@ export async function followRun(db: Db, userId: string, runId: string, io: CliIO
     if (line !== last) io.err(`${line}\n`);
     last = line;
     if (["DONE", "FAILED", "CANCELED"].includes(run.state)) {
+      // the run-end notification is sent beside the loop; the caller closes the database next,
+      // and a send cut off there would be sent again by the server's engine
+      await runEndsSettled();
       const rec = await loadRunRecord(db, userId, runId);
       if (rec && run.dir) {
         const a = await buildArchive(rec);

@@ -62,8 +62,10 @@ export function GanttCanvas({ model, now, colorBy = "stage", onSelectTask }: Pro
     if (!c) return;
     const t = performance.now();
     const dpr = window.devicePixelRatio || 1;
-    c.width = width * dpr;
-    c.height = height * dpr;
+    // assigning the size reallocates the backing store even when it is unchanged (a 1400 × 3800
+    // canvas: ~20 MB, tens of ms); drawTimeline clears it anyway
+    if (c.width !== Math.floor(width * dpr)) c.width = Math.floor(width * dpr);
+    if (c.height !== Math.floor(height * dpr)) c.height = Math.floor(height * dpr);
     const g = c.getContext("2d");
     if (!g) return;
     g.setTransform(dpr, 0, 0, dpr, 0, 0);

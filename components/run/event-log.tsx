@@ -1,9 +1,12 @@
 "use client";
-import { useState } from "react";
+import { memo, useState } from "react";
 import type { RunEvent } from "@/lib/model/event";
 
-/** The run's events, newest first, searchable; a task id opens the task's details. */
-export function EventLog({ events, t0, labels, onTask }: { events: RunEvent[]; t0: number | null; labels: Map<string, string>; onTask: (id: string) => void }) {
+/**
+ * The run's events, newest first, searchable; a task id opens the task's details.
+ * Memoised: the run page re-renders every second while live, this only when its props change.
+ */
+export const EventLog = memo(function EventLog({ events, t0, labels, onTask }: { events: RunEvent[]; t0: number | null; labels: Map<string, string>; onTask: (id: string) => void }) {
   const [filter, setFilter] = useState("");
   const f = filter.toLowerCase();
   const shown = (f ? events.filter((e) => `${e.entity} ${e.entityId} ${labels.get(e.entityId) ?? ""} ${e.to} ${e.reason ?? ""}`.toLowerCase().includes(f)) : events).slice(-400).reverse();
@@ -34,4 +37,4 @@ export function EventLog({ events, t0, labels, onTask }: { events: RunEvent[]; t
       </div>
     </section>
   );
-}
+});

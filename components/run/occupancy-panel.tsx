@@ -1,5 +1,5 @@
 "use client";
-import { useMemo } from "react";
+import { memo, useMemo } from "react";
 import { Area, AreaChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { RunView } from "@/lib/stats/fold";
 import { occupancySeries } from "@/lib/stats/timeseries";
@@ -13,8 +13,9 @@ const tip = { contentStyle: { background: "var(--panel)", border: "1px solid var
 /**
  * Occupancy over time, live: busy cores per pilot (stacked) and the wait queue against the tasks
  * executing, from lib/stats' time series. Animations are off: the data changes every second.
+ * Memoised: the run page re-renders every second while live, this only when its props change.
  */
-export function OccupancyPanel({ view, now, labels }: { view: RunView; now: number; labels: Map<string, string> }) {
+export const OccupancyPanel = memo(function OccupancyPanel({ view, now, labels }: { view: RunView; now: number; labels: Map<string, string> }) {
   const s = useMemo(() => occupancySeries(view, { now, maxPoints: 200 }), [view, now]);
   const data = useMemo(() => s.points.map((p) => ({ t: p.t, waiting: p.waiting, executing: p.executing, ...Object.fromEntries(s.pilotIds.map((id, i) => [id, p.busy[i]])) })), [s]);
   const last = s.points[s.points.length - 1];
@@ -56,4 +57,4 @@ export function OccupancyPanel({ view, now, labels }: { view: RunView; now: numb
       </div>
     </section>
   );
-}
+});

@@ -1,10 +1,14 @@
 "use client";
+import { memo } from "react";
 import { cancelPilotAction } from "@/app/(app)/runs/[id]/actions";
 import type { GanttPilot } from "@/lib/timeline/model";
 import { secondsText } from "@/lib/timeline/text";
 
-/** One row per pilot: state, how long it waited (and that it never started, if so), why it ended, cancel. */
-export function PilotsTable({ pilots, onMessage }: { pilots: GanttPilot[]; onMessage: (m: string) => void }) {
+/**
+ * One row per pilot: state, how long it waited (and that it never started, if so), why it ended, cancel.
+ * Memoised: the run page re-renders every second while live, this only when its props change.
+ */
+export const PilotsTable = memo(function PilotsTable({ pilots, onMessage }: { pilots: GanttPilot[]; onMessage: (m: string) => void }) {
   return (
     <section className="panel" style={{ overflowX: "auto" }}>
       <h2 style={{ marginTop: 0 }} id="pilots-h">Pilots</h2>
@@ -33,4 +37,4 @@ export function PilotsTable({ pilots, onMessage }: { pilots: GanttPilot[]; onMes
       </table>
     </section>
   );
-}
+});

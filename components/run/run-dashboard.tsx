@@ -1,14 +1,15 @@
 "use client";
-import { useDeferredValue, useEffect, useMemo, useState } from "react";
+import dynamic from "next/dynamic";
+import { useCallback, useDeferredValue, useEffect, useMemo, useState } from "react";
 import { cancelRunAction } from "@/app/(app)/runs/[id]/actions";
 import { countsByStage } from "@/lib/stats/fold";
 import { progress } from "@/lib/stats/progress";
-import { toTimeline } from "@/lib/timeline/build";
+import { timelinePilots, timelineTasks } from "@/lib/timeline/build";
+import type { GanttModel } from "@/lib/timeline/model";
 import { GanttCanvas } from "../gantt/gantt-canvas";
 import { GanttLegend } from "../gantt/legend";
 import { EventLog } from "./event-log";
 import { LiveBanner } from "./live-banner";
-import { OccupancyPanel } from "./occupancy-panel";
 import { PilotsTable } from "./pilots-table";
 import { ProgressSummary } from "./progress-summary";
 import { StateCounts } from "./state-counts";
@@ -28,6 +29,11 @@ interface Props {
 
 const FINAL = ["DONE", "FAILED", "CANCELED"];
 
+// recharts is most of the page's JavaScript: loaded on its own, after the page is interactive,
+// so it delays neither hydration nor the timeline's first paint
+const OccupancyPlaceholder = () => <section className="panel" data-testid="occupancy-loading" style={{ minHeight: 290 }}><h2 style={{ marginTop: 0 }}>Occupancy</h2></section>;
+const OccupancyPanel = dynamic(() => import("./occupancy-panel").then((m) => m.OccupancyPanel), { ssr: false, loading: OccupancyPlaceholder });
+
 /** The live run page: progress, occupancy, timeline, counts, pilots with controls, event log, task detail. */
 export function RunDashboard(p: Props) {
   const live = useRunEvents(p.runId);
@@ -41,19 +47,29 @@ export function RunDashboard(p: Props) {
   }, [ended]);
   const end = ended ? (view.lastAt ?? now) : now;
   const labels = useMemo(() => new Map(p.pilots.map((x) => [x.id, x.label])), [p.pilots]);
-  const gantt = useMemo(() => toTimeline(view, labels, end), [view, labels, end]);
-  // the panels below the timeline follow a deferred copy: React draws the Gantt first and
-  // recomputes them when it has time (they cost more than the canvas on a 10,000-task run)
-  const lagging = useDeferredValue(view);
-  const counts = useMemo(() => countsByStage(lagging), [lagging]);
+  // The bars do not move with the clock: only the pilots' waits do, so only they are redone each
+  // second. The stages are copied: the fold appends to its array in place, a memo would miss that.
+  const bars = useMemo(() => timelineTasks(view, labels), [view, labels]);
+  const gantt = useMemo<GanttModel>(() => ({ t0: view.t0 ?? end, pilots: timelinePilots(view, labels, end), tasks: bars, stages: view.stages.slice() }), [view, labels, end, bars]);
+  // Everything below the timeline follows a deferred copy: React draws the Gantt first and
+  // renders these (statistics, occupancy charts, counts, event log: together they cost more than
+  // the canvas on a 10,000-task run) right after, in the background, without holding it up.
+  const lagging = useDeferredValue(live);
+  const lagView = lagging.view;
+  const lagEnded = FINAL.includes(lagView.runState);
+  // and the heavy ones (recharts, the statistics) wait for the backlog: rendered while it streams
+  // in, they would take the CPU that parsing and folding it needs, for a picture of nothing
+  const heavy = lagging.loaded;
+  const counts = useMemo(() => countsByStage(lagView), [lagView]);
   const prog = useMemo(() => progress(view, end), [view, end]);
   const [task, setTask] = useState<string | null>(null);
   const [colorBy, setColorBy] = useState<"stage" | "state">("stage");
   const [msg, setMsg] = useState<string | null>(null);
-  const openTask = (id: string) => {
+  // stable, so the memoised panels do not re-render for nothing every second
+  const openTask = useCallback((id: string) => {
     setTask(id);
     document.getElementById("task")?.scrollIntoView({ block: "nearest" });
-  };
+  }, []);
 
   return (
     <>
@@ -74,7 +90,7 @@ export function RunDashboard(p: Props) {
       {msg ? <div className="notice" role="status">{msg}</div> : null}
       {view.runReason && ended ? <div className={`notice ${view.runState === "DONE" ? "" : "error"}`} data-testid="run-reason">{view.runReason}</div> : null}
       <ProgressSummary p={prog} elapsed={view.t0 ? (end - view.t0) / 1000 : 0} ended={ended} pilotsActive={gantt.pilots.filter((x) => !x.finalState && x.segments.at(-1)?.state === "PMGR_ACTIVE").length} pilotsTotal={gantt.pilots.length} />
-      {ended ? <StatsPanel runId={p.runId} events={live.events} view={view} /> : null}
+      {heavy && lagEnded ? <StatsPanel runId={p.runId} events={lagging.events} view={lagView} /> : null}
       <section className="panel" aria-labelledby="timeline-h">
         <div className="spread">
           <h2 style={{ margin: 0 }} id="timeline-h">Timeline</h2>
@@ -92,13 +108,13 @@ export function RunDashboard(p: Props) {
         <GanttCanvas model={gantt} now={end} colorBy={colorBy} onSelectTask={openTask} />
         <GanttLegend stages={gantt.stages} colorBy={colorBy} />
       </section>
-      <OccupancyPanel view={lagging} now={end} labels={labels} />
+      {heavy ? <OccupancyPanel view={lagView} now={end} labels={labels} /> : <OccupancyPlaceholder />}
       <div className="grid2">
         <StateCounts counts={counts} />
         <PilotsTable pilots={gantt.pilots} onMessage={setMsg} />
       </div>
       <div className="grid2">
-        <EventLog events={live.events} t0={view.t0} labels={labels} onTask={openTask} />
+        <EventLog events={lagging.events} t0={lagView.t0} labels={labels} onTask={openTask} />
         <section className="panel" id="task" aria-labelledby="task-h">
           <h2 style={{ marginTop: 0 }} id="task-h">Task</h2>
           {task ? <TaskDetail runId={p.runId} taskId={task} view={view.tasks.get(task) ?? null} t0={view.t0 ?? 0} labels={labels} /> : <p className="muted">Pick a task in the timeline (click, or Enter on the keyboard) or in the event log to see its states, attempts and output.</p>}

@@ -1,7 +1,11 @@
+import { memo } from "react";
 import { STATE_GROUPS, type StateGroup } from "@/lib/stats/fold";
 
-/** Tasks per stage and state group, with a total row: the numbers users watch converge. */
-export function StateCounts({ counts }: { counts: Map<string, Record<StateGroup, number>> }) {
+/**
+ * Tasks per stage and state group, with a total row: the numbers users watch converge.
+ * Memoised: the run page re-renders every second while live, this only when its props change.
+ */
+export const StateCounts = memo(function StateCounts({ counts }: { counts: Map<string, Record<StateGroup, number>> }) {
   const total = Object.fromEntries(STATE_GROUPS.map((g) => [g, [...counts.values()].reduce((a, c) => a + c[g], 0)])) as Record<StateGroup, number>;
   return (
     <section className="panel" style={{ overflowX: "auto" }}>
@@ -23,4 +27,4 @@ export function StateCounts({ counts }: { counts: Map<string, Record<StateGroup,
       </table>
     </section>
   );
-}
+});

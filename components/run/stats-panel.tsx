@@ -1,13 +1,16 @@
 "use client";
-import { useMemo } from "react";
+import { memo, useMemo } from "react";
 import type { RunEvent } from "@/lib/model/event";
 import type { RunView } from "@/lib/stats/fold";
 import { computeStats, plainReport } from "@/lib/stats/metrics";
 
 const FILES = ["run.json", "pilots.csv", "tasks.csv", "events.jsonl", "timeseries.csv"];
 
-/** The headline numbers and the plain-language report, with the downloads. */
-export function StatsPanel({ runId, events, view }: { runId: string; events: RunEvent[]; view: RunView }) {
+/**
+ * The headline numbers and the plain-language report, with the downloads.
+ * Memoised: the run page re-renders every second while live, this only when its props change.
+ */
+export const StatsPanel = memo(function StatsPanel({ runId, events, view }: { runId: string; events: RunEvent[]; view: RunView }) {
   const st = useMemo(() => computeStats(events, view), [events, view]);
   const u = st.utilisation;
   return (
@@ -27,4 +30,4 @@ export function StatsPanel({ runId, events, view }: { runId: string; events: Run
       </div>
     </section>
   );
-}
+});

@@ -3,12 +3,19 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
 import type { RunEvent } from "@/lib/model/event";
 import { emptyView, foldEvents, type RunView } from "@/lib/stats/fold";
+import { decodeEvents, ZEventList } from "@/lib/stats/wire";
+import { z } from "zod";
 
 /**
  * The run's event log in react-query's cache, kept live by one server-sent-events stream:
- * the first message is the backlog (the snapshot), then deltas. EventSource resends the last
- * `id:` as Last-Event-ID when it reconnects, so nothing is missed or repeated (we also
+ * first the backlog (the snapshot, in compact batches), then deltas. EventSource resends the
+ * last `id:` as Last-Event-ID when it reconnects, so nothing is missed or repeated (we also
  * dedupe by seq). After repeated stream errors it falls back to polling `?once=1&after=`.
+ *
+ * Events are folded as they arrive, into one working view (incrementally: never from scratch),
+ * and React sees them at most once a frame: the backlog once, when its last batch is in (a
+ * render per batch would fold nothing more but redraw everything 12 times for 60,000 events),
+ * deltas coalesced per animation frame.
  */
 export interface RunEventsState {
   events: RunEvent[];
@@ -16,20 +23,30 @@ export interface RunEventsState {
   /** "live": stream open; "reconnecting": stream dropped; "polling": fallback; "ended": run final */
   status: "connecting" | "live" | "reconnecting" | "polling" | "ended";
   runState: string | null;
+  /** the backlog is in (all of it): the page can draw the whole picture */
+  loaded: boolean;
   /** the events folded into pilots and tasks (folded once per event, as they arrive) */
   view: RunView;
 }
 
-const initial = (): RunEventsState => ({ events: [], lastSeq: 0, status: "connecting", runState: null, view: emptyView() });
+const initial = (): RunEventsState => ({ events: [], lastSeq: 0, status: "connecting", runState: null, loaded: false, view: emptyView() });
+const FINAL = ["DONE", "FAILED", "CANCELED"];
+const ZPolled = z.object({ events: ZEventList, state: z.string() });
+const ZEnd = z.object({ state: z.string() });
+/** a frame may never come in a background tab: publish after this long anyway */
+const MAX_HOLD_MS = 100;
 
 export function runEventsKey(runId: string) {
   return ["run-events", runId] as const;
 }
 
-function merge(old: RunEventsState, incoming: RunEvent[]): RunEventsState {
-  const fresh = incoming.filter((e) => e.seq > old.lastSeq);
-  if (fresh.length === 0) return old;
-  return { ...old, events: old.events.concat(fresh), lastSeq: fresh[fresh.length - 1]!.seq, view: { ...foldEvents(old.view, fresh) } };
+/** Parses an SSE message's JSON without trusting its shape (decodeEvents checks it). */
+function parse(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
 }
 
 export function useRunEvents(runId: string): RunEventsState {
@@ -42,41 +59,106 @@ export function useRunEvents(runId: string): RunEventsState {
     let errors = 0;
     let poll: ReturnType<typeof setInterval> | null = null;
     const set = (f: (s: RunEventsState) => RunEventsState) => qc.setQueryData<RunEventsState>(key, (s) => f(s ?? initial()));
+    // the working copy (a page that comes back to a run starts from what the cache has)
+    const start = qc.getQueryData<RunEventsState>(key) ?? initial();
+    const events = start.events.slice();
+    const view = start.view;
+    let lastSeq = start.lastSeq;
+    let dirty = false;
+
+    /** Folds what is new (seq above the last one seen) into the working copy. */
+    const take = (incoming: readonly RunEvent[]) => {
+      const fresh: RunEvent[] = [];
+      for (const e of incoming) {
+        if (e.seq <= lastSeq) continue;
+        fresh.push(e);
+        lastSeq = e.seq;
+      }
+      if (fresh.length === 0) return;
+      for (const e of fresh) events.push(e);
+      foldEvents(view, fresh);
+      dirty = true;
+    };
+    let frame: number | null = null;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    /** Hands the working copy to React: new identities, so memoised panels recompute once. */
+    const publish = (patch: Partial<RunEventsState> = {}) => {
+      if (frame !== null) cancelAnimationFrame(frame);
+      if (timer !== null) clearTimeout(timer);
+      frame = timer = null;
+      const fresh = dirty;
+      dirty = false;
+      set((s) => ({ ...s, ...(fresh ? { events: events.slice(), lastSeq, view: { ...view } } : {}), ...patch }));
+    };
+    const schedule = () => {
+      if (frame !== null || !dirty) return;
+      frame = requestAnimationFrame(() => publish());
+      timer = setTimeout(() => publish(), MAX_HOLD_MS);
+    };
+
     const es = new EventSource(`/api/runs/${encodeURIComponent(runId)}/events`);
+    const t0 = performance.now();
+    const startPolling = () => {
+      if (poll) return;
+      es.close();
+      publish({ status: "polling" });
+      poll = setInterval(async () => {
+        try {
+          const r = await fetch(`/api/runs/${encodeURIComponent(runId)}/events?once=1&after=${lastSeq}`);
+          if (!r.ok) return;
+          const body = ZPolled.safeParse(await r.json());
+          if (!body.success) return;
+          take(body.data.events);
+          publish({ loaded: true, runState: body.data.state, status: FINAL.includes(body.data.state) ? "ended" : "polling" });
+        } catch {
+          // still offline; the banner says so
+        }
+      }, 2000);
+    };
+
+    let backlogEvents = 0;
     es.onopen = () => {
       errors = 0;
       set((s) => ({ ...s, status: "live" }));
     };
-    es.addEventListener("events", (m: MessageEvent<string>) => set((s) => ({ ...merge(s, JSON.parse(m.data) as RunEvent[]), status: "live" })));
+    es.addEventListener("backlog", (m: MessageEvent<string>) => {
+      const chunk = decodeEvents(parse(m.data));
+      if (!chunk.ok) {
+        // a batch we cannot read would leave a hole in the log: polling refetches from lastSeq
+        console.error(`run events: bad backlog batch (${chunk.error})`);
+        startPolling();
+        return;
+      }
+      take(chunk.events);
+      backlogEvents += chunk.events.length;
+      if (!chunk.done) return;
+      publish({ status: "live", loaded: true });
+      // for the dashboard benchmark: how long the snapshot took to arrive and fold
+      performance.mark("run-events-backlog", { detail: { events: backlogEvents, ms: performance.now() - t0 } });
+    });
+    es.addEventListener("events", (m: MessageEvent<string>) => {
+      const body = ZEventList.safeParse(parse(m.data));
+      if (!body.success) return console.error(`run events: bad batch (${body.error.message})`);
+      take(body.data);
+      schedule();
+    });
     es.addEventListener("end", (m: MessageEvent<string>) => {
-      const { state } = JSON.parse(m.data) as { state: string };
-      set((s) => ({ ...s, status: "ended", runState: state }));
+      const body = ZEnd.safeParse(parse(m.data));
+      publish({ status: "ended", runState: body.success ? body.data.state : "DONE" });
       es.close();
     });
     es.onerror = () => {
       if (closed || es.readyState === EventSource.CLOSED) return;
       errors += 1;
       set((s) => (s.status === "ended" ? s : { ...s, status: "reconnecting" }));
-      if (errors >= 3 && !poll) {
-        es.close();
-        set((s) => ({ ...s, status: "polling" }));
-        poll = setInterval(async () => {
-          const after = qc.getQueryData<RunEventsState>(key)?.lastSeq ?? 0;
-          try {
-            const r = await fetch(`/api/runs/${encodeURIComponent(runId)}/events?once=1&after=${after}`);
-            if (!r.ok) return;
-            const body = (await r.json()) as { events: RunEvent[]; state: string };
-            set((s) => ({ ...merge(s, body.events), runState: body.state, status: ["DONE", "FAILED", "CANCELED"].includes(body.state) ? "ended" : "polling" }));
-          } catch {
-            // still offline; the banner says so
-          }
-        }, 2000);
-      }
+      if (errors >= 3) startPolling();
     };
     return () => {
       closed = true;
       es.close();
       if (poll) clearInterval(poll);
+      if (frame !== null) cancelAnimationFrame(frame);
+      if (timer !== null) clearTimeout(timer);
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps -- one stream per run id
   }, [runId, qc]);

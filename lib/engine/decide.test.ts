@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { PilotRow, TaskRow } from "./context";
-import { agentExitState, bindLate, onPilotEnded, readiness, stuckReason } from "./decide";
+import { agentExitState, bindLate, onPilotEnded, onTaskGivenUp, readiness, stuckReason } from "./decide";
 import type { RunRuntime } from "./runtime";
 
 const task = (taskId: string, o: Partial<TaskRow> = {}): TaskRow => ({
@@ -51,5 +51,11 @@ describe("engine decisions", () => {
     expect(agentExitState("walltime: 30 s before the deadline")).toBe("DONE");
     expect(agentExitState("signal: the agent received SIGTERM")).toBe("FAILED");
     expect(agentExitState("conf_error: bad agent.conf")).toBe("FAILED");
+  });
+  it("a task the agent gave up on is retried while attempts remain, then FAILED; a bad record fails at once", () => {
+    const p = pilot("hopper", { index: 2 });
+    expect(onTaskGivenUp(p, task("a"), "lost", "its process is gone", 1)).toEqual({ action: "retry", reason: "retry: the agent on pilot hopper (2) gave up on it (lost): its process is gone" });
+    expect(onTaskGivenUp(p, task("a", { attempt: 1 }), "too_wide", "it needs 4 cores", 1)).toEqual({ action: "fail", reason: "the agent on pilot hopper (2) gave up on it (too_wide): it needs 4 cores (no retries left)" });
+    expect(onTaskGivenUp(p, task("a"), "bad_record", "mode is not time", 3).action).toBe("fail");
   });
 });

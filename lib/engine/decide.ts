@@ -74,16 +74,23 @@ export function onPilotEnded(p: PilotRow, held: TaskRow[], maxRetries: number): 
   });
 }
 
-/** Why the run cannot finish, or null while some pilot can still run what is left. */
-export function stuckReason(pilots: PilotRow[], remaining: TaskRow[]): string | null {
+/**
+ * Why the run cannot finish, or null while some pilot can still run what is left. A pilot whose
+ * queued job cannot start until someone acts (`queueBlocked`: pilot id → the batch system's
+ * reason, lib/engine/queue-block.ts) counts as gone: waiting for it would never end.
+ */
+export function stuckReason(pilots: PilotRow[], remaining: TaskRow[], queueBlocked: ReadonlyMap<string, string> = new Map()): string | null {
   if (remaining.length === 0) return null;
-  const live = pilots.filter((p) => !["DONE", "FAILED", "CANCELED"].includes(p.state));
+  const live = pilots.filter((p) => !["DONE", "FAILED", "CANCELED"].includes(p.state) && !queueBlocked.has(p.id));
   if (live.length === 0) {
-    const ends = pilots.map((p) => `${p.label}: ${p.state}${p.reason ? ` (${p.reason})` : ""}`).join("; ");
-    return `no pilot is left to run the ${remaining.length} remaining task(s). ${ends}`;
+    const ends = pilots.map((p) => {
+      const blocked = queueBlocked.get(p.id);
+      return blocked && !["DONE", "FAILED", "CANCELED"].includes(p.state) ? `${p.label}: queued, cannot start (${blocked})` : `${p.label}: ${p.state}${p.reason ? ` (${p.reason})` : ""}`;
+    });
+    return `no pilot is left to run the ${remaining.length} remaining task(s). ${ends.join("; ")}`;
   }
-  const widest = Math.max(...remaining.map((t) => t.cores));
-  const biggest = Math.max(...live.map((p) => p.cores));
+  const widest = remaining.reduce((m, t) => Math.max(m, t.cores), -Infinity); // no spread: remaining can hold 10^6 tasks
+  const biggest = live.reduce((m, p) => Math.max(m, p.cores), -Infinity);
   if (widest > biggest) return `a remaining task needs ${widest} cores but the largest live pilot has ${biggest}`;
   return null;
 }
@@ -103,3 +110,15 @@ export function agentExitState(reason: string): "DONE" | "FAILED" {
  * apart: on a pilot that failed, such an exit is the pilot's fault (retry), not the task's.
  */
 export const SIGNAL_EXITS: readonly number[] = [129, 130, 137, 143];
+
+/**
+ * The agent gave up on a task while its pilot lives (lost process, launch error, too wide for
+ * the allocation the agent found): the pilot's side failed, not the program, so the task is
+ * retried (anywhere) while attempts remain, else FAILED with the agent's words. A record the
+ * agent could not read would be refused again: FAILED at once.
+ */
+export function onTaskGivenUp(p: Pick<PilotRow, "label" | "index">, t: Pick<TaskRow, "attempt">, reason: string, detail: string, maxRetries: number): { action: "retry" | "fail"; reason: string } {
+  const why = `the agent on pilot ${p.label} (${p.index}) gave up on it (${reason}): ${detail}`;
+  if (reason !== "bad_record" && t.attempt < maxRetries) return { action: "retry", reason: `retry: ${why}` };
+  return { action: "fail", reason: reason === "bad_record" ? why : `${why} (no retries left)` };
+}

@@ -7,6 +7,7 @@ import { PILOT_SELECT, TASK_SELECT, type EngineContext, type PilotRow, type Task
 import { agentExitState, bindLate, onPilotEnded, readiness, SIGNAL_EXITS, stuckReason } from "./decide";
 import { checkHeartbeat, endPilot, launchPilot, pollPilot } from "./pilots";
 import { readPilotFacts } from "./monitor";
+import { noteJobStatus, queueBlocks } from "./queue-block";
 import { recoverInterrupted } from "./recover";
 import { forgetRuntime, runtimeFor } from "./runtime";
 import { surplusCount, surplusToCancel } from "./surplus";
@@ -66,7 +67,7 @@ export async function driveRun(ctx: EngineContext, runId: string): Promise<void>
         await endPilot(ctx, p, "CANCELED", "cancelled by the user", true);
         continue;
       }
-      const { exited } = await readPilotFacts(ctx, rt, p, byTaskId);
+      const { exited } = await readPilotFacts(ctx, rt, p, byTaskId, run.maxRetries);
       if (exited?.kind === "agent_exit") {
         await endPilot(ctx, { ...p, state: (await ctx.db.pilot.findUniqueOrThrow({ where: { id: p.id }, select: { state: true } })).state }, agentExitState(exited.reason), `agent exited: ${exited.reason}`, false);
         continue;
@@ -74,7 +75,7 @@ export async function driveRun(ctx: EngineContext, runId: string): Promise<void>
       const last = rt.lastPoll.get(p.id) ?? 0;
       if (Date.now() - last > ctx.pollIntervalS * 1000) {
         rt.lastPoll.set(p.id, Date.now());
-        await pollPilot(ctx, p);
+        noteJobStatus(rt, p.id, await pollPilot(ctx, p));
       }
       await checkHeartbeat(ctx, p);
     } catch (e: unknown) {
@@ -135,7 +136,7 @@ export async function driveRun(ctx: EngineContext, runId: string): Promise<void>
     }
   }
 
-  await finishIfDone(ctx, runId);
+  await finishIfDone(ctx, runId, queueBlocks(rt));
   notifyRun(runId);
 }
 
@@ -170,7 +171,7 @@ async function releaseFromEndedPilots(ctx: EngineContext, runId: string, pilots:
   });
 }
 
-async function finishIfDone(ctx: EngineContext, runId: string): Promise<void> {
+async function finishIfDone(ctx: EngineContext, runId: string, queueBlocked: ReadonlyMap<string, string>): Promise<void> {
   const counts = await ctx.db.task.groupBy({ by: ["state"], where: { runId }, _count: true });
   const n = (s: string) => counts.find((c) => c.state === s)?._count ?? 0;
   const total = counts.reduce((a, c) => a + c._count, 0);
@@ -179,7 +180,7 @@ async function finishIfDone(ctx: EngineContext, runId: string): Promise<void> {
   let reason: string | null = null;
   if (finals < total) {
     const remaining = (await ctx.db.task.findMany({ where: { runId, state: { notIn: FINAL } }, select: TASK_SELECT })) as TaskRow[];
-    reason = stuckReason(pilots, remaining);
+    reason = stuckReason(pilots, remaining, queueBlocked);
     if (!reason) return;
     const at = ctx.now();
     await ctx.db.$transaction(async (tx) => {

@@ -49,7 +49,13 @@ export function startEngine(): void {
   }
   h.loop.start();
   const stop = (): void => {
-    void h.loop.stop().then(() => process.exit(0));
+    // a run-end notification in flight is finished first: cut off, it would be sent again by
+    // the next engine once its claim expires (lib/engine/run-end.ts)
+    void h.loop
+      .stop()
+      .then(() => import("./run-end"))
+      .then((m) => m.runEndsSettled(15_000))
+      .finally(() => process.exit(0));
   };
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);

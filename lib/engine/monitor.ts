@@ -1,7 +1,10 @@
 import { moveTasksBulk } from "../db/bulk-moves";
+import type { Tx } from "../db/events";
 import { movePilot } from "../db/state-writes";
 import type { PilotState } from "../states/pilot";
+import type { TaskState } from "../states/task";
 import type { EngineContext, PilotRow, TaskRow } from "./context";
+import { onTaskGivenUp } from "./decide";
 import type { AgentFact } from "./ports";
 import type { RunRuntime } from "./runtime";
 
@@ -10,7 +13,7 @@ import type { RunRuntime } from "./runtime";
  * changes. Facts about an older attempt of a task (its pilot was given up on, but the agent
  * ran it anyway) are ignored: the task's current attempt decides.
  */
-export async function readPilotFacts(ctx: EngineContext, rt: RunRuntime, p: PilotRow, tasks: Map<string, TaskRow>): Promise<{ exited: AgentFact | null }> {
+export async function readPilotFacts(ctx: EngineContext, rt: RunRuntime, p: PilotRow, tasks: Map<string, TaskRow>, maxRetries: number): Promise<{ exited: AgentFact | null }> {
   if (!p.sandbox) return { exited: null };
   const site = await ctx.site(p.resourceId, p.kind);
   const { facts, nextOffset, problems } = await site.readFacts(p.sandbox, p.logOffset);
@@ -19,16 +22,18 @@ export async function readPilotFacts(ctx: EngineContext, rt: RunRuntime, p: Pilo
 
   const executing: { id: string; f: Extract<AgentFact, { kind: "task_executing" }> }[] = [];
   const done: { id: string; f: Extract<AgentFact, { kind: "task_done" }> }[] = [];
+  const givenUp: { id: string; f: Extract<AgentFact, { kind: "task_given_up" }> }[] = [];
   let active: Extract<AgentFact, { kind: "agent_active" }> | null = null;
   let exited: AgentFact | null = null;
   for (const f of facts) {
     if (f.kind === "agent_active") active = f;
     else if (f.kind === "agent_exit") exited = f;
-    else if (f.kind === "task_executing" || f.kind === "task_done") {
+    else if (f.kind === "task_executing" || f.kind === "task_done" || f.kind === "task_given_up") {
       const t = tasks.get(f.taskId);
       if (!t || t.pilotId !== p.id || t.attempt !== f.attempt) continue;
       if (f.kind === "task_executing") executing.push({ id: t.id, f });
-      else done.push({ id: t.id, f });
+      else if (f.kind === "task_done") done.push({ id: t.id, f });
+      else givenUp.push({ id: t.id, f });
     }
   }
   const at = (ms: number) => new Date(ms);
@@ -58,7 +63,25 @@ export async function readPilotFacts(ctx: EngineContext, rt: RunRuntime, p: Pilo
     const byCode = new Map<number, string[]>();
     for (const d of done) byCode.set(d.f.exitCode, [...(byCode.get(d.f.exitCode) ?? []), d.id]);
     for (const [exitCode, ids] of byCode) await tx.task.updateMany({ where: { id: { in: ids } }, data: { exitCode } });
+    for (const g of givenUp) await giveUp(tx, p, g.id, g.f, maxRetries, at(g.f.at));
     await tx.pilot.update({ where: { id: p.id }, data: { logOffset: nextOffset, ...(facts.length ? { lastHeartbeat: at(facts[facts.length - 1]!.at) } : {}) } });
   });
   return { exited };
+}
+
+const AGENT_HELD: readonly TaskState[] = ["AGENT_STAGING_INPUT", "AGENT_SCHEDULING", "AGENT_EXECUTING"];
+
+/** A task the agent gave up on (no task_done will come): retried or FAILED (decide.ts), never left bound. */
+async function giveUp(tx: Tx, p: PilotRow, id: string, f: Extract<AgentFact, { kind: "task_given_up" }>, maxRetries: number, at: Date): Promise<void> {
+  // the row as it is now: the same batch of facts may have moved it (e.g. to AGENT_EXECUTING)
+  const t = await tx.task.findUnique({ where: { id }, select: { state: true, attempt: true, pilotId: true } });
+  if (!t || t.pilotId !== p.id || t.attempt !== f.attempt || !AGENT_HELD.includes(t.state as TaskState)) return;
+  const from = t.state as TaskState;
+  const v = onTaskGivenUp(p, t, f.reason, f.detail, maxRetries);
+  if (v.action === "fail") {
+    await moveTasksBulk(tx, { runId: p.runId, from, to: "FAILED", at, ids: [id], reason: v.reason, set: { reason: v.reason }, data: () => ({ pilotId: p.id, attempt: t.attempt, agentReason: f.reason }) });
+  } else {
+    const attempt = t.attempt + 1;
+    await moveTasksBulk(tx, { runId: p.runId, from, to: "TMGR_SCHEDULING_PENDING", at, ids: [id], reason: v.reason, set: { pilotId: null, attempt }, data: () => ({ fromPilotId: p.id, attempt, agentReason: f.reason }) });
+  }
 }

@@ -1,6 +1,7 @@
 import { movePilot } from "../db/state-writes";
 import { isPilotFinal, type PilotState } from "../states/pilot";
 import type { EngineContext, PilotRow } from "./context";
+import type { JobStatus, PilotSite } from "./ports";
 
 /**
  * The pilot manager: submit planned pilots, follow them through the batch system and the
@@ -19,7 +20,7 @@ export async function launchPilot(ctx: EngineContext, p: PilotRow, envSetup: str
   let result: { ok: true; jobId: string; sandbox: string } | { ok: false; message: string };
   try {
     const site = await ctx.site(p.resourceId, p.kind);
-    const sandbox = `${await site.sandboxRoot()}/run-${p.runId}/pilot-${p.index}`;
+    const sandbox = await sandboxFor(site, p);
     const r = await site.launch({
       pilotId: p.id,
       sandbox,
@@ -43,6 +44,29 @@ export async function launchPilot(ctx: EngineContext, p: PilotRow, envSetup: str
   );
 }
 
+/** A pilot's sandbox on its resource: the same path on every try, so a restarted server finds it. */
+export async function sandboxFor(site: PilotSite, p: Pick<PilotRow, "runId" | "index">): Promise<string> {
+  return `${await site.sandboxRoot()}/run-${p.runId}/pilot-${p.index}`;
+}
+
+/**
+ * A pilot a dead server left in PMGR_LAUNCHING: it died between "launching" and recording the
+ * job id. Whether the batch system got the job is unknown, and without its id the engine can
+ * neither follow nor cancel it; waiting for it would hang the run. It is FAILED, and a drain
+ * request is left in its sandbox, so an agent that does start there exits at once (it reports
+ * its tasks and leaves) instead of holding the allocation until its walltime.
+ */
+export async function abandonInterruptedLaunch(ctx: EngineContext, p: PilotRow): Promise<void> {
+  try {
+    const site = await ctx.site(p.resourceId, p.kind);
+    await site.drain(await sandboxFor(site, p));
+  } catch (e: unknown) {
+    // no sandbox yet: the server died before making it, so no job was submitted either
+    ctx.log(`pilot ${p.label}: no drain request left for an interrupted launch: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  await endPilot(ctx, p, "FAILED", "its submission was interrupted by a server restart; a job that was queued anyway is told to drain when it starts", false);
+}
+
 /** Ends a pilot (cancel on the batch system first when it has a job). */
 export async function endPilot(ctx: EngineContext, p: PilotRow, to: "DONE" | "FAILED" | "CANCELED", reason: string, cancelJob: boolean): Promise<boolean> {
   if (isPilotFinal(p.state as PilotState)) return false;
@@ -59,16 +83,20 @@ export async function endPilot(ctx: EngineContext, p: PilotRow, to: "DONE" | "FA
   return ctx.db.$transaction((tx) => movePilot(tx, { id: p.id, runId: p.runId, entityId: p.id, from: p.state as PilotState, to, at, reason, set: { reason, endedAt: at } }));
 }
 
-/** Asks the batch system how the pilot's job is doing; ends the pilot when the job ended without its agent saying so. */
-export async function pollPilot(ctx: EngineContext, p: PilotRow): Promise<void> {
-  if (!p.jobId) return;
+/**
+ * Asks the batch system how the pilot's job is doing; ends the pilot when the job ended without
+ * its agent saying so. Returns what the batch system said (the driver keeps queue blocks).
+ */
+export async function pollPilot(ctx: EngineContext, p: PilotRow): Promise<JobStatus | null> {
+  if (!p.jobId) return null;
   const site = await ctx.site(p.resourceId, p.kind);
-  const st = (await site.poll([p.jobId])).get(p.jobId);
+  const st = (await site.poll([p.jobId])).get(p.jobId) ?? null;
   await ctx.db.pilot.update({ where: { id: p.id }, data: { polledAt: ctx.now() } });
-  if (!st || st.state !== "ended") return;
+  if (!st || st.state !== "ended") return st;
   const why = st.reason ? `batch job ${p.jobId} ended: ${st.reason}` : `batch job ${p.jobId} ended`;
   const detail = p.state === "PMGR_ACTIVE" ? `${why} (the agent did not report its exit)` : `${why} before its agent became active`;
   await endPilot(ctx, p, "FAILED", detail, false);
+  return st;
 }
 
 /** An active pilot whose agent stopped writing its heartbeat is failed: its node or job is gone. */

@@ -29,6 +29,8 @@ export type AgentFact =
   | { kind: "agent_active"; at: number; cores: number; nodes: string[] }
   | { kind: "task_executing"; at: number; taskId: string; attempt: number; slots: number[] }
   | { kind: "task_done"; at: number; taskId: string; attempt: number; exitCode: number }
+  /** the agent gave up on a task without an exit status while the pilot lives (lib/engine/facts.ts) */
+  | { kind: "task_given_up"; at: number; taskId: string; attempt: number; reason: string; detail: string }
   | { kind: "agent_exit"; at: number; reason: string }
   | { kind: "agent_draining"; at: number; reason: string };
 

@@ -1,11 +1,15 @@
 import { moveTasksBulk } from "../db/bulk-moves";
 import { PILOT_SELECT, TASK_SELECT, type EngineContext, type PilotRow, type TaskRow } from "./context";
+import { abandonInterruptedLaunch } from "./pilots";
 import type { RunRuntime } from "./runtime";
 
 /**
- * Hand-overs a dead server left half done. The engine moves a task to the next state before
- * doing the work that state names, so a server killed in between leaves it there; a new server
- * (or this one, on first sight of a run) finishes or undoes that work once:
+ * Hand-overs a dead server left half done, finished or undone once by a new server (or this
+ * one, on first sight of a run). A pilot left in PMGR_LAUNCHING (its job id never recorded) is
+ * FAILED, once that launch is stale, with a drain request in its sandbox (pilots.ts:
+ * abandonInterruptedLaunch). The engine
+ * moves a task to the next state before doing the work that state names, so a server killed in
+ * between leaves it there:
  * - TMGR_SCHEDULING: nothing was sent yet → back to the wait queue, same attempt;
  * - TMGR_STAGING_INPUT: its batch may or may not have reached the agent → back to the queue as a
  *   recorded retry (attempt + 1), so an agent that did get it runs a stale attempt the engine ignores;
@@ -14,7 +18,25 @@ import type { RunRuntime } from "./runtime";
  */
 const seen = new WeakSet<RunRuntime>();
 
+/**
+ * A launch is synchronous within a tick, so a pilot in PMGR_LAUNCHING at a tick's start belongs
+ * to another engine: a dead one, or (several engines, a tick longer than the lease) one still
+ * submitting it. Only a launch older than any submission can take (every SSH step has its
+ * deadline, and is tried at most three times) is given up on.
+ */
+export const LAUNCH_ABANDONED_MS = 10 * 60_000;
+
+async function abandonStaleLaunches(ctx: EngineContext, runId: string): Promise<void> {
+  const launching = (await ctx.db.pilot.findMany({ where: { runId, state: "PMGR_LAUNCHING" }, select: PILOT_SELECT })) as PilotRow[];
+  for (const p of launching) {
+    const since = await ctx.db.event.findFirst({ where: { runId, entity: "pilot", entityId: p.id, to: "PMGR_LAUNCHING" }, orderBy: { id: "desc" }, select: { at: true } });
+    if (!since || ctx.now().getTime() - since.at.getTime() > LAUNCH_ABANDONED_MS) await abandonInterruptedLaunch(ctx, p);
+  }
+}
+
 export async function recoverInterrupted(ctx: EngineContext, rt: RunRuntime, runId: string, runDir: string): Promise<void> {
+  // every tick, not only on first sight: an interrupted launch becomes stale while this engine runs
+  await abandonStaleLaunches(ctx, runId);
   if (seen.has(rt)) return;
   seen.add(rt);
   const stuck = (await ctx.db.task.findMany({ where: { runId, state: { in: ["TMGR_SCHEDULING", "TMGR_STAGING_INPUT", "TMGR_STAGING_OUTPUT"] } }, select: TASK_SELECT })) as TaskRow[];

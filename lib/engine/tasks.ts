@@ -58,7 +58,22 @@ export async function dispatch(ctx: EngineContext, rt: RunRuntime, runDir: strin
   const seq = p.inboxSeq;
   await ctx.db.pilot.update({ where: { id: p.id }, data: { inboxSeq: seq + 1 } });
   p.inboxSeq = seq + 1;
-  await site.submitTasks(p.sandbox, seq, mine.map((t) => agentTask(rt, { ...t, pilotId: p.id })));
+  try {
+    await site.submitTasks(p.sandbox, seq, mine.map((t) => agentTask(rt, { ...t, pilotId: p.id })));
+  } catch (e: unknown) {
+    // The batch may or may not have reached the agent (a connection dropped while it was written
+    // or renamed). Left in TMGR_STAGING_INPUT the tasks would hold their cores on a live pilot
+    // forever; they go back to the wait queue as a recorded retry (attempt + 1), as after a server
+    // restart (recover.ts), so an agent that did get the batch runs an attempt the engine ignores.
+    const reason = `retry: handing it to ${p.label} failed: ${e instanceof Error ? e.message : String(e)}`;
+    await ctx.db.$transaction(async (tx) => {
+      for (const t of mine) {
+        const attempt = t.attempt + 1;
+        await moveTasksBulk(tx, { runId: p.runId, from: "TMGR_STAGING_INPUT", to: "TMGR_SCHEDULING_PENDING", at: ctx.now(), ids: [t.id], reason, set: { pilotId: null, attempt }, data: () => ({ fromPilotId: p.id, attempt }) });
+      }
+    });
+    throw e;
+  }
   await ctx.db.$transaction((tx) => moveTasksBulk(tx, { runId: p.runId, from: "TMGR_STAGING_INPUT", to: "AGENT_STAGING_INPUT", at: ctx.now(), ids: mine.map((t) => t.id), data: () => ({ pilotId: p.id }) }));
 }
 

@@ -7,8 +7,8 @@ import type { EngineContext } from "./context";
 import { driveRun } from "./driver";
 import { claimRuns } from "./lease";
 import type { PilotSite } from "./ports";
-import { notifyRunEnd } from "./notify-end";
 import { getBatchAdapter, transportFor } from "./resource-access";
+import { settleRunEnds } from "./run-end";
 import { localSite } from "./sites/local";
 import { remoteSite } from "./sites/remote";
 import { loadOrCreateSecret } from "../config/secret";
@@ -50,18 +50,22 @@ export function engineContext(db: Db, opts: { log?: (m: string) => void; heartbe
   };
 }
 
-/** One engine tick: renew/claim leases, then drive each run (a failing run does not stop the others). */
+/** One engine tick: renew/claim leases, drive each run (a failing run does not stop the others), settle the runs that ended. */
 export async function engineTick(ctx: EngineContext, only?: string[]): Promise<string[]> {
   const runs = await claimRuns(ctx.db, ENGINE_ID, ctx.now(), LEASE_MS, only);
   for (const id of runs) {
     try {
       await driveRun(ctx, id);
-      const after = await ctx.db.run.findUnique({ where: { id }, select: { state: true } });
-      // the run-end notification goes out beside the loop: a slow mail server never delays a tick
-      if (after && ["DONE", "FAILED", "CANCELED"].includes(after.state)) void notifyRunEnd(ctx.db, id, ctx.log);
     } catch (e: unknown) {
       ctx.log(`run ${id}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     }
+  }
+  // runs that ended (this tick, or under an engine that died before notifying): their run-end
+  // notification goes out once, beside the loop (lib/engine/run-end.ts)
+  try {
+    await settleRunEnds(ctx.db, ENGINE_ID, ctx.now(), { only, log: ctx.log });
+  } catch (e: unknown) {
+    ctx.log(`run-end notifications: ${e instanceof Error ? e.message : String(e)}`);
   }
   return runs;
 }

@@ -14,9 +14,17 @@ export function pilotLabel(p: { label: string; queue: string | null; cores: numb
  * wait of a pilot that is still queued.
  */
 export function toTimeline(view: RunView, labels: ReadonlyMap<string, string> = new Map(), now: number = view.lastAt ?? 0): GanttModel {
-  const t0 = view.t0 ?? now;
-  const name = (id: string | null | undefined) => (id ? (labels.get(id) ?? (view.pilots.has(id) ? pilotLabel(view.pilots.get(id)!) : id)) : "no pilot");
-  const pilots: GanttPilot[] = [...view.pilots.values()].map((p) => {
+  return { t0: view.t0 ?? now, pilots: timelinePilots(view, labels, now), tasks: timelineTasks(view, labels), stages: view.stages };
+}
+
+function namer(view: RunView, labels: ReadonlyMap<string, string>): (id: string | null | undefined) => string {
+  return (id) => (id ? (labels.get(id) ?? (view.pilots.has(id) ? pilotLabel(view.pilots.get(id)!) : id)) : "no pilot");
+}
+
+/** The pilots' bands of toTimeline: the only part that depends on `now` (a live page redoes it every second). */
+export function timelinePilots(view: RunView, labels: ReadonlyMap<string, string> = new Map(), now: number = view.lastAt ?? 0): GanttPilot[] {
+  const name = namer(view, labels);
+  return [...view.pilots.values()].map((p) => {
     const final = FINAL.includes(p.state);
     const active = p.enteredAt.PMGR_ACTIVE;
     // a pilot never queued (e.g. its submission was rejected) waited from the moment it was planned
@@ -27,6 +35,13 @@ export function toTimeline(view: RunView, labels: ReadonlyMap<string, string> = 
       neverActive: active === undefined && final, waited: from !== null && until !== null ? Math.max(0, until - from) : null,
     };
   });
+}
+
+/** The task bars of toTimeline (independent of `now`: a span still going has `end: null`). */
+export function timelineTasks(view: RunView, labels: ReadonlyMap<string, string> = new Map()): GanttTask[] {
+  // spans only exist once an event has been folded, so t0 is known whenever there is a bar
+  const t0 = view.t0 ?? 0;
+  const name = namer(view, labels);
   const tasks: GanttTask[] = [];
   for (const t of view.tasks.values()) {
     t.spans.forEach((s, i) => {
@@ -38,7 +53,7 @@ export function toTimeline(view: RunView, labels: ReadonlyMap<string, string> = 
       });
     });
   }
-  return { t0, pilots, tasks, stages: view.stages };
+  return tasks;
 }
 
 /** Why a task left a pilot: the requeue (or failure) that followed its execution there. */

@@ -2,7 +2,8 @@ import { spawn } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
 import { copyFile, link, mkdir, open, readFile, rename, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { parseEventLog, renderAgentConf, renderInboxBatch } from "../../protocol/agent";
+import { renderAgentConf, renderInboxBatch } from "../../protocol/agent";
+import { parseAgentFacts } from "../facts";
 import { taskFiles } from "../../protocol/sandbox";
 import type { AgentTask, JobStatus, PilotJobSpec, PilotSite } from "../ports";
 
@@ -71,6 +72,9 @@ export function localSite(root: string, opts: { heartbeatSeconds?: number; drain
       const pid = pidOf(jobId);
       try {
         process.kill(-pid, "SIGTERM");
+        // A stopped agent (frozen, SIGSTOPped: the stale-heartbeat case) keeps SIGTERM pending
+        // forever; SIGCONT lets it act on it, drain and exit, as a batch system's cancel would.
+        process.kill(-pid, "SIGCONT");
       } catch {
         // already gone
       }
@@ -86,7 +90,7 @@ export function localSite(root: string, opts: { heartbeatSeconds?: number; drain
         if (size <= offset) return { facts: [], nextOffset: offset, problems: [] };
         const buf = Buffer.alloc(Math.min(size - offset, 8 << 20));
         await fh.read(buf, 0, buf.length, offset);
-        return parseEventLog(buf, offset);
+        return parseAgentFacts(buf, offset);
       } finally {
         await fh.close();
       }

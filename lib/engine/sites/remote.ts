@@ -1,9 +1,11 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { BatchAdapter } from "../../batch/types";
-import { parseEventLog, renderAgentConf, renderInboxBatch } from "../../protocol/agent";
+import { renderAgentConf, renderInboxBatch } from "../../protocol/agent";
+import { parseAgentFacts } from "../facts";
 import { taskFiles } from "../../protocol/sandbox";
 import { sh, shJoin } from "../../shell/quote";
+import { TransportError } from "../../transport/errors";
 import type { Transport } from "../../transport/types";
 import type { AgentTask, JobStatus, PilotJobSpec, PilotSite } from "../ports";
 
@@ -14,6 +16,34 @@ import type { AgentTask, JobStatus, PilotJobSpec, PilotSite } from "../ports";
  */
 const AGENT = path.join(process.cwd(), "agent", "emanager-agent.sh");
 const LOG_LIMIT = 1 << 20;
+/**
+ * Deadlines for file operations. An SFTP transfer in flight when the connection drops does not
+ * fail, it waits for the transport's call deadline (60 s by default), and the whole engine tick
+ * waits with it; small control files get a short deadline, data files one that grows with size.
+ */
+const SMALL_FILE_MS = 10_000;
+const fileMs = (bytes: number) => SMALL_FILE_MS + Math.ceil(bytes / (1 << 20)) * 1_000;
+
+/**
+ * ssh2 answers "Unable to exec" when the server refuses the exec request on an opened channel,
+ * which is what a server side killed at that moment does: the command never started. The
+ * transport reports it as a non-retryable REMOTE error; for the engine it is a dropped connection.
+ */
+function neverStarted(e: unknown): boolean {
+  return e instanceof TransportError && /^Unable to exec\b/.test(e.message);
+}
+
+/** Retries a step after a dropped connection: any retryable error when `idempotent`, else only when it never started. */
+async function again<T>(step: () => Promise<T>, idempotent: boolean, attempts = 3): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await step();
+    } catch (e: unknown) {
+      const retry = neverStarted(e) || (idempotent && e instanceof TransportError && e.retryable);
+      if (!retry || i >= attempts) throw e;
+    }
+  }
+}
 
 export function remoteSite(t: Transport, batch: BatchAdapter, workDir: string, opts: { heartbeatSeconds?: number; drainMarginSeconds?: number } = {}): PilotSite {
   let root: string | null = null;
@@ -35,14 +65,17 @@ export function remoteSite(t: Transport, batch: BatchAdapter, workDir: string, o
     },
     async launch(spec: PilotJobSpec) {
       const sb = spec.sandbox;
-      await mkdirs(["inbox", "control", "tasks", "data"].map((d) => `${sb}/${d}`));
-      await t.writeFile(`${sb}/emanager-agent.sh`, await readFile(AGENT), { mode: 0o755 });
-      await t.writeFile(
-        `${sb}/agent.conf`,
-        renderAgentConf({ pilotId: spec.pilotId, cores: spec.cores, walltimeSeconds: Math.max(1, Math.floor(spec.walltimeMinutes * 60)), drainMarginSeconds: opts.drainMarginSeconds ?? 30, heartbeatSeconds: opts.heartbeatSeconds ?? 5, launch: "fork" }),
-      );
-      await t.writeFile(`${sb}/pilot.job`, batch.renderJobScript(spec), { mode: 0o755 });
-      const r = await t.exec(`cd ${sh(sb)} && ${batch.submitCommand(`${sb}/pilot.job`)}`);
+      const agent = await readFile(AGENT);
+      const conf = renderAgentConf({ pilotId: spec.pilotId, cores: spec.cores, walltimeSeconds: Math.max(1, Math.floor(spec.walltimeMinutes * 60)), drainMarginSeconds: opts.drainMarginSeconds ?? 30, heartbeatSeconds: opts.heartbeatSeconds ?? 5, launch: "fork" });
+      // Everything before the submission can be repeated after a dropped connection; the
+      // submission itself cannot (a lost reply may hide a job that was queued), so it runs once.
+      await again(async () => {
+        await mkdirs(["inbox", "control", "tasks", "data"].map((d) => `${sb}/${d}`));
+        await t.writeFile(`${sb}/emanager-agent.sh`, agent, { mode: 0o755, timeoutMs: fileMs(agent.length) });
+        await t.writeFile(`${sb}/agent.conf`, conf, { timeoutMs: SMALL_FILE_MS });
+        await t.writeFile(`${sb}/pilot.job`, batch.renderJobScript(spec), { mode: 0o755, timeoutMs: SMALL_FILE_MS });
+      }, true);
+      const r = await again(() => t.exec(`cd ${sh(sb)} && ${batch.submitCommand(`${sb}/pilot.job`)}`), false);
       const s = batch.parseSubmit(r.stdout, r.stderr, r.code);
       return s.ok ? { ok: true as const, jobId: s.jobId } : { ok: false as const, message: s.message };
     },
@@ -54,27 +87,29 @@ export function remoteSite(t: Transport, batch: BatchAdapter, workDir: string, o
       await t.exec(batch.cancelCommand(jobId));
     },
     async drain(sandbox: string) {
-      await t.writeFile(`${sandbox}/control/drain`, "");
+      await t.writeFile(`${sandbox}/control/drain`, "", { timeoutMs: SMALL_FILE_MS });
     },
     async readFacts(sandbox: string, offset: number) {
-      const st = await t.stat(`${sandbox}/events.log`);
+      const st = await t.stat(`${sandbox}/events.log`, { timeoutMs: SMALL_FILE_MS });
       if (!st || st.size <= offset) return { facts: [], nextOffset: offset, problems: [] };
-      return parseEventLog(await t.readFile(`${sandbox}/events.log`, { offset, maxBytes: 8 << 20 }), offset);
+      return parseAgentFacts(await t.readFile(`${sandbox}/events.log`, { offset, maxBytes: 8 << 20, timeoutMs: fileMs(Math.min(st.size - offset, 8 << 20)) }), offset);
     },
     async heartbeatAgeMs(sandbox: string, now: number) {
-      const st = await t.stat(`${sandbox}/heartbeat`);
+      const st = await t.stat(`${sandbox}/heartbeat`, { timeoutMs: SMALL_FILE_MS });
       return st ? Math.max(0, now - st.mtimeMs) : null;
     },
     async stageIn(sandbox: string, runDir: string, relPaths: string[]) {
       await mkdirs([...new Set(relPaths.map((p) => `${sandbox}/data/${path.posix.dirname(p)}`))]);
       for (const p of relPaths) {
-        await t.writeFile(`${sandbox}/data/${p}.part`, await readFile(path.join(runDir, p)));
+        const bytes = await readFile(path.join(runDir, p));
+        await t.writeFile(`${sandbox}/data/${p}.part`, bytes, { timeoutMs: fileMs(bytes.length) });
         await t.rename(`${sandbox}/data/${p}.part`, `${sandbox}/data/${p}`);
       }
     },
     async submitTasks(sandbox: string, seq: number, tasks: AgentTask[]) {
       const name = `batch-${String(seq).padStart(8, "0")}.tsv`;
-      await t.writeFile(`${sandbox}/inbox/.${name}.tmp`, renderInboxBatch(tasks));
+      const text = renderInboxBatch(tasks);
+      await t.writeFile(`${sandbox}/inbox/.${name}.tmp`, text, { timeoutMs: fileMs(text.length) });
       await t.rename(`${sandbox}/inbox/.${name}.tmp`, `${sandbox}/inbox/${name}`);
     },
     async stageOut(sandbox: string, runDir: string, relPaths: string[]) {

@@ -3,19 +3,20 @@ import { db } from "@/lib/db/client";
 import { readEvents } from "@/lib/db/events";
 import { waitForRun } from "@/lib/engine/bus";
 import { isRunFinal, isRunState } from "@/lib/states/run";
+import { BATCH, backlog } from "./backlog";
 
 export const dynamic = "force-dynamic";
 
 const POLL_MS = 1000;
 const KEEPALIVE_MS = 15_000;
-const BATCH = 5_000;
-// The first answer of a connection carries the whole backlog in one message: the page then folds
-// and draws once, instead of once per batch (12 renders for a 10,000-task run).
-const BACKLOG = 200_000;
 
-// GET /api/runs/:id/events - server-sent events: every event of the run after Last-Event-ID
-// (all of them on first connect: the snapshot), then new ones as they are committed, in
-// batches (`event: events`, data = JSON array, id = last seq). `event: end` once the run is final.
+// GET /api/runs/:id/events - server-sent events. First the backlog: every event of the run after
+// Last-Event-ID (all of them on first connect: the snapshot) as `event: backlog` messages in the
+// compact columnar form of lib/stats/wire.ts, BATCH events each, the last one with `done: true`.
+// Batches, not one message: the page parses and folds batch k while we read batch k+1 (reading
+// is most of the server's time; full batches are cached, see ./backlog.ts), and draws once, at
+// `done`. Then new events as they are committed (`event: events`, data = JSON array of RunEvents). Every message with events has
+// id = its last seq, so a reconnect resumes exactly there. `event: end` once the run is final.
 // ?once=1 answers with the backlog as plain JSON (the polling fallback).
 export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }): Promise<Response> {
   const user = await apiUser();
@@ -40,16 +41,18 @@ export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }
       const send = (s: string) => controller.enqueue(enc.encode(s));
       send(`retry: 2000\n\n`);
       let lastBeat = Date.now();
-      let first = true;
       try {
+        for await (const b of backlog(db(), id, after)) {
+          if (abort.aborted) return;
+          if (b.lastSeq !== null) after = b.lastSeq;
+          send(`${b.lastSeq !== null ? `id: ${b.lastSeq}\n` : ""}event: backlog\ndata: ${b.text}\n\n`);
+        }
         while (!abort.aborted) {
-          const limit = first ? BACKLOG : BATCH;
-          first = false;
-          const events = await readEvents(db(), id, after, limit);
+          const events = await readEvents(db(), id, after, BATCH);
           if (events.length > 0) {
             after = events[events.length - 1]!.seq;
             send(`id: ${after}\nevent: events\ndata: ${JSON.stringify(events)}\n\n`);
-            if (events.length === limit) continue;
+            if (events.length === BATCH) continue;
           }
           const st = (await db().run.findUnique({ where: { id }, select: { state: true } }))?.state ?? "";
           if (isRunState(st) && isRunFinal(st) && events.length === 0) {

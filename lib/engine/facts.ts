@@ -1,0 +1,32 @@
+import { parseEventLog as parseLog, type AgentEventOf } from "../protocol";
+import { toFact } from "../protocol/agent";
+import type { AgentFact } from "./ports";
+
+/**
+ * The agent's event log as engine facts. The protocol adapter (lib/protocol/agent.ts) turns a
+ * `task_failed` without an exit status into a log line, which is right for the reasons that only
+ * happen while the pilot ends (drained, signal, walltime: the engine handles those tasks when it
+ * sees the pilot go). But the agent also gives up on a task while the pilot lives on: `lost` (its
+ * process vanished unseen), `launch_error` with no status, `too_wide`, `bad_record`. No
+ * `task_done` follows those, so a task left bound would hold its cores until the pilot's
+ * walltime and the run would hang; they become `task_given_up` facts instead.
+ */
+const GIVEN_UP: readonly string[] = ["lost", "launch_error", "too_wide", "bad_record"];
+
+function givenUp(e: AgentEventOf<"task_failed">): AgentFact | null {
+  if (!GIVEN_UP.includes(e.reason) || e.exitStatus !== null) return null;
+  return { kind: "task_given_up", at: e.at, taskId: e.taskId, attempt: e.attempt, reason: e.reason, detail: e.detail };
+}
+
+export function parseAgentFacts(chunk: Uint8Array | string, startOffset: number): { facts: AgentFact[]; nextOffset: number; problems: string[] } {
+  const r = parseLog(chunk, startOffset);
+  const facts: AgentFact[] = [];
+  const problems = r.problems.map((p) => `agent log at byte ${p.offset}: ${p.message}: ${JSON.stringify(p.line.slice(0, 200))}`);
+  for (const e of r.events) {
+    const g = e.kind === "task_failed" ? givenUp(e) : null;
+    const f = g ?? toFact(e);
+    if (typeof f === "string") problems.push(f);
+    else if (f) facts.push(f);
+  }
+  return { facts, nextOffset: r.nextOffset, problems };
+}
