@@ -3,7 +3,7 @@ import { NextResponse, type NextRequest } from "next/server";
 
 // Every page and route needs a session except these. Pages and handlers check again
 // server-side (requireUser/apiUser); this only turns the unauthenticated away early.
-const PUBLIC = [/^\/signin$/, /^\/signup$/, /^\/api\/auth\//, /^\/api\/health$/, /^\/_next\//, /^\/favicon\.ico$/];
+const PUBLIC = [/^\/signin$/, /^\/signup$/, /^\/api\/auth\//, /^\/api\/health$/, /^\/_next\//, /^\/(?:favicon\.ico|icon\.svg|icon-192\.png|manifest\.webmanifest)$/];
 
 export async function proxy(req: NextRequest): Promise<NextResponse> {
   const { pathname } = req.nextUrl;

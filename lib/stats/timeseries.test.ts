@@ -23,6 +23,12 @@ function run(n: number, doneBy: number): RunEvent[] {
 }
 
 describe("occupancy series", () => {
+  it("has no points and a 1 s step before the run's first event (never an epoch-long axis)", () => {
+    const s = occupancySeries(emptyView(), { now: T, maxPoints: 200 });
+    expect(s.step).toBe(1);
+    expect(s.points).toEqual([]);
+  });
+
   it("counts waiting tasks and busy cores per pilot at each sample", () => {
     const v = foldEvents(emptyView(), run(3, 3));
     const s = occupancySeries(v, { maxPoints: 1000 });

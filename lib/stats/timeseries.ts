@@ -31,7 +31,10 @@ export function sampleStep(spanSeconds: number, maxPoints: number): number {
 }
 
 export function occupancySeries(view: RunView, opts: { now?: number; maxPoints?: number } = {}): OccupancySeries {
-  const t0 = view.t0 ?? 0;
+  // Before the first event there is no time origin: measuring from 0 would span the whole epoch
+  // (a freshly launched run showed "sampled every 9028800 s" and an axis to 1.8e9 s).
+  if (view.t0 === null) return { step: 1, pilotIds: [...view.pilots.keys()], points: [] };
+  const t0 = view.t0;
   const end = Math.max(opts.now ?? view.lastAt ?? t0, view.lastAt ?? t0);
   const step = sampleStep((end - t0) / 1000, opts.maxPoints ?? 240);
   const stepMs = step * 1000;

@@ -3,9 +3,14 @@ import type { GanttModel, GanttPilot, GanttTask } from "./model";
 
 const FINAL = ["DONE", "FAILED", "CANCELED"];
 
-/** `stampede[stampede] (16)`: the label a pilot goes by everywhere on the run page and in exports. */
+/**
+ * `stampede (16)`, or `stampede · debug (16)` when the pilot's queue is not named like its resource:
+ * the label a pilot goes by everywhere on the run page and in exports. The queue is shown only when
+ * it tells the reader something (the SC2014 bundles name each machine's queue after the machine).
+ */
 export function pilotLabel(p: { label: string; queue: string | null; cores: number }): string {
-  return `${p.label}${p.queue ? `[${p.queue}]` : ""} (${p.cores})`;
+  const queue = p.queue && p.queue !== p.label ? ` · ${p.queue}` : "";
+  return `${p.label}${queue} (${p.cores})`;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { RunEvent } from "../model/event";
 import { emptyView, foldEvents } from "../stats/fold";
 import { toTimeline } from "./build";
+import { countOf } from "./text";
 import { timelineSvg } from "./svg";
 import type { ThemeName } from "./theme";
 
@@ -10,5 +11,5 @@ export function runTimelineSvg(run: { name: string; state: string; events: reado
   const final = ["DONE", "FAILED", "CANCELED"].includes(view.runState);
   const now = final ? (view.lastAt ?? 0) : (opts.now ?? Date.now());
   const model = toTimeline(view, new Map(), now);
-  return timelineSvg(model, { now, theme: opts.theme, width: opts.width, title: `${run.name} · ${view.runState} · ${view.tasks.size} tasks on ${view.pilots.size} pilots` });
+  return timelineSvg(model, { now, theme: opts.theme, width: opts.width, title: `${run.name} · ${view.runState} · ${countOf(view.tasks.size, "task")} on ${countOf(view.pilots.size, "pilot")}` });
 }

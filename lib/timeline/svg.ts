@@ -1,6 +1,6 @@
 import { AXIS_H, LABEL_W, PILOT_ROW, layoutBands, tickStep, totalHeight, xOf, type View } from "./geometry";
 import type { GanttModel } from "./model";
-import { pilotCaption, secondsText, truncate, waitNote } from "./text";
+import { countOf, pilotCaption, secondsText, truncate, waitNote } from "./text";
 import { THEMES, pilotStateColor, stageColor, taskStateColor, type ThemeName } from "./theme";
 
 /**
@@ -51,7 +51,7 @@ export function timelineSvg(m: GanttModel, opts: SvgOptions = {}): string {
   out.push(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="tl-title tl-desc" font-family="${FONT}" font-size="12">`,
     `<title id="tl-title">${escapeXml(title)}</title>`,
-    `<desc id="tl-desc">${escapeXml(`${m.pilots.length} pilots and ${m.tasks.length} task executions over ${Math.round(view.to)} s. ${m.pilots.map((p) => `${p.label}: ${pilotCaption(p)}`).join("; ")}`)}</desc>`,
+    `<desc id="tl-desc">${escapeXml(`${countOf(m.pilots.length, "pilot")} and ${countOf(m.tasks.length, "task execution")} over ${Math.round(view.to)} s. ${m.pilots.map((p) => `${p.label}: ${pilotCaption(p)}`).join("; ")}`)}</desc>`,
     `<defs><pattern id="waiting" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="${th.queued}" opacity="0.25"/><rect width="2" height="6" fill="${th.queued}" opacity="0.8"/></pattern></defs>`,
     `<rect width="100%" height="100%" fill="${th.bg}"/>`,
     `<text x="8" y="22" font-size="15" font-weight="bold" fill="${th.text}">${escapeXml(title)}</text>`,

@@ -20,3 +20,8 @@ export function waitNote(p: GanttPilot): string | null {
 export function truncate(s: string, max: number): string {
   return s.length <= max ? s : `${s.slice(0, Math.max(1, max - 1))}…`;
 }
+
+/** `1 pilot`, `2 pilots`: counts in captions and titles. */
+export function countOf(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString("en")} ${n === 1 ? one : many}`;
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { RunEvent } from "../model/event";
 import { emptyView, foldEvents } from "../stats/fold";
-import { toTimeline } from "./build";
+import { pilotLabel, toTimeline } from "./build";
 import { runTimelineSvg } from "./export";
 import { svgToPng } from "./png";
 import { escapeXml, timelineSvg } from "./svg";
@@ -39,11 +39,17 @@ function log(): RunEvent[] {
 }
 
 describe("timeline model", () => {
+  it("names a pilot's resource once, and its queue only when the queue is named otherwise", () => {
+    expect(pilotLabel({ label: "stampede", queue: "stampede", cores: 5 })).toBe("stampede (5)");
+    expect(pilotLabel({ label: "local", queue: null, cores: 2 })).toBe("local (2)");
+    expect(pilotLabel({ label: "cluster", queue: "debug", cores: 16 })).toBe("cluster · debug (16)");
+  });
+
   const view = foldEvents(emptyView(), log());
   const m = toTimeline(view);
   it("draws a pilot that never became active as waiting, with its wait and final reason", () => {
     const b = m.pilots.find((p) => p.id === "p3")!;
-    expect(b).toMatchObject({ label: "blacklight[blacklight] (4)", neverActive: true, finalState: "FAILED", waited: 3000 });
+    expect(b).toMatchObject({ label: "blacklight (4)", neverActive: true, finalState: "FAILED", waited: 3000 });
     expect(b.reason).toContain("Required partition not available");
     expect(m.pilots.find((p) => p.id === "p1")).toMatchObject({ neverActive: false, waited: 5000, finalState: "DONE" });
   });
@@ -51,9 +57,9 @@ describe("timeline model", () => {
     const bars = m.tasks.filter((t) => t.taskId === "Stage_1_0");
     expect(bars).toHaveLength(2);
     expect(bars[0]).toMatchObject({ pilotId: "p2", state: "FAILED", lane: 1 });
-    expect(bars[0]!.note).toBe("left trestles[trestles] (2) at 8.0 s: pilot FAILED: walltime exceeded");
+    expect(bars[0]!.note).toBe("left trestles (2) at 8.0 s: pilot FAILED: walltime exceeded");
     expect(bars[1]).toMatchObject({ pilotId: "p1", state: "DONE", attempt: 1 });
-    expect(bars[1]!.note).toContain("attempt 1 ran on trestles[trestles] (2) and left it: pilot FAILED");
+    expect(bars[1]!.note).toContain("attempt 1 ran on trestles (2) and left it: pilot FAILED");
     expect(view.tasks.get("Stage_1_0")!.history.find((h) => h.state === "TMGR_SCHEDULING_PENDING" && h.pilotId)?.pilotId).toBe("p2");
   });
 });

@@ -2,6 +2,7 @@ import { notFound } from "next/navigation";
 import { requireUser } from "@/app/_lib/session";
 import { RunDashboard } from "@/components/run/run-dashboard";
 import { db } from "@/lib/db/client";
+import { pilotLabel } from "@/lib/timeline/build";
 
 export const dynamic = "force-dynamic";
 
@@ -17,7 +18,7 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
       strategy={run.strategy}
       createdAt={run.createdAt.toISOString()}
       dir={run.dir}
-      pilots={run.pilots.map((p) => ({ id: p.id, label: `${p.label}[${p.queue ?? p.kind}] (${p.cores})`, jobId: p.jobId }))}
+      pilots={run.pilots.map((p) => ({ id: p.id, label: pilotLabel(p), jobId: p.jobId }))}
     />
   );
 }
