@@ -1,0 +1,29 @@
+import { parentPort, workerData } from "node:worker_threads";
+import { runJob, type Loaded, type TWorkJob } from "./jobs";
+import { Lru } from "./lru";
+
+/**
+ * Entry of a pool worker (loaded through tsx: `--import tsx`). Runs one job at a time and keeps
+ * the expanded workloads of recent skeletons, so the plan page after the preview (or after a
+ * change of resources) does not expand the same million tasks again. Bounded by tasks: a
+ * 1,000,000-task workload holds about 1 GB here.
+ */
+const maxTasks = typeof workerData === "object" && workerData !== null && typeof (workerData as { cacheTasks?: unknown }).cacheTasks === "number" ? (workerData as { cacheTasks: number }).cacheTasks : 1_000_000;
+const store = new Lru<Loaded>(8, maxTasks, (l) => Math.max(1, l.workload.tasks.length));
+
+interface Request {
+  id: number;
+  job: TWorkJob;
+}
+
+const port = parentPort;
+if (!port) throw new Error("lib/work/worker.ts runs only as a worker thread");
+port.on("message", (m: Request) => {
+  try {
+    port.postMessage({ id: m.id, ok: true, value: runJob(m.job, store), cached: store.hits });
+  } catch (e: unknown) {
+    // a bug in a job, not an expected failure (those are results): report it, stay alive
+    port.postMessage({ id: m.id, ok: false, message: e instanceof Error ? e.message : String(e) });
+  }
+});
+port.postMessage({ ready: true });
