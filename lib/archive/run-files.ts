@@ -7,6 +7,7 @@ import { eventsJsonl, pilotsCsv, tasksCsv, timeseriesCsv } from "../stats/export
 import { emptyView, foldEvents } from "../stats/fold";
 import { computeStats, plainReport, type RunStats } from "../stats/metrics";
 import { runTimelineSvg } from "../timeline/export";
+import { pushAll } from "../util/extent";
 
 /**
  * Everything a run leaves behind, as files: the statistics downloads and the run archive laid out
@@ -51,7 +52,7 @@ async function walk(dir: string, rel = ""): Promise<string[]> {
   const out: string[] = [];
   for (const e of await readdir(path.join(dir, rel), { withFileTypes: true }).catch(() => [])) {
     const p = path.join(rel, e.name);
-    if (e.isDirectory()) out.push(...(await walk(dir, p)));
+    if (e.isDirectory()) pushAll(out, await walk(dir, p));
     else if (e.isFile()) out.push(p);
   }
   return out;

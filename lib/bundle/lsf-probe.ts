@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { QueueSnapshot, ResourceSnapshot } from "../model/resource";
+import { maxOf } from "../util/extent";
 
 /**
  * Live LSF probe: queues with their state, slot limits and job counts (`bqueues -w`), their
@@ -110,7 +111,7 @@ export function parseLsfProbe(out: string, id: { resourceId: string; label: stri
   const open = hosts.filter((h) => h.STATUS === "ok");
   const slots = hosts.reduce((s, h) => s + (n(h.MAX) ?? 0), 0);
   const free = open.reduce((s, h) => s + Math.max(0, (n(h.MAX) ?? 0) - (n(h.NJOBS) ?? 0)), 0);
-  const widest = hosts.length ? Math.max(...hosts.map((h) => n(h.MAX) ?? 0)) : 0;
+  const widest = hosts.length ? maxOf(hosts.map((h) => n(h.MAX) ?? 0)) : 0;
   const queues: QueueSnapshot[] = parseBqueues(queuesText).map((q) => ({
     name: q.QUEUE_NAME,
     isDefault: defaults.includes(q.QUEUE_NAME),

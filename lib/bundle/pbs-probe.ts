@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { parsePbsAny, parsePbsBlocks, pbsDuration, type PbsBlock } from "../batch/pbs-attrs";
 import type { QueueSnapshot, ResourceSnapshot } from "../model/resource";
+import { maxOf } from "../util/extent";
 
 /**
  * Live PBS probe (PBS Pro, OpenPBS and Torque): the server's default queue (`qstat -Bf`),
@@ -79,7 +80,7 @@ function hostsOf(nodes: PbsNode[]): Host[] {
 function queueOf(b: PbsBlock, hosts: Host[], defaultQueue: string | null): QueueSnapshot {
   const a = b.attrs;
   const counts = stateCount(a.get("state_count"));
-  const perNode = hosts.length ? Math.max(...hosts.map((h) => h.cores)) : 0;
+  const perNode = maxOf(hosts.map((h) => h.cores), 0);
   const maxNodes = num(a.get("resources_max.nodect")) ?? num(a.get("resources_max.nodes"));
   const allCores = hosts.reduce((s, h) => s + h.cores, 0);
   const allFree = hosts.reduce((s, h) => s + Math.max(0, h.cores - h.used), 0);
@@ -119,7 +120,7 @@ export function parsePbsProbe(out: string, id: { resourceId: string; label: stri
   if (queueBlocks.length === 0) throw new Error("qstat -Qf listed no execution queue");
   return {
     resourceId: id.resourceId, label: id.label, batch: "pbs", host: id.host, takenAt: id.now.toISOString(), source: "probe",
-    nodes: hosts.length, coresPerNode: hosts.length ? Math.max(...hosts.map((h) => h.cores)) : 0,
+    nodes: hosts.length, coresPerNode: maxOf(hosts.map((h) => h.cores), 0),
     queues: queueBlocks.map((b) => queueOf(b, hosts, defaultQueue)), waitHistory: [], bandwidthInMBps: null, bandwidthOutMBps: null,
   };
 }

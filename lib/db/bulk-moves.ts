@@ -1,6 +1,7 @@
 import { TASK_TRANSITIONS, type TaskState } from "../states/task";
 import { transition } from "../states/transition";
 import { eventRow, type Tx } from "./events";
+import { pushAll } from "../util/extent";
 
 /**
  * Moves many tasks from one state to the next in three statements, whatever their number:
@@ -42,7 +43,7 @@ export async function moveTasksBulk(tx: Tx, m: BulkTaskMove): Promise<{ id: stri
         eventRow({ runId: m.runId, entity: "task", entityId: row.taskId, from: m.from, to: m.to, at: m.atFor?.(row.id) ?? m.at, reason: m.reason ?? null, data: m.data?.(row.id) ?? null }),
       ),
     });
-    moved.push(...rows);
+    pushAll(moved, rows);
   }
   return moved;
 }

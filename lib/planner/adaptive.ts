@@ -3,6 +3,7 @@ import type { Workload, WorkloadTask } from "../model/workload";
 import { defaultQueue, workloadBounds } from "./aimes";
 import { lptMakespan } from "./lpt";
 import type { ExecutionStrategy, Policy, PlannedPilot, TrailEntry } from "./types";
+import { maxOf, minOf } from "../util/extent";
 
 /**
  * EManager's own strategy (docs/planner.md). Differences from the original, each a measured
@@ -40,7 +41,7 @@ export function planAdaptive(w: Workload, resources: ResourceSnapshot[], policy:
   const margin = policy.marginPercent ?? 10;
   const trail: TrailEntry[] = [{ label: "G01", title: "Goal", value: "Minimize time to completion, without paying for idle cores" }];
   const rejected: { option: string; why: string }[] = [];
-  const peakStage = Math.max(...stages.map((s) => s.reduce((a, t) => a + t.cores, 0)));
+  const peakStage = maxOf(stages.map((s) => s.reduce((a, t) => a + t.cores, 0)));
   const peak = Math.max(b.maxCores, Math.ceil((peakStage * conc) / 100));
   trail.push({ label: "A01", title: "peak concurrency", value: peak, formula: "max over stages (run in sequence) of Σ task cores × concurrency %", inputs: { "largest stage Σ cores": peakStage, "concurrency %": conc, "Σ over all stages (aimes)": b.sumCores } });
 
@@ -90,7 +91,7 @@ export function planAdaptive(w: Workload, resources: ResourceSnapshot[], policy:
     pilots.push({ resourceId: c.r.resourceId, resource: c.r.label, queue: c.q.name, cores, nodes: Math.max(1, Math.ceil(cores / Math.max(1, c.r.coresPerNode))), walltimeMinutes: seconds / 60, project: null, ...(i >= candidates.length ? { surplus: true } : {}) });
   }
   const early = policy.binding === "early";
-  const firstWait = Math.min(...candidates.map((c) => c.waitS));
+  const firstWait = minOf(candidates.map((c) => c.waitS));
   return {
     strategy: "adaptive", binding: early ? "early" : "late", scheduler: early ? "direct" : pilots.length > 1 ? "backfilling" : "direct",
     pilots: early ? pilots.slice(0, 1) : pilots,

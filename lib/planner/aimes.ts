@@ -1,6 +1,7 @@
 import type { ResourceSnapshot, QueueSnapshot } from "../model/resource";
 import type { Workload } from "../model/workload";
 import type { ExecutionStrategy, Policy, PlannedPilot, TrailEntry } from "./types";
+import { minOf } from "../util/extent";
 
 /**
  * The original SC2014 planner, rule for rule (reference §3.4–3.7), with its labels:
@@ -88,7 +89,7 @@ export function planAimes(w: Workload, resources: ResourceSnapshot[], policy: Po
   const waits = used.map((x) => x.r.waitHistory.find((h) => h.queue === x.q?.name)?.medianSeconds ?? 0);
   return {
     strategy: "aimes", binding: early ? "early" : "late", scheduler, pilots,
-    predictedTtcSeconds: Math.min(...waits) + compute / np + staging + overhead,
+    predictedTtcSeconds: minOf(waits) + compute / np + staging + overhead,
     assumptions: ["the original's formulas: walltime lets one surviving pilot run everything; 600 s bootstrap + 4 s per task; 5 s per MB staging"],
     trail, rejected: [], warnings: [],
   };

@@ -1,4 +1,5 @@
 import { unroll, type Planned } from "./iterate";
+import { MAX_FILE_REFS, MAX_STAGES, MAX_TASKS } from "./limits";
 import { refText } from "./values";
 import type { Issues, ParseResult, Pos, Skeleton, SlotRef, StageDef } from "./types";
 
@@ -9,9 +10,7 @@ import type { Issues, ParseResult, Pos, Skeleton, SlotRef, StageDef } from "./ty
  * original found these by crashing (IndexError, ZeroDivisionError) half-way through.
  */
 
-/** Limits that keep one upload from exhausting the server. */
-export const MAX_TASKS = 1_000_000;
-export const MAX_FILE_REFS = 100_000_000;
+export { MAX_TASKS, MAX_FILE_REFS, MAX_STAGES } from "./limits";
 
 interface Shape {
   numTasks: number;
@@ -67,7 +66,44 @@ function checkPolynomials(def: StageDef, name: string, nIn: number | null, issue
   });
 }
 
-/** Runs the checks; returns the unrolled stages (also when some checks failed). */
+/** files per task as far as the definition says (an external mapping counts its slots) */
+const filesPerTask = (d: StageDef): number => (d.mapping?.kind === "combination" ? d.mapping.m : d.inputs.length) + d.outputs.length;
+
+/**
+ * The size of the expansion, computed from the counts alone, before `unroll` builds a stage per
+ * iteration: a group of g stages iterated r times becomes r·g stages. The error stands at the
+ * Iteration_Num line when the iteration is what makes it too large.
+ */
+export function checkTotals(sk: Skeleton, issues: Issues): boolean {
+  let tasks = 0;
+  let stages = 0;
+  let refs = 0;
+  for (let i = 0; i < sk.stages.length; i++) {
+    const d = sk.stages[i]!;
+    const it = d.iteration;
+    // unroll takes the group's other members as the next blocks, by position
+    const group = it ? sk.stages.slice(i, i + Math.max(1, it.stages.length)) : [d];
+    const r = it ? it.num : 1;
+    const gTasks = group.reduce((n, g) => n + g.numTasks, 0);
+    const gRefs = group.reduce((n, g) => n + g.numTasks * filesPerTask(g), 0);
+    tasks += r * gTasks;
+    stages += r * group.length;
+    refs += r * gRefs;
+    const at = it && r > 1 ? it.at : d.at.stage;
+    const why = it && r > 1 ? ` (Iteration_Num ${it.num} × ${group.length} stage(s) of ${gTasks.toLocaleString("en")} task(s))` : "";
+    if (tasks > MAX_TASKS) issues.error(at, `the skeleton expands to more than ${MAX_TASKS.toLocaleString("en")} tasks at ${d.name}${why}; split the workload into several runs`);
+    else if (stages > MAX_STAGES) issues.error(at, `the skeleton expands to more than ${MAX_STAGES.toLocaleString("en")} stages at ${d.name}${why}`);
+    else if (refs > MAX_FILE_REFS) issues.error(at, `the skeleton expands to more than ${MAX_FILE_REFS.toLocaleString("en")} input and output files at ${d.name}${why}: tasks × files per task is too large`);
+    else {
+      i += group.length - 1;
+      continue;
+    }
+    return false;
+  }
+  return true;
+}
+
+/** Runs the checks; returns the unrolled stages (also when some checks failed; none when the totals are too large). */
 export function checkSkeleton(sk: Skeleton, issues: Issues): Planned[] {
   const seen = new Map<string, StageDef>();
   for (const d of sk.stages) {
@@ -75,11 +111,10 @@ export function checkSkeleton(sk: Skeleton, issues: Issues): Planned[] {
     if (first) issues.error(d.at.stage, `stage ${d.name} is defined twice (first at line ${first.at.stage.line})`);
     else seen.set(d.name, d);
   }
+  if (!checkTotals(sk, issues)) return [];
   const planned = unroll(sk, issues);
   const later = new Set(planned.map((p) => p.name));
   const shapes = new Map<string, Shape>();
-  let tasks = 0;
-  let refs = 0;
   for (const p of planned) {
     later.delete(p.name);
     if (shapes.has(p.name)) issues.error(p.def.at.stage, `iteration produces a stage named ${p.name}, which another stage already has`);
@@ -88,11 +123,6 @@ export function checkSkeleton(sk: Skeleton, issues: Issues): Planned[] {
     });
     const nIn = inputsPerTask(p, shapes, later, issues);
     checkPolynomials(p.def, p.name, nIn, issues);
-    tasks += p.def.numTasks;
-    refs += p.def.numTasks * (nIn ?? p.def.inputs.length);
-    if (tasks > MAX_TASKS) issues.error(p.def.at.stage, `the skeleton expands to more than ${MAX_TASKS.toLocaleString("en")} tasks (at ${p.name}); split the workload into several runs`);
-    else if (refs > MAX_FILE_REFS) issues.error(p.def.at.stage, `the skeleton expands to more than ${MAX_FILE_REFS.toLocaleString("en")} input file references (at ${p.name})`);
-    if (tasks > MAX_TASKS || refs > MAX_FILE_REFS) break;
     shapes.set(p.name, { numTasks: p.def.numTasks, outputs: p.def.outputs.length, inputsPerTask: nIn });
   }
   return planned;

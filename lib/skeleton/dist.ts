@@ -1,3 +1,4 @@
+import { MAX_FLOPS, MAX_LENGTH, MAX_SIZE_BYTES } from "./limits";
 import { leadingNumber } from "./py-format";
 import type { Dist, RandomKind } from "./types";
 
@@ -13,7 +14,49 @@ import type { Dist, RandomKind } from "./types";
  */
 export type DistContext = "length" | "inputSize" | "outputSize";
 
-export type DistParse = { ok: true; dist: Dist; ignored: string } | { ok: false; message: string; expected: string };
+/** `note`: a value that is accepted but will not be used as written (a negative constant length) */
+export type DistParse = { ok: true; dist: Dist; ignored: string; note?: string } | { ok: false; message: string; expected: string };
+
+/** The largest value a field may hold: bytes for sizes, seconds or FLOPs for lengths. */
+export function distLimit(ctx: DistContext, mode: string | null = null): number {
+  if (ctx !== "length") return MAX_SIZE_BYTES;
+  return mode === "flops" ? MAX_FLOPS : MAX_LENGTH;
+}
+
+const what = (ctx: DistContext) => (ctx === "length" ? "a task length" : "a file size");
+
+/**
+ * Values the original passed on as written, however absurd: `uniform -1048576` became
+ * `dd bs='-1048576'`, `uniform 1e308` a file nobody can write. Constants are checked here;
+ * random draws and polynomials, whose values exist only per task, when they are drawn.
+ */
+function checkRange(d: Dist, ctx: DistContext, max: number): DistParse | { note?: string } {
+  const limit = `${what(ctx)} may be at most ${max.toLocaleString("en")}${ctx === "length" ? "" : " bytes"}`;
+  if (d.kind === "uniform") {
+    if (!Number.isFinite(d.value) || Math.abs(d.value) > max) return fail(`uniform ${d.text} is out of range: ${limit}`, "uniform V");
+    if (d.value < 0 && ctx !== "length") return fail(`uniform ${d.text}: ${what(ctx)} cannot be negative (the setup script would run \`dd bs='${d.text}'\`)`, "uniform V (V ≥ 0)");
+    if (d.value < 0) return { note: `uniform ${d.text}: a negative task length is taken as 0` };
+    return {};
+  }
+  if (d.kind === "polynomial") {
+    if (d.a > max || d.b > 64) return fail(`polynomial ${d.text} is out of range: the factor may be at most ${max.toLocaleString("en")} and the power at most 64`, "polynomial [a, b] …");
+    return {};
+  }
+  // lognorm's parameters are those of the underlying normal: its median is e^mu
+  const centre = d.kind === "lognorm" ? Math.exp(d.a) : d.a;
+  const spread = d.kind === "lognorm" ? 0 : d.b;
+  if (!Number.isFinite(centre) || centre > max || spread > max || (d.kind === "lognorm" && d.b > 100)) return fail(`${d.kind} ${d.text} is out of range: ${limit}`, `${d.kind} [a, b]`);
+  return {};
+}
+
+/** parseDist and the range of its value (see distLimit). */
+export function parseDistIn(value: string, ctx: DistContext, max: number = distLimit(ctx)): DistParse {
+  const d = parseDist(value, ctx);
+  if (!d.ok) return d;
+  const r = checkRange(d.dist, ctx, max);
+  if ("ok" in r) return r;
+  return r.note ? { ...d, note: r.note } : d;
+}
 
 const RANDOM: readonly string[] = ["normal", "gauss", "lognorm", "triangular"] satisfies RandomKind[];
 const PAIR = /^\[(\d+(?:\.\d+)?), (\d+(?:\.\d+)?)\](\w*)/;

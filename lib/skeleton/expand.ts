@@ -1,5 +1,5 @@
 import { checkSkeleton } from "./check";
-import { distText } from "./dist";
+import { distLimit, distText } from "./dist";
 import type { Planned } from "./iterate";
 import { combinationsForTasks, externalLines } from "./mapping";
 import { leadingNumber } from "./py-format";
@@ -101,9 +101,10 @@ function filesOf(ref: SlotRef, cx: Ctx): XFile[] {
 function column(p: Planned, field: string, d: Dist, at: Pos, tasks: XTask[], cx: Ctx): string[] {
   const stats: DrawStats = { clamped: 0, overflow: 0 };
   const ctx = (t: number) => ({ inputSize: (k: number) => tasks[t]!.inputs[k - 1]?.sizeText, lengthText: () => tasks[t]!.lengthText });
-  const out = drawColumn(d, tasks.length, seededRng(cx.opts.seed, `${p.name}/${field}`), ctx, stats, numeric);
+  const max = distLimit(field === "Task_Length" ? "length" : "outputSize", p.def.taskMode);
+  const out = drawColumn(d, tasks.length, seededRng(cx.opts.seed, `${p.name}/${field}`), ctx, stats, numeric, max);
   if (stats.clamped) cx.issues.warn(at, `${p.name} ${field} (${distText(d)}): ${stats.clamped} of ${tasks.length} draw(s) were negative and were clamped to 0`, "NEGATIVE_DRAW_CLAMPED");
-  if (stats.overflow) cx.issues.error(at, `${p.name} ${field} (${distText(d)}): ${stats.overflow} value(s) are too large for a number (the original raised OverflowError)`);
+  if (stats.overflow) cx.issues.error(at, `${p.name} ${field} (${distText(d)}): ${stats.overflow} value(s) are above the limit of ${max.toLocaleString("en")} or too large for a number (the original raised OverflowError)`);
   return out;
 }
 

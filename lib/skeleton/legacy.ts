@@ -1,5 +1,6 @@
 import { binomial, finishParse } from "./check";
-import { parseDist, type DistContext } from "./dist";
+import { parseDistIn, type DistContext } from "./dist";
+import { MAX_SLOTS, MAX_TASKS } from "./limits";
 import { readStructure } from "./header";
 import type { Line } from "./lex";
 import type { Dist, InputSlot, Issues, Mapping, ParseResult, Pos, StageDef } from "./types";
@@ -35,19 +36,20 @@ const pos = (l: Line): Pos => ({ line: l.no, column: l.valueCol });
 function legacyDist(l: Line, ctx: DistContext, issues: Issues): Dist | null {
   const poly = /^(input|length) (\[\d+, \d+\])x$/.exec(l.value);
   const text = poly ? `polynomial ${poly[2]} ${poly[1] === "input" ? "Input_1" : "Length"}` : l.value;
-  const d = parseDist(text, ctx);
+  const d = parseDistIn(text, ctx);
   if (!d.ok) {
     issues.error(pos(l), `${d.message} (2013 format: \`uniform 10s\`, \`normal [avg, stdev]s\`, \`input [c, p]x\`)`, d.expected);
     return null;
   }
+  if (d.note) issues.warn(pos(l), d.note, "NEGATIVE_DRAW_CLAMPED");
   if (d.dist.kind === "triangular") issues.warn(pos(l), "the 2013 manual described triangular as [avg, stdev]; it is read as [low, high], as the 2014 library read it");
   return d.dist;
 }
 
-function wholeNumber(l: Line | undefined, min: number, issues: Issues): number | null {
+function wholeNumber(l: Line | undefined, min: number, max: number, issues: Issues): number | null {
   if (!l) return null;
-  if (!/^\d+$/.test(l.value) || Number(l.value) < min) {
-    issues.error(pos(l), `\`${l.key}\` must be a whole number${min ? ` ≥ ${min}` : ""} (got \`${l.value}\`)`, "a whole number");
+  if (!/^\d+$/.test(l.value) || Number(l.value) < min || Number(l.value) > max) {
+    issues.error(pos(l), `\`${l.key}\` must be a whole number from ${min} to ${max} (got \`${l.value}\`)`, "a whole number");
     return null;
   }
   return Number(l.value);
@@ -98,10 +100,10 @@ function convertStage(block: Line[], done: Map<string, StageDef>, issues: Issues
     return l;
   };
   if (!/^\w+$/.test(nameLine.value)) issues.error(pos(nameLine), `\`${nameLine.value}\` is not a stage name: use letters, digits and _`, "a name like Stage_1");
-  const n = wholeNumber(need("Num_Tasks"), 1, issues);
-  const k = wholeNumber(need("Input_Files_Each_Task"), 0, issues);
-  const r = wholeNumber(need("Tasks_Each_Input_File"), 1, issues);
-  const m = wholeNumber(need("Output_Files_Each_Task"), 0, issues);
+  const n = wholeNumber(need("Num_Tasks"), 1, MAX_TASKS, issues);
+  const k = wholeNumber(need("Input_Files_Each_Task"), 0, MAX_SLOTS, issues);
+  const r = wholeNumber(need("Tasks_Each_Input_File"), 1, MAX_TASKS, issues);
+  const m = wholeNumber(need("Output_Files_Each_Task"), 0, MAX_SLOTS, issues);
   const lengthLine = need("Task_Length");
   const sourceLine = need("Input_Source");
   const length = lengthLine ? legacyDist(lengthLine, "length", issues) : null;

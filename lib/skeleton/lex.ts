@@ -20,6 +20,8 @@ export interface Line {
 }
 
 const PY_BLANK = "[ \\t\\n\\r\\v\\f]";
+/** control bytes other than the blanks above: no skeleton needs them, and they can hide text */
+const CONTROL = /[\x00-\x08\x0e-\x1f\x7f-\x9f]/;
 const LEAD = new RegExp(`^${PY_BLANK}+`);
 const TRAIL = new RegExp(`${PY_BLANK}+$`);
 
@@ -34,6 +36,8 @@ export function lexLines(text: string, issues: Issues): Line[] {
     const text = pyStrip(r);
     if (text === "") return;
     const col = r.length - r.replace(LEAD, "").length + 1;
+    const control = CONTROL.exec(r);
+    if (control) issues.error({ line: i + 1, column: control.index + 1 }, `control character ${control[0]} in \`${text}\`: a skeleton holds printable text only`);
     if (text.startsWith("#")) {
       if (/^#[ \t\n\r\v\f]*\w/.test(text)) return;
       issues.error({ line: i + 1, column: col }, "a comment needs a word right after the `#` (`# text`): the original parser skipped only such lines and read a bare `#` or `# ---` as a key, which broke the file", "# text");

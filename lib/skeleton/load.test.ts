@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { emitShell, loadSkeletonText, workloadMetrics } from "./index";
+import { skeletonText } from "./test-helpers";
 
 const FIX = path.resolve(process.cwd(), "../shared/fixtures/skeletons");
 const demo = readFileSync(path.join(FIX, "emanager_skeleton_demo_SC2014.conf"), "utf8");
@@ -93,6 +94,8 @@ describe("loading skeletons", () => {
 
   it("refuses a skeleton that would expand past the task limit, naming the stage", () => {
     const r = loadSkeletonText(demo.replace("Num_Tasks = 20", "Num_Tasks = 2000000"));
-    expect(!r.ok && r.errors[0]).toMatchObject({ line: 3, message: expect.stringMatching(/more than 1,000,000 tasks \(at Stage_1\)/) });
+    expect(!r.ok && r.errors[0]).toMatchObject({ line: 5, message: expect.stringMatching(/`Num_Tasks` must be between 1 and 1000000 \(got 2000000\)/) });
+    const two = loadSkeletonText(skeletonText([{ name: "Stage_1", tasks: 600_000 }, { name: "Stage_2", tasks: 600_000 }]));
+    expect(!two.ok && two.errors[0]).toMatchObject({ line: 15, message: expect.stringMatching(/more than 1,000,000 tasks at Stage_2/) });
   });
 });

@@ -130,6 +130,6 @@ describe("parseAimes: checks across stages", () => {
 
   it("refuses duplicate stage names and skeletons beyond the task limit", () => {
     expect(errorsOf(skeletonText([{ name: "Stage_1" }, { name: "Stage_1" }]))[0]?.message).toMatch(/defined twice \(first at line 3\)/);
-    expect(errorsOf(demo.replace("Num_Tasks = 20", "Num_Tasks = 2000000"))[0]).toMatchObject({ line: 3, message: expect.stringMatching(/more than 1,000,000 tasks \(at Stage_1\)/) });
+    expect(errorsOf(demo.replace("Num_Tasks = 20", "Num_Tasks = 2000000"))[0]).toMatchObject({ line: 5, message: expect.stringMatching(/`Num_Tasks` must be between 1 and 1000000/) });
   });
 });

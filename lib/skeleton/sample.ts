@@ -72,7 +72,7 @@ export interface DrawContext {
 export interface DrawStats {
   /** negative random draws that were clamped to 0 */
   clamped: number;
-  /** values too large for a double (Python raised OverflowError); printed as "0" */
+  /** values too large for a double (Python raised OverflowError) or above the field's limit; printed as "0" */
   overflow: number;
 }
 
@@ -80,7 +80,7 @@ export interface DrawStats {
  * Prints `n` values of `d`, one per task. Negative random draws are clamped to 0 (as the
  * 2017 library did) and counted in `stats`.
  */
-export function drawColumn(d: Dist, n: number, rng: Rng, ctx: (t: number) => DrawContext, stats: DrawStats, numeric: (s: string) => number): string[] {
+export function drawColumn(d: Dist, n: number, rng: Rng, ctx: (t: number) => DrawContext, stats: DrawStats, numeric: (s: string) => number, max = Infinity): string[] {
   const out = new Array<string>(n);
   if (d.kind === "uniform") return out.fill(d.text);
   if (d.kind === "polynomial") {
@@ -88,7 +88,7 @@ export function drawColumn(d: Dist, n: number, rng: Rng, ctx: (t: number) => Dra
       const c = ctx(t);
       const x = numeric((d.of === "length" ? c.lengthText() : c.inputSize(d.of.input)) ?? "0");
       const v = d.a * Math.pow(Math.max(0, x), d.b);
-      if (Number.isFinite(v)) out[t] = pyIntString(v);
+      if (Number.isFinite(v) && v <= max) out[t] = pyIntString(v);
       else {
         stats.overflow += 1;
         out[t] = "0";
@@ -99,7 +99,7 @@ export function drawColumn(d: Dist, n: number, rng: Rng, ctx: (t: number) => Dra
   const next = randomSampler(d.kind, d.a, d.b, rng);
   for (let t = 0; t < n; t++) {
     let v = next();
-    if (!Number.isFinite(v)) {
+    if (!Number.isFinite(v) || v > max) {
       stats.overflow += 1;
       v = 0;
     } else if (v < 0) {

@@ -1,11 +1,11 @@
-import { parseDist, type DistContext } from "./dist";
+import { distLimit, parseDistIn, type DistContext } from "./dist";
 import { placeholderHint, type Line } from "./lex";
 import { BlockReader } from "./reader";
+import { MAX_BUFFER, MAX_PROCESSES, MAX_SLOTS, MAX_STAGES, MAX_TASKS } from "./limits";
 import type { Dist, InputSlot, Issues, Iteration, Pos, StageDef } from "./types";
 import { parseIterationStages, parseIterationSubstitute, parseMapping, parseSource } from "./values";
 
-/** Input and output slots per task are capped so that one line cannot ask for millions of objects. */
-export const MAX_SLOTS = 100_000;
+export { MAX_SLOTS } from "./limits";
 
 /** One stage block (from its Stage_Name line to the next) of the 2014/2017 format. */
 export function parseStageBlock(lines: Line[], issues: Issues): StageDef {
@@ -17,12 +17,12 @@ export function parseStageBlock(lines: Line[], issues: Issues): StageDef {
   else if (taskType && taskType.value !== "serial" && taskType.value !== "parallel") issues.warn(r.at(taskType, true), `Task_Type \`${taskType.value}\` is passed to \`task\` as it is; the task program knows serial and parallel`);
   const mode = r.take("Task_Mode", true);
   if (mode && mode.value !== "time" && mode.value !== "flops") issues.error(r.at(mode, true), `Task_Mode must be \`time\` or \`flops\` (got \`${mode.value}\`)`, "time | flops");
-  const numTasks = whole(r.take("Num_Tasks"), issues, 1, Infinity, 1);
+  const numTasks = whole(r.take("Num_Tasks"), issues, 1, MAX_TASKS, 1);
   const lengthLine = r.take("Task_Length");
-  const length = dist(lengthLine, "length", issues);
-  const processes = whole(r.take("Num_Processes"), issues, 1, Infinity, 1);
-  const readBuf = whole(r.take("Read_Buffer"), issues, 1, Infinity, 65536);
-  const writeBuf = whole(r.take("Write_Buffer"), issues, 1, Infinity, 65536);
+  const length = dist(lengthLine, "length", issues, distLimit("length", mode?.value ?? null));
+  const processes = whole(r.take("Num_Processes"), issues, 1, MAX_PROCESSES, 1);
+  const readBuf = whole(r.take("Read_Buffer"), issues, 1, MAX_BUFFER, 65536);
+  const writeBuf = whole(r.take("Write_Buffer"), issues, 1, MAX_BUFFER, 65536);
   const nIn = whole(r.take("Input_Files_Each_Task"), issues, 0, MAX_SLOTS, 0);
   const inputs = inputSlots(r, issues, nIn.n);
   const mappingLine = r.take("Input_Task_Mapping", true);
@@ -81,15 +81,16 @@ function whole(l: Line | null, issues: Issues, min: number, max: number, fallbac
   return { n, text: m[0] };
 }
 
-function dist(l: Line | null, ctx: DistContext, issues: Issues): Dist {
+function dist(l: Line | null, ctx: DistContext, issues: Issues, max = distLimit(ctx)): Dist {
   const fallback: Dist = { kind: "uniform", text: "0", value: 0 };
   if (!l) return fallback;
-  const d = parseDist(l.value, ctx);
+  const d = parseDistIn(l.value, ctx, max);
   if (!d.ok) {
     issues.error({ line: l.no, column: l.valueCol }, d.message + placeholderHint(l.value), d.expected);
     return fallback;
   }
   if (d.ignored) issues.warn({ line: l.no, column: l.valueCol }, `\`${d.ignored}\` after the distribution is ignored, as the original ignored it`);
+  if (d.note) issues.warn({ line: l.no, column: l.valueCol }, d.note, "NEGATIVE_DRAW_CLAMPED");
   return d.dist;
 }
 
@@ -129,7 +130,7 @@ function drainSlots(r: BlockReader, pattern: RegExp, n: number, countKey: string
 function iterationLines(r: BlockReader, issues: Issues, nIn: number): Iteration | null {
   const numLine = r.take("Iteration_Num", true);
   if (!numLine) return null;
-  const num = whole(numLine, issues, 1, Infinity, 1);
+  const num = whole(numLine, issues, 1, MAX_STAGES, 1); // each iteration is at least one stage
   const stagesLine = r.take("Iteration_Stages");
   const subLine = r.take("Iteration_Substitute");
   const stages = stagesLine ? value(parseIterationStages(stagesLine.value), stagesLine, issues) : null;

@@ -1,8 +1,9 @@
 import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from "yaml";
 import { z } from "zod";
 import { finishParse } from "./check";
-import { parseDist, type DistContext } from "./dist";
-import { checkSlots, MAX_SLOTS } from "./stage-block";
+import { distLimit, parseDistIn, type DistContext } from "./dist";
+import { MAX_BUFFER, MAX_PROCESSES, MAX_SLOTS, MAX_STAGES, MAX_TASKS } from "./limits";
+import { checkSlots } from "./stage-block";
 import { Issues, type Dist, type InputSlot, type Iteration, type ParseResult, type Pos, type StageDef } from "./types";
 import { parseIterationSubstitute, parseMapping, parseSource } from "./values";
 
@@ -35,22 +36,22 @@ const count = (min: number, max = Number.MAX_SAFE_INTEGER) => z.number().int().m
 
 export const ZStructuredStage = z.strictObject({
   name: z.string().regex(/^\w+$/, "a stage name may hold only letters, digits and _"),
-  type: z.string().min(1).default("serial"),
+  type: z.string().min(1).regex(/^[^\x00-\x1f\x7f-\x9f]+$/, "a task type may not hold control characters").default("serial"),
   mode: z.enum(["time", "flops"]).optional(),
-  tasks: count(1),
+  tasks: count(1, MAX_TASKS),
   length: z.string(),
-  processes: count(1).default(1),
-  readBuffer: count(1).default(65536),
-  writeBuffer: count(1).default(65536),
+  processes: count(1, MAX_PROCESSES).default(1),
+  readBuffer: count(1, MAX_BUFFER).default(65536),
+  writeBuffer: count(1, MAX_BUFFER).default(65536),
   inputs: z.array(z.strictObject({ source: z.string().optional(), size: z.string().optional() })).max(MAX_SLOTS).default([]),
   inputsPerTask: count(0, MAX_SLOTS).optional(),
   mapping: z.string().optional(),
   outputs: z.array(z.string()).max(MAX_SLOTS).default([]),
   interleave: count(0, 3).default(0),
-  iteration: z.strictObject({ num: count(1), stages: z.array(z.string().regex(/^\w+$/)).min(1), substitute: z.string() }).optional(),
+  iteration: z.strictObject({ num: count(1, MAX_STAGES), stages: z.array(z.string().regex(/^\w+$/)).min(1), substitute: z.string() }).optional(),
 });
 
-export const ZStructuredSkeleton = z.strictObject({ stages: z.array(ZStructuredStage).min(1, "a skeleton needs at least one stage") });
+export const ZStructuredSkeleton = z.strictObject({ stages: z.array(ZStructuredStage).min(1, "a skeleton needs at least one stage").max(MAX_STAGES) });
 export type TStructuredSkeleton = z.infer<typeof ZStructuredSkeleton>;
 
 function locate(doc: Document, lc: LineCounter, path: readonly PropertyKey[]): Pos {
@@ -69,7 +70,8 @@ function locate(doc: Document, lc: LineCounter, path: readonly PropertyKey[]): P
 
 function toStage(s: z.infer<typeof ZStructuredStage>, at: (...p: (string | number)[]) => Pos, issues: Issues): StageDef {
   const dist = (v: string, ctx: DistContext, ...where: (string | number)[]): Dist => {
-    const d = parseDist(v, ctx);
+    const d = parseDistIn(v, ctx, distLimit(ctx, s.mode ?? null));
+    if (d.ok && d.note) issues.warn(at(...where), d.note, "NEGATIVE_DRAW_CLAMPED");
     if (d.ok) return d.dist;
     issues.error(at(...where), d.message, d.expected);
     return { kind: "uniform", text: "0", value: 0 };

@@ -5,6 +5,7 @@
  * numbers the expander needs sit next to them.
  */
 import type { WorkloadWarning } from "../model/workload";
+import { escapeControl } from "../util/text";
 
 export type RandomKind = "normal" | "gauss" | "lognorm" | "triangular";
 
@@ -97,7 +98,11 @@ export interface SkeletonWarning extends Pos {
   message: string;
 }
 
-/** Collects errors (capped, so that a broken huge file still answers quickly) and warnings. */
+/**
+ * Collects errors (capped, so that a broken huge file still answers quickly) and warnings.
+ * Messages quote the file, so control bytes in it are escaped here, once for every message:
+ * the CLI prints them to a terminal and the web page shows them.
+ */
 export class Issues {
   static readonly MAX = 100;
   readonly errors: SkeletonError[] = [];
@@ -105,10 +110,10 @@ export class Issues {
   dropped = 0;
   error(at: Pos, message: string, expected?: string): void {
     if (this.errors.length >= Issues.MAX) this.dropped += 1;
-    else this.errors.push({ line: Math.max(1, at.line), column: Math.max(1, at.column), message, ...(expected ? { expected } : {}) });
+    else this.errors.push({ line: Math.max(1, at.line), column: Math.max(1, at.column), message: escapeControl(message), ...(expected ? { expected: escapeControl(expected) } : {}) });
   }
   warn(at: Pos, message: string, code: WorkloadWarning["code"] = "OTHER"): void {
-    this.warnings.push({ line: Math.max(1, at.line), column: Math.max(1, at.column), message, code });
+    this.warnings.push({ line: Math.max(1, at.line), column: Math.max(1, at.column), message: escapeControl(message), code });
   }
   /** the errors in file order, with a last line saying how many were left out */
   sorted(): SkeletonError[] {

@@ -1,6 +1,7 @@
 import type { RunEvent } from "../model/event";
 import { emptyView, foldEvents, type RunView } from "./fold";
 import { unionLength, type Interval } from "./intervals";
+import { maxOf, minOf, pushAll } from "../util/extent";
 
 /**
  * Run statistics, radical.analytics style (seconds). TTC: first event → last event of the run.
@@ -91,7 +92,7 @@ export function computeStats(events: readonly RunEvent[], view: RunView = foldEv
       const first = t.spans.find((x) => x.pilotId === p.id);
       if (bound && first?.start && t.pilotId === p.id) held += Math.max(0, first.start - bound.at) * t.cores;
     }
-    execIntervals.push(...pilotExec);
+    pushAll(execIntervals, pilotExec);
     provided += activeTime * p.cores;
     used += usedHere;
     pilots.push({
@@ -109,14 +110,23 @@ export function computeStats(events: readonly RunEvent[], view: RunView = foldEv
       ...stagingOf(t.history),
     };
   });
+  // one pass over the tasks for all stages (a 10,000-stage run would otherwise scan every task per stage)
+  const perStage = new Map<string, { n: number; first: number; last: number; any: boolean }>(view.stages.map((name) => [name, { n: 0, first: Infinity, last: -Infinity, any: false }]));
+  for (const t of view.tasks.values()) {
+    const acc = perStage.get(t.stage);
+    if (!acc) continue;
+    acc.n += 1;
+    for (const sp of t.spans) {
+      if (sp.start === null) continue;
+      acc.any = true;
+      acc.first = Math.min(acc.first, sp.start);
+      acc.last = Math.max(acc.last, sp.end ?? tEnd);
+    }
+  }
   const stages = view.stages.map((name) => {
-    const spans: Interval[] = [];
-    for (const t of view.tasks.values()) if (t.stage === name) for (const sp of t.spans) if (sp.start !== null) spans.push([sp.start, sp.end ?? tEnd]);
-    const n = [...view.tasks.values()].filter((t) => t.stage === name).length;
-    const first = Math.min(...spans.map((x) => x[0]));
-    const lastEnd = Math.max(...spans.map((x) => x[1]));
-    const span = spans.length ? s(lastEnd - first) : 0;
-    return { name, tasks: n, span, throughput: span > 0 ? n / span : 0 };
+    const acc = perStage.get(name)!;
+    const span = acc.any ? s(acc.last - acc.first) : 0;
+    return { name, tasks: acc.n, span, throughput: span > 0 ? acc.n / span : 0 };
   });
   const ttc = s(tEnd - t0);
   const ttx = s(unionLength(execIntervals));
@@ -136,7 +146,7 @@ const n0 = (x: number) => Math.round(x).toLocaleString("en");
 export function plainReport(st: RunStats): string {
   const active = st.pilots.filter((p) => p.becameActive);
   const waits = active.map((p) => p.queueWait ?? 0);
-  const pilotsPart = `${st.pilots.length} pilot${st.pilots.length === 1 ? "" : "s"} requested, ${active.length} became active${active.length ? ` after ${n0(Math.min(...waits))}${waits.length > 1 && Math.max(...waits) !== Math.min(...waits) ? `–${n0(Math.max(...waits))}` : ""} s` : ""}`;
+  const pilotsPart = `${st.pilots.length} pilot${st.pilots.length === 1 ? "" : "s"} requested, ${active.length} became active${active.length ? ` after ${n0(minOf(waits))}${waits.length > 1 && maxOf(waits) !== minOf(waits) ? `–${n0(maxOf(waits))}` : ""} s` : ""}`;
   const tasksPart = `${st.counts.done} task${st.counts.done === 1 ? "" : "s"} done, ${st.counts.failed} failed${st.counts.canceled ? `, ${st.counts.canceled} cancelled` : ""}`;
   return `${pilotsPart}; ${tasksPart}; TTC ${n0(st.ttc)} s of which ${n0(st.ttx)} s execution.`;
 }

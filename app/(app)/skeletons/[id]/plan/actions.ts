@@ -9,6 +9,7 @@ import { createRun } from "@/lib/db/runs";
 import { notifyRun } from "@/lib/engine/bus";
 import { ZExecutionStrategy } from "@/lib/planner";
 import { loadSkeletonText } from "@/lib/skeleton";
+import { maxOf } from "@/lib/util/extent";
 
 const ZLaunch = z.object({
   skeletonId: z.string().min(1).max(64),
@@ -33,7 +34,7 @@ export async function launchRunAction(input: TLaunch): Promise<ActionResult<neve
   const { snapshots, missing } = await snapshotsFor(db(), user.id, ids, new Date());
   if (missing.length) return fail("RESOURCE", missing.join("; "));
   const rows = await db().resource.findMany({ where: { userId: user.id, id: { in: ids } }, select: { id: true, kind: true } });
-  const widest = Math.max(...l.workload.tasks.map((t) => t.cores));
+  const widest = maxOf(l.workload.tasks.map((t) => t.cores));
   if (!plan.pilots.some((x) => x.cores >= widest)) return fail("PLAN", `a task needs ${widest} cores but no pilot has that many`);
   const run = await createRun(db(), {
     userId: user.id, name, skeletonId: sk.id, strategy: plan.strategy, seed, maxRetries, workload: l.workload, skeletonText: sk.text,
