@@ -2,6 +2,8 @@
 // process as the web server (README "One process"); the edge runtime never starts it.
 export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  // the socket's address for the per-address sign-in limit (app/_lib/peer-address.ts)
+  (await import("./app/_lib/peer-address")).stampPeerAddresses();
   if (process.env.EMANAGER_ENGINE === "off") return;
   const { startEngine } = await import("./lib/engine/home");
   startEngine();

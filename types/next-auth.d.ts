@@ -2,6 +2,7 @@ import "next-auth";
 
 declare module "next-auth" {
   interface Session {
-    user: { id: string; role: string; email?: string | null; name?: string | null; image?: string | null };
+    /** sv: the account's session version when the token was issued (-1: a token from before versions) */
+    user: { id: string; role: string; sv: number; email?: string | null; name?: string | null; image?: string | null };
   }
 }

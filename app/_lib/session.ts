@@ -11,14 +11,17 @@ export interface SessionUser {
 }
 
 /**
- * The signed-in user, re-read from the database: a valid token for an account that no
- * longer exists is no session. Returns null when there is none.
+ * The signed-in user, re-read from the database: a valid token for an account that no longer
+ * exists, or one issued before the account's last sign-out (its session version is older), is no
+ * session. Returns null when there is none.
  */
 export async function currentUser(): Promise<SessionUser | null> {
   const session = await getServerSession(authOptions());
   const id = session?.user?.id;
   if (!id) return null;
-  return db().user.findUnique({ where: { id }, select: { id: true, email: true, name: true, role: true } });
+  const u = await db().user.findUnique({ where: { id }, select: { id: true, email: true, name: true, role: true, sessionVersion: true } });
+  if (!u || u.sessionVersion !== session.user.sv) return null;
+  return { id: u.id, email: u.email, name: u.name, role: u.role };
 }
 
 /** For pages and server actions: the user, or a redirect to sign-in. */

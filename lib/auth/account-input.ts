@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isCommonPassword } from "./common-passwords";
 
 /** Sign-up and sign-in input. Limits keep a pasted novel out of the database and bcrypt. */
 export const ZEmail = z
@@ -17,7 +18,7 @@ export const ZPassword = z
 export const ZSignUpInput = z.object({
   email: ZEmail,
   name: z.string().trim().max(100, "Name is too long (100 characters at most).").optional().default(""),
-  password: ZPassword,
+  password: ZPassword.refine((p) => !isCommonPassword(p), "This password is one of the most common ones, the first an attacker tries. Choose another."),
 });
 export type TSignUpInput = z.infer<typeof ZSignUpInput>;
 

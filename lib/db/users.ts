@@ -39,17 +39,34 @@ export async function signUp(db: Db, input: unknown): Promise<SignUpResult> {
   }
 }
 
+export interface CheckedUser {
+  id: string;
+  email: string;
+  name: string | null;
+  role: string;
+  sessionVersion: number;
+}
+
+// A real bcrypt hash (of a random string) to compare against when the address has no account, so
+// that an unknown address costs the same time as a wrong password and timing does not tell them apart.
+const DUMMY_HASH = "$2b$10$VHdtTHSJRR8Vj79OU6NyoOv0CZGdSykPJvKkf96QkhmReWiG1aX8q";
+
 /** Returns the user when the password matches; null otherwise (never says which part was wrong). */
-export async function checkCredentials(db: Db, input: unknown): Promise<{ id: string; email: string; name: string | null; role: string } | null> {
+export async function checkCredentials(db: Db, input: unknown): Promise<CheckedUser | null> {
   const parsed = ZSignInInput.safeParse(input);
   if (!parsed.success) return null;
   const user = await db.user.findUnique({
     where: { email: parsed.data.email },
-    select: { id: true, email: true, name: true, role: true, passwordHash: true },
+    select: { id: true, email: true, name: true, role: true, sessionVersion: true, passwordHash: true },
   });
-  if (!user) return null;
-  if (!(await verifyPassword(parsed.data.password, user.passwordHash))) return null;
-  return { id: user.id, email: user.email, name: user.name, role: user.role };
+  const match = await verifyPassword(parsed.data.password, user?.passwordHash ?? DUMMY_HASH);
+  if (!user || !match) return null;
+  return { id: user.id, email: user.email, name: user.name, role: user.role, sessionVersion: user.sessionVersion };
+}
+
+/** Ends every session of the account (sign-out): tokens carry the version they were issued with. */
+export async function bumpSessionVersion(db: Db, userId: string): Promise<void> {
+  await db.user.updateMany({ where: { id: userId }, data: { sessionVersion: { increment: 1 } } });
 }
 
 function isUniqueViolation(e: unknown): boolean {

@@ -2,11 +2,7 @@
 import { signIn } from "next-auth/react";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useState, type FormEvent } from "react";
-
-/** Only same-site paths are followed after sign-in (no open redirect through callbackUrl). */
-function safeCallback(raw: string | null): string {
-  return raw && raw.startsWith("/") && !raw.startsWith("//") ? raw : "/runs";
-}
+import { safeCallbackPath } from "@/lib/auth/callback-url";
 
 export function SignInForm() {
   const router = useRouter();
@@ -25,8 +21,9 @@ export function SignInForm() {
         password: String(f.get("password") ?? ""),
         redirect: false,
       });
-      if (!r || r.error) setError("Wrong e-mail or password.");
-      else router.push(safeCallback(params.get("callbackUrl")));
+      // a lockout comes back as its own message ("too many failed sign-ins; try again after HH:MM UTC")
+      if (!r || r.error) setError(r?.error?.startsWith("too many failed sign-ins") ? r.error : "Wrong e-mail or password.");
+      else router.push(safeCallbackPath(params.get("callbackUrl")));
     } catch {
       setError("The server could not be reached. Check that EManager is running and try again.");
     } finally {

@@ -24,8 +24,10 @@ export function SignUpForm() {
         setFieldErrors(r.error.fieldErrors ?? {});
         return;
       }
+      // Also for an address that already had an account (the server answers the same): then this
+      // signs in only with that account's own password, and otherwise fails like any wrong password.
       const s = await signIn("credentials", { email: input.email, password: input.password, redirect: false });
-      if (s?.error) setError("Account created, but signing in failed. Try signing in.");
+      if (s?.error) setError(s.error.startsWith("too many failed sign-ins") ? s.error : "Signing in with this e-mail and password failed. If you already have an account, sign in with its password.");
       else router.push("/runs");
     } catch {
       setError("The server could not be reached. Check that EManager is running and try again.");
