@@ -47,7 +47,12 @@ if (process.env.SKIP_STATIC !== "1") {
   count("lint", lint === 0 ? 1 : 0, lint === 0 ? 0 : 1);
 }
 
-// 2. vitest
+// 2. vitest: first the files that restart shared daemons, alone; then everything else
+rmSync("test-results/vitest-serial.json", { force: true });
+const vs = run("npx", ["--no-install", "vitest", "run"], { VITEST_SERIAL: "1" });
+const s = readJson("test-results/vitest-serial.json");
+if (s) count("vitest (serial)", s.numPassedTests, s.numFailedTests + (vs !== 0 && s.numFailedTests === 0 ? 1 : 0), s.numPendingTests + s.numTodoTests);
+else count("vitest (serial)", 0, 1);
 rmSync("test-results/vitest.json", { force: true });
 const vt = run("npx", ["--no-install", "vitest", "run"]);
 const v = readJson("test-results/vitest.json");

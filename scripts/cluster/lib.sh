@@ -87,3 +87,42 @@ fast_path_ok() {
   exec 8>&-
   slurm_ready
 }
+
+# lock_holders FILE: the pids (other than this shell) that have FILE open, one per line.
+lock_holders() {
+  local fd
+  for fd in /proc/[0-9]*/fd/*; do
+    [ "$(readlink "$fd" 2>/dev/null)" = "$1" ] || continue
+    fd=${fd#/proc/}
+    fd=${fd%%/*}
+    [ "$fd" = "$$" ] || [ "$fd" = "$BASHPID" ] || echo "$fd"
+  done | sort -un
+}
+
+# take_lock: holds $STATE/.up.lock on fd 9, waiting up to 5 minutes for another up.sh. A lock held
+# by no up.sh at all is stale (a daemon an older up.sh started with the lock inherited, or a child
+# left by an up.sh killed half way): its file is replaced, since flock locks the file's inode and
+# the stale holder keeps only the old one. Replacement is serialised by a second lock that nothing
+# long-lived ever inherits (fd 8 is closed before anything is started).
+take_lock() {
+  local lock=$STATE/.up.lock p cmd live=0 stale=()
+  exec 9>"$lock"
+  flock -n 9 && return 0
+  exec 8>"$STATE/.recover.lock"
+  flock -w 300 8 || { echo "[cluster] another up.sh has held $STATE/.recover.lock for 5 minutes" >&2; exit 1; }
+  # reopen: another up.sh may have replaced the file while this one waited
+  exec 9>"$lock"
+  if flock -n 9; then exec 8>&-; return 0; fi
+  # the subshell must not hold the lock itself, or it would count as a live up.sh
+  for p in $(lock_holders "$lock" 9>&- 8>&-); do
+    cmd=$({ tr '\0' ' ' <"/proc/$p/cmdline"; } 2>/dev/null) || continue
+    case "$cmd" in *cluster/up.sh*) live=1 ;; *) stale+=("$p ($(cat "/proc/$p/comm" 2>/dev/null))") ;; esac
+  done
+  if [ "$live" = 0 ] && [ ${#stale[@]} -gt 0 ]; then
+    say "recovered a stale $lock held by ${stale[*]}, which is not an up.sh"
+    rm -f "$lock"
+    exec 9>"$lock"
+  fi
+  exec 8>&-
+  flock -w 300 9 || { echo "[cluster] another up.sh has held $lock for 5 minutes" >&2; exit 1; }
+}

@@ -24,11 +24,12 @@ if [ "$FORCE_SMOKE" = 0 ] && fast_path_ok "$HERE"; then
 fi
 mkdir -p "$STATE"
 chmod 755 "$STATE"
-# Parallel test workers may all call this at once: one at a time.
-exec 9>"$STATE/.up.lock"
-flock -w 300 9 || { echo "[cluster] another up.sh has held $STATE/.up.lock for 5 minutes" >&2; exit 1; }
+# Parallel test workers may all call this at once: one at a time. Every daemon below is started
+# with fd 9 closed (`9>&-`): a daemon that inherited it would hold the lock for as long as it lives.
+take_lock
 rm -f "$STAMP"
 DID=()
+MUNGE_STARTED=0
 POLICY_GUARD=0
 trap '[ "$POLICY_GUARD" = 1 ] && rm -f /usr/sbin/policy-rc.d' EXIT
 
@@ -71,7 +72,8 @@ start_munge() {
   chown -R munge:munge /etc/munge /run/munge /var/log/munge /var/lib/munge
   chmod 400 /etc/munge/munge.key
   munge -n 2>/dev/null | unmunge >/dev/null 2>&1 && return 0
-  runuser -u munge -- /usr/sbin/munged
+  runuser -u munge -- /usr/sbin/munged 9>&-
+  MUNGE_STARTED=1
   DID+=("started munged")
 }
 
@@ -83,8 +85,14 @@ start_slurm() {
     stop "$CTLD_PIDFILE" slurmctld
     stop "$SLURMD_PIDFILE" slurmd
   fi
-  alive "$CTLD_PIDFILE" slurmctld || { slurmctld; DID+=("started slurmctld"); }
-  alive "$SLURMD_PIDFILE" slurmd || { slurmd; DID+=("started slurmd"); }
+  if [ "$MUNGE_STARTED" = 1 ]; then
+    # SLURM daemons that outlived their munged cannot authenticate with the new one: the node goes
+    # DOWN and jobs never start. Restart them (queued and running jobs survive, as on any restart).
+    stop "$CTLD_PIDFILE" slurmctld
+    stop "$SLURMD_PIDFILE" slurmd
+  fi
+  alive "$CTLD_PIDFILE" slurmctld || { slurmctld 9>&-; DID+=("started slurmctld"); }
+  alive "$SLURMD_PIDFILE" slurmd || { slurmd 9>&-; DID+=("started slurmd"); }
   local st
   for _ in $(seq 1 60); do
     slurm_ready && return 0
@@ -132,7 +140,7 @@ start_sshd() {
     stop "$SSHD_PIDFILE" sshd # the listener only: open sessions are separate processes and live on
   fi
   if ! alive "$SSHD_PIDFILE" sshd; then
-    /usr/sbin/sshd -f "$STATE/sshd_config" -E "$STATE/sshd.log"
+    /usr/sbin/sshd -f "$STATE/sshd_config" -E "$STATE/sshd.log" 9>&-
     DID+=("started sshd on 127.0.0.1:$PORT")
   fi
   for _ in $(seq 1 40); do sshd_ready && return 0; sleep 0.25; done
