@@ -1,4 +1,5 @@
 import type { NextConfig } from "next";
+import { securityHeaders } from "./app/_lib/security-headers";
 
 const nextConfig: NextConfig = {
   // ssh2 ships a native addon (optional cpu-features) that the bundler cannot follow;
@@ -12,6 +13,10 @@ const nextConfig: NextConfig = {
   // `npm test`); checking again inside every build only doubles the build time.
   typescript: { ignoreBuildErrors: true },
   typedRoutes: false,
+  // CSP, frame-ancestors/X-Frame-Options, nosniff, Referrer-Policy on every response (app/_lib/security-headers.ts)
+  async headers() {
+    return [{ source: "/:path*", headers: securityHeaders(process.env.NODE_ENV === "development") }];
+  },
 };
 
 export default nextConfig;
