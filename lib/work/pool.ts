@@ -75,8 +75,9 @@ export interface PoolStats {
 export class WorkPool {
   private readonly slots: Slot[] = [];
   private readonly queues = new Map<string, Job[]>();
-  /** users in the order their next job will be served */
-  private turn: string[] = [];
+  /** when each user with work in the pool was last served (a dispatch counter) */
+  private readonly lastServed = new Map<string, number>();
+  private served = 0;
   private nextId = 1;
   private closed = false;
   private counts = { completed: 0, stopped: 0, lastStartMs: null as number | null, startError: null as string | null };
@@ -100,7 +101,6 @@ export class WorkPool {
       const q = this.queues.get(userId) ?? [];
       q.push(job);
       this.queues.set(userId, q);
-      if (!this.turn.includes(userId)) this.turn.push(userId);
       this.dispatch();
     });
   }
@@ -129,7 +129,6 @@ export class WorkPool {
     this.closed = true;
     for (const q of this.queues.values()) for (const j of q) j.reject(new WorkError("CLOSED", "the server is shutting down"));
     this.queues.clear();
-    this.turn = [];
     await Promise.all(this.slots.map((s) => this.stop(s, new WorkError("CLOSED", "the server is shutting down"))));
   }
 
@@ -184,7 +183,6 @@ export class WorkPool {
     this.counts.startError = why.message;
     for (const q of this.queues.values()) for (const j of q) j.reject(why);
     this.queues.clear();
-    this.turn = [];
   }
 
   private release(slot: Slot): void {
@@ -235,17 +233,23 @@ export class WorkPool {
     }
   }
 
-  /** The next job, taking users in turn (round robin), so one user's burst waits behind others' single jobs. */
+  /**
+   * The next job: from the user served least recently (then the longest waiting), so one user's
+   * burst waits behind the others' single jobs.
+   */
   private nextJob(): Job | undefined {
-    while (this.turn.length) {
-      const userId = this.turn.shift()!;
-      const q = this.queues.get(userId);
-      const job = q?.shift();
-      if (q && q.length) this.turn.push(userId);
-      else this.queues.delete(userId);
-      if (job) return job;
+    let pick: string | undefined;
+    for (const userId of this.queues.keys()) {
+      if (pick === undefined || (this.lastServed.get(userId) ?? -1) < (this.lastServed.get(pick) ?? -1)) pick = userId;
     }
-    return undefined;
+    if (pick === undefined) return undefined;
+    const q = this.queues.get(pick)!;
+    const job = q.shift();
+    if (!q.length) this.queues.delete(pick);
+    this.lastServed.set(pick, this.served++);
+    // forget users with nothing queued or running, so the map stays as small as the queue
+    for (const u of this.lastServed.keys()) if (!this.queues.has(u) && u !== pick && !this.slots.some((s) => s.job?.userId === u)) this.lastServed.delete(u);
+    return job;
   }
 }
 

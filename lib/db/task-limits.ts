@@ -1,0 +1,51 @@
+import { z } from "zod";
+import { MAX_TASKS } from "../skeleton";
+import { DEFAULT_TASK_LIMIT } from "../work/jobs";
+import type { Db } from "./client";
+
+/**
+ * Per-account task limits: how many tasks one skeleton may expand to. Every account has the
+ * install's default (DEFAULT_TASK_LIMIT); an administrator may set another one per account, up to
+ * the absolute MAX_TASKS every skeleton is held to.
+ */
+
+/** null = back to the default */
+export const ZTaskLimit = z.object({
+  userId: z.string().min(1).max(64),
+  limit: z.number().int().min(1, "The limit is at least 1 task.").max(MAX_TASKS, `The limit is at most ${MAX_TASKS.toLocaleString("en")} tasks (the most any skeleton may have).`).nullable(),
+});
+export type TTaskLimit = z.infer<typeof ZTaskLimit>;
+
+export interface UserLimitRow {
+  id: string;
+  email: string;
+  role: string;
+  /** null: the default applies */
+  taskLimit: number | null;
+}
+
+export type SetLimitResult = { ok: true; row: UserLimitRow } | { ok: false; code: "FORBIDDEN" | "NOT_FOUND" | "INVALID_INPUT"; message: string };
+
+async function isAdmin(db: Db, userId: string): Promise<boolean> {
+  const u = await db.user.findUnique({ where: { id: userId }, select: { role: true } });
+  return u?.role === "admin";
+}
+
+/** Every account and its limit, for an administrator; null for anyone else. */
+export async function listTaskLimits(db: Db, actorId: string): Promise<UserLimitRow[] | null> {
+  if (!(await isAdmin(db, actorId))) return null;
+  return db.user.findMany({ orderBy: { createdAt: "asc" }, select: { id: true, email: true, role: true, taskLimit: true } });
+}
+
+/** Sets an account's limit; only an administrator may. */
+export async function setTaskLimit(db: Db, actorId: string, input: unknown): Promise<SetLimitResult> {
+  if (!(await isAdmin(db, actorId))) return { ok: false, code: "FORBIDDEN", message: "Only an administrator can change task limits." };
+  const p = ZTaskLimit.safeParse(input);
+  if (!p.success) return { ok: false, code: "INVALID_INPUT", message: p.error.issues[0]?.message ?? "Invalid limit." };
+  const found = await db.user.findUnique({ where: { id: p.data.userId }, select: { id: true } });
+  if (!found) return { ok: false, code: "NOT_FOUND", message: "No such account." };
+  const row = await db.user.update({ where: { id: p.data.userId }, data: { taskLimit: p.data.limit }, select: { id: true, email: true, role: true, taskLimit: true } });
+  return { ok: true, row };
+}
+
+export { DEFAULT_TASK_LIMIT };
