@@ -1,7 +1,9 @@
-import { readFileSync, readdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseBhosts, parseBqueues, parseLsfProbe } from "../bundle/lsf-probe";
+import { fixtureFiles, judge } from "./fixture-rules";
 import { parsePbsNodes, parsePbsProbe } from "../bundle/pbs-probe";
 import { parseSlurmProbe } from "../bundle/slurm-probe";
 import { fork } from "./fork";
@@ -11,94 +13,47 @@ import { parsePbsAny, parseQstatTable } from "./pbs-attrs";
 import { slurm } from "./slurm";
 
 /**
- * Every recorded batch-system output in ../shared/fixtures/batch is either read by one of
- * EManager's parsers (into at least one job, node, queue or a submission answer), or is a
- * format EManager never asks for, listed here with the reason. A new fixture without a rule,
- * or a parser that throws or reads nothing, fails this test.
+ * Every recorded batch-system output, in ../shared/fixtures/batch and in the project's own
+ * lib/batch/fixtures, is read by one of EManager's parsers or is a format EManager never asks
+ * for, with the reason (lib/batch/fixture-rules.ts). A new file without a rule, or a parser
+ * that throws or reads nothing, fails this test.
  */
-const ROOT = path.resolve(process.cwd(), "../shared/fixtures/batch");
+const SHARED = path.resolve(process.cwd(), "../shared/fixtures/batch");
+const OWN = path.resolve(process.cwd(), "lib/batch/fixtures");
 const ident = { resourceId: "r", label: "l", host: "h", now: new Date(0) };
-type Outcome = { read: number } | { notRead: string };
-
-const ids = (text: string, re: RegExp) => [...new Set([...text.matchAll(re)].map((m) => m[1]!))];
-const jobs = (m: Map<string, { state: string }>) => m.size;
-const submit = (r: ReturnType<typeof slurm.parseSubmit>): number => {
-  if (r.ok) return 1;
-  expect(r.message.trim().length, "a rejection carries the batch system's message").toBeGreaterThan(5);
-  return 1;
-};
-
-const RULES: [RegExp, (text: string, file: string) => Outcome][] = [
-  // SLURM
-  [/sbatch_stderr/, (t) => ({ read: submit(slurm.parseSubmit("", t, 1)) })],
-  [/scontrol_(o_)?show_job_stderr|squeue_stderr/, (t) => {
-    const st = slurm.parseStatus(t, "", ["424242"]).get("424242")!;
-    expect(st.reason).toBeTruthy();
-    return { read: 1 };
-  }],
-  [/scontrol_show_job/, (t) => {
-    const found = ids(t, /JobId=(\d+)/g);
-    const m = slurm.parseStatus(t, "", found);
-    expect([...m.values()].every((s) => s.state !== "unknown"), "every scontrol record has a known state").toBe(true);
-    return { read: jobs(m) };
-  }],
-  [/sacct/, () => ({ notRead: "sacct needs the accounting database, which many sites lack: EManager reads final states from scontrol" })],
-  [/scontrol_show_part/, () => ({ notRead: "partitions come from one sinfo line per partition ('%P|%a|%l|%D|%C')" })],
-  [/sinfo/, () => ({ notRead: "EManager asks sinfo for its own layout ('%P|%a|%l|%D|%C'); the default and per-node layouts are not parsed" })],
-  [/squeue/, () => ({ notRead: "EManager asks squeue for its own layout ('%i|%T|%r' for its jobs, '%P|%T' for the probe)" })],
-  // PBS Pro and Torque
-  [/qsub_I_/, () => ({ notRead: "interactive qsub (-I) is never used for pilots" })],
-  [/qsub/, (t, f) => ({ read: submit(/stderr/.test(f) ? pbs.parseSubmit("", t, 1) : pbs.parseSubmit(t, "", 0)) })],
-  [/_x_xml/, () => ({ notRead: "XML (Torque's qstat -x / pbsnodes -x): EManager reads the text form Torque also prints; on PBS Pro -x means 'finished jobs', so one command line cannot ask both for XML" })],
-  [/qstat_stderr/, (t) => ({ read: jobs(pbs.parseStatus(t, "", ["123"])) })],
-  [/qstat_(xf|f)_/, (t) => {
-    const found = parsePbsAny(t).filter((b) => b.attrs.has("job_state")).map((b) => b.name);
-    const m = pbs.parseStatus(t, "", found);
-    expect([...m.values()].every((s) => s.state !== "unknown"), "every job has a known state").toBe(true);
-    return { read: found.length };
-  }],
-  [/qstat_Q_?f/, (t) => ({ read: parsePbsAny(t).filter((b) => b.attrs.has("queue_type")).length })],
-  [/qstat_q_/, () => ({ notRead: "qstat -q truncates its limits to 8 characters (120:00:0); the probe reads qstat -Qf instead" })],
-  [/qstat_(default|su)/, (t) => ({ read: parseQstatTable(t).length })],
-  [/pbsnodes_stderr/, (t) => {
-    expect(parsePbsNodes(t)).toEqual([]);
-    return { notRead: "pbsnodes on a single unknown node: the probe lists all nodes" };
-  }],
-  [/pbsnodes/, (t) => ({ read: parsePbsNodes(t).length })],
-  // LSF
-  [/bsub_Is_/, () => ({ notRead: "interactive bsub (-Is) is never used for pilots" })],
-  [/bsub/, (t, f) => ({ read: submit(/stderr/.test(f) ? lsf.parseSubmit("", t, 255) : /rejected_stdout/.test(f) ? lsf.parseSubmit(t, "", 255) : lsf.parseSubmit(t, "", 0)) })],
-  [/bjobs_stderr/, (t) => ({ read: jobs(lsf.parseStatus(t, "", ["864220165"])) })],
-  [/bjobs_l_/, () => ({ notRead: "bjobs -l wraps fields at 79 columns; EManager asks bjobs for a delimited custom format" })],
-  [/bjobs_o_json_psusp/, (t) => {
-    expect(parseBjobs(t), "records without JOBID are left out").toEqual([]);
-    return { notRead: "its -o list has no jobid column, so a record cannot be matched to a job (EManager always asks for jobid)" };
-  }],
-  [/bjobs/, (t) => ({ read: parseBjobs(t).length })],
-  [/bacct/, () => ({ notRead: "bacct is accounting after the fact; pilot states come from bjobs" })],
-  [/bqueues/, (t) => ({ read: parseBqueues(t).length })],
-  [/bhosts/, (t) => ({ read: parseBhosts(t).length })],
-];
+const ROOTS = [SHARED, OWN];
+const all = ROOTS.flatMap((root) => fixtureFiles(root).map((f) => ({ root, file: f, label: `${root === OWN ? "own" : "shared"}:${f}` })));
 
 describe("every recorded batch output is read or explained", () => {
-  const files = ["slurm", "pbspro", "torque", "lsf"].flatMap((d) => readdirSync(path.join(ROOT, d)).map((f) => `${d}/${f}`));
+  const files = all.map((x) => x.label);
 
-  it("has the 106 files the fixtures README lists", () => {
-    expect(files.length).toBe(106);
+  it("has the 106 shared files and the project's own", () => {
+    expect(fixtureFiles(SHARED).length).toBe(106);
+    expect(fixtureFiles(OWN).length).toBeGreaterThanOrEqual(11);
   });
 
-  it.each(files)("%s", (file) => {
-    const rule = RULES.find(([re]) => re.test(path.basename(file)));
-    expect(rule, `no rule for ${file}`).toBeTruthy();
-    const out = rule![1](readFileSync(path.join(ROOT, file), "utf8"), path.basename(file));
-    if ("read" in out) expect(out.read, `${file} parsed into nothing`).toBeGreaterThan(0);
-    else expect(out.notRead.length).toBeGreaterThan(20);
+  it.each(all.map((x) => [x.label, x] as const))("%s", (_l, x) => {
+    judge(x.file, readFileSync(path.join(x.root, x.file), "utf8"));
+  });
+
+  it("the rule fails for a recorded output no rule names, and for one its parser misreads", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "em-fixture-rule-"));
+    mkdirSync(path.join(dir, "slurm"));
+    writeFileSync(path.join(dir, "slurm", "site_sprio_weights.txt"), "JOBID PARTITION PRIORITY\n");
+    writeFileSync(path.join(dir, "README.md"), "notes");
+    expect(fixtureFiles(dir)).toEqual(["slurm/site_sprio_weights.txt"]);
+    expect(() => judge("slurm/site_sprio_weights.txt", "JOBID PARTITION PRIORITY\n")).toThrow(/no rule for slurm\/site_sprio_weights.txt/);
+    // a status error read as "ended" is a failing fixture, not a quiet pass
+    expect(() => judge("slurm/x_squeue_stderr_made_up.txt", "slurm_load_jobs error: Invalid job id specified")).not.toThrow();
+    expect(() => judge("pbspro/x_qstat_stderr_made_up.txt", "qstat: 123.srv Job has finished, use -x or -H")).not.toThrow();
+    expect(() => judge("slurm/x_scancel_stderr_made_up.txt", "scancel: error: Kill job error on job id 1: Job/step already completing or completed")).toThrow(/names why the controller did not answer/);
   });
 
   // Any parser, any file: an answer, or an Error that says what was wrong; never a TypeError
   // or a RangeError from reading past what the text holds.
   it.each(files)("no parser trips over %s", (file) => {
-    const t = readFileSync(path.join(ROOT, file), "utf8");
+    const x = all.find((f) => f.label === file)!;
+    const t = readFileSync(path.join(x.root, x.file), "utf8");
     for (const a of [slurm, pbs, lsf, fork]) {
       a.parseStatus(t, t, ["1", "123"]);
       a.parseSubmit(t, t, 0);

@@ -2,7 +2,8 @@ import { z } from "zod";
 import type { JobStatus, PilotJobSpec } from "../engine/ports";
 import { sh } from "../shell/quote";
 import { ZBatchWord, ZJobId, ZRemotePath } from "../shell/patterns";
-import { complaint, perNode, scriptBody } from "./script";
+import { submitComplaint, perNode, scriptBody } from "./script";
+import { unplaced } from "./trouble";
 import type { BatchAdapter, SubmitResult } from "./types";
 
 /**
@@ -100,15 +101,15 @@ export const lsf: BatchAdapter = {
     if (code === 0 && id) return { ok: true, jobId: id };
     if (code === 0) return { ok: false, code: "PARSE", message: `bsub said ${JSON.stringify(stdout.trim().slice(0, 300))}, which has no job id` };
     // Some sites print their own usage text on stdout when they refuse a job; stderr has the why.
-    return { ok: false, code: "REJECTED", message: complaint(stderr.trim() ? "" : stdout, stderr, code, /^bsub:\s*/gm) };
+    return { ok: false, code: "REJECTED", message: submitComplaint(stderr.trim() ? "" : stdout, stderr, code) };
   },
   statusCommand: (ids) => `bjobs -noheader -o 'jobid stat exit_code exit_reason delimiter="|"' ${ids.map((i) => sh(ZJobId.parse(i))).join(" ")} 2>&1`,
-  parseStatus(stdout: string, _stderr: string, ids: string[]): Map<string, JobStatus> {
+  parseStatus(stdout: string, _stderr: string, ids: string[], code?: number | null): Map<string, JobStatus> {
     const m = new Map<string, JobStatus>();
     for (const r of parseBjobs(stdout)) if (ids.includes(r.id)) m.set(r.id, lsfState(r.stat, r.reason));
     for (const [, id] of stdout.matchAll(/Job <(\d+)> is not found/g)) if (id && ids.includes(id) && !m.has(id)) m.set(id, { state: "ended", reason: "mbatchd no longer knows the job (it has finished)" });
-    const down = /LSF is down|Cannot connect to LSF|Request from non-LSF host rejected/i.exec(stdout);
-    for (const i of ids) if (!m.has(i)) m.set(i, down ? { state: "unknown", reason: `bjobs failed: ${down[0]}` } : { state: "ended", reason: "bjobs does not list the job (it has finished)" });
+    // only mbatchd's "is not found" means a job has gone; "LSF is down" or silence: unknown
+    for (const i of ids) if (!m.has(i)) m.set(i, unplaced("bjobs", stdout, code));
     return m;
   },
   cancelCommand: (id) => `bkill ${sh(ZJobId.parse(id))}`,

@@ -14,15 +14,28 @@ export interface PbsBlock {
   attrs: Map<string, string>;
 }
 
+/** The labelled block headers; `pbsnodes -a` blocks start at a bare node name instead. */
+const HEADER = /^(Job Id|Queue|Server):\s*/;
+
 export function parsePbsBlocks(text: string): PbsBlock[] {
   const blocks: PbsBlock[] = [];
   let cur: PbsBlock | null = null;
   let last: string | null = null;
+  let labelled = false;
   for (const raw of text.split(/\r?\n/)) {
     if (raw.trim() === "") continue;
     if (!/^\s/.test(raw)) {
-      cur = { name: raw.replace(/^(Job Id|Queue|Server):\s*/, "").trim(), attrs: new Map() };
+      const label = HEADER.test(raw);
+      // Inside a `Job Id:` / `Queue:` / `Server:` block only another such header starts a block:
+      // Torque prints parts of long values (a long sched_hint, a variable list) unindented, and
+      // reading those as headers split the record and lost the attributes after them.
+      if (!label && labelled && last) {
+        cur!.attrs.set(last, cur!.attrs.get(last)! + raw.trim());
+        continue;
+      }
+      cur = { name: raw.replace(HEADER, "").trim(), attrs: new Map() };
       blocks.push(cur);
+      labelled = label;
       last = null;
       continue;
     }

@@ -44,7 +44,8 @@ describe("PBS adapter (PBS Pro and Torque, on recorded outputs)", () => {
     expect(m.get("68350")).toEqual({ state: "queued", reason: "Q (queued): Not Running: Node is in an ineligible state: offline" });
     expect(m.get("69301")?.state).toBe("running");
     expect(m.get("69302.mycluster")).toMatchObject({ state: "queued", reason: expect.stringMatching(/^H \(held\)/) });
-    expect(m.get("99999")).toMatchObject({ state: "ended" });
+    // not listed, and no word from the server that it has gone: unknown, never "ended"
+    expect(m.get("99999")).toMatchObject({ state: "unknown" });
   });
 
   it("reads Torque's completed jobs with their exit status, and Unknown Job Id as ended", () => {
@@ -54,7 +55,7 @@ describe("PBS adapter (PBS Pro and Torque, on recorded outputs)", () => {
     expect(pbs.parseStatus(fx("torque/buildtest_qstat_f_torque7_completed_req_information.txt"), "", ["40680075.e4spro-cluster"]).get("40680075.e4spro-cluster")).toMatchObject({ state: "ended", reason: expect.stringMatching(/exit_status 0/) });
     expect(pbs.parseStatus(fx("torque/gc3pie_qstat_stderr_unknown_job_id.txt"), "", ["123"]).get("123")).toMatchObject({ state: "ended" });
     // a failing qstat says nothing about the job: unknown, so the engine asks again rather than failing the pilot
-    expect(pbs.parseStatus(fx("pbspro/ert_qstat_stderr_invalid_credential.txt"), "", ["5"]).get("5")).toMatchObject({ state: "unknown", reason: "qstat failed: Invalid credential" });
+    expect(pbs.parseStatus(fx("pbspro/ert_qstat_stderr_invalid_credential.txt"), "", ["5"]).get("5")).toMatchObject({ state: "unknown", reason: "qstat did not answer: Invalid credential" });
   });
 
   it("maps every job state letter", () => {

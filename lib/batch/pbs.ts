@@ -2,7 +2,8 @@ import type { JobStatus, PilotJobSpec } from "../engine/ports";
 import { sh } from "../shell/quote";
 import { ZBatchWord, ZJobId, ZRemotePath } from "../shell/patterns";
 import { looksJson, parsePbsBlocks, parsePbsJson, parseQstatTable, type PbsBlock } from "./pbs-attrs";
-import { complaint, hhmmss, perNode, scriptBody } from "./script";
+import { submitComplaint, hhmmss, perNode, scriptBody } from "./script";
+import { unplaced } from "./trouble";
 import type { BatchAdapter, SubmitResult } from "./types";
 
 /**
@@ -75,10 +76,10 @@ export const pbs: BatchAdapter = {
     if (code === 0 && ZJobId.safeParse(id).success) return { ok: true, jobId: id };
     if (code === 0 && /^\d+\[\d*\]/.test(id)) return { ok: false, code: "PARSE", message: `qsub made an array job (${id}); a pilot is one job` };
     if (code === 0) return { ok: false, code: "PARSE", message: `qsub said ${JSON.stringify(stdout.trim())}, which has no job id` };
-    return { ok: false, code: "REJECTED", message: complaint(stdout, stderr, code, /^qsub:\s*/gm) };
+    return { ok: false, code: "REJECTED", message: submitComplaint(stdout, stderr, code) };
   },
   statusCommand: (ids) => `qstat -f ${ids.map((i) => sh(ZJobId.parse(i))).join(" ")} 2>&1`,
-  parseStatus(stdout: string, _stderr: string, ids: string[]): Map<string, JobStatus> {
+  parseStatus(stdout: string, _stderr: string, ids: string[], code?: number | null): Map<string, JobStatus> {
     const m = new Map<string, JobStatus>();
     const bySeq = new Map(ids.map((i) => [seq(i), i]));
     for (const j of jobBlocks(stdout)) {
@@ -97,9 +98,9 @@ export const pbs: BatchAdapter = {
       const id = gone ? bySeq.get(seq(gone[1]!)) : undefined;
       if (id && !m.has(id)) m.set(id, { state: "ended", reason: "the server no longer knows the job (it has finished)" });
     }
-    // A whole-command failure (no server, bad credentials) says nothing about the jobs: unknown, not ended.
-    const trouble = /Invalid credential|cannot connect to server|Connection refused|Premature end of message/i.exec(stdout);
-    for (const i of ids) if (!m.has(i)) m.set(i, trouble ? { state: "unknown", reason: `qstat failed: ${trouble[0]}` } : { state: "ended", reason: "qstat does not list the job (it has finished)" });
+    // Only the server's word ("Unknown Job Id", "Job has finished") means a job has gone; a
+    // failing client (pbs_iff, no server, bad credentials) or silence leaves it unknown.
+    for (const i of ids) if (!m.has(i)) m.set(i, unplaced("qstat", stdout, code));
     return m;
   },
   cancelCommand: (id) => `qdel ${sh(ZJobId.parse(id))}`,

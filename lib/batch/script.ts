@@ -35,8 +35,32 @@ export function perNode(s: PilotJobSpec): { nodes: number; ppn: number } {
   return { nodes, ppn: Math.max(1, Math.ceil(Math.max(1, Math.trunc(s.cores)) / nodes)) };
 }
 
-/** The first non-empty line of a command's complaint, without the command's own prefix. */
-export function complaint(stdout: string, stderr: string, code: number | null, prefix: RegExp): string {
-  const text = (stderr.trim() || stdout.trim()).replace(prefix, "").trim();
-  return text || `exited with code ${code}`;
+/**
+ * A submission command's complaint, in the batch system's own words, once. Every line loses the
+ * program's prefix (`sbatch: error: `, `sbatch.bin: error: `, `qsub: `, `bsub: `, and a site
+ * wrapper's, e.g. `/opt/site/bin/sbatch_wrapper: `) and SLURM's "Batch job submission failed: "
+ * (the caller says "submission failed" itself). The line that carried that phrase is the reason
+ * and comes first; other lines follow as detail; repeated lines count once. Stderr when there is
+ * one, else stdout.
+ */
+export function submitComplaint(stdout: string, stderr: string, code: number | null): string {
+  const text = stderr.trim() || stdout.trim();
+  const lines: { text: string; main: boolean }[] = [];
+  for (const raw of text.split(/\r?\n/)) {
+    let l = raw.trim();
+    // a prefix may repeat (a wrapper quoting the real program): strip until none is left
+    for (let prev = ""; prev !== l; ) {
+      prev = l;
+      l = l.replace(PROGRAM_PREFIX, "").trim();
+    }
+    const main = FAILED_PHRASE.test(l);
+    l = l.replace(FAILED_PHRASE, "").trim();
+    if (l && !lines.some((x) => x.text === l)) lines.push({ text: l, main });
+  }
+  const ordered = [...lines.filter((l) => l.main), ...lines.filter((l) => !l.main)].map((l) => l.text);
+  return ordered.length ? ordered.join("; ") : `exited with code ${code}`;
 }
+
+/** `[path/]name[.bin|.real|_wrapper…]: [error: |fatal: ]` for the submission programs EManager runs */
+const PROGRAM_PREFIX = /^(?:\S*\/)?[\w.-]*(?:sbatch|qsub|bsub)[\w.-]*:\s*(?:(?:error|fatal|warning):\s*)?/i;
+const FAILED_PHRASE = /^Batch job submission failed:\s*/i;

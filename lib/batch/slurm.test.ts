@@ -34,7 +34,7 @@ describe("SLURM adapter", () => {
     }
   });
   it("maps squeue and scontrol answers to queued / running / ended", () => {
-    const out = "11|PENDING|Priority\n12|RUNNING|None\nJobId=13 JobName=x JobState=TIMEOUT Reason=TimeLimit\nslurm_load_jobs error: Invalid job id specified 14\n";
+    const out = "11|PENDING|Priority\n12|RUNNING|None\nemanager-job 11\nemanager-job 12\nemanager-job 13\nJobId=13 JobName=x JobState=TIMEOUT Reason=TimeLimit\nemanager-job 14\nslurm_load_jobs error: Invalid job id specified\n";
     const m = slurm.parseStatus(out, "", ["11", "12", "13", "14"]);
     expect(m.get("11")).toEqual({ state: "queued", reason: "PENDING: Priority" });
     expect(m.get("12")?.state).toBe("running");

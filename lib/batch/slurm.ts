@@ -1,6 +1,8 @@
 import type { JobStatus, PilotJobSpec } from "../engine/ports";
 import { sh } from "../shell/quote";
 import { ZBatchWord, ZEnvLine, ZJobId, ZRemotePath } from "../shell/patterns";
+import { submitComplaint } from "./script";
+import { unplaced } from "./trouble";
 import type { BatchAdapter, SubmitResult } from "./types";
 
 /**
@@ -18,6 +20,24 @@ export function slurmState(native: string, reason?: string): JobStatus {
     return { state: "ended", reason: reason && reason !== "None" ? `${s} (${reason})` : s };
   }
   return { state: "unknown", reason: `unknown SLURM state ${native}` };
+}
+
+/** The line the status command prints before each id's scontrol answer. */
+const MARK = "emanager-job";
+
+/**
+ * Each id's scontrol answer: the text after its mark line. Without marks (an output recorded
+ * elsewhere), the whole text answers the one id asked about; with several ids it answers none.
+ */
+function answersById(stdout: string, ids: string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  const parts = stdout.split(new RegExp(`^${MARK} (\\S+)[ \\t]*$`, "m"));
+  if (parts.length === 1) {
+    if (ids.length === 1) out.set(ids[0]!, stdout);
+    return out;
+  }
+  for (let k = 1; k + 1 < parts.length; k += 2) out.set(parts[k]!, parts[k + 1]!);
+  return out;
 }
 
 function minutes(m: number): string {
@@ -53,15 +73,16 @@ export const slurm: BatchAdapter = {
   parseSubmit(stdout: string, stderr: string, code: number | null): SubmitResult {
     const id = stdout.trim().split("\n").pop()?.split(";")[0]?.trim() ?? "";
     if (code === 0 && /^\d+$/.test(id)) return { ok: true, jobId: id };
-    const msg = stderr.trim() || stdout.trim() || `sbatch exited with code ${code}`;
-    return code === 0 ? { ok: false, code: "PARSE", message: `sbatch said ${JSON.stringify(stdout.trim())}, which has no job id` } : { ok: false, code: "REJECTED", message: msg.replace(/^sbatch: error: /gm, "") };
+    if (code === 0) return { ok: false, code: "PARSE", message: `sbatch said ${JSON.stringify(stdout.trim())}, which has no job id` };
+    return { ok: false, code: "REJECTED", message: submitComplaint(stdout, stderr, code) };
   },
   statusCommand(ids: string[]): string {
     const list = ids.map((i) => ZJobId.parse(i)).join(",");
-    // squeue for live jobs; scontrol for each id squeue no longer lists
-    return `squeue -h -j ${list} -o '%i|%T|%r' 2>/dev/null; for j in ${ids.map((i) => sh(i)).join(" ")}; do scontrol show job -o "$j" 2>&1 | head -n 1; done`;
+    // squeue for live jobs; scontrol for each id squeue no longer lists, after a line naming the
+    // id, so that scontrol's "Invalid job id specified" (which names none) is that job's answer
+    return `squeue -h -j ${list} -o '%i|%T|%r' 2>/dev/null; for j in ${ids.map((i) => sh(i)).join(" ")}; do echo "${MARK} $j"; scontrol show job -o "$j" 2>&1 | head -n 1; done`;
   },
-  parseStatus(stdout: string, _stderr: string, ids: string[]): Map<string, JobStatus> {
+  parseStatus(stdout: string, _stderr: string, ids: string[], code?: number | null): Map<string, JobStatus> {
     const m = new Map<string, JobStatus>();
     for (const line of stdout.split("\n")) {
       const sq = /^(\d+)\|([A-Z_]+)\|(.*)$/.exec(line.trim());
@@ -72,9 +93,14 @@ export const slurm: BatchAdapter = {
       const id = /^JobId=(\d+)/.exec(rec)?.[1];
       if (id && ids.includes(id) && !m.has(id)) m.set(id, slurmState(/JobState=(\S+)/.exec(rec)?.[1] ?? "UNKNOWN", /Reason=(\S+)/.exec(rec)?.[1]));
     }
-    // An unreachable controller says nothing about the jobs: unknown (ask again), never "ended".
-    const trouble = /Unable to contact slurm controller[^\n]*|Socket timed out[^\n]*|Connection refused[^\n]*/.exec(stdout);
-    for (const i of ids) if (!m.has(i)) m.set(i, trouble ? { state: "unknown", reason: `SLURM did not answer: ${trouble[0].trim()}` } : { state: "ended", reason: "the controller no longer knows the job" });
+    // Only the controller's own "Invalid job id specified" for this id means the job has gone;
+    // anything else (an unreachable or mute controller, a lost connection) leaves it unknown.
+    const answers = answersById(stdout, ids);
+    for (const i of ids) {
+      if (m.has(i)) continue;
+      const said = answers.get(i) ?? "";
+      m.set(i, /Invalid job id specified/i.test(said) ? { state: "ended", reason: "the controller no longer knows the job" } : unplaced("scontrol", said, code));
+    }
     return m;
   },
   cancelCommand: (id) => `scancel ${sh(ZJobId.parse(id))}`,

@@ -9,6 +9,11 @@ export interface BatchAdapter {
   submitCommand(scriptPath: string): string;
   parseSubmit(stdout: string, stderr: string, code: number | null): SubmitResult;
   statusCommand(jobIds: string[]): string;
-  parseStatus(stdout: string, stderr: string, jobIds: string[]): Map<string, JobStatus>;
+  /**
+   * Every asked id gets a state. "ended" only on the batch system's own word (a final state, or
+   * "no such job" for that id); a client that could not reach its server, or an answer that does
+   * not place the job, is "unknown" for this poll (lib/batch/trouble.ts). `code`: the exit status.
+   */
+  parseStatus(stdout: string, stderr: string, jobIds: string[], code?: number | null): Map<string, JobStatus>;
   cancelCommand(jobId: string): string;
 }
