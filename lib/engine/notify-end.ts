@@ -39,7 +39,7 @@ export async function notifyRunEnd(db: Db, runId: string, log: (m: string) => vo
       smtpFromEnv(process.env),
     );
     for (const d of deliveries) await db.notification.create({ data: { userId: run.userId, runId, channel: d.channel, ok: d.ok, detail: d.detail.slice(0, 2000) } });
-    for (const d of deliveries.filter((x) => !x.ok)) log(`run ${runId}: ${d.channel} notification failed: ${d.detail}`);
+    for (const d of deliveries.filter((x) => !x.ok)) log(`run ${runId}: ${d.channel} notification failed: ${d.internal ?? d.detail}`);
     return deliveries;
   } catch (e: unknown) {
     log(`run ${runId}: notification not sent: ${e instanceof Error ? e.message : String(e)}`);

@@ -28,7 +28,7 @@ export function NotifyForm({ initial, smtpConfigured }: { initial: TNotifySettin
         <input name="notifyEmail" type="email" defaultValue={initial.notifyEmail} maxLength={254} />
       </label>
       <label>
-        Webhook URL <span className="muted">(receives a JSON POST)</span>
+        Webhook URL <span className="muted">(receives a JSON POST; public addresses only, redirects are not followed)</span>
         <input name="notifyWebhook" type="url" defaultValue={initial.notifyWebhook} maxLength={2000} />
       </label>
       {msg ? <p className={msg.ok ? "notice" : "notice error"}>{msg.text}</p> : null}
