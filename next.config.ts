@@ -13,6 +13,9 @@ const nextConfig: NextConfig = {
   // `npm test`); checking again inside every build only doubles the build time.
   typescript: { ignoreBuildErrors: true },
   typedRoutes: false,
+  // server-action bodies: the same 2 MiB as ACTION_BODY_LIMIT in app/_lib/body.ts, which proxy.ts
+  // enforces first (Next itself answers an oversized one with 500, not 413)
+  experimental: { serverActions: { bodySizeLimit: "2mb" } },
   // CSP, frame-ancestors/X-Frame-Options, nosniff, Referrer-Policy on every response (app/_lib/security-headers.ts)
   async headers() {
     return [{ source: "/:path*", headers: securityHeaders(process.env.NODE_ENV === "development") }];

@@ -1,5 +1,6 @@
 import { getToken } from "next-auth/jwt";
 import { NextResponse, type NextRequest } from "next/server";
+import { ACTION_BODY_LIMIT, oversizedAction } from "./app/_lib/body";
 import { crossOriginRefusal } from "./app/_lib/origin";
 
 // Every page and route needs a session except these. Pages and handlers check again
@@ -9,6 +10,9 @@ const PUBLIC = [/^\/signin$/, /^\/signup$/, /^\/api\/auth\//, /^\/api\/health$/,
 
 export async function proxy(req: NextRequest): Promise<NextResponse> {
   const { pathname } = req.nextUrl;
+  // Next answers an oversized server-action body with 500; refuse it here with 413 and a message
+  const tooBig = oversizedAction(req, ACTION_BODY_LIMIT);
+  if (tooBig) return new NextResponse(tooBig.body, { status: tooBig.status, headers: tooBig.headers });
   // Cross-site forgery: every state-changing request, signed in or not, to any page or route
   // (one place, so a new route handler cannot forget it).
   const refused = crossOriginRefusal(req.method, req.headers, process.env.NEXTAUTH_URL);

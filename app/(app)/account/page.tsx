@@ -1,12 +1,16 @@
 import { requireUser } from "@/app/_lib/session";
 import { db } from "@/lib/db/client";
+import { DEFAULT_TASK_LIMIT, listTaskLimits } from "@/lib/db/task-limits";
+import { MAX_TASKS } from "@/lib/skeleton";
 import { smtpFromEnv } from "@/lib/notify/settings";
 import { NotifyForm } from "./notify-form";
+import { TaskLimits } from "./task-limits";
 
 export default async function AccountPage() {
   const user = await requireUser();
   const prefs = await db().user.findUniqueOrThrow({ where: { id: user.id }, select: { notifyOnRunEnd: true, notifyEmail: true, notifyWebhook: true } });
   const deliveries = await db().notification.findMany({ where: { userId: user.id }, orderBy: { createdAt: "desc" }, take: 10 });
+  const limits = await listTaskLimits(db(), user.id);
   return (
     <>
       <h1>Account</h1>
@@ -24,6 +28,17 @@ export default async function AccountPage() {
           initial={{ notifyOnRunEnd: prefs.notifyOnRunEnd, notifyEmail: prefs.notifyEmail ?? "", notifyWebhook: prefs.notifyWebhook ?? "" }}
         />
       </div>
+      {limits ? (
+        <>
+          <h2>Task limits</h2>
+          <div className="panel">
+            <p className="muted">
+              The most tasks one skeleton of each account may expand to (default {DEFAULT_TASK_LIMIT.toLocaleString("en")}, at most {MAX_TASKS.toLocaleString("en")}). Large skeletons are expanded and planned on the server&apos;s worker threads; leave a field empty for the default.
+            </p>
+            <TaskLimits rows={limits} defaultLimit={DEFAULT_TASK_LIMIT} maxLimit={MAX_TASKS} />
+          </div>
+        </>
+      ) : null}
       {deliveries.length > 0 ? (
         <>
           <h2>Recent deliveries</h2>

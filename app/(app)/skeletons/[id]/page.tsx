@@ -3,8 +3,7 @@ import { notFound } from "next/navigation";
 import { requireUser } from "@/app/_lib/session";
 import { StageGraph } from "@/components/stage-graph";
 import { db } from "@/lib/db/client";
-import { loadSkeletonText, workloadMetrics } from "@/lib/skeleton";
-import { histogram } from "@/lib/skeleton/histogram";
+import { skeletonInfo, WorkError } from "@/lib/work";
 
 const fmtBytes = (b: number) => (b >= 1 << 20 ? `${(b / 1024 / 1024).toFixed(2)} MB` : b >= 1024 ? `${(b / 1024).toFixed(1)} KB` : `${b} B`);
 
@@ -13,11 +12,15 @@ export default async function SkeletonPage({ params }: { params: Promise<{ id: s
   const { id } = await params;
   const sk = await db().skeleton.findFirst({ where: { id, userId: user.id } });
   if (!sk) notFound();
-  const r = loadSkeletonText(sk.text, { fileName: sk.name });
+  // expanded on a worker thread and cached per skeleton: a large one must not stall other users
+  const r = await skeletonInfo(user.id, sk).catch((e: unknown) => {
+    if (e instanceof WorkError) return e;
+    throw e;
+  });
+  if (r instanceof WorkError) return <div className="notice error">The preview could not be computed: {r.message}</div>;
   if (!r.ok) return <div className="notice error">This skeleton no longer parses: {r.errors[0]?.message}</div>;
-  const m = workloadMetrics(r.workload);
-  const lengths = histogram(r.workload.tasks.map((t) => t.length));
-  const sizes = histogram(r.workload.tasks.flatMap((t) => t.outputs.map((o) => o.size)));
+  const m = r.info.metrics;
+  const { lengths, sizes } = r.info.histograms;
   const maxL = Math.max(1, ...lengths.map((b) => b.count));
   const maxS = Math.max(1, ...sizes.map((b) => b.count));
   return (
@@ -40,7 +43,7 @@ export default async function SkeletonPage({ params }: { params: Promise<{ id: s
           <StageGraph stages={m.stages.map((s) => ({ name: s.name, tasks: s.tasks, dependsOn: s.dependsOn }))} />
         </div>
       </div>
-      {r.workload.warnings.length ? <div className="notice warn">{r.workload.warnings.map((w) => w.message).join(" · ")}</div> : null}
+      {r.info.warnings.length ? <div className="notice warn">{r.info.warnings.join(" · ")}</div> : null}
       <h2>Stages</h2>
       <table className="data" data-testid="stages-table">
         <thead>

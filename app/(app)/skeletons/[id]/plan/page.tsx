@@ -2,8 +2,7 @@ import { notFound } from "next/navigation";
 import { requireUser } from "@/app/_lib/session";
 import { db } from "@/lib/db/client";
 import { snapshotsFor } from "@/lib/db/plan-inputs";
-import { planWorkload } from "@/lib/planner";
-import { loadSkeletonText } from "@/lib/skeleton";
+import { runWork, WorkError, workPool } from "@/lib/work";
 import { PlanReview } from "./plan-review";
 import { RefreshSnapshots } from "./refresh-snapshots";
 
@@ -17,8 +16,6 @@ export default async function PlanPage({ params, searchParams }: { params: Promi
   if (!sk) notFound();
   const resources = await db().resource.findMany({ where: { userId: user.id }, orderBy: { createdAt: "asc" }, select: { id: true, label: true, kind: true } });
   const chosen = (Array.isArray(sp.r) ? sp.r : sp.r ? [sp.r] : resources.filter((r) => r.kind === "local").map((r) => r.id)).filter((x) => resources.some((r) => r.id === x));
-  const l = loadSkeletonText(sk.text, { fileName: sk.name });
-  if (!l.ok) return <div className="notice error">The skeleton does not parse: {l.errors[0]?.message}</div>;
   const now = new Date();
   const { snapshots, missing } = await snapshotsFor(db(), user.id, chosen, now);
   // policy knobs from the query string, clamped to sensible ranges (they only shape the plan the user then reviews)
@@ -27,7 +24,17 @@ export default async function PlanPage({ params, searchParams }: { params: Promi
     overProvision: int(sp.spare, 0, 5, 0), marginPercent: int(sp.margin, 0, 200, 10), concurrencyPercent: int(sp.concurrency, 1, 100, 100),
     binding: sp.binding === "early" ? ("early" as const) : ("late" as const),
   };
-  const plans = (["adaptive", "aimes"] as const).map((strategy) => ({ strategy, result: snapshots.length ? planWorkload(l.workload, snapshots, { strategy, now, ...policy }) : null }));
+  // expansion and both strategies on a worker thread; the worker keeps the expanded workload per skeleton + seed
+  const job = { kind: "plan" as const, key: `${sk.id}:0`, text: sk.text, fileName: sk.name, seed: 0, resources: snapshots, policies: (["adaptive", "aimes"] as const).map((strategy) => ({ strategy, now: now.toISOString(), ...policy })) };
+  const work = snapshots.length
+    ? await runWork(workPool(), user.id, job).catch((e: unknown) => {
+        if (e instanceof WorkError) return e;
+        throw e;
+      })
+    : null;
+  if (work instanceof WorkError) return <div className="notice error">The plan could not be computed: {work.message}</div>;
+  if (work && !work.ok) return <div className="notice error">The skeleton does not parse: {work.errors[0]?.message}</div>;
+  const plans = (["adaptive", "aimes"] as const).map((strategy) => ({ strategy, result: work?.plans.find((p) => p.strategy === strategy)?.result ?? null }));
   return (
     <>
       <h1>Plan a run of {sk.name}</h1>
