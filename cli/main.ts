@@ -23,6 +23,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Module> }>
     summary: "plan, launch and follow a run headless: run SKELETON [--resources NAMES] [--strategy aimes|adaptive] [--seed N]",
     load: () => import("./commands/run"),
   },
+  user: {
+    summary: "set an account's task limit per skeleton: user limit EMAIL N|default",
+    load: () => import("./commands/user"),
+  },
   engine: {
     summary: "run the engine loop alone, without the web server, on the same database",
     load: () => import("./commands/engine"),

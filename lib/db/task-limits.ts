@@ -49,3 +49,16 @@ export async function setTaskLimit(db: Db, actorId: string, input: unknown): Pro
 }
 
 export { DEFAULT_TASK_LIMIT };
+
+/**
+ * The command line's way (`emanager user limit EMAIL N|default`): whoever can run it on the server
+ * can edit the database anyway, so no administrator account is asked for.
+ */
+export async function setTaskLimitByEmail(db: Db, email: string, limit: number | null): Promise<SetLimitResult> {
+  const u = await db.user.findUnique({ where: { email: email.trim().toLowerCase() }, select: { id: true } });
+  if (!u) return { ok: false, code: "NOT_FOUND", message: `no account with the e-mail address ${email}` };
+  const p = ZTaskLimit.safeParse({ userId: u.id, limit });
+  if (!p.success) return { ok: false, code: "INVALID_INPUT", message: p.error.issues[0]?.message ?? "Invalid limit." };
+  const row = await db.user.update({ where: { id: u.id }, data: { taskLimit: p.data.limit }, select: { id: true, email: true, role: true, taskLimit: true } });
+  return { ok: true, row };
+}
