@@ -94,7 +94,7 @@ test("[RESOURCES] a wrong key and a changed host key each give their own error; 
   await expect(moved).toContainText("127.0.0.1:1");
   await expect(moved).toContainText("private key stored (encrypted)");
   await moved.getByRole("button", { name: "Delete key" }).click();
-  await expect(moved).toContainText("authenticates with the server's ssh-agent");
+  await expect(moved).toContainText("the server's ssh-agent"); // says whether this account may use it
   await moved.getByRole("button", { name: "Delete", exact: true }).click();
   await expect(moved).toHaveCount(0);
 });

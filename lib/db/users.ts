@@ -72,3 +72,23 @@ export async function bumpSessionVersion(db: Db, userId: string): Promise<void> 
 function isUniqueViolation(e: unknown): boolean {
   return typeof e === "object" && e !== null && "code" in e && (e as { code: unknown }).code === "P2002";
 }
+
+export type AdminOutcome = { ok: true } | { ok: false; code: "NOT_FOUND"; message: string };
+
+/**
+ * An administrator allows (or stops) an account's resources using the server's ssh-agent
+ * (lib/auth/agent-policy.ts). Anyone else gets NOT_FOUND, as for every id not theirs.
+ */
+export async function setSshAgentAllowed(db: Db, adminId: string, userId: string, allowed: boolean): Promise<AdminOutcome> {
+  const admin = await db.user.findUnique({ where: { id: adminId }, select: { role: true } });
+  if (admin?.role !== "admin") return { ok: false, code: "NOT_FOUND", message: "No such account." };
+  const r = await db.user.updateMany({ where: { id: userId }, data: { sshAgentAllowed: allowed } });
+  return r.count === 1 ? { ok: true } : { ok: false, code: "NOT_FOUND", message: "No such account." };
+}
+
+/** The accounts an administrator sees on the Account page (never password hashes). */
+export async function listAccountsForAdmin(db: Db, adminId: string): Promise<{ id: string; email: string; role: string; sshAgentAllowed: boolean }[]> {
+  const admin = await db.user.findUnique({ where: { id: adminId }, select: { role: true } });
+  if (admin?.role !== "admin") return [];
+  return db.user.findMany({ orderBy: { createdAt: "asc" }, take: 500, select: { id: true, email: true, role: true, sshAgentAllowed: true } });
+}

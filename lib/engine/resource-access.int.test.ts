@@ -5,6 +5,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb } from "../db/client";
 import { probeResource } from "../db/resource-admin";
+import { setSshAgentAllowed } from "../db/users";
 import { clusterAccess } from "../transport/int-support";
 import { isTransportError } from "../transport/types";
 import { sshPool, transportFor } from "./resource-access";
@@ -70,11 +71,14 @@ describe("the server's ssh-agent (real ssh-agent, loopback sshd)", () => {
     expect(sshPool().size).toBe(pooled);
   }, 30_000);
 
-  it("is used once an administrator allows the account, and refused again when revoked", async () => {
+  it("is used once an administrator allows the account, and refused again when revoked; no one else can allow it", async () => {
+    const admin = await db.user.findUniqueOrThrow({ where: { email: "agent-admin@x.org" } });
     const { user, resource } = await keylessResource("agent-allowed@x.org", "user");
-    await db.user.update({ where: { id: user.id }, data: { sshAgentAllowed: true } });
+    expect(await setSshAgentAllowed(db, user.id, user.id, true)).toMatchObject({ ok: false, code: "NOT_FOUND" });
+    await expect(whoami(resource.id)).rejects.toMatchObject({ code: "AUTH" });
+    expect(await setSshAgentAllowed(db, admin.id, user.id, true)).toEqual({ ok: true });
     expect(await whoami(resource.id)).toBe(c.info.user);
-    await db.user.update({ where: { id: user.id }, data: { sshAgentAllowed: false } });
+    expect(await setSshAgentAllowed(db, admin.id, user.id, false)).toEqual({ ok: true });
     await expect(whoami(resource.id)).rejects.toMatchObject({ code: "AUTH" });
   }, 30_000);
 

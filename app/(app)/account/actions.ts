@@ -1,8 +1,10 @@
 "use server";
 import { revalidatePath } from "next/cache";
+import { z } from "zod";
 import { fail, ok, type ActionResult } from "@/app/_lib/action-result";
 import { requireUser } from "@/app/_lib/session";
 import { db } from "@/lib/db/client";
+import { setSshAgentAllowed } from "@/lib/db/users";
 import { allowPrivateFromEnv, webhookUrlRefusal } from "@/lib/notify/destination";
 import { ZNotifySettings, type TNotifySettings } from "@/lib/notify/settings";
 
@@ -22,4 +24,17 @@ export async function saveNotifySettingsAction(input: TNotifySettings): Promise<
   });
   revalidatePath("/account");
   return ok(s);
+}
+
+const ZAgentAccess = z.object({ userId: z.string().min(1).max(64), allowed: z.boolean() });
+
+/** Administrators only: may this account's keyless resources use the server's ssh-agent? */
+export async function setAgentAccessAction(input: z.input<typeof ZAgentAccess>): Promise<ActionResult<{ allowed: boolean }>> {
+  const user = await requireUser();
+  const parsed = ZAgentAccess.safeParse(input);
+  if (!parsed.success) return fail("INVALID_INPUT", "Invalid input.");
+  const r = await setSshAgentAllowed(db(), user.id, parsed.data.userId, parsed.data.allowed);
+  if (!r.ok) return fail(r.code, r.message);
+  revalidatePath("/account");
+  return ok({ allowed: parsed.data.allowed });
 }

@@ -1,14 +1,17 @@
 import { requireUser } from "@/app/_lib/session";
 import { db } from "@/lib/db/client";
+import { listAccountsForAdmin } from "@/lib/db/users";
 import { DEFAULT_TASK_LIMIT, listTaskLimits } from "@/lib/db/task-limits";
 import { MAX_TASKS } from "@/lib/skeleton";
 import { smtpFromEnv } from "@/lib/notify/settings";
+import { AgentAccess } from "./agent-access";
 import { NotifyForm } from "./notify-form";
 import { TaskLimits } from "./task-limits";
 
 export default async function AccountPage() {
   const user = await requireUser();
   const prefs = await db().user.findUniqueOrThrow({ where: { id: user.id }, select: { notifyOnRunEnd: true, notifyEmail: true, notifyWebhook: true } });
+  const accounts = user.role === "admin" ? await listAccountsForAdmin(db(), user.id) : [];
   const deliveries = await db().notification.findMany({ where: { userId: user.id }, orderBy: { createdAt: "desc" }, take: 10 });
   const limits = await listTaskLimits(db(), user.id);
   return (
@@ -21,6 +24,17 @@ export default async function AccountPage() {
         </p>
         <p className="muted">Role: {user.role === "admin" ? "administrator (first account of this install)" : "user"}.</p>
       </div>
+      {user.role === "admin" ? (
+        <>
+          <h2>The server&apos;s ssh-agent</h2>
+          <div className="panel">
+            <p className="muted">
+              Resources without a stored key log in with the keys of the ssh-agent this server was started with (SSH_AUTH_SOCK): wherever those keys open, as whoever holds them. Only administrators, and the accounts you allow here, may use it.
+            </p>
+            <AgentAccess accounts={accounts} />
+          </div>
+        </>
+      ) : null}
       <h2>Run-end notification</h2>
       <div className="panel">
         <NotifyForm

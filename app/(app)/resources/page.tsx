@@ -12,6 +12,7 @@ const age = (d: Date) => {
 
 export default async function ResourcesPage() {
   const user = await requireUser();
+  const agentOk = user.role === "admin" || (await db().user.findUniqueOrThrow({ where: { id: user.id }, select: { sshAgentAllowed: true } })).sshAgentAllowed;
   const resources = await db().resource.findMany({
     where: { userId: user.id }, orderBy: { createdAt: "asc" },
     select: { id: true, label: true, kind: true, host: true, port: true, username: true, coresPerNode: true, hostKeyFingerprint: true, credentialId: true, snapshots: { orderBy: { takenAt: "desc" }, take: 5, select: { id: true, takenAt: true, ok: true, error: true, errorCode: true, data: true } } },
@@ -36,7 +37,7 @@ export default async function ResourcesPage() {
                 <strong>{r.label}</strong> <span className="badge">{r.kind}</span>{" "}
                 <span className="muted">{r.kind === "local" ? `${r.coresPerNode} cores on this machine` : `${r.username}@${r.host}:${r.port}`}</span>
                 {r.hostKeyFingerprint ? <div className="muted">host key <code>{r.hostKeyFingerprint}</code></div> : null}
-                {r.kind !== "local" ? <div className="muted">{r.credentialId ? "private key stored (encrypted)" : "authenticates with the server's ssh-agent"}</div> : null}
+                {r.kind !== "local" ? <div className="muted">{r.credentialId ? "private key stored (encrypted)" : agentOk ? "authenticates with the server's ssh-agent" : "no key stored: it would need the server's ssh-agent, which is only for accounts an administrator allowed; add a key (Edit)"}</div> : null}
               </div>
               {r.kind !== "local" ? (
                 <div className="stack">

@@ -76,7 +76,7 @@ export function ResourceForm({ initial }: { initial?: ResourceInitial }) {
       <label>
         {initial?.hasKey
           ? "Private key: a key is stored (encrypted). Paste a new one to replace it, or leave empty to keep it."
-          : "Private key (stored encrypted; never shown again). Leave empty to use the server's ssh-agent."}
+          : "Private key (stored encrypted; never shown again). Leave empty to use the server's ssh-agent (administrators, and accounts an administrator allowed)."}
         <textarea name="privateKey" rows={5} placeholder="-----BEGIN OPENSSH PRIVATE KEY-----" />
         {errors.privateKey ? <span className="field-error">{errors.privateKey[0]}</span> : null}
       </label>
