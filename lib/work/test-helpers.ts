@@ -1,4 +1,4 @@
-/** Test-only: an AIMES skeleton of one stage with `tasks` short tasks (300 bytes for any count). */
+/** For tests and scripts/bench/hostile-latency.ts: an AIMES skeleton of one stage with `tasks` short tasks (300 bytes for any count). */
 export function bigText(tasks: number): string {
   return [
     "Num_Stage = 1", "Stage_Name = S", "Task_Type = serial", `Num_Tasks = ${tasks}`, "Task_Length = uniform 5", "Num_Processes = 1",

@@ -13,6 +13,7 @@ const MODULES: [string, () => Promise<{ bench: Bench }>][] = [
   ["agent", () => import("./agent")],
   ["local pilot", () => import("./local-throughput")],
   ["dashboard", () => import("./dashboard")],
+  ["hostile", () => import("./hostile-latency")],
 ];
 
 const fmt = (v: number) => (v >= 100 ? Math.round(v).toLocaleString("en") : v.toFixed(v >= 10 ? 1 : 2));
