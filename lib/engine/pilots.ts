@@ -1,6 +1,7 @@
 import { movePilot } from "../db/state-writes";
 import { isPilotFinal, type PilotState } from "../states/pilot";
 import type { EngineContext, PilotRow } from "./context";
+import { chaseJob } from "./job-ends";
 import type { JobStatus, PilotSite } from "./ports";
 
 /**
@@ -67,20 +68,21 @@ export async function abandonInterruptedLaunch(ctx: EngineContext, p: PilotRow):
   await endPilot(ctx, p, "FAILED", "its submission was interrupted by a server restart; a job that was queued anyway is told to drain when it starts", false);
 }
 
-/** Ends a pilot (cancel on the batch system first when it has a job). */
-export async function endPilot(ctx: EngineContext, p: PilotRow, to: "DONE" | "FAILED" | "CANCELED", reason: string, cancelJob: boolean): Promise<boolean> {
+/**
+ * Ends a pilot. With `cancelJob`, its job is cancelled first and the batch system asked whether
+ * it has gone; `jobGone`: the batch system already said so. A job not confirmed gone here is
+ * chased by the sweep (job-ends.ts) until it is, so no pilot the engine gives up on leaves its
+ * job on the cluster.
+ */
+export async function endPilot(ctx: EngineContext, p: PilotRow, to: "DONE" | "FAILED" | "CANCELED", reason: string, cancelJob: boolean, jobGone = false): Promise<boolean> {
   if (isPilotFinal(p.state as PilotState)) return false;
-  if (cancelJob && p.jobId) {
-    try {
-      const site = await ctx.site(p.resourceId, p.kind);
-      if (p.sandbox) await site.drain(p.sandbox).catch(() => undefined);
-      await site.cancel(p.jobId);
-    } catch (e: unknown) {
-      ctx.log(`cancelling job ${p.jobId} of pilot ${p.label} failed: ${e instanceof Error ? e.message : String(e)}`);
-    }
-  }
+  const gone = jobGone || !p.jobId || (cancelJob && (await chaseJob(ctx, p, true)));
   const at = ctx.now();
-  return ctx.db.$transaction((tx) => movePilot(tx, { id: p.id, runId: p.runId, entityId: p.id, from: p.state as PilotState, to, at, reason, set: { reason, endedAt: at } }));
+  return ctx.db.$transaction(async (tx) => {
+    const moved = await movePilot(tx, { id: p.id, runId: p.runId, entityId: p.id, from: p.state as PilotState, to, at, reason, set: { reason, endedAt: at } });
+    if (moved && gone && p.jobId) await tx.pilot.update({ where: { id: p.id }, data: { polledAt: at } });
+    return moved;
+  });
 }
 
 /**
@@ -95,7 +97,8 @@ export async function pollPilot(ctx: EngineContext, p: PilotRow): Promise<JobSta
   if (!st || st.state !== "ended") return st;
   const why = st.reason ? `batch job ${p.jobId} ended: ${st.reason}` : `batch job ${p.jobId} ended`;
   const detail = p.state === "PMGR_ACTIVE" ? `${why} (the agent did not report its exit)` : `${why} before its agent became active`;
-  await endPilot(ctx, p, "FAILED", detail, false);
+  // the batch system's own word that the job ended (lib/batch/trouble.ts): nothing left to cancel
+  await endPilot(ctx, p, "FAILED", detail, false, true);
   return st;
 }
 

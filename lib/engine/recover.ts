@@ -1,5 +1,6 @@
 import { moveTasksBulk } from "../db/bulk-moves";
 import { PILOT_SELECT, TASK_SELECT, type EngineContext, type PilotRow, type TaskRow } from "./context";
+import { chaseEndedJobs } from "./job-ends";
 import { abandonInterruptedLaunch } from "./pilots";
 import type { RunRuntime } from "./runtime";
 
@@ -37,6 +38,8 @@ async function abandonStaleLaunches(ctx: EngineContext, runId: string): Promise<
 export async function recoverInterrupted(ctx: EngineContext, rt: RunRuntime, runId: string, runDir: string): Promise<void> {
   // every tick, not only on first sight: an interrupted launch becomes stale while this engine runs
   await abandonStaleLaunches(ctx, runId);
+  // every tick: ended pilots whose jobs the batch system has not yet confirmed gone (job-ends.ts)
+  await chaseEndedJobs(ctx, runId).catch((e: unknown) => ctx.log(`run ${runId}: chasing ended pilots' jobs: ${e instanceof Error ? e.message : String(e)}`));
   if (seen.has(rt)) return;
   seen.add(rt);
   const stuck = (await ctx.db.task.findMany({ where: { runId, state: { in: ["TMGR_SCHEDULING", "TMGR_STAGING_INPUT", "TMGR_STAGING_OUTPUT"] } }, select: TASK_SELECT })) as TaskRow[];

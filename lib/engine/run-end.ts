@@ -1,4 +1,5 @@
 import type { Db } from "../db/client";
+import { chaseEndedJobs, type JobCtx } from "./job-ends";
 import { notifyRunEnd } from "./notify-end";
 
 /**
@@ -13,6 +14,11 @@ import { notifyRunEnd } from "./notify-end";
  * At least once, and once in practice: notifyRunEnd skips a run that already has Notification
  * rows, so a second mail can only follow an owner that died between the SMTP server accepting
  * the message and the row being written.
+ *
+ * Settled also means: the notification is recorded (a Notification row, when its owner wants one;
+ * an error inside notifyRunEnd writes none and is tried again), and every pilot's batch job is
+ * confirmed gone (job-ends.ts: a cancel that failed when the run finished is repeated until the
+ * batch system says the job ended). Until then the run stays claimed and is tried again.
  */
 const FINAL = ["DONE", "FAILED", "CANCELED"];
 /** how long a claim on a finished run lasts; renewed while its notification is being sent */
@@ -28,7 +34,7 @@ const WINDOW_MS = 24 * 3600_000;
 const settling = new Set<string>();
 
 /** Claims the finished, unsettled runs this engine may settle and settles each in the background; returns their ids. */
-export async function settleRunEnds(db: Db, owner: string, now: Date, opts: { only?: string[]; log?: (m: string) => void } = {}): Promise<string[]> {
+export async function settleRunEnds(db: Db, owner: string, now: Date, opts: { only?: string[]; log?: (m: string) => void; jobs?: JobCtx } = {}): Promise<string[]> {
   const log = opts.log ?? (() => undefined);
   const candidates = await db.run.findMany({
     where: {
@@ -42,7 +48,7 @@ export async function settleRunEnds(db: Db, owner: string, now: Date, opts: { on
   });
   const mine: string[] = [];
   for (const c of candidates) {
-    if (settling.has(c.id)) continue;
+    if (settling.has(c.id) || (retryAt.get(c.id) ?? 0) > now.getTime()) continue;
     const won = await db.run.updateMany({
       where: { id: c.id, leaseOwner: c.leaseOwner, leaseUntil: c.leaseUntil },
       data: { leaseOwner: owner, leaseUntil: new Date(now.getTime() + SETTLE_CLAIM_MS) },
@@ -51,12 +57,16 @@ export async function settleRunEnds(db: Db, owner: string, now: Date, opts: { on
     mine.push(c.id);
     settling.add(c.id);
     // beside the loop: a slow mail server never delays a tick
-    void settle(db, owner, c.id, log);
+    void settle(db, owner, c.id, log, opts.jobs);
   }
   return mine;
 }
 
-async function settle(db: Db, owner: string, runId: string, log: (m: string) => void): Promise<void> {
+/** runs left unsettled by this process, and when to try them again (a backoff, not every tick) */
+const retryAt = new Map<string, number>();
+const RETRY_MS = 5_000;
+
+async function settle(db: Db, owner: string, runId: string, log: (m: string) => void, jobs: JobCtx | undefined): Promise<void> {
   const renew = setInterval(() => {
     // never after the settle below (leaseUntil null): a settled run must stay settled
     db.run.updateMany({ where: { id: runId, leaseOwner: owner, leaseUntil: { not: null } }, data: { leaseUntil: new Date(Date.now() + SETTLE_CLAIM_MS) } }).catch(() => undefined);
@@ -65,6 +75,16 @@ async function settle(db: Db, owner: string, runId: string, log: (m: string) => 
   try {
     // never throws; delivery failures become Notification rows, other errors are logged
     await notifyRunEnd(db, runId, log);
+    const run = await db.run.findUnique({ where: { id: runId }, select: { user: { select: { notifyOnRunEnd: true } } } });
+    const unsent = Boolean(run?.user.notifyOnRunEnd) && !(await db.notification.findFirst({ where: { runId }, select: { id: true } }));
+    const owed = jobs ? await chaseEndedJobs(jobs, runId) : 0;
+    if (unsent || owed > 0) {
+      // keep the claim (renewed by the next sweep); try again after a pause
+      retryAt.set(runId, Date.now() + RETRY_MS);
+      if (unsent) log(`run ${runId}: its run-end notification is not recorded yet; trying again`);
+      return;
+    }
+    retryAt.delete(runId);
     await db.run.updateMany({ where: { id: runId, leaseOwner: owner }, data: { leaseUntil: null } });
   } catch (e: unknown) {
     // the claim runs out and the next sweep tries again

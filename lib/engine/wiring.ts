@@ -63,7 +63,7 @@ export async function engineTick(ctx: EngineContext, only?: string[]): Promise<s
   // runs that ended (this tick, or under an engine that died before notifying): their run-end
   // notification goes out once, beside the loop (lib/engine/run-end.ts)
   try {
-    await settleRunEnds(ctx.db, ENGINE_ID, ctx.now(), { only, log: ctx.log });
+    await settleRunEnds(ctx.db, ENGINE_ID, ctx.now(), { only, log: ctx.log, jobs: ctx });
   } catch (e: unknown) {
     ctx.log(`run-end notifications: ${e instanceof Error ? e.message : String(e)}`);
   }

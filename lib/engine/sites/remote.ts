@@ -81,10 +81,12 @@ export function remoteSite(t: Transport, batch: BatchAdapter, workDir: string, o
     },
     async poll(jobIds: string[]): Promise<Map<string, JobStatus>> {
       const r = await t.exec(batch.statusCommand(jobIds));
-      return batch.parseStatus(r.stdout, r.stderr, jobIds);
+      return batch.parseStatus(r.stdout, r.stderr, jobIds, r.code);
     },
     async cancel(jobId: string) {
-      await t.exec(batch.cancelCommand(jobId));
+      // a refused cancel is reported (the engine confirms the job's end by its status anyway)
+      const r = await t.exec(batch.cancelCommand(jobId));
+      if (r.code !== 0) throw new Error(`${batch.cancelCommand(jobId)} failed (exit code ${r.code}): ${(r.stderr || r.stdout).trim().split(/\r?\n/).slice(0, 2).join(" | ") || "no output"}`);
     },
     async drain(sandbox: string) {
       await t.writeFile(`${sandbox}/control/drain`, "", { timeoutMs: SMALL_FILE_MS });
