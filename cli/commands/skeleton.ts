@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
-import { emitJson, emitSetup, emitShell, loadSkeletonText, workloadMetrics, type Dialect } from "../../lib/skeleton";
-import type { CliIO } from "../io";
+import { expandSkeletonText, jsonChunks, loadSkeletonText, setupChunks, shellChunks, workloadMetrics, type Dialect, type ExpandTextResult, type LoadWarning, type SkeletonError } from "../../lib/skeleton";
+import { safe, type CliIO } from "../io";
 
 export const USAGE = `usage: emanager skeleton validate FILE
        emanager skeleton expand FILE [--seed N] --format json|shell|setup [--dialect 2014|2017]
@@ -8,6 +8,15 @@ export const USAGE = `usage: emanager skeleton validate FILE
   --external gives the output of a stage's external mapping script (one line per task, file
   names separated by spaces); EManager never runs the script itself.
 `;
+
+const FORMATS = ["json", "shell", "setup"] as const;
+
+/** Errors then warnings, as FILE:LINE:COL: message (the messages are already escaped; the path is escaped here). */
+function report(io: CliIO, file: string, errors: SkeletonError[], warnings: LoadWarning[]): void {
+  const f = safe(file);
+  for (const e of errors) io.err(`${f}:${e.line}:${e.column}: ${e.message}${e.expected ? ` (expected ${e.expected})` : ""}\n`);
+  for (const w of warnings) io.err(`${f}:${w.line ? `${w.line}:${w.column ?? 1}:` : ""} warning: ${safe(w.message)}\n`);
+}
 
 /** `emanager skeleton …`: validate or expand a skeleton file; errors as FILE:LINE:COL: message. */
 export async function run(args: string[], io: CliIO): Promise<number> {
@@ -46,48 +55,44 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   try {
     text = await io.readText(file);
   } catch (e: unknown) {
-    io.err(`${file}: cannot read the file (${e instanceof Error ? e.message : String(e)})\n`);
+    io.err(`${safe(file)}: cannot read the file (${safe(e instanceof Error ? e.message : String(e))})\n`);
     return 2;
   }
   const external: Record<string, string> = {};
   for (const spec of values.external ?? []) {
     const eq = spec.indexOf("=");
     if (eq <= 0) {
-      io.err(`--external must be STAGE=FILE (got ${spec})\n`);
+      io.err(`--external must be STAGE=FILE (got ${safe(spec)})\n`);
       return 2;
     }
     const source = spec.slice(eq + 1);
     try {
       external[spec.slice(0, eq)] = await io.readText(source);
     } catch (e: unknown) {
-      io.err(`${source}: cannot read the external mapping (${e instanceof Error ? e.message : String(e)})\n`);
+      io.err(`${safe(source)}: cannot read the external mapping (${safe(e instanceof Error ? e.message : String(e))})\n`);
       return 2;
     }
   }
-  const r = loadSkeletonText(text, { fileName: file, seed, compat: dialect, external });
-  if (!r.ok) {
-    for (const e of r.errors) io.err(`${file}:${e.line}:${e.column}: ${e.message}${e.expected ? ` (expected ${e.expected})` : ""}\n`);
-    return 2;
-  }
-  for (const w of r.warnings) io.err(`${file}:${w.line ? `${w.line}:${w.column ?? 1}:` : ""} warning: ${w.message}\n`);
+  const opts = { fileName: file, seed, compat: dialect, external };
   if (verb === "validate") {
+    const r = loadSkeletonText(text, opts);
+    report(io, file, r.ok ? [] : r.errors, r.warnings);
+    if (!r.ok) return 2;
     const m = workloadMetrics(r.workload);
-    io.out(`${file}: valid (${r.format}): ${r.workload.stages.length} stage(s), ${m.tasks} task(s), ${m.inputMB.toFixed(2)} MB in, ${m.outputMB.toFixed(2)} MB out\n`);
+    io.out(`${safe(file)}: valid (${r.format}): ${r.workload.stages.length} stage(s), ${m.tasks} task(s), ${m.inputMB.toFixed(2)} MB in, ${m.outputMB.toFixed(2)} MB out\n`);
     for (const s of m.stages) io.out(`  ${s.name}: ${s.tasks} task(s), ${s.lengthMin}–${s.lengthMax} s, ${s.coresMax} core(s) each${s.dependsOn.length ? `, after ${s.dependsOn.join(", ")}` : ""}\n`);
     return 0;
   }
-  switch (values.format) {
-    case "shell":
-      io.out(emitShell(r.expanded, dialect));
-      return 0;
-    case "setup":
-      io.out(emitSetup(r.expanded));
-      return 0;
-    case "json":
-      io.out(emitJson(r.expanded, dialect, file.replace(/^.*\//, "")));
-      return 0;
-    default:
-      io.err(`--format must be json, shell or setup\n${USAGE}`);
-      return 2;
+  const format = FORMATS.find((f) => f === values.format);
+  if (!format) {
+    io.err(`--format must be json, shell or setup\n${USAGE}`);
+    return 2;
   }
+  // no workload here: the expansion alone is what the emitters read, and it is held once
+  const r: ExpandTextResult = expandSkeletonText(text, opts);
+  report(io, file, r.ok ? [] : r.errors, r.ok ? r.expanded.warnings : r.warnings);
+  if (!r.ok) return 2;
+  const chunks = format === "shell" ? shellChunks(r.expanded, dialect) : format === "setup" ? setupChunks(r.expanded) : jsonChunks(r.expanded, dialect, file.replace(/^.*\//, ""));
+  await io.outChunks(chunks);
+  return 0;
 }

@@ -1,5 +1,5 @@
 import type { Dialect } from "./emit";
-import { taskCommand } from "./emit";
+import { CHUNK, joinChunks, taskCommand } from "./emit";
 import type { Expanded, XFile, XStage, XTask } from "./expand";
 import { pyJsonKeyOrder } from "./py-dict";
 import { pyJsonString } from "./py-format";
@@ -25,31 +25,58 @@ const ORDERS = {
   task: { "2014": pyJsonKeyOrder(without(TASK_ATTRS, "2014")), "2017": pyJsonKeyOrder(TASK_ATTRS) },
 };
 
-type Py = string | number | Py[] | PyObject;
+/**
+ * A list written one element at a time, built only when it is written: the stage list and each
+ * stage's task list, so that a million tasks never exist as objects (or text) all at once.
+ */
+interface Lazy {
+  length: number;
+  item: (i: number) => Py;
+}
+type Py = string | number | Py[] | PyObject | Lazy;
 interface PyObject {
   order: readonly string[];
   values: Record<string, Py>;
 }
 
-function write(v: Py, level: number, out: string[]): void {
-  if (typeof v === "string") out.push(pyJsonString(v));
-  else if (typeof v === "number") out.push(String(v));
-  else if (Array.isArray(v)) {
-    if (v.length === 0) return void out.push("[]");
+const isLazy = (v: Py): v is Lazy => typeof v === "object" && !Array.isArray(v) && "item" in v;
+
+/** Where the text goes: appended to `s`, handed out by the caller whenever it has grown past CHUNK. */
+interface Buf {
+  s: string;
+}
+
+/** Writes `v` at an indent level; yields after every element of a lazy list so the caller can flush. */
+function* write(v: Py, level: number, out: Buf): Generator<void> {
+  if (typeof v === "string") out.s += pyJsonString(v);
+  else if (typeof v === "number") out.s += String(v);
+  else if (Array.isArray(v) || isLazy(v)) {
+    const n = v.length;
+    if (n === 0) return void (out.s += "[]");
     const pad = "\n" + "    ".repeat(level + 1);
-    v.forEach((x, i) => {
-      out.push(i === 0 ? "[" + pad : "," + pad);
-      write(x, level + 1, out);
-    });
-    out.push("\n" + "    ".repeat(level) + "]");
+    for (let i = 0; i < n; i++) {
+      out.s += i === 0 ? "[" + pad : "," + pad;
+      const x = Array.isArray(v) ? v[i]! : v.item(i);
+      if (typeof x === "object") yield* write(x, level + 1, out);
+      else writePlain(x, out);
+      if (isLazy(v)) yield;
+    }
+    out.s += "\n" + "    ".repeat(level) + "]";
   } else {
     const pad = "\n" + "    ".repeat(level + 1);
-    v.order.forEach((k, i) => {
-      out.push((i === 0 ? "{" : ",") + pad + pyJsonString(k) + " : ");
-      write(v.values[k]!, level + 1, out);
-    });
-    out.push("\n" + "    ".repeat(level) + "}");
+    for (let i = 0; i < v.order.length; i++) {
+      const k = v.order[i]!;
+      out.s += (i === 0 ? "{" : ",") + pad + pyJsonString(k) + " : ";
+      const x = v.values[k]!;
+      if (typeof x === "object") yield* write(x, level + 1, out);
+      else writePlain(x, out);
+    }
+    out.s += "\n" + "    ".repeat(level) + "}";
   }
+}
+
+function writePlain(v: string | number, out: Buf): void {
+  out.s += typeof v === "string" ? pyJsonString(v) : String(v);
 }
 
 const para = (d: Dist): Py => [d.kind, d.text];
@@ -76,19 +103,26 @@ function stageObject(st: XStage, dialect: Dialect): PyObject {
     read_buf: d.readBuf, write_buf: d.writeBuf, input_per_task: d.inputsText, input_para: d.inputs.map((s, i) => [st.sourceTexts[i] ?? "", s.size ? para(s.size) : []]),
     input_task_mapping: d.mapping ? [d.mapping.kind, d.mapping.text] : "", output_per_task: d.outputsText, output_para: d.outputs.map(para),
     interleave_option: d.interleave, iter_num: it ? it.numText : 1, iter_stages: it ? it.stagesText : "", iter_sub: it ? [...it.subText] : [],
-    task_list: st.tasks.map((t) => taskObject(st, t, dialect)), inputdir: st.inputdir, outputdir: st.outputdir, class: "Stage",
+    task_list: { length: st.tasks.length, item: (i) => taskObject(st, st.tasks[i]!, dialect) }, inputdir: st.inputdir, outputdir: st.outputdir, class: "Stage",
   };
   return { order: (st.copied ? ORDERS.stageCopied : ORDERS.stage)[dialect], values };
 }
 
 /** `inputFile` is the path the original was given (-i); by default the file name of the expansion. */
-export function emitJson(x: Expanded, dialect: Dialect = "2014", inputFile: string = x.fileName): string {
+export function* jsonChunks(x: Expanded, dialect: Dialect = "2014", inputFile: string = x.fileName): Generator<string> {
   const app: PyObject = {
     order: ORDERS.app,
-    values: { name: x.name, input_file: inputFile, num_stage: x.numStage, stagelist: x.stages.map((st) => stageObject(st, dialect)), mode: "json", class: "Application" },
+    values: { name: x.name, input_file: inputFile, num_stage: x.numStage, stagelist: { length: x.stages.length, item: (i) => stageObject(x.stages[i]!, dialect) }, mode: "json", class: "Application" },
   };
-  const out: string[] = [];
-  write(app, 0, out);
-  out.push("\n");
-  return out.join("");
+  const out: Buf = { s: "" };
+  for (const _ of write(app, 0, out)) {
+    if (out.s.length < CHUNK) continue;
+    yield out.s;
+    out.s = "";
+  }
+  yield out.s + "\n";
+}
+
+export function emitJson(x: Expanded, dialect: Dialect = "2014", inputFile: string = x.fileName): string {
+  return joinChunks(jsonChunks(x, dialect, inputFile));
 }

@@ -27,11 +27,37 @@ export function taskCommand(st: XStage, t: XTask, dialect: Dialect): string {
   return s;
 }
 
+/**
+ * Emitters write as they go: they yield chunks of about this many characters, so a million-task
+ * expansion never becomes one string (V8 refuses strings past 2^29 characters, and the parts
+ * would hold the heap twice over).
+ */
+export const CHUNK = 1 << 16;
+
 /** `as_shell()`: one command per line, stages in order; running the lines in order is a valid execution. */
+export function* shellChunks(x: Expanded, dialect: Dialect = "2014"): Generator<string> {
+  let buf = "";
+  for (const st of x.stages) {
+    for (const t of st.tasks) {
+      buf += taskCommand(st, t, dialect) + "\n";
+      if (buf.length >= CHUNK) {
+        yield buf;
+        buf = "";
+      }
+    }
+  }
+  if (buf) yield buf;
+}
+
 export function emitShell(x: Expanded, dialect: Dialect = "2014"): string {
-  const out: string[] = [];
-  for (const st of x.stages) for (const t of st.tasks) out.push(taskCommand(st, t, dialect), "\n");
-  return out.join("");
+  return joinChunks(shellChunks(x, dialect));
+}
+
+/** The whole output as one string, for small expansions and tests. */
+export function joinChunks(chunks: Iterable<string>): string {
+  const parts: string[] = [];
+  for (const c of chunks) parts.push(c);
+  return parts.join("");
 }
 
 /**
@@ -39,35 +65,48 @@ export function emitShell(x: Expanded, dialect: Dialect = "2014"): string {
  * (the output ones inside the loop over input slots, so a stage without input slots gets none:
  * harmless, `task` creates them), then one `dd` of zeros per distinct initial input file.
  */
-export function setupCommands(x: Expanded): string[] {
-  const out: string[] = [];
+export function* setupLines(x: Expanded): Generator<string> {
   const dirs = new Set<string>();
-  const mkdir = (d: string) => {
-    if (dirs.has(d)) return;
-    dirs.add(d);
-    out.push(`mkdir -p ${d}`);
-  };
   for (const st of x.stages) {
-    st.sources.forEach((s, i) => {
-      if (s.kind === "filesystem" && st.inputdir[i] !== undefined) mkdir(st.inputdir[i]!);
-      st.outputdir.forEach(mkdir);
-    });
+    for (let i = 0; i < st.sources.length; i++) {
+      const wanted = st.sources[i]!.kind === "filesystem" && st.inputdir[i] !== undefined ? [st.inputdir[i]!, ...st.outputdir] : st.outputdir;
+      for (const d of wanted) {
+        if (dirs.has(d)) continue;
+        dirs.add(d);
+        yield `mkdir -p ${d}`;
+      }
+    }
   }
   const files = new Set<string>();
   for (const st of x.stages) {
-    st.sources.forEach((s, i) => {
-      if (s.kind !== "filesystem") return;
+    for (let i = 0; i < st.sources.length; i++) {
+      if (st.sources[i]!.kind !== "filesystem") continue;
       for (const t of st.tasks) {
         const f = t.inputs[i];
         if (!f || files.has(f.name)) continue;
         files.add(f.name);
-        out.push(`dd if=/dev/zero of='${st.inputdir[i] ?? f.dir}/${f.name}'  bs='${f.sizeText}' count=1`);
+        yield `dd if=/dev/zero of='${st.inputdir[i] ?? f.dir}/${f.name}'  bs='${f.sizeText}' count=1`;
       }
-    });
+    }
   }
-  return out;
+}
+
+export function setupCommands(x: Expanded): string[] {
+  return Array.from(setupLines(x));
+}
+
+export function* setupChunks(x: Expanded): Generator<string> {
+  let buf = "";
+  for (const l of setupLines(x)) {
+    buf += l + "\n";
+    if (buf.length >= CHUNK) {
+      yield buf;
+      buf = "";
+    }
+  }
+  if (buf) yield buf;
 }
 
 export function emitSetup(x: Expanded): string {
-  return setupCommands(x).map((l) => `${l}\n`).join("");
+  return joinChunks(setupChunks(x));
 }

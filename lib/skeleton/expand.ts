@@ -47,6 +47,36 @@ export interface XStage extends Planned {
 
 export type Compat = "2014" | "2017";
 
+/**
+ * Generated files and tasks keep their name as a shared prefix and a number, and build the string
+ * when it is read: at a million tasks a stored name per file and id per task cost a third of
+ * the heap (Node keeps 8-byte pointers, a short concatenated string is 56 bytes).
+ */
+class NumberedFile implements XFile {
+  constructor(
+    private readonly prefix: string,
+    private readonly n: number,
+    readonly sizeText: string,
+    readonly dir: string,
+  ) {}
+  get name(): string {
+    return this.prefix + this.n;
+  }
+}
+
+class NumberedTask implements XTask {
+  lengthText = "0";
+  constructor(
+    private readonly prefix: string,
+    private readonly n: number,
+    public inputs: XFile[],
+    public outputs: XFile[],
+  ) {}
+  get id(): string {
+    return this.prefix + this.n;
+  }
+}
+
 export interface Expanded {
   /** the file's base name without its extension, as the original named the application */
   name: string;
@@ -111,12 +141,15 @@ function column(p: Planned, field: string, d: Dist, at: Pos, tasks: XTask[], cx:
 function directInputs(p: Planned, tasks: XTask[], cx: Ctx): void {
   const nIn = p.def.inputs.length;
   let pointer = 0; // 2014: counts the referenced slots before this one
+  let slot = 0; // where this source's file goes in each task's input list (blank slots add none)
   p.sources.forEach((s, i) => {
     const at = p.def.inputs[i]!.at;
     if (s.kind === "filesystem") {
       const sizes = column(p, `Input_${i + 1}.Size`, p.def.inputs[i]!.size!, at, tasks, cx);
       const dir = dirOf(`${p.name}_Input_${i}_1`);
-      tasks.forEach((t, ti) => t.inputs.push({ name: `${p.name}_Input_${i}_${ti + 1}`, sizeText: sizes[ti]!, dir }));
+      const prefix = `${p.name}_Input_${i}_`; // one prefix string shared by a million names
+      tasks.forEach((t, ti) => (t.inputs[slot] = new NumberedFile(prefix, ti + 1, sizes[ti]!, dir)));
+      slot += 1;
     } else if (s.kind === "ref") {
       const files = filesOf(s.ref, cx);
       const offset = cx.opts.compat === "2014" ? pointer : 0;
@@ -124,8 +157,9 @@ function directInputs(p: Planned, tasks: XTask[], cx: Ctx): void {
       tasks.forEach((t, ti) => {
         const k = ti * nIn + offset;
         if (k >= files.length) wrapped += 1;
-        t.inputs.push(files[k % files.length]!);
+        t.inputs[slot] = files[k % files.length]!;
       });
+      slot += 1;
       if (wrapped) cx.issues.warn(at, `${p.name} reads ${refText(s.ref)}: ${wrapped} of its ${tasks.length} task(s) index past the ${files.length} file(s) and wrap around to the start (the original raised IndexError)`);
       pointer += 1;
     }
@@ -169,7 +203,11 @@ function setdir(st: XStage, cx: Ctx): void {
 
 function generate(p: Planned, cx: Ctx): XStage {
   const d: StageDef = p.def;
-  const tasks: XTask[] = Array.from({ length: d.numTasks }, (_, t) => ({ id: `${p.name}_${t}`, lengthText: "0", inputs: [], outputs: [] }));
+  const idPrefix = `${p.name}_`;
+  // lists of their final length: arrays grown by push keep room for 16 more, most of the heap at a million tasks
+  const nDirect = p.sources.filter((s) => s.kind !== "blank").length;
+  const nOut = d.outputs.length;
+  const tasks: XTask[] = Array.from({ length: d.numTasks }, (_, t) => new NumberedTask(idPrefix, t, new Array<XFile>(nDirect), new Array<XFile>(nOut)));
   directInputs(p, tasks, cx);
   mappedInputs(p, tasks, cx);
   const lengths = column(p, "Task_Length", d.length, d.at.length, tasks, cx);
@@ -177,7 +215,8 @@ function generate(p: Planned, cx: Ctx): XStage {
   d.outputs.forEach((o, j) => {
     const sizes = column(p, `Output_${j + 1}.Size`, o, d.at.outputs[j] ?? d.at.stage, tasks, cx);
     const dir = dirOf(`${p.name}_Output_${j}_1`);
-    tasks.forEach((t, ti) => t.outputs.push({ name: `${p.name}_Output_${j}_${ti + 1}`, sizeText: sizes[ti]!, dir }));
+    const prefix = `${p.name}_Output_${j}_`;
+    tasks.forEach((t, ti) => (t.outputs[j] = new NumberedFile(prefix, ti + 1, sizes[ti]!, dir)));
   });
   const st: XStage = { ...p, mode: d.taskMode ?? "time", tasks, inputdir: [], outputdir: [] };
   setdir(st, cx);

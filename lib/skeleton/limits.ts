@@ -12,7 +12,7 @@ export const MAX_TASKS = 1_000_000;
 /** stages after iterations are unrolled (each becomes a stage of the run, with its own directories) */
 export const MAX_STAGES = 10_000;
 /** input and output files over all tasks (a combination mapping of m files counts m per task) */
-export const MAX_FILE_REFS = 4_000_000;
+export const MAX_FILE_REFS = 2_000_000;
 /** input or output slots of one task; one line may not ask for millions of objects */
 export const MAX_SLOTS = 100_000;
 

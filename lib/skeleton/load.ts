@@ -47,20 +47,34 @@ export type LoadResult =
   | { ok: true; format: SkeletonFormat; legacy: boolean; skeleton: Skeleton; expanded: Expanded; workload: Workload; warnings: LoadWarning[] }
   | { ok: false; format: SkeletonFormat; legacy: boolean; errors: SkeletonError[]; warnings: LoadWarning[] };
 
+export type ExpandTextResult = Exclude<LoadResult, { ok: true }> | { ok: true; format: SkeletonFormat; legacy: boolean; skeleton: Skeleton; expanded: Expanded };
+
 /**
- * One call for the web app, the CLI and the engine: detect the form, parse, expand with the
- * seed, and give the workload (whose warnings include every warning), or every error with its
- * line and column.
+ * Parse and expand, without the workload: what the emitters need. The CLI's `expand` uses this,
+ * so the largest accepted skeleton is held once (as the expansion) and not a second time as a
+ * workload. The expansion's warnings are every warning of the parser and the expander, in order.
  */
-export function loadSkeletonText(text: string, opts: LoadOptions = {}): LoadResult {
+export function expandSkeletonText(text: string, opts: LoadOptions = {}): ExpandTextResult {
   const parsed = parseSkeleton(text, opts);
   const { format, legacy } = parsed;
   if (!parsed.ok) return { ok: false, format, legacy, errors: parsed.errors, warnings: parsed.warnings };
   const x = expandSkeleton(parsed.skeleton, { seed: opts.seed ?? 0, compat: opts.compat ?? "2014", fileName: opts.fileName ?? "skeleton", ...(opts.external ? { external: opts.external } : {}) });
   if (!x.ok) return { ok: false, format, legacy, errors: x.errors, warnings: [...parsed.warnings, ...x.warnings] };
   const all: SkeletonWarning[] = [...parsed.warnings, ...x.expanded.warnings];
-  const expanded: Expanded = { ...x.expanded, warnings: all };
+  return { ok: true, format, legacy, skeleton: parsed.skeleton, expanded: { ...x.expanded, warnings: all } };
+}
+
+/**
+ * One call for the web app, the CLI and the engine: detect the form, parse, expand with the
+ * seed, and give the workload (whose warnings include every warning), or every error with its
+ * line and column.
+ */
+export function loadSkeletonText(text: string, opts: LoadOptions = {}): LoadResult {
+  const r = expandSkeletonText(text, opts);
+  if (!r.ok) return r;
+  const { format, legacy, expanded } = r;
+  const all = expanded.warnings;
   const workload = toWorkload(expanded);
   const extra = workload.warnings.slice(all.length).map((w) => ({ code: w.code, message: w.message }));
-  return { ok: true, format, legacy, skeleton: parsed.skeleton, expanded, workload, warnings: [...all, ...extra] };
+  return { ok: true, format, legacy, skeleton: r.skeleton, expanded, workload, warnings: [...all, ...extra] };
 }

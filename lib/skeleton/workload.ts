@@ -9,7 +9,8 @@ import { leadingNumber } from "./py-format";
  * Sizes are whole bytes: `task` read them with atoi, so "10404130.20" means 10404130.
  */
 export function toWorkload(x: Expanded): Workload {
-  const warnings: WorkloadWarning[] = x.warnings.map((w) => ({ code: w.code, message: w.message, line: w.line }));
+  // the place goes into the message too: pages and run records show the message alone
+  const warnings: WorkloadWarning[] = x.warnings.map((w) => ({ code: w.code, message: `line ${w.line}, column ${w.column}: ${w.message}`, line: w.line }));
   const producer = new Map<XFile, { task: string; stage: number }>();
   const converted = new Map<XFile, WorkloadFile>();
   let fractional: string | null = null;
