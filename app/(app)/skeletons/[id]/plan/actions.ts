@@ -6,9 +6,11 @@ import { requireUser } from "@/app/_lib/session";
 import { db } from "@/lib/db/client";
 import { snapshotsFor } from "@/lib/db/plan-inputs";
 import { createRun } from "@/lib/db/runs";
+import { taskLimitOf } from "@/lib/db/skeletons";
 import { notifyRun } from "@/lib/engine/bus";
 import { ZExecutionStrategy } from "@/lib/planner";
 import { loadSkeletonText } from "@/lib/skeleton";
+import { countTasks, taskLimitMessage } from "@/lib/work/jobs";
 import { maxOf } from "@/lib/util/extent";
 
 const ZLaunch = z.object({
@@ -28,6 +30,10 @@ export async function launchRunAction(input: TLaunch): Promise<ActionResult<neve
   const { skeletonId, name, seed, maxRetries, plan } = p.data;
   const sk = await db().skeleton.findFirst({ where: { id: skeletonId, userId: user.id } });
   if (!sk) return fail("NOT_FOUND", "No such skeleton in your account.");
+  // the limit may have been lowered since the upload; counting needs no expansion
+  const count = countTasks(sk.text, sk.name);
+  const limit = await taskLimitOf(db(), user.id);
+  if (count.ok && count.tasks > limit) return fail("TASK_LIMIT", taskLimitMessage(count.tasks, limit));
   const l = loadSkeletonText(sk.text, { fileName: sk.name, seed });
   if (!l.ok) return fail("INVALID_SKELETON", l.errors[0]?.message ?? "The skeleton does not parse.");
   const ids = [...new Set(plan.pilots.map((x) => x.resourceId))];
