@@ -7,7 +7,7 @@ import { pilotRow, queueOrder, runtimeOf, taskRows } from "./adapter";
 import { EventHeap } from "./heap";
 import { Recorder } from "./record";
 import type { SimInput, SimPilot, SimResult } from "./types";
-import { unionMeasure } from "./union";
+import { unionByEnds, unionMeasure } from "./union";
 import { drawWait } from "./waits";
 
 /**
@@ -98,11 +98,12 @@ export function simulateRun(input: SimInput, rng: Rng, prep: Prepared = prepare(
   const deliverAt = new Float64Array(n);
   const execStart = new Float64Array(n).fill(NaN);
   const doneAt = new Float64Array(n);
-  // every execution attempt and staging interval, for the terms
+  // every execution attempt (recorded as it ends, so in order of ends), and every stretch in which
+  // a task attempt was handed over, executing or staging out (the "busy" time), for the terms
   const xs: number[] = [];
   const xe: number[] = [];
-  const ss: number[] = [];
-  const se: number[] = [];
+  const bs: number[] = [];
+  const be: number[] = [];
   let finals = 0;
   let failedTasks = 0;
   let doneTasks = 0;
@@ -151,8 +152,15 @@ export function simulateRun(input: SimInput, rng: Rng, prep: Prepared = prepare(
     }
   };
 
-  // tasks become ready (the order is the engine's: stage, then task id)
-  checkReady(prep.order, 0);
+  // tasks become ready, in the engine's order (stage, then task id); a task with no inputs from
+  // other tasks is ready by readiness()'s definition, so only the others are put to it
+  const withDeps: number[] = [];
+  for (let q = 0; q < n; q++) {
+    const i = prep.order[q]!;
+    if (w.tasks[i]!.dependsOn.length === 0) addReady(i);
+    else withDeps.push(i);
+  }
+  checkReady(withDeps, 0);
   // pilots: launched at once, submitted when their spec says, active after a drawn wait
   for (let k = 0; k < pilots.length; k++) {
     const p = pilots[k]!;
@@ -229,8 +237,6 @@ export function simulateRun(input: SimInput, rng: Rng, prep: Prepared = prepare(
       for (let c = 0; c < row.cores && c < list.length; c++) list[c] = x0 + dur;
     }
     execStart[i] = x0;
-    ss.push(start);
-    se.push(end);
     heap.push(x0 + dur, EXEC_END, i, token[i]!);
   };
 
@@ -308,8 +314,14 @@ export function simulateRun(input: SimInput, rng: Rng, prep: Prepared = prepare(
       const out = prep.bytesOut[i]!;
       const done = now + o.stageOutS + out / o.bandwidthOutBps;
       if (out > 0) rec?.task(w.tasks[i]!.id, "TMGR_STAGING_OUTPUT", now + o.stageOutS, null, { attempt: row.attempt });
-      ss.push(now);
-      se.push(done);
+      // one busy stretch from hand-over to collection, split where it waited in the agent for cores
+      if (execStart[i]! > deliverAt[i]!) {
+        bs.push(handAt[i]!, execStart[i]!);
+        be.push(deliverAt[i]!, done);
+      } else {
+        bs.push(handAt[i]!);
+        be.push(done);
+      }
       doneAt[i] = done;
       if (prep.consumers[i]!.length > 0) heap.push(done, TASK_DONE, i, token[i]!);
       else finalize(i, "DONE", done, null);
@@ -338,6 +350,10 @@ export function simulateRun(input: SimInput, rng: Rng, prep: Prepared = prepare(
         if (execStart[i]! <= now) {
           xs.push(execStart[i]!);
           xe.push(now);
+        }
+        if (handAt[i]! < now) {
+          bs.push(handAt[i]!);
+          be.push(execStart[i]! <= now ? now : Math.min(deliverAt[i]!, now));
         }
         token[i]!++;
         p.held -= v.task.cores;
@@ -387,8 +403,8 @@ export function simulateRun(input: SimInput, rng: Rng, prep: Prepared = prepare(
 
   let firstExec = Infinity;
   for (let q = 0; q < xs.length; q++) firstExec = Math.min(firstExec, xs[q]!);
-  const execution = xs.length ? unionMeasure(xs, xe, xs.length) : 0;
-  const busy = xs.length ? unionMeasure([...xs, ...ss], [...xe, ...se], xs.length + ss.length, firstExec) : 0;
+  const execution = unionByEnds(xs, xe, xs.length);
+  const busy = xs.length ? unionMeasure(bs, be, bs.length, firstExec) : 0;
   const queueWait = Number.isFinite(firstActive) ? firstActive : tEnd;
   const startup = Number.isFinite(firstExec) && Number.isFinite(firstActive) ? firstExec - firstActive : 0;
   const staging = Math.max(0, busy - execution);

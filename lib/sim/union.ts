@@ -38,3 +38,27 @@ export function unionMeasure(starts: ArrayLike<number>, ends: ArrayLike<number>,
   }
   return total;
 }
+
+/**
+ * The same measure when the intervals are already in order of their ends (the simulator records
+ * executions as they end): one backward pass, no sort. Walking from the latest end, an interval
+ * that ends before the current block starts can overlap no later-visited one either.
+ */
+export function unionByEnds(starts: ArrayLike<number>, ends: ArrayLike<number>, n: number): number {
+  let total = 0;
+  let curS = Infinity;
+  let curE = -Infinity;
+  for (let i = n - 1; i >= 0; i--) {
+    const a = starts[i]!;
+    const b = ends[i]!;
+    if (!(b > a)) continue;
+    if (b >= curS) curS = Math.min(curS, a);
+    else {
+      if (curE > curS) total += curE - curS;
+      curS = a;
+      curE = b;
+    }
+  }
+  if (curE > curS) total += curE - curS;
+  return total;
+}

@@ -1,0 +1,10 @@
+import { simulateMany } from "./many";
+import { bag, input, pilot } from "./test-helpers";
+const o = { startupS: 10, perTaskS: 0.05, bandwidthInBps: 1e7, bandwidthOutBps: 1e7, stageOutS: 6, execOverrunS: 0.4 };
+const w = bag(2048, 900);
+const ps = ["a","b","c","d"].map((id) => pilot(id, 512, { kind: "samples", seconds: [30, 60, 120, 600, 1800], neverShare: 0.2, source: "x" }, { overheads: o, walltimeS: 20000 }));
+const inp = input(w, ps, { record: false, endS: 12 });
+simulateMany(inp, 50, 1);
+const t = performance.now();
+const s = simulateMany(inp, 1000, 1);
+console.log((performance.now() - t).toFixed(0), "ms", s.median, s.p90, s.failShare);
