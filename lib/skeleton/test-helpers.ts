@@ -41,3 +41,17 @@ export function skeletonText(stages: StageText[]): string {
   }
   return out.join("\n") + "\n";
 }
+
+/**
+ * The skeleton of issue 13: two stages of `tasks` task(s) iterated `num` times, unindented
+ * (706 bytes with Iteration_Num = 10000000 and one task per stage; the issue's file had 549).
+ */
+export function iteratedSkeleton(num: number, tasks = 1): string {
+  const stage = (name: string, input: string[]) => [
+    `Stage_Name = ${name}`, "Task_Type = serial", `Num_Tasks = ${tasks}`, "Task_Length = uniform 1", "Num_Processes = 1", "Read_Buffer = 65536", "Write_Buffer = 65536",
+    "Input_Files_Each_Task = 1", ...input, "Output_Files_Each_Task = 1", "Output_1.Size = uniform 1024", "Interleave_Option = 0",
+  ];
+  const first = stage("Stage_1", ["Input_1.Source = filesystem", "Input_1.Size = uniform 1024"]);
+  first.push(`Iteration_Num = ${num}`, "Iteration_Stages = Stage_1, Stage_2", "Iteration_Substitute = Stage_1.Input_1, Stage_2.Output_1");
+  return ["Num_Stage = 2", "", ...first, "", ...stage("Stage_2", ["Input_1.Source = Stage_1.Output_1"])].join("\n") + "\n";
+}
