@@ -54,8 +54,9 @@ describe("control files", () => {
     sb.drop([shell("too-late", "true")]);
     expect(await agent.exited).toBe(0);
     const ev = sb.read().events;
-    const kinds = ev.map((e) => (e.kind.startsWith("task_") ? `${e.kind}:${(e as { taskId: string }).taskId}` : e.kind));
-    expect(kinds).toEqual(["agent_active", "task_received:running", "task_received:waiting", "task_executing:running", "agent_draining", "task_failed:waiting", "task_done:running", "agent_exit"]);
+    const kinds = ev.map((e) => (e.kind.startsWith("task_") ? `${e.kind}:${(e as { taskId: string }).taskId}` : e.kind === "batch_read" ? `batch_read:${e.batch}:${e.lines}` : e.kind));
+    // the batch is acknowledged once read (batch_read, its file name and line count); the one dropped while draining is never read
+    expect(kinds).toEqual(["agent_active", "task_received:running", "task_received:waiting", "batch_read:batch-00000000.tsv:2", "task_executing:running", "agent_draining", "task_failed:waiting", "task_done:running", "agent_exit"]);
     expect(ev.find((e) => e.kind === "task_failed")).toMatchObject({ reason: "drained", exitStatus: null });
     expect(ev.at(-1)).toMatchObject({ kind: "agent_exit", reason: "drain_requested" });
     expect(readdirSync(sb.path("inbox")).filter((f) => f.startsWith("batch-"))).toEqual(["batch-00000001.tsv"]); // never claimed

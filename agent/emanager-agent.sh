@@ -456,6 +456,9 @@ accept_batch() { # $1 = a batch this agent has claimed
     n=$((n + 1))
     accept_line "${1##*/}" "$n"
   done <"$1"
+  # the acknowledgement: the server, unsure whether a hand-over arrived, finds it here (or the
+  # file in inbox/claimed/) and does not send the batch again
+  emit_plain batch_read "${1##*/}" "$n"
   # one mkdir for the whole batch, not one per task
   for ((j = 0; j < ${#MK[@]}; j += 1000)); do mkdir -p -- "${MK[@]:j:1000}"; done
   # each task's record goes into its directory, where its process reads it when it starts

@@ -2,6 +2,7 @@ import { moveTasksBulk } from "../db/bulk-moves";
 import { PILOT_SELECT, TASK_SELECT, type EngineContext, type PilotRow, type TaskRow } from "./context";
 import { chaseEndedJobs } from "./job-ends";
 import { abandonInterruptedLaunch } from "./pilots";
+import { resendPending } from "./tasks";
 import type { RunRuntime } from "./runtime";
 
 /**
@@ -40,6 +41,8 @@ export async function recoverInterrupted(ctx: EngineContext, rt: RunRuntime, run
   await abandonStaleLaunches(ctx, runId);
   // every tick: ended pilots whose jobs the batch system has not yet confirmed gone (job-ends.ts)
   await chaseEndedJobs(ctx, runId).catch((e: unknown) => ctx.log(`run ${runId}: chasing ended pilots' jobs: ${e instanceof Error ? e.message : String(e)}`));
+  // every tick: hand-overs of this engine that failed ambiguously are made again (tasks.ts)
+  await resendPending(ctx, rt).catch((e: unknown) => ctx.log(`run ${runId}: repeating interrupted hand-overs: ${e instanceof Error ? e.message : String(e)}`));
   if (seen.has(rt)) return;
   seen.add(rt);
   const stuck = (await ctx.db.task.findMany({ where: { runId, state: { in: ["TMGR_SCHEDULING", "TMGR_STAGING_INPUT", "TMGR_STAGING_OUTPUT"] } }, select: TASK_SELECT })) as TaskRow[];

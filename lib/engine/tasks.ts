@@ -2,7 +2,7 @@ import path from "node:path";
 import { moveTasksBulk } from "../db/bulk-moves";
 import type { TaskState } from "../states/task";
 import { TASK_HOLDS_CORES } from "../states/task";
-import type { EngineContext, PilotRow, TaskRow } from "./context";
+import { PILOT_SELECT, TASK_SELECT, type EngineContext, type PilotRow, type TaskRow } from "./context";
 import type { AgentTask } from "./ports";
 import { presentOn, type RunRuntime } from "./runtime";
 import { inputsToUpload } from "./staging";
@@ -61,20 +61,57 @@ export async function dispatch(ctx: EngineContext, rt: RunRuntime, runDir: strin
   try {
     await site.submitTasks(p.sandbox, seq, mine.map((t) => agentTask(rt, { ...t, pilotId: p.id })));
   } catch (e: unknown) {
-    // The batch may or may not have reached the agent (a connection dropped while it was written
-    // or renamed). Left in TMGR_STAGING_INPUT the tasks would hold their cores on a live pilot
-    // forever; they go back to the wait queue as a recorded retry (attempt + 1), as after a server
-    // restart (recover.ts), so an agent that did get the batch runs an attempt the engine ignores.
-    const reason = `retry: handing it to ${p.label} failed: ${e instanceof Error ? e.message : String(e)}`;
-    await ctx.db.$transaction(async (tx) => {
-      for (const t of mine) {
-        const attempt = t.attempt + 1;
-        await moveTasksBulk(tx, { runId: p.runId, from: "TMGR_STAGING_INPUT", to: "TMGR_SCHEDULING_PENDING", at: ctx.now(), ids: [t.id], reason, set: { pilotId: null, attempt }, data: () => ({ fromPilotId: p.id, attempt }) });
-      }
-    });
+    // The batch may or may not have reached the agent (the connection dropped while it was
+    // written or renamed). Sending it to another pilot could run its tasks twice; dropping it
+    // could lose them. They stay in TMGR_STAGING_INPUT, and the next ticks hand the same batch
+    // over again (resendPending): the site finds it if the agent already has it.
+    pendingOf(rt).set(`${p.id}:${seq}`, { pilotId: p.id, seq, ids: mine.map((t) => t.id) });
     throw e;
   }
   await ctx.db.$transaction((tx) => moveTasksBulk(tx, { runId: p.runId, from: "TMGR_STAGING_INPUT", to: "AGENT_STAGING_INPUT", at: ctx.now(), ids: mine.map((t) => t.id), data: () => ({ pilotId: p.id }) }));
+}
+
+/** A hand-over that failed ambiguously: batch `seq` of pilot `pilotId`, with these task rows. */
+interface PendingHandOver {
+  pilotId: string;
+  seq: number;
+  ids: string[];
+}
+const pending = new WeakMap<RunRuntime, Map<string, PendingHandOver>>();
+function pendingOf(rt: RunRuntime): Map<string, PendingHandOver> {
+  let m = pending.get(rt);
+  if (!m) pending.set(rt, (m = new Map()));
+  return m;
+}
+
+/**
+ * Each tick: the hand-overs that failed ambiguously are made again, with the same batch number
+ * and the same attempts, until one succeeds. The site does not write a batch the agent already
+ * has (in its inbox, or claimed: remote.ts), and the agent ignores a task attempt it has seen,
+ * so the tasks run once whether or not the first try arrived. A pilot that ended meanwhile
+ * gives its tasks back through the driver (rebind or retry), as for any ended pilot.
+ */
+export async function resendPending(ctx: EngineContext, rt: RunRuntime): Promise<void> {
+  const m = pending.get(rt);
+  if (!m?.size) return;
+  for (const [key, h] of m) {
+    const p = (await ctx.db.pilot.findUnique({ where: { id: h.pilotId }, select: PILOT_SELECT })) as PilotRow | null;
+    const rows = (await ctx.db.task.findMany({ where: { id: { in: h.ids }, pilotId: h.pilotId, state: "TMGR_STAGING_INPUT" }, select: TASK_SELECT })) as TaskRow[];
+    if (!p?.sandbox || !["PMGR_ACTIVE_PENDING", "PMGR_ACTIVE"].includes(p.state) || rows.length === 0) {
+      m.delete(key);
+      continue;
+    }
+    try {
+      const site = await ctx.site(p.resourceId, p.kind);
+      await site.submitTasks(p.sandbox, h.seq, rows.map((t) => agentTask(rt, t)));
+    } catch (e: unknown) {
+      ctx.log(`handing batch ${h.seq} (${rows.length} task(s)) to ${p.label} again failed; trying next tick: ${e instanceof Error ? e.message : String(e)}`);
+      continue;
+    }
+    m.delete(key);
+    await ctx.db.$transaction((tx) => moveTasksBulk(tx, { runId: p.runId, from: "TMGR_STAGING_INPUT", to: "AGENT_STAGING_INPUT", at: ctx.now(), ids: rows.map((t) => t.id), data: () => ({ pilotId: p.id, handOverRepeated: true }) }));
+    ctx.log(`batch ${h.seq} (${rows.length} task(s)) handed to ${p.label} after an interrupted hand-over`);
+  }
 }
 
 /** Outputs of tasks that exited 0 come back to the run directory; failures keep their logs. */

@@ -50,6 +50,7 @@ export function toFact(e: AgentEvent): AgentFact | string | null {
     case "inbox_error":
       return `the agent rejected line ${e.line} of ${e.batch}: ${e.detail}`;
     case "task_received":
+    case "batch_read":
       return null;
   }
 }

@@ -28,6 +28,8 @@ const KINDS = {
   task_done: { taskId: ZWord, attempt: int, exitCode: int, durationMs: int },
   task_failed: { taskId: ZWord, attempt: int, reason: z.enum(TASK_FAIL_REASONS), exitStatus, detail: text },
   inbox_error: { batch: text, line: int, detail: text },
+  /** the agent's acknowledgement of a batch it claimed and read: its file name, its line count */
+  batch_read: { batch: text, lines: int },
   agent_draining: { reason: z.enum(AGENT_STOP_REASONS), detail: text },
   agent_exit: { reason: z.enum(AGENT_STOP_REASONS), detail: text },
 } as const;

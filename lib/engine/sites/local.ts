@@ -105,6 +105,10 @@ export function localSite(root: string, opts: { heartbeatSeconds?: number; drain
     async submitTasks(sandbox: string, seq: number, tasks: AgentTask[]) {
       const name = `batch-${String(seq).padStart(8, "0")}.tsv`;
       const tmp = path.join(sandbox, "inbox", `.${name}.tmp`);
+      // idempotent, as the remote site: a batch already in the inbox or claimed is not sent again
+      for (const there of [path.join(sandbox, "inbox", name), path.join(sandbox, "inbox", "claimed", name)]) {
+        if (await stat(there).then(() => true, () => false)) return;
+      }
       await writeFile(tmp, renderInboxBatch(tasks));
       await rename(tmp, path.join(sandbox, "inbox", name));
     },

@@ -47,6 +47,8 @@ async function again<T>(step: () => Promise<T>, idempotent: boolean, attempts = 
 
 export function remoteSite(t: Transport, batch: BatchAdapter, workDir: string, opts: { heartbeatSeconds?: number; drainMarginSeconds?: number } = {}): PilotSite {
   let root: string | null = null;
+  /** hand-overs whose last try failed: `sandbox|seq` (the next try first looks for the batch) */
+  const uncertain = new Set<string>();
   const mkdirs = async (dirs: string[]) => {
     if (dirs.length === 0) return;
     const r = await t.exec(`mkdir -p ${shJoin(dirs)}`);
@@ -110,9 +112,26 @@ export function remoteSite(t: Transport, batch: BatchAdapter, workDir: string, o
     },
     async submitTasks(sandbox: string, seq: number, tasks: AgentTask[]) {
       const name = `batch-${String(seq).padStart(8, "0")}.tsv`;
+      const key = `${sandbox}|${seq}`;
+      // A repeat of a hand-over that failed without knowing whether it arrived: the rename is the
+      // delivery, and the agent moves a batch into inbox/claimed/ (then acknowledges it with
+      // batch_read) before reading it, so either file means the agent has it: not sent again.
+      if (uncertain.has(key)) {
+        const there = (await t.stat(`${sandbox}/inbox/${name}`, { timeoutMs: SMALL_FILE_MS })) ?? (await t.stat(`${sandbox}/inbox/claimed/${name}`, { timeoutMs: SMALL_FILE_MS }));
+        if (there) {
+          uncertain.delete(key);
+          return;
+        }
+      }
       const text = renderInboxBatch(tasks);
-      await t.writeFile(`${sandbox}/inbox/.${name}.tmp`, text, { timeoutMs: fileMs(text.length) });
-      await t.rename(`${sandbox}/inbox/.${name}.tmp`, `${sandbox}/inbox/${name}`);
+      try {
+        await t.writeFile(`${sandbox}/inbox/.${name}.tmp`, text, { timeoutMs: fileMs(text.length) });
+        await t.rename(`${sandbox}/inbox/.${name}.tmp`, `${sandbox}/inbox/${name}`);
+      } catch (e: unknown) {
+        uncertain.add(key);
+        throw e;
+      }
+      uncertain.delete(key);
     },
     async stageOut(sandbox: string, runDir: string, relPaths: string[]) {
       for (const p of relPaths) {
