@@ -75,6 +75,8 @@ interface PilotSim {
   readyAt: number;
   channelAt: number;
   held: number;
+  /** tasks handed over so far (the first `cores` are its first fill) */
+  given: number;
   endAt: number | null;
   endKind: "walltime" | "failure";
 }
@@ -88,7 +90,7 @@ export function simulateRun(input: SimInput, rng: Rng, prep: Prepared = prepare(
   const rec = input.record ? new Recorder(runId, input.t0Ms ?? Date.UTC(2026, 0, 1)) : null;
   const rows = taskRows(w);
   const byTaskId = new Map<string, TaskRow>(prep.hasDeps ? rows.map((r) => [r.taskId, r]) : []);
-  const pilots: PilotSim[] = input.pilots.map((p, i) => ({ spec: p, row: pilotRow(p, i, runId), activeAt: null, readyAt: 0, channelAt: 0, held: 0, endAt: null, endKind: "walltime" }));
+  const pilots: PilotSim[] = input.pilots.map((p, i) => ({ spec: p, row: pilotRow(p, i, runId), activeAt: null, readyAt: 0, channelAt: 0, held: 0, given: 0, endAt: null, endKind: "walltime" }));
   const pilotIndex = new Map(pilots.map((p, i) => [p.row.id, i]));
   const heap = new EventHeap();
   const token = new Int32Array(n);
@@ -98,6 +100,7 @@ export function simulateRun(input: SimInput, rng: Rng, prep: Prepared = prepare(
   const deliverAt = new Float64Array(n);
   const execStart = new Float64Array(n).fill(NaN);
   const doneAt = new Float64Array(n);
+  const used = new Uint8Array(input.pilots.length);
   // every execution attempt (recorded as it ends, so in order of ends), and every stretch in which
   // a task attempt was handed over, executing or staging out (the "busy" time), for the terms
   const xs: number[] = [];
@@ -172,6 +175,7 @@ export function simulateRun(input: SimInput, rng: Rng, prep: Prepared = prepare(
   }
 
   const caps: Capacity[] = [];
+  let laterAt = 0;
   const bind = (t: number) => {
     caps.length = 0;
     for (const p of pilots) {
@@ -220,9 +224,14 @@ export function simulateRun(input: SimInput, rng: Rng, prep: Prepared = prepare(
     boundTo[i] = k;
     p.held += row.cores;
     bindAt[i] = t;
-    const start = Math.max(t, p.readyAt, p.channelAt);
-    const end = start + o.perTaskS + prep.bytesIn[i]! / o.bandwidthInBps;
-    p.channelAt = end;
+    // a pilot's first fill goes through its own channel; later tasks, when a re-binding cost is
+    // given, through one channel for the whole run (RADICAL-Pilot had one unit manager per run)
+    const later = p.given >= p.spec.cores && o.laterPerTaskS !== undefined;
+    p.given++;
+    const start = Math.max(t, p.readyAt, later ? laterAt : p.channelAt);
+    const end = start + (later ? o.laterPerTaskS! : o.perTaskS) + prep.bytesIn[i]! / o.bandwidthInBps;
+    if (later) laterAt = end;
+    else p.channelAt = end;
     handAt[i] = start;
     deliverAt[i] = end;
     rec?.task(w.tasks[i]!.id, "TMGR_SCHEDULING", t, null, { pilotId: p.row.id, attempt: row.attempt });
@@ -305,6 +314,7 @@ export function simulateRun(input: SimInput, rng: Rng, prep: Prepared = prepare(
       const row = rows[i]!;
       const o = p.spec.overheads;
       flushStart(i, now);
+      used[k] = 1;
       xs.push(execStart[i]!);
       xe.push(now);
       p.held -= row.cores;
@@ -411,7 +421,7 @@ export function simulateRun(input: SimInput, rng: Rng, prep: Prepared = prepare(
   return {
     ttc: tEnd,
     terms: { queueWait, startup, execution, staging, overhead: Math.max(0, tEnd - queueWait - startup - execution - staging) },
-    coreHours, tasksDone: doneTasks, tasksFailed: failedTasks, pilotsActive,
+    coreHours, tasksDone: doneTasks, tasksFailed: failedTasks, pilotsActive, pilotsUsed: used.reduce((a, b) => a + b, 0),
     ...(failure ? { failed: failure } : {}),
     events: rec ? rec.events() : [],
   };

@@ -24,6 +24,12 @@ export interface Overheads {
   startupS: number;
   /** per task, serial on a pilot's delivery channel (binding, hand-over to the agent) */
   perTaskS: number;
+  /**
+   * per task, for tasks handed to a pilot after its first `cores` (re-binding as cores free up),
+   * serial over the whole run; unset: like the first fill. RADICAL-Pilot 0.37 was much slower
+   * here than for the first fill, and one unit manager served all pilots of a run.
+   */
+  laterPerTaskS?: number;
   /** bytes per second from the server to the pilot (input staging), serial with the hand-over */
   bandwidthInBps: number;
   /** bytes per second back (output staging) */
@@ -92,5 +98,7 @@ export interface SimResult {
   tasksDone: number;
   tasksFailed: number;
   pilotsActive: number;
+  /** pilots on which some task finished executing */
+  pilotsUsed: number;
   events: RunEvent[];
 }
