@@ -2,9 +2,9 @@ import os from "node:os";
 import path from "node:path";
 import type { PlanJobResult, SkeletonInfo, SkeletonJobResult, TWorkJob } from "./jobs";
 import { Lru } from "./lru";
-import { WorkError, WorkPool, type PoolOptions } from "./pool";
+import { isWorkError, WorkPool, type PoolOptions } from "./pool";
 
-export { WorkError, WorkPool, type PoolStats } from "./pool";
+export { isWorkError, WorkError, WorkPool, type PoolStats } from "./pool";
 export { DEFAULT_TASK_LIMIT, taskLimitMessage, type SkeletonInfo, type TWorkJob, type PlanJobResult, type SkeletonJobResult } from "./jobs";
 
 /**
@@ -71,5 +71,5 @@ export function rememberSkeletonInfo(id: string, seed: number, info: SkeletonInf
 
 /** A user-facing message for a refused or failed job. */
 export function workErrorMessage(e: unknown): string | null {
-  return e instanceof WorkError ? e.message : null;
+  return isWorkError(e) ? e.message : null;
 }

@@ -3,7 +3,7 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { afterEach, describe, expect, it } from "vitest";
 import { skeletonInfo } from "./index";
 import type { SkeletonJobResult, TWorkJob } from "./jobs";
-import { WorkError, WorkPool, type PoolOptions } from "./pool";
+import { isWorkError, WorkError, WorkPool, type PoolOptions } from "./pool";
 import { bigText } from "./test-helpers";
 
 /** Real worker threads running lib/work/worker.ts through tsx, as the server does. */
@@ -87,6 +87,12 @@ describe("work pool", () => {
     await skeletonInfo("u1", sk, 7, p);
     expect(p.stats().completed).toBe(2);
   }, 60_000);
+
+  it("recognises a WorkError thrown by another module copy (Next bundles routes and pages apart)", () => {
+    const copy = Object.assign(new Error("the server is busy"), { name: "WorkError", code: "BUSY" });
+    expect(copy instanceof WorkError).toBe(false);
+    expect([isWorkError(copy), isWorkError(new WorkError("BUSY", "x")), isWorkError(new Error("x"))]).toEqual([true, true, false]);
+  });
 
   it("fails the waiting jobs with the reason when its workers cannot start", async () => {
     const p = pool({ entry: path.join(process.cwd(), "lib/work/no-such-worker.ts") });

@@ -40,6 +40,14 @@ export class WorkError extends Error {
   }
 }
 
+/**
+ * Whether `e` is a WorkError. Not `instanceof`: Next bundles route handlers and pages as separate
+ * module copies, and the pool on globalThis throws the class of whichever copy created it.
+ */
+export function isWorkError(e: unknown): e is WorkError {
+  return e instanceof Error && e.name === "WorkError" && typeof (e as { code?: unknown }).code === "string";
+}
+
 interface Job {
   id: number;
   userId: string;

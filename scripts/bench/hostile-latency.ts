@@ -93,14 +93,15 @@ async function upload(base: string, cookie: string, name: string, text: string):
 }
 
 /** The hostile user: four request loops at once (uploads of the largest skeleton, previews, plans with changing knobs). */
-function hostile(base: string, cookie: string, firstId: string, stop: { done: boolean }): Promise<{ requests: number; refused: number }> {
-  const stats = { requests: 0, refused: 0 };
+function hostile(base: string, cookie: string, firstId: string, stop: { done: boolean }): Promise<{ requests: number; refused: number; failed: number }> {
+  const stats = { requests: 0, refused: 0, failed: 0 };
   let n = 0;
   const loop = async (next: () => Promise<number>) => {
     while (!stop.done) {
       const status = await next().catch(() => 0);
       stats.requests += 1;
-      if (status === 429 || status === 0) stats.refused += 1;
+      if (status === 429) stats.refused += 1;
+      if (status >= 500 || status === 0) stats.failed += 1;
     }
   };
   const get = async (url: string) => (await fetch(url, { headers: { cookie } }).then(async (r) => (await r.arrayBuffer(), r.status)));
@@ -169,7 +170,8 @@ export async function bench(): Promise<BenchRow[]> {
     const loaded = await sample(base, other, SAMPLES);
     stop.done = true;
     const h = await load;
-    process.stderr.write(`[bench] hostile user: ${h.requests} requests, ${h.refused} refused (429 or the per-user bound's notice)\n`);
+    process.stderr.write(`[bench] hostile user: ${h.requests} requests, ${h.refused} uploads refused with 429 (per-user bound), ${h.failed} failed (5xx or no answer)\n`);
+    if (h.failed) throw new Error(`${h.failed} of the hostile user's requests failed (5xx or no answer)`);
     const row = (what: string, l: number[], i: number[], budget?: string): BenchRow => ({
       figure: `another user's ${what} while one user uploads and plans ${MAX_TASKS.toLocaleString("en")}-task skeletons: p95 of ${l.length}`, value: p95(l), unit: "ms",
       baseline: { label: "the same requests, idle server", value: p95(i), unit: "ms" }, ratio: p95(l) / p95(i), ...(budget ? { budget } : {}),

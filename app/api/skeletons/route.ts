@@ -3,7 +3,7 @@ import { readForm, readJson, type BodyResult } from "@/app/_lib/body";
 import { apiUser } from "@/app/_lib/session";
 import { db } from "@/lib/db/client";
 import { MAX_SKELETON_BYTES, saveSkeleton } from "@/lib/db/skeletons";
-import { rememberSkeletonInfo, runWork, WorkError, workPool } from "@/lib/work";
+import { isWorkError, rememberSkeletonInfo, runWork, workPool } from "@/lib/work";
 
 const ZBody = z.object({
   name: z.string().trim().min(1, "Give the skeleton a name.").max(120, "The name is too long (120 characters at most)."),
@@ -46,7 +46,7 @@ export async function POST(req: Request): Promise<Response> {
     rememberSkeletonInfo(r.id, 0, r.info);
     return Response.json({ id: r.id, summary: r.summary }, { status: 201 });
   } catch (e: unknown) {
-    if (!(e instanceof WorkError)) throw e;
+    if (!isWorkError(e)) throw e;
     return Response.json({ error: { code: e.code, message: e.message } }, { status: e.code === "BUSY" ? 429 : e.code === "DEADLINE" ? 422 : 503 });
   }
 }

@@ -3,7 +3,7 @@ import { notFound } from "next/navigation";
 import { requireUser } from "@/app/_lib/session";
 import { StageGraph } from "@/components/stage-graph";
 import { db } from "@/lib/db/client";
-import { skeletonInfo, WorkError } from "@/lib/work";
+import { isWorkError, skeletonInfo } from "@/lib/work";
 
 const fmtBytes = (b: number) => (b >= 1 << 20 ? `${(b / 1024 / 1024).toFixed(2)} MB` : b >= 1024 ? `${(b / 1024).toFixed(1)} KB` : `${b} B`);
 
@@ -14,10 +14,10 @@ export default async function SkeletonPage({ params }: { params: Promise<{ id: s
   if (!sk) notFound();
   // expanded on a worker thread and cached per skeleton: a large one must not stall other users
   const r = await skeletonInfo(user.id, sk).catch((e: unknown) => {
-    if (e instanceof WorkError) return e;
+    if (isWorkError(e)) return e;
     throw e;
   });
-  if (r instanceof WorkError) return <div className="notice error">The preview could not be computed: {r.message}</div>;
+  if (isWorkError(r)) return <div className="notice error">The preview could not be computed: {r.message}</div>;
   if (!r.ok) return <div className="notice error">This skeleton no longer parses: {r.errors[0]?.message}</div>;
   const m = r.info.metrics;
   const { lengths, sizes } = r.info.histograms;

@@ -2,7 +2,7 @@ import { notFound } from "next/navigation";
 import { requireUser } from "@/app/_lib/session";
 import { db } from "@/lib/db/client";
 import { snapshotsFor } from "@/lib/db/plan-inputs";
-import { runWork, WorkError, workPool } from "@/lib/work";
+import { runWork, isWorkError, workPool } from "@/lib/work";
 import { PlanReview } from "./plan-review";
 import { RefreshSnapshots } from "./refresh-snapshots";
 
@@ -28,11 +28,11 @@ export default async function PlanPage({ params, searchParams }: { params: Promi
   const job = { kind: "plan" as const, key: `${sk.id}:0`, text: sk.text, fileName: sk.name, seed: 0, resources: snapshots, policies: (["adaptive", "aimes"] as const).map((strategy) => ({ strategy, now: now.toISOString(), ...policy })) };
   const work = snapshots.length
     ? await runWork(workPool(), user.id, job).catch((e: unknown) => {
-        if (e instanceof WorkError) return e;
+        if (isWorkError(e)) return e;
         throw e;
       })
     : null;
-  if (work instanceof WorkError) return <div className="notice error">The plan could not be computed: {work.message}</div>;
+  if (isWorkError(work)) return <div className="notice error">The plan could not be computed: {work.message}</div>;
   if (work && !work.ok) return <div className="notice error">The skeleton does not parse: {work.errors[0]?.message}</div>;
   const plans = (["adaptive", "aimes"] as const).map((strategy) => ({ strategy, result: work?.plans.find((p) => p.strategy === strategy)?.result ?? null }));
   return (
