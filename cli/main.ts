@@ -27,6 +27,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Module> }>
     summary: "set an account's task limit per skeleton: user limit EMAIL N|default",
     load: () => import("./commands/user"),
   },
+  simulate: {
+    summary: "simulate runs: simulate SKELETON --resources FILE [--strategy aimes|adaptive|both] [--runs N] | simulate --replay DIR",
+    load: () => import("./commands/simulate"),
+  },
   engine: {
     summary: "run the engine loop alone, without the web server, on the same database",
     load: () => import("./commands/engine"),

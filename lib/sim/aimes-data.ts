@@ -126,3 +126,13 @@ export function groupPilots(pilots: readonly PilotRow[]): Map<string, PilotRow[]
   for (const l of by.values()) l.sort((a, b) => (a.t_created_s ?? 0) - (b.t_created_s ?? 0));
   return by;
 }
+
+/** The three files' texts (tasks.csv optional) → checked rows. */
+export function parseAimesTexts(t: { runs: string; pilots: string; tasks: string | null }): { ok: true; data: AimesData } | { ok: false; errors: string[] } {
+  const runs = readTable("runs.csv", t.runs, ZRunRow);
+  const pilots = readTable("pilots.csv", t.pilots, ZPilotRow);
+  const tasks = t.tasks === null ? null : readTable("tasks.csv", t.tasks, ZTaskRow);
+  const errors = [runs, pilots, tasks].flatMap((x) => (x && !x.ok ? x.errors : []));
+  if (!runs.ok || !pilots.ok || (tasks && !tasks.ok) || errors.length) return { ok: false, errors };
+  return { ok: true, data: { runs: runs.rows, pilotsByRun: groupPilots(pilots.rows), tasks: tasks && tasks.ok ? tasks.rows : null } };
+}
