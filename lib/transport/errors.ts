@@ -43,8 +43,24 @@ const RETRYABLE_BY_DEFAULT: Record<TransportErrorCode, boolean> = {
   REMOTE: false,
 };
 
+/**
+ * A production build loads this module more than once (server actions, route handlers, the
+ * engine's instrumentation), while the SSH pool is shared through globalThis: a call in one copy
+ * can fail with another copy's TransportError. `instanceof` would then say no, and the error
+ * would be reported as a generic one (a probe's HOSTKEY_UNKNOWN stored as ERROR, a retryable
+ * drop not retried). Every instance carries a brand shared by all copies (Symbol.for), and
+ * `instanceof TransportError` tests the brand, so every check in every copy agrees.
+ */
+const BRAND = Symbol.for("emanager.TransportError");
+
 export class TransportError extends Error {
   override readonly name = "TransportError";
+  readonly [BRAND] = true;
+
+  static override [Symbol.hasInstance](x: unknown): boolean {
+    return typeof x === "object" && x !== null && (x as { [BRAND]?: unknown })[BRAND] === true;
+  }
+
   constructor(
     readonly code: TransportErrorCode,
     message: string,
