@@ -1,4 +1,5 @@
 import { parentPort, workerData } from "node:worker_threads";
+import { downloadJob, type DownloadJob } from "./download-job";
 import { runJob, type Loaded, type TWorkJob } from "./jobs";
 import { Lru } from "./lru";
 
@@ -13,14 +14,18 @@ const store = new Lru<Loaded>(8, maxTasks, (l) => Math.max(1, l.workload.tasks.l
 
 interface Request {
   id: number;
-  job: TWorkJob;
+  job: TWorkJob | DownloadJob;
 }
 
 const port = parentPort;
 if (!port) throw new Error("lib/work/worker.ts runs only as a worker thread");
-port.on("message", (m: Request) => {
+port.on("message", async (m: Request) => {
   try {
-    port.postMessage({ id: m.id, ok: true, value: runJob(m.job, store), cached: store.hits });
+    // one job at a time: the pool sends the next only after this answer
+    const value = m.job.kind === "download" ? await downloadJob(m.job) : runJob(m.job, store);
+    // a zip or PNG is moved to the request thread, not copied
+    const bytes = typeof value === "object" && "body" in value && value.body instanceof Uint8Array ? [value.body.buffer as ArrayBuffer] : [];
+    port.postMessage({ id: m.id, ok: true, value }, bytes);
   } catch (e: unknown) {
     // a bug in a job, not an expected failure (those are results): report it, stay alive
     port.postMessage({ id: m.id, ok: false, message: e instanceof Error ? e.message : String(e) });

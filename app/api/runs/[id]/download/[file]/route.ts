@@ -1,10 +1,7 @@
 import { z } from "zod";
 import { apiUser } from "@/app/_lib/session";
-import { buildArchive, statisticsFiles } from "@/lib/archive/run-files";
-import { db } from "@/lib/db/client";
-import { loadRunRecord } from "@/lib/db/run-record";
-import { runTimelineSvg } from "@/lib/timeline/export";
-import { svgToPng } from "@/lib/timeline/png";
+import { databaseUrl } from "@/lib/config/paths";
+import { isWorkError, runWork, workPool } from "@/lib/work";
 
 const TYPES: Record<string, string> = {
   "run.json": "application/json",
@@ -30,22 +27,19 @@ export async function GET(req: Request, ctx: { params: Promise<{ id: string; fil
   const user = await apiUser();
   if (user instanceof Response) return user;
   const { id, file } = await ctx.params;
-  const rec = await loadRunRecord(db(), user.id, id);
-  if (!rec) return Response.json({ error: { code: "NOT_FOUND", message: "No such run in your account." } }, { status: 404 });
-  const name = `${rec.name.replace(/[^\w.-]+/g, "_")}-${file}`;
-  if (file === "archive") {
-    const a = await buildArchive(rec);
-    return new Response(Buffer.from(a.zip), { headers: { "Content-Type": "application/zip", "Content-Disposition": `attachment; filename="${a.name}"` } });
-  }
   const tl = TIMELINE[file];
-  if (tl) {
-    const q = ZTimelineQuery.safeParse(Object.fromEntries(new URL(req.url).searchParams));
-    if (!q.success) return Response.json({ error: { code: "INVALID_INPUT", message: q.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") } }, { status: 400 });
-    const svg = runTimelineSvg(rec, { theme: q.data.theme, width: q.data.width });
-    const body = file === "timeline.svg" ? svg : Buffer.from(svgToPng(svg, { scale: q.data.scale }));
-    return new Response(body, { headers: { "Content-Type": tl, "Content-Disposition": `attachment; filename="${name}"`, "Cache-Control": "no-store" } });
-  }
-  const type = TYPES[file];
+  const type = tl ?? (file === "archive" ? "application/zip" : TYPES[file]);
   if (!type) return Response.json({ error: { code: "NOT_FOUND", message: `No download named ${file}; try one of ${[...Object.keys(TYPES), ...Object.keys(TIMELINE)].join(", ")} or archive.` } }, { status: 404 });
-  return new Response(statisticsFiles(rec)[file], { headers: { "Content-Type": type, "Content-Disposition": `attachment; filename="${name}"` } });
+  const q = ZTimelineQuery.safeParse(tl ? Object.fromEntries(new URL(req.url).searchParams) : {});
+  if (!q.success) return Response.json({ error: { code: "INVALID_INPUT", message: q.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") } }, { status: 400 });
+  // reading and folding a large run's event log takes seconds: a worker thread does it (lib/work)
+  const r = await runWork(workPool(), user.id, { kind: "download", dbUrl: databaseUrl(), userId: user.id, runId: id, file, timeline: q.data }).catch((e: unknown) => {
+    if (isWorkError(e)) return e;
+    throw e;
+  });
+  if (isWorkError(r)) return Response.json({ error: { code: r.code, message: r.message } }, { status: r.code === "BUSY" ? 429 : 503 });
+  if (!r.ok) return Response.json({ error: { code: r.code, message: r.message } }, { status: 404 });
+  const name = r.fileName ?? `${r.runName.replace(/[^\w.-]+/g, "_")}-${file}`;
+  const body = typeof r.body === "string" ? r.body : Buffer.from(r.body);
+  return new Response(body, { headers: { "Content-Type": type, "Content-Disposition": `attachment; filename="${name}"`, ...(tl ? { "Cache-Control": "no-store" } : {}) } });
 }

@@ -1,0 +1,54 @@
+import { buildArchive, statisticsFiles } from "../archive/run-files";
+import { openDb, type Db } from "../db/client";
+import { loadRunRecord } from "../db/run-record";
+import { runTimelineSvg } from "../timeline/export";
+import { svgToPng } from "../timeline/png";
+import { Lru } from "./lru";
+
+/**
+ * A run's downloads (statistics files, timeline, archive), computed on a worker thread: for a
+ * large run, reading its event log and folding it into statistics takes seconds. The worker opens
+ * its own connection to the same database (SQLite allows several readers).
+ */
+export interface DownloadJob {
+  kind: "download";
+  dbUrl: string;
+  userId: string;
+  runId: string;
+  /** a statistics file (tasks.csv, …), `timeline.svg`, `timeline.png` or `archive`; the route checked the name */
+  file: string;
+  timeline: { theme: "light" | "dark"; width: number; scale: number };
+}
+
+export type DownloadResult = { ok: true; runName: string; fileName: string | null; body: string | Uint8Array } | { ok: false; code: "NOT_FOUND"; message: string };
+
+const dbs = new Map<string, Db>();
+// every statistics file of a run at a given length of its log: the downloads of one run come in a row
+const files = new Lru<Record<string, string>>(16, 64 << 20, (f) => Object.values(f).reduce((n, s) => n + s.length, 0));
+
+export async function downloadJob(job: DownloadJob): Promise<DownloadResult> {
+  let db = dbs.get(job.dbUrl);
+  if (!db) {
+    db = openDb(job.dbUrl);
+    dbs.set(job.dbUrl, db);
+  }
+  const rec = await loadRunRecord(db, job.userId, job.runId);
+  if (!rec) return { ok: false, code: "NOT_FOUND", message: "No such run in your account." };
+  if (job.file === "archive") {
+    const a = await buildArchive(rec);
+    return { ok: true, runName: rec.name, fileName: a.name, body: a.zip };
+  }
+  if (job.file === "timeline.svg" || job.file === "timeline.png") {
+    const svg = runTimelineSvg(rec, { theme: job.timeline.theme, width: job.timeline.width });
+    return { ok: true, runName: rec.name, fileName: null, body: job.file === "timeline.svg" ? svg : svgToPng(svg, { scale: job.timeline.scale }) };
+  }
+  const key = `${rec.id}:${rec.state}:${rec.events.length}:${rec.events[rec.events.length - 1]?.seq ?? 0}`;
+  let all = files.get(key);
+  if (!all) {
+    all = statisticsFiles(rec);
+    files.set(key, all);
+  }
+  const body = all[job.file];
+  if (body === undefined) return { ok: false, code: "NOT_FOUND", message: `No download named ${job.file}.` };
+  return { ok: true, runName: rec.name, fileName: null, body };
+}
