@@ -64,7 +64,9 @@ export async function settleRunEnds(db: Db, owner: string, now: Date, opts: { on
 
 /** runs left unsettled by this process, and when to try them again (a backoff, not every tick) */
 const retryAt = new Map<string, number>();
-const RETRY_MS = 5_000;
+const tries = new Map<string, number>();
+const RETRY_MS = 2_000;
+const RETRY_MAX_MS = 5 * 60_000;
 
 async function settle(db: Db, owner: string, runId: string, log: (m: string) => void, jobs: JobCtx | undefined): Promise<void> {
   const renew = setInterval(() => {
@@ -75,16 +77,22 @@ async function settle(db: Db, owner: string, runId: string, log: (m: string) => 
   try {
     // never throws; delivery failures become Notification rows, other errors are logged
     await notifyRunEnd(db, runId, log);
-    const run = await db.run.findUnique({ where: { id: runId }, select: { user: { select: { notifyOnRunEnd: true } } } });
-    const unsent = Boolean(run?.user.notifyOnRunEnd) && !(await db.notification.findFirst({ where: { runId }, select: { id: true } }));
+    const run = await db.run.findUnique({ where: { id: runId }, select: { user: { select: { notifyOnRunEnd: true, notifyEmail: true, notifyWebhook: true } } } });
+    // a wanted notification leaves a row, delivered or failed; none means notifyRunEnd hit an error
+    const wanted = Boolean(run?.user.notifyOnRunEnd && (run.user.notifyEmail || run.user.notifyWebhook));
+    const unsent = wanted && !(await db.notification.findFirst({ where: { runId }, select: { id: true } }));
     const owed = jobs ? await chaseEndedJobs(jobs, runId) : 0;
     if (unsent || owed > 0) {
-      // keep the claim (renewed by the next sweep); try again after a pause
-      retryAt.set(runId, Date.now() + RETRY_MS);
+      // keep the claim (the next sweep renews it); try again after a pause that grows
+      // (jobs are chased at a steady pace; a notification that keeps failing, less and less often)
+      const n = unsent ? (tries.get(runId) ?? 0) + 1 : 0;
+      if (unsent) tries.set(runId, n);
+      retryAt.set(runId, Date.now() + (unsent ? Math.min(RETRY_MAX_MS, RETRY_MS * 2 ** (n - 1)) : RETRY_MS));
       if (unsent) log(`run ${runId}: its run-end notification is not recorded yet; trying again`);
       return;
     }
     retryAt.delete(runId);
+    tries.delete(runId);
     await db.run.updateMany({ where: { id: runId, leaseOwner: owner }, data: { leaseUntil: null } });
   } catch (e: unknown) {
     // the claim runs out and the next sweep tries again
