@@ -27,9 +27,25 @@ export interface Fitted {
 
 const med = (xs: number[], d: number) => (xs.length ? quantile(Float64Array.from(xs).sort(), 0.5) : d);
 
-/** Agent start-up, hand-over rate, execution overrun and end latency, as medians over the data. */
-export function fitOverheads(d: AimesData): Fitted {
+/**
+ * Agent start-up, hand-over rate, execution overrun and end latency, as medians over the data;
+ * with `series`, over that series' runs only (each series ran its own driver and RADICAL-Pilot
+ * version), anything it has no data for taken from the fit over all runs.
+ */
+export function fitOverheads(all: AimesData, series?: string): Fitted {
+  if (series !== undefined) {
+    const g = fitOverheads(all);
+    const runs = all.runs.filter((r) => r.series === series);
+    const keys = new Set(runs.map((r) => r.run_key));
+    const d: AimesData = { runs, pilotsByRun: new Map([...all.pilotsByRun].filter(([k]) => keys.has(k))), tasks: all.tasks?.filter((t) => keys.has(t.run_key)) ?? null };
+    return fitFrom(d, g, `${series}: `);
+  }
+  return fitFrom(all, null, "");
+}
+
+function fitFrom(d: AimesData, g: Fitted | null, label: string): Fitted {
   const base = { ...DEFAULT_OVERHEADS, bandwidthInBps: Infinity, bandwidthOutBps: Infinity };
+  if (!d.tasks && g) return g;
   if (!d.tasks) {
     // without tasks.csv: the README's medians, and the hand-over rates of reference §2 (5 units/s; 2/s with 1 MiB staged over SFTP)
     return { staged: { ...base, perTaskS: 0.5, execOverrunS: 0.4 }, plain: { ...base, perTaskS: 0.05, execOverrunS: 0.4 }, endS: DEFAULT_END_S, laterPerTask: [], source: "documented defaults (no tasks.csv)" };
@@ -72,13 +88,16 @@ export function fitOverheads(d: AimesData): Fitted {
   }
   const done = d.runs.filter((r) => r.all_tasks_done === "true" && r.t_last_task_done_s !== null);
   const stageOut = done.filter((r) => lastEnd.has(r.run_key)).map((r) => r.t_last_task_done_s! - lastEnd.get(r.run_key)!);
-  const common = { ...base, startupS: med(startup, base.startupS), execOverrunS: med(overrun, 0), stageOutS: med(stageOut, base.stageOutS) };
+  const gp = g?.plain ?? base;
+  const common = { ...base, startupS: med(startup, gp.startupS), execOverrunS: med(overrun, g ? gp.execOverrunS : 0), stageOutS: med(stageOut, gp.stageOutS) };
+  const fitted = new Map([...later].map(([n, xs]) => [n, med(xs, 0)]));
+  for (const [n, v] of g?.laterPerTask ?? []) if (!fitted.has(n)) fitted.set(n, v);
   return {
-    staged: { ...common, perTaskS: med(perTask.staged, 0.5) },
-    plain: { ...common, perTaskS: med(perTask.plain, 0.05) },
-    endS: med(done.map((r) => r.ttc_s - r.t_last_task_done_s!), DEFAULT_END_S),
-    laterPerTask: [...later].sort((a, b) => a[0] - b[0]).map(([n, xs]) => [n, med(xs, 0)]),
-    source: `fitted from tasks.csv: medians over ${startup.length} pilots, ${overrun.length} tasks, ${done.length} runs`,
+    staged: { ...common, perTaskS: med(perTask.staged, g?.staged.perTaskS ?? 0.5) },
+    plain: { ...common, perTaskS: med(perTask.plain, g?.plain.perTaskS ?? 0.05) },
+    endS: med(done.map((r) => r.ttc_s - r.t_last_task_done_s!), g?.endS ?? DEFAULT_END_S),
+    laterPerTask: [...fitted].sort((a, b) => a[0] - b[0]),
+    source: `${label}fitted from tasks.csv: medians over ${startup.length} pilots, ${overrun.length} tasks, ${done.length} runs`,
   };
 }
 

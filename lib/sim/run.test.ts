@@ -43,6 +43,7 @@ describe("simulateRun: hand-checked runs", () => {
   it("fails the task when no retries are left, and the run with it", () => {
     const r = simulateRun(input(bag(2, 10), [pilot("A", 1, 0, { walltimeS: 15 }), pilot("B", 1, 20)], { maxRetries: 0 }), rng());
     expect(r.tasksFailed).toBe(1);
+    expect(r.failed).toMatch(/^1 of 2 task\(s\) failed: pilot A \(0\) ended DONE: agent exited: walltime while the task ran \(no retries left\)$/);
     expect(r.events.at(-1)).toMatchObject({ entity: "run", to: "FAILED", reason: "1 of 2 task(s) failed" });
   });
 

@@ -112,6 +112,7 @@ export function simulateRun(input: SimInput, rng: Rng, prep: Prepared = prepare(
   let doneTasks = 0;
   let lastFinal = 0;
   let failure: string | undefined;
+  let firstFailure: string | null = null;
 
   rec?.start(input, rows);
   // the wait queue, in the engine's order; bound entries are skipped and compacted away
@@ -138,7 +139,10 @@ export function simulateRun(input: SimInput, rng: Rng, prep: Prepared = prepare(
     rows[i]!.state = state;
     finals++;
     if (state === "DONE") doneTasks++;
-    else failedTasks++;
+    else {
+      failedTasks++;
+      firstFailure ??= reason;
+    }
     lastFinal = Math.max(lastFinal, at);
     rec?.task(w.tasks[i]!.id, state, at, reason, { attempt: rows[i]!.attempt });
   };
@@ -165,9 +169,14 @@ export function simulateRun(input: SimInput, rng: Rng, prep: Prepared = prepare(
   }
   checkReady(withDeps, 0);
   // pilots: launched at once, submitted when their spec says, active after a drawn wait
+  // waits are drawn in the order of the pilots' resource labels, not the plan's order: two plans on
+  // the same resources then see the same queues (common random numbers), so their difference is theirs
+  const drawOrder = pilots.map((_, k) => k).sort((a, b) => (pilots[a]!.spec.label < pilots[b]!.spec.label ? -1 : pilots[a]!.spec.label > pilots[b]!.spec.label ? 1 : a - b));
+  const waits = new Array<number | null>(pilots.length);
+  for (const k of drawOrder) waits[k] = drawWait(pilots[k]!.spec.wait, rng);
   for (let k = 0; k < pilots.length; k++) {
     const p = pilots[k]!;
-    const wait = drawWait(p.spec.wait, rng);
+    const wait = waits[k]!;
     rec?.pilot(p.row.id, "PMGR_LAUNCHING", 0, null, null);
     rec?.pilot(p.row.id, "PMGR_ACTIVE_PENDING", p.spec.submitAtS, null, { jobId: `sim-${k}` });
     p.row.state = "PMGR_ACTIVE_PENDING";
@@ -418,6 +427,8 @@ export function simulateRun(input: SimInput, rng: Rng, prep: Prepared = prepare(
   const queueWait = Number.isFinite(firstActive) ? firstActive : tEnd;
   const startup = Number.isFinite(firstExec) && Number.isFinite(firstActive) ? firstExec - firstActive : 0;
   const staging = Math.max(0, busy - execution);
+  // a run in which tasks failed has failed, even when the rest finished
+  if (!failure && failedTasks > 0) failure = `${failedTasks} of ${n} task(s) failed: ${firstFailure ?? "no reason recorded"}`;
   return {
     ttc: tEnd,
     terms: { queueWait, startup, execution, staging, overhead: Math.max(0, tEnd - queueWait - startup - execution - staging) },

@@ -1,0 +1,183 @@
+import type { ResourceSnapshot } from "../model/resource";
+import { planWorkload } from "../planner";
+import type { AimesData, RunRow } from "./aimes-data";
+import { inputFromPlan } from "./from-plan";
+import { quantile, simulateMany, type SimSummary } from "./many";
+import { bagOf, overheadsFor, type Fitted } from "./replay";
+import type { QueueWaitModel, SimInput } from "./types";
+
+/**
+ * Validation items 2 and 3 (issue 15) over a data set of the AIMES form: per series and bag
+ * size, the plan the original would make (aimes) and EManager's (adaptive), both simulated with
+ * queue waits drawn from what that series measured, against the measured TTC range.
+ */
+
+/** What the series measured about its pilots: waits and submission offsets per resource. */
+export interface SeriesModel {
+  series: string;
+  resources: string[];
+  waits: Map<string, QueueWaitModel>;
+  submitAt: Map<string, number>;
+  /** which pilots the waits come from: the same bag size, or the whole series when that size has no pilot data */
+  scope: string;
+}
+
+/**
+ * Waits of the series' pilots at bag size `n` when it has pilot data there, else of all its
+ * pilots. Pilots still queued when their run ended (right-censored) count as never starting,
+ * in the share measured.
+ */
+export function seriesModel(d: AimesData, series: string, n?: number): SeriesModel | null {
+  const all = d.runs.filter((r) => r.series === series);
+  if (all.length === 0) return null;
+  const atScale = all.filter((r) => r.n_tasks === n && (d.pilotsByRun.get(r.run_key)?.length ?? 0) > 0);
+  const runs = atScale.length ? atScale : all;
+  const scope = atScale.length ? `${series}, ${n} tasks` : `${series}, all sizes`;
+  const resources = all[0]!.resources;
+  const tq = new Map<string, number[]>();
+  const never = new Map<string, number>();
+  const seen = new Map<string, number>();
+  const offsets = new Map<string, number[]>();
+  for (const r of runs) {
+    for (const p of d.pilotsByRun.get(r.run_key) ?? []) {
+      if (p.t_submitted_s === null) continue; // failed during launch: never queued
+      offsets.set(p.resource, [...(offsets.get(p.resource) ?? []), p.t_submitted_s]);
+      seen.set(p.resource, (seen.get(p.resource) ?? 0) + 1);
+      if (p.t_active_s === null) never.set(p.resource, (never.get(p.resource) ?? 0) + 1);
+      else tq.set(p.resource, [...(tq.get(p.resource) ?? []), p.t_active_s - p.t_submitted_s]);
+    }
+  }
+  const waits = new Map<string, QueueWaitModel>();
+  for (const res of resources) {
+    const xs = tq.get(res) ?? [];
+    const k = seen.get(res) ?? 0;
+    waits.set(res, xs.length ? { kind: "samples", seconds: xs, neverShare: (never.get(res) ?? 0) / k, source: `${scope}: ${xs.length} measured wait(s), ${never.get(res) ?? 0} of ${k} never active` } : { kind: "never", source: `${scope}: no pilot of ${res} became active` });
+  }
+  const submitAt = new Map([...offsets].map(([k, xs]) => [k, quantile(Float64Array.from(xs).sort(), 0.5)]));
+  return { series, resources, waits, submitAt, scope };
+}
+
+/** Machine facts for the planners (reference §2.3 and the centres' user guides); assumed, not probed. */
+const MACHINES: Record<string, { nodes: number; coresPerNode: number; maxCoresPerJob: number; batch: "slurm" | "pbs" }> = {
+  stampede: { nodes: 6400, coresPerNode: 16, maxCoresPerJob: 4096, batch: "slurm" },
+  gordon: { nodes: 1024, coresPerNode: 16, maxCoresPerJob: 1024, batch: "pbs" },
+  comet: { nodes: 1944, coresPerNode: 24, maxCoresPerJob: 1728, batch: "slurm" },
+  supermic: { nodes: 360, coresPerNode: 20, maxCoresPerJob: 2560, batch: "pbs" },
+};
+
+export function snapshotOf(label: string, wait: QueueWaitModel | undefined): ResourceSnapshot {
+  const m = MACHINES[label.split(".")[1] ?? ""] ?? { nodes: 100, coresPerNode: 16, maxCoresPerJob: 1600, batch: "slurm" as const };
+  const samples = wait?.kind === "samples" ? Float64Array.from(wait.seconds).sort() : null;
+  return {
+    resourceId: label, label, batch: m.batch, host: label, takenAt: new Date(0).toISOString(), source: "static-json", nodes: m.nodes, coresPerNode: m.coresPerNode,
+    queues: [{ name: "normal", isDefault: true, enabled: true, maxWalltimeSeconds: 48 * 3600, maxCoresPerJob: m.maxCoresPerJob, maxQueuedJobs: null, nodesTotal: m.nodes, nodesFree: Math.floor(m.nodes / 4), coresTotal: m.nodes * m.coresPerNode, coresFree: Math.floor(m.nodes / 4) * m.coresPerNode, jobsQueued: 0, jobsRunning: 0 }],
+    waitHistory: samples ? [{ queue: "normal", samples: samples.length, medianSeconds: quantile(samples, 0.5), p90Seconds: quantile(samples, 0.9) }] : [],
+    bandwidthInMBps: null, bandwidthOutMBps: null,
+  };
+}
+
+/** A strategy's plan for one series and bag size, as a simulator input with the series' waits. */
+export function studyInput(strategy: "aimes" | "adaptive", m: SeriesModel, row: RunRow, n: number, fit: Fitted): SimInput | { error: string } {
+  const w = bagOf({ ...row, n_tasks: n });
+  const snaps = m.resources.map((r) => snapshotOf(r, m.waits.get(r)));
+  const p = planWorkload(w, snaps, { strategy, binding: "late", now: new Date(0), staleAfterSeconds: Infinity });
+  if (!p.ok) return { error: p.errors.map((e) => e.message).join("; ") };
+  const queueWaits = Object.fromEntries([...m.waits].map(([k, v]) => [k, v]));
+  const input = inputFromPlan(w, p.plan, snaps, { overheads: overheadsFor(fit, { n_tasks: n, input_bytes_per_task: row.input_bytes_per_task }), endS: fit.endS, maxRetries: 0 });
+  // the series' own waits and submission offsets, per resource
+  input.pilots = input.pilots.map((x) => ({ ...x, wait: queueWaits[x.label] ?? x.wait, submitAtS: m.submitAt.get(x.label) ?? x.submitAtS }));
+  return input;
+}
+
+export interface MeasuredScale {
+  series: string;
+  n: number;
+  runs: number;
+  median: number;
+  min: number;
+  max: number;
+}
+
+export function measured(d: AimesData, series: string, n: number): MeasuredScale | null {
+  const xs = d.runs.filter((r) => r.series === series && r.n_tasks === n).map((r) => r.ttc_s);
+  if (xs.length === 0) return null;
+  const s = Float64Array.from(xs).sort();
+  return { series, n, runs: xs.length, median: quantile(s, 0.5), min: s[0]!, max: s[s.length - 1]! };
+}
+
+export interface DistributionRow extends MeasuredScale {
+  sim: SimSummary | null;
+  /** the pilots the waits were drawn from */
+  scope: string;
+  inside: boolean;
+  note: string;
+}
+
+export function distributionRow(d: AimesData, fit: Fitted, series: string, n: number, runs: number, seed: number): DistributionRow | null {
+  const meas = measured(d, series, n);
+  const m = seriesModel(d, series, n);
+  if (!meas || !m) return null;
+  const row = d.runs.find((r) => r.series === series)!;
+  const input = studyInput("aimes", m, row, n, fit);
+  if ("error" in input) return { ...meas, sim: null, inside: false, scope: m.scope, note: input.error };
+  const sim = simulateMany(input, runs, seed);
+  const inside = sim.median !== null && sim.median >= meas.min && sim.median <= meas.max;
+  return { ...meas, sim, inside, scope: m.scope, note: inside ? "" : whyOutside(d, series, n, sim, meas, m) };
+}
+
+function whyOutside(d: AimesData, series: string, n: number, sim: SimSummary, meas: MeasuredScale, m: SeriesModel): string {
+  if (sim.median === null) return "no simulated run finished";
+  const runs = d.runs.filter((r) => r.series === series && r.n_tasks === n);
+  const notDone = runs.filter((r) => r.all_tasks_done === "false" && r.t_last_task_done_s !== null && r.ttc_s - r.t_last_task_done_s > 300);
+  if (notDone.length * 2 >= runs.length) return `the measured TTC is not a completion time in ${notDone.length} of ${runs.length} runs (tasks left in output staging until the pilot's walltime expired; data README caveat 2)`;
+  if (!m.scope.endsWith(`${n} tasks`)) return `no pilot data at this size: waits drawn from the series' smaller pilots; the measured TTCs (${Math.round(meas.min)}–${Math.round(meas.max)} s) imply much longer waits for pilots of ${Math.ceil(n / m.resources.length)} cores`;
+  const off = sim.median < meas.min ? meas.min - sim.median : sim.median - meas.max;
+  const edge = sim.median < meas.min ? meas.min : meas.max;
+  return `simulated median ${Math.round(off)} s (${((off / edge) * 100).toFixed(1)} %) ${sim.median < meas.min ? "below the measured minimum" : "above the measured maximum"} of a range ${Math.round(meas.max - meas.min)} s wide`;
+}
+
+export interface StrategyRow {
+  series: string;
+  n: number;
+  aimes: SimSummary | { error: string };
+  adaptive: SimSummary | { error: string };
+  /** why adaptive does not win here, or null when it does (better p90, or fewer core-hours at an equal median) */
+  adaptiveLoses: string | null;
+}
+
+export function strategyRow(d: AimesData, fit: Fitted, series: string, n: number, runs: number, seed: number): StrategyRow | null {
+  const m = seriesModel(d, series, n);
+  if (!m) return null;
+  const row = d.runs.find((r) => r.series === series)!;
+  const sim = (s: "aimes" | "adaptive") => {
+    const input = studyInput(s, m, row, n, fit);
+    return "error" in input ? input : simulateMany(input, runs, seed);
+  };
+  const aimes = sim("aimes");
+  const adaptive = sim("adaptive");
+  return { series, n, aimes, adaptive, adaptiveLoses: verdict(aimes, adaptive, walltimes(m, row, n, fit)) };
+}
+
+/** Each strategy's pilot walltime (minutes), to name why one fails where the other does not. */
+function walltimes(m: SeriesModel, row: RunRow, n: number, fit: Fitted): string {
+  const w = (s: "aimes" | "adaptive") => {
+    const i = studyInput(s, m, row, n, fit);
+    return "error" in i ? "—" : `${Math.round(i.pilots[0]!.walltimeS / 60)} min`;
+  };
+  return `walltime adaptive ${w("adaptive")} against aimes ${w("aimes")}`;
+}
+
+function verdict(a: SimSummary | { error: string }, b: SimSummary | { error: string }, walls: string): string | null {
+  if ("error" in b) return `adaptive made no plan: ${b.error}`;
+  if ("error" in a) return null;
+  if (b.failShare > a.failShare + 0.01) return `adaptive fails more often (${(b.failShare * 100).toFixed(1)} % against ${(a.failShare * 100).toFixed(1)} %; ${walls}): when one pilot never starts, the other's shorter walltime expires before it has run everything at this hand-over rate (${b.failures[0]?.reason ?? ""})`;
+  if (b.median === null) return "no adaptive simulation finished";
+  if (a.median === null) return null;
+  const equalMedian = Math.abs(b.median - a.median) <= 0.02 * a.median;
+  const betterP90 = b.p90! < a.p90! * 0.98;
+  const fewerCoreHours = b.coreHours.median < a.coreHours.median * 0.98;
+  if (betterP90 && b.median <= a.median * 1.02) return null;
+  if (equalMedian && fewerCoreHours) return null;
+  if (b.median > a.median * 1.02) return `higher median TTC (${Math.round(b.median)} s against ${Math.round(a.median)} s)`;
+  return "the same pilots as aimes for a one-stage bag of 1-core tasks (one per resource, cores split evenly), so the same TTC and core-hours; only the walltime request differs";
+}
