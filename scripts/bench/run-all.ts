@@ -10,6 +10,7 @@ const MODULES: [string, () => Promise<{ bench: Bench }>][] = [
   ["planner", () => import("./planner")],
   ["binding", () => import("./binding")],
   ["statistics", () => import("./stats")],
+  ["simulation", () => import("./simulate")],
   ["agent", () => import("./agent")],
   ["local pilot", () => import("./local-throughput")],
   ["dashboard", () => import("./dashboard")],
