@@ -4,6 +4,8 @@ export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   // the socket's address for the per-address sign-in limit (app/_lib/peer-address.ts)
   (await import("./app/_lib/peer-address")).stampPeerAddresses();
+  // start the worker threads now (0.4–0.6 s each), not on the first heavy request of a user
+  void (await import("./lib/work")).workPool().warm().catch((e: unknown) => console.error("[work] the worker pool did not start:", e));
   if (process.env.EMANAGER_ENGINE === "off") return;
   const { startEngine } = await import("./lib/engine/home");
   startEngine();
