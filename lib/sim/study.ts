@@ -77,10 +77,10 @@ export function snapshotOf(label: string, wait: QueueWaitModel | undefined): Res
 }
 
 /** A strategy's plan for one series and bag size, as a simulator input with the series' waits. */
-export function studyInput(strategy: "aimes" | "adaptive", m: SeriesModel, row: RunRow, n: number, fit: Fitted): SimInput | { error: string } {
+export function studyInput(strategy: "aimes" | "adaptive", m: SeriesModel, row: RunRow, n: number, fit: Fitted, overProvision = 0): SimInput | { error: string } {
   const w = bagOf({ ...row, n_tasks: n });
   const snaps = m.resources.map((r) => snapshotOf(r, m.waits.get(r)));
-  const p = planWorkload(w, snaps, { strategy, binding: "late", now: new Date(0), staleAfterSeconds: Infinity });
+  const p = planWorkload(w, snaps, { strategy, binding: "late", now: new Date(0), staleAfterSeconds: Infinity, overProvision });
   if (!p.ok) return { error: p.errors.map((e) => e.message).join("; ") };
   const queueWaits = Object.fromEntries([...m.waits].map(([k, v]) => [k, v]));
   const input = inputFromPlan(w, p.plan, snaps, { overheads: overheadsFor(fit, { n_tasks: n, input_bytes_per_task: row.input_bytes_per_task }), endS: fit.endS, maxRetries: 0 });
@@ -141,6 +141,8 @@ export interface StrategyRow {
   n: number;
   aimes: SimSummary | { error: string };
   adaptive: SimSummary | { error: string };
+  /** the adaptive plan with one spare (surplus) pilot: what over-provisioning would buy */
+  adaptiveSpare: SimSummary | { error: string };
   /** why adaptive does not win here, or null when it does (better p90, or fewer core-hours at an equal median) */
   adaptiveLoses: string | null;
 }
@@ -149,13 +151,16 @@ export function strategyRow(d: AimesData, fit: Fitted, series: string, n: number
   const m = seriesModel(d, series, n);
   if (!m) return null;
   const row = d.runs.find((r) => r.series === series)!;
-  const sim = (s: "aimes" | "adaptive") => {
+  const sim = (s: "aimes" | "adaptive"): SimSummary | { error: string } => {
     const input = studyInput(s, m, row, n, fit);
     return "error" in input ? input : simulateMany(input, runs, seed);
   };
   const aimes = sim("aimes");
   const adaptive = sim("adaptive");
-  return { series, n, aimes, adaptive, adaptiveLoses: verdict(aimes, adaptive, walltimes(m, row, n, fit)) };
+  // what-if: the adaptive plan with one spare pilot, cancelled once the others are active
+  const spareInput = studyInput("adaptive", m, row, n, fit, 1);
+  const adaptiveSpare = "error" in spareInput ? spareInput : simulateMany(spareInput, runs, seed);
+  return { series, n, aimes, adaptive, adaptiveSpare, adaptiveLoses: verdict(aimes, adaptive, walltimes(m, row, n, fit)) };
 }
 
 /** Each strategy's pilot walltime (minutes), to name why one fails where the other does not. */
