@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { readEvents } from "../db/events";
 import type { PilotSite } from "./ports";
 import { getBatchAdapter, transportFor } from "./resource-access";
+import { forgetRuntime } from "./runtime";
 import { remoteSite } from "./sites/remote";
 import { clusterTestBed, clusterUser, demoSkeleton, startRun } from "./test-run";
 import { engineContext, engineTick } from "./wiring";
@@ -80,20 +81,21 @@ function cutAfterFirstBatchRename(t: Transport, r: Relay, fired: { at: string | 
   return w;
 }
 
-describe("a task hand-over cut right after the rename into the agent's inbox", () => {
-  it("is not lost and not run twice: the engine finds the batch with the agent and moves on", async () => {
-    const db = bed.db();
-    const cl = bed.cluster();
-    relay = new Relay({ host: cl.host, port: cl.port });
-    const port = await relay.listen();
-    const { user, resource } = await clusterUser(db, cl, "handover-cut@x.org", SECRET);
-    const r = await resource("stampede", "slurm", { defaultQueue: "stampede" });
-    await db.resource.update({ where: { id: r.id }, data: { port } });
-    const { run } = await startRun(db, user.id, "cut", demoSkeleton("uniform 1", "uniform 1"), [{ resourceId: r.id, resource: "stampede", kind: "slurm", queue: "stampede", cores: 4 }]);
+async function cutRun(email: string, restartAfterCut: boolean) {
+  const db = bed.db();
+  const cl = bed.cluster();
+  relay ??= new Relay({ host: cl.host, port: cl.port });
+  const port = relay.server.listening ? (relay.server.address() as net.AddressInfo).port : await relay.listen();
+  const cutsBefore = relay.cuts;
+  const { user, resource } = await clusterUser(db, cl, email, SECRET);
+  const r = await resource("stampede", "slurm", { defaultQueue: "stampede" });
+  await db.resource.update({ where: { id: r.id }, data: { port } });
+  const { run } = await startRun(db, user.id, "cut", demoSkeleton("uniform 1", "uniform 1"), [{ resourceId: r.id, resource: "stampede", kind: "slurm", queue: "stampede", cores: 4 }]);
 
-    const logs: string[] = [];
+  const logs: string[] = [];
+  const fired = { at: null as string | null };
+  const engine = () => {
     const ctx = engineContext(db, { log: (m) => logs.push(m) });
-    const fired = { at: null as string | null };
     let site: PilotSite | null = null;
     ctx.site = async (resourceId, kind) => {
       if (!site) {
@@ -102,36 +104,59 @@ describe("a task hand-over cut right after the rename into the agent's inbox", (
       }
       return site;
     };
-    const end = Date.now() + 120_000;
-    for (;;) {
-      await engineTick(ctx, [run.id]);
-      const st = (await db.run.findUniqueOrThrow({ where: { id: run.id } })).state;
-      if (st !== "NEW" && st !== "ACTIVE") break;
-      if (Date.now() > end) throw new Error(`the run did not finish: ${logs.slice(-5).join(" / ")}`);
-      await new Promise((res) => setTimeout(res, 200));
+    return ctx;
+  };
+  let ctx = engine();
+  let restarted = false;
+  const end = Date.now() + 120_000;
+  for (;;) {
+    await engineTick(ctx, [run.id]);
+    if (restartAfterCut && fired.at && !restarted) {
+      // the server restarts before its next tick: what this engine knew in memory is gone
+      restarted = true;
+      forgetRuntime(run.id);
+      ctx = engine();
     }
-    const final = await db.run.findUniqueOrThrow({ where: { id: run.id } });
-    expect([final.state, final.stateReason]).toEqual(["DONE", "all 21 task(s) done"]);
-    // the cut happened where it was meant to: the rename was done, its reply never came
-    expect(relay.cuts).toBe(1);
-    expect(fired.at).toMatch(/\/inbox\/batch-00000000\.tsv$/);
-    expect(logs.some((l) => /^dispatching \d+ task\(s\) to stampede/.test(l))).toBe(true);
-    expect(logs.some((l) => /^batch 0 \(\d+ task\(s\)\) handed to stampede after an interrupted hand-over$/.test(l))).toBe(true);
+    const st = (await db.run.findUniqueOrThrow({ where: { id: run.id } })).state;
+    if (st !== "NEW" && st !== "ACTIVE") break;
+    if (Date.now() > end) throw new Error(`the run did not finish: ${logs.slice(-5).join(" / ")}`);
+    await new Promise((res) => setTimeout(res, 200));
+  }
+  const final = await db.run.findUniqueOrThrow({ where: { id: run.id } });
+  expect([final.state, final.stateReason]).toEqual(["DONE", "all 21 task(s) done"]);
+  // the cut happened where it was meant to: the rename was done, its reply never came
+  expect(relay.cuts - cutsBefore).toBe(1);
+  expect(fired.at).toMatch(/\/inbox\/batch-00000000\.tsv$/);
+  expect(logs.some((l) => /^dispatching \d+ task\(s\) to stampede/.test(l))).toBe(true);
 
-    const events = await readEvents(db, run.id);
-    const tasks = new Set(events.filter((e) => e.entity === "task").map((e) => e.entityId));
-    expect(tasks.size).toBe(21);
-    for (const id of tasks) {
-      const mine = events.filter((e) => e.entity === "task" && e.entityId === id);
-      // every task executed once, with attempt 0, and ended DONE once: no retry, no second copy
-      expect(mine.filter((e) => e.to === "AGENT_EXECUTING").map((e) => e.data?.attempt ?? 0), id).toEqual([0]);
-      expect(mine.filter((e) => e.to === "DONE"), id).toHaveLength(1);
-      expect(mine.filter((e) => e.to === "TMGR_SCHEDULING_PENDING" && e.from !== "NEW"), id).toEqual([]);
-    }
+  const events = await readEvents(db, run.id);
+  const tasks = new Set(events.filter((e) => e.entity === "task").map((e) => e.entityId));
+  expect(tasks.size).toBe(21);
+  for (const id of tasks) {
+    const mine = events.filter((e) => e.entity === "task" && e.entityId === id);
+    // every task executed once, with attempt 0, and ended DONE once: no retry, no second copy
+    expect(mine.filter((e) => e.to === "AGENT_EXECUTING").map((e) => e.data?.attempt ?? 0), id).toEqual([0]);
+    expect(mine.filter((e) => e.to === "DONE"), id).toHaveLength(1);
+    expect(mine.filter((e) => e.to === "TMGR_SCHEDULING_PENDING" && e.from !== "NEW"), id).toEqual([]);
+  }
+  const sandbox = fired.at!.replace(/\/inbox\/batch-\d+\.tsv$/, "");
+  return { logs, log: readFileSync(`${sandbox}/events.log`, "utf8") };
+}
+
+describe("a task hand-over cut right after the rename into the agent's inbox", () => {
+  it("is not lost and not run twice: the engine finds the batch with the agent and moves on", async () => {
+    const { logs, log } = await cutRun("handover-cut@x.org", false);
+    expect(logs.some((l) => /^batch 0 \(\d+ task\(s\)\) handed to stampede after an interrupted hand-over$/.test(l))).toBe(true);
     // the agent acknowledged batch 0 once, and never saw a second copy of it
-    const sandbox = fired.at!.replace(/\/inbox\/batch-\d+\.tsv$/, "");
-    const log = readFileSync(`${sandbox}/events.log`, "utf8");
     expect(log.match(/\tbatch_read\tbatch-00000000\.tsv\t/g)).toHaveLength(1);
     expect(log).not.toMatch(/\tinbox_error\t/);
+  }, 180_000);
+
+  it("and the server restarts before its next tick: the tasks are handed over again, same attempt, and run once", async () => {
+    const { logs, log } = await cutRun("handover-cut-restart@x.org", true);
+    expect(logs.some((l) => /^\d+ task\(s\) handed to stampede again after a restart \(batch \d+\)$/.test(l))).toBe(true);
+    // the agent had batch 0; the copies in the new batch were recognised and ignored
+    expect(log.match(/\tbatch_read\tbatch-00000000\.tsv\t/g)).toHaveLength(1);
+    expect(log).toMatch(/\tinbox_error\tbatch-\d+\.tsv\t\d+\ttask \S+ attempt 0 was received before; this copy is ignored/);
   }, 180_000);
 });

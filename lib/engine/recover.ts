@@ -2,7 +2,7 @@ import { moveTasksBulk } from "../db/bulk-moves";
 import { PILOT_SELECT, TASK_SELECT, type EngineContext, type PilotRow, type TaskRow } from "./context";
 import { chaseEndedJobs } from "./job-ends";
 import { abandonInterruptedLaunch } from "./pilots";
-import { resendPending } from "./tasks";
+import { handOverAgain, resendPending } from "./tasks";
 import type { RunRuntime } from "./runtime";
 
 /**
@@ -13,8 +13,10 @@ import type { RunRuntime } from "./runtime";
  * moves a task to the next state before doing the work that state names, so a server killed in
  * between leaves it there:
  * - TMGR_SCHEDULING: nothing was sent yet → back to the wait queue, same attempt;
- * - TMGR_STAGING_INPUT: its batch may or may not have reached the agent → back to the queue as a
- *   recorded retry (attempt + 1), so an agent that did get it runs a stale attempt the engine ignores;
+ * - TMGR_STAGING_INPUT: its batch may or may not have reached the agent → on a pilot that still
+ *   lives, handed over again with the same attempt (the agent ignores a copy of an attempt it
+ *   has: tasks.ts handOverAgain); otherwise, or when that fails, back to the queue as a recorded
+ *   retry (attempt + 1), so an agent that did get it runs a stale attempt the engine ignores;
  * - TMGR_STAGING_OUTPUT: its outputs were being copied back → copy them again, then DONE
  *   (or retry when the sandbox no longer has them).
  */
@@ -62,12 +64,24 @@ export async function recoverInterrupted(ctx: EngineContext, rt: RunRuntime, run
       await ctx.db.$transaction((tx) => moveTasksBulk(tx, { runId, from: "TMGR_STAGING_OUTPUT", to: "TMGR_SCHEDULING_PENDING", at, ids: [t.id], reason, set: { pilotId: null, attempt: t.attempt + 1 }, data: () => ({ fromPilotId: t.pilotId, attempt: t.attempt + 1 }) }));
     }
   }
+  // interrupted hand-overs to a pilot that still lives: handed over again, same attempt (tasks.ts)
+  const again = new Set<string>();
+  for (const p of pilots.values()) {
+    const mine = stuck.filter((t) => t.state === "TMGR_STAGING_INPUT" && t.pilotId === p.id);
+    if (mine.length === 0 || !p.sandbox || !["PMGR_ACTIVE_PENDING", "PMGR_ACTIVE"].includes(p.state)) continue;
+    try {
+      await handOverAgain(ctx, rt, runDir, p, mine);
+      for (const t of mine) again.add(t.id);
+    } catch (e: unknown) {
+      ctx.log(`run ${runId}: handing ${mine.length} task(s) to ${p.label} again failed, they are retried: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
   await ctx.db.$transaction(async (tx) => {
     for (const t of stuck.filter((x) => x.state === "TMGR_SCHEDULING")) {
       const reason = `rebind: its hand-over to ${label(t)} was interrupted before anything was sent (server restart)`;
       await moveTasksBulk(tx, { runId, from: "TMGR_SCHEDULING", to: "TMGR_SCHEDULING_PENDING", at, ids: [t.id], reason, set: { pilotId: null }, data: () => ({ fromPilotId: t.pilotId, attempt: t.attempt }) });
     }
-    for (const t of stuck.filter((x) => x.state === "TMGR_STAGING_INPUT")) {
+    for (const t of stuck.filter((x) => x.state === "TMGR_STAGING_INPUT" && !again.has(x.id))) {
       const attempt = t.attempt + 1;
       const reason = `retry: its hand-over to ${label(t)} was interrupted (server restart); attempt ${t.attempt}, if the agent got it, is ignored`;
       await moveTasksBulk(tx, { runId, from: "TMGR_STAGING_INPUT", to: "TMGR_SCHEDULING_PENDING", at, ids: [t.id], reason, set: { pilotId: null, attempt }, data: () => ({ fromPilotId: t.pilotId, attempt }) });

@@ -114,6 +114,38 @@ export async function resendPending(ctx: EngineContext, rt: RunRuntime): Promise
   }
 }
 
+/**
+ * After a restart: tasks whose hand-over to a live pilot was cut off at an unknown point (left in
+ * TMGR_STAGING_INPUT; which batch they were in died with the old engine). Their inputs are staged
+ * again and they are handed over again with the same attempt, in a new batch. If the first batch
+ * did reach the agent, the agent ignores these copies (an id.attempt it has seen), so each task
+ * runs once either way. Throws when staging or the new hand-over fails (the caller falls back).
+ */
+export async function handOverAgain(ctx: EngineContext, rt: RunRuntime, runDir: string, p: PilotRow, tasks: TaskRow[]): Promise<void> {
+  if (!p.sandbox || tasks.length === 0) return;
+  const site = await ctx.site(p.resourceId, p.kind);
+  const have = presentOn(rt, p.id);
+  const uploads = new Set<string>();
+  for (const t of tasks) {
+    const spec = rt.specs.get(t.taskId);
+    if (spec) for (const f of inputsToUpload(spec, have)) uploads.add(f.path);
+  }
+  await site.stageIn(p.sandbox, runDir, [...uploads]);
+  for (const u of uploads) have.add(u);
+  const row = await ctx.db.pilot.update({ where: { id: p.id }, data: { inboxSeq: { increment: 1 } }, select: { inboxSeq: true } });
+  const seq = row.inboxSeq - 1;
+  try {
+    await site.submitTasks(p.sandbox, seq, tasks.map((t) => agentTask(rt, t)));
+  } catch (e: unknown) {
+    // ambiguous again: this engine keeps trying the same batch (resendPending)
+    pendingOf(rt).set(`${p.id}:${seq}`, { pilotId: p.id, seq, ids: tasks.map((t) => t.id) });
+    ctx.log(`handing ${tasks.length} task(s) to ${p.label} again after a restart failed; trying next tick: ${e instanceof Error ? e.message : String(e)}`);
+    return;
+  }
+  await ctx.db.$transaction((tx) => moveTasksBulk(tx, { runId: p.runId, from: "TMGR_STAGING_INPUT", to: "AGENT_STAGING_INPUT", at: ctx.now(), ids: tasks.map((t) => t.id), data: () => ({ pilotId: p.id, handOverRepeated: true }) }));
+  ctx.log(`${tasks.length} task(s) handed to ${p.label} again after a restart (batch ${seq})`);
+}
+
 /** Outputs of tasks that exited 0 come back to the run directory; failures keep their logs. */
 export async function collect(ctx: EngineContext, rt: RunRuntime, runDir: string, p: PilotRow, finished: TaskRow[]): Promise<{ done: string[]; failed: string[] }> {
   if (finished.length === 0 || !p.sandbox) return { done: [], failed: [] };
