@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { pilotsCsv, tasksCsv } from "../stats/exports";
+import { emptyView, foldEvents } from "../stats/fold";
 import { computeStats } from "../stats/metrics";
+import { toTimeline } from "../timeline/build";
 import { seededRng } from "../skeleton/rng";
 import { simulateMany } from "./many";
 import { simulateRun } from "./run";
@@ -90,6 +93,9 @@ describe("a simulated run's events fold with lib/stats", () => {
     const r = simulateRun(input(bag(6, 10, { inBytes: 1_048_576 }), [pilot("A", 2, 3, { overheads: o }), pilot("B", 2, null, { overheads: o })], { endS: 4 }), rng());
     const st = computeStats(r.events);
     expect(st.problems).toEqual([]);
+    // two cores on A: the tasks fill lanes 0 and 1
+    const lanes = toTimeline(foldEvents(emptyView(), r.events)).tasks.map((t) => t.lane);
+    expect(new Set(lanes)).toEqual(new Set([0, 1]));
     expect(st.ttc).toBeCloseTo(r.ttc, 3);
     expect(st.ttx).toBeCloseTo(r.terms.execution, 3);
     expect(st.counts).toEqual({ done: 6, failed: 0, canceled: 0, total: 6 });
@@ -103,6 +109,19 @@ describe("a simulated run's events fold with lib/stats", () => {
     expect(r.events[0]).toMatchObject({ entity: "run", to: "NEW", reason: "simulated run" });
     const seqs = r.events.map((e) => e.seq);
     expect(seqs).toEqual(seqs.map((_, i) => i + 1));
+  });
+
+  it("draws as a Gantt chart and exports as the run page's CSV files", () => {
+    const r = simulateRun(input(bag(4, 10), [pilot("A", 1, 0, { walltimeS: 15 }), pilot("B", 1, 5)]), rng());
+    const g = toTimeline(foldEvents(emptyView(), r.events));
+    expect(g.pilots.map((p) => p.id)).toEqual(["A", "B"]);
+    // one bar per execution attempt: Stage_1_2 ran on A until its walltime, then again on B
+    expect(g.tasks.map((t) => `${t.taskId}@${t.pilotId}:${t.lane}`)).toEqual(["Stage_1_0@A:0", "Stage_1_1@B:0", "Stage_1_2@A:0", "Stage_1_2@B:0", "Stage_1_3@B:0"]);
+    const st = computeStats(r.events);
+    expect(pilotsCsv(st).split("\n")).toHaveLength(4); // header, two pilots, final newline
+    expect(tasksCsv(st)).toMatch(/Stage_1_2/);
+    // the task cut by A's walltime shows its retry
+    expect(st.tasks.find((t) => t.id === "Stage_1_2")?.attempts).toBe(2);
   });
 });
 

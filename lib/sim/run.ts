@@ -255,7 +255,20 @@ export function simulateRun(input: SimInput, rng: Rng, prep: Prepared = prepare(
       for (let c = 0; c < row.cores && c < list.length; c++) list[c] = x0 + dur;
     }
     execStart[i] = x0;
+    if (rec) slotsOf[i] = takeSlots(k, row.cores, x0, x0 + dur);
     heap.push(x0 + dur, EXEC_END, i, token[i]!);
+  };
+
+  // core slots (recorded runs only, for the Gantt's lanes): per pilot, when each slot is next free;
+  // a task takes the slots free at its start, lowest numbers first
+  const slotFree: Float64Array[] = rec ? pilots.map((p) => new Float64Array(p.spec.cores)) : [];
+  const slotsOf: number[][] = [];
+  const takeSlots = (k: number, cores: number, from: number, until: number): number[] => {
+    const free = slotFree[k]!;
+    const got: number[] = [];
+    for (let c = 0; c < free.length && got.length < cores; c++) if (free[c]! <= from + 1e-9) got.push(c);
+    for (const c of got) free[c] = until;
+    return got;
   };
 
   // prefetch path: per pilot, when each of its cores is next free (seconds)
@@ -268,7 +281,7 @@ export function simulateRun(input: SimInput, rng: Rng, prep: Prepared = prepare(
     if (prep.bytesIn[i]! > 0 && handAt[i]! <= upTo) rec.task(id, "TMGR_STAGING_INPUT", handAt[i]!, null, a);
     if (deliverAt[i]! <= upTo) rec.task(id, "AGENT_STAGING_INPUT", deliverAt[i]!, null, a);
     if (deliverAt[i]! <= upTo && execStart[i]! > deliverAt[i]!) rec.task(id, "AGENT_SCHEDULING", deliverAt[i]!, null, a);
-    if (execStart[i]! <= upTo) rec.task(id, "AGENT_EXECUTING", execStart[i]!, null, { ...a, slots: [] });
+    if (execStart[i]! <= upTo) rec.task(id, "AGENT_EXECUTING", execStart[i]!, null, { ...a, slots: slotsOf[i] ?? [] });
   };
 
   const endPilot = (k: number, t: number, state: "DONE" | "FAILED" | "CANCELED", reason: string) => {
