@@ -42,6 +42,8 @@ describe("a status command whose client could not reach its batch system", () =>
     expect(pbs.parseStatus(shared("pbspro/ert_qstat_stderr_invalid_credential.txt"), "", ["5"], 2).get("5")?.state).toBe("unknown");
     expect(pbs.parseStatus("qstat: cannot connect to server pbs01 (errno=111) Connection refused\n", "", ["5"], 2).get("5")?.state).toBe("unknown");
     expect(pbs.parseStatus("Cannot connect to specified server host 'pbs01'.\nqstat: cannot connect to server pbs01 (errno=15096) Cannot connect to port 15001 in socket connection\n", "", ["5"], 2).get("5")?.state).toBe("unknown");
+    expect(pbs.parseStatus(own("torque/user-report_qstat_stderr_trqauthd.txt"), "", ["5"], 1).get("5")).toEqual({ state: "unknown", reason: "qstat did not answer: cannot connect to server (null) (errno=15137) could not connect to trqauthd" });
+    expect(pbs.parseStatus(own("torque/site-kb_qstat_stderr_connection_refused.txt"), "", ["5"], 1).get("5")?.state).toBe("unknown");
     expect(pbs.parseStatus(shared("torque/gc3pie_qstat_stderr_unknown_job_id.txt"), "", ["123"], 153).get("123")?.state).toBe("ended");
     expect(pbs.parseStatus("qstat: 77.srv Job has finished, use -x or -H to obtain historical job information\n", "", ["77"], 35).get("77")?.state).toBe("ended");
     expect(pbs.parseStatus("", "", ["8"], 0).get("8")?.state).toBe("unknown");
@@ -50,6 +52,7 @@ describe("a status command whose client could not reach its batch system", () =>
   it("LSF: Cannot connect to LSF and LSF is down: unknown; Job <id> is not found: ended", () => {
     expect(lsf.parseStatus(own("lsf/lsf-client_bjobs_stderr_cannot_connect_please_wait.txt"), "", ["9"], 255).get("9")).toEqual({ state: "unknown", reason: "bjobs did not answer: Cannot connect to LSF. Please wait ..." });
     expect(lsf.parseStatus(shared("lsf/ert-issue9185_bjobs_stderr_lsf_is_down.txt"), "", ["9"], 255).get("9")?.state).toBe("unknown");
+    expect(lsf.parseStatus(own("lsf/agent-notes_bjobs_stderr_master_lim_down.txt"), "", ["9"], 255).get("9")).toEqual({ state: "unknown", reason: "bjobs did not answer: Master LIM is down; try later" });
     expect(lsf.parseStatus(shared("lsf/aiida_bjobs_stderr_job_not_found.txt"), "", ["864220165"], 255).get("864220165")?.state).toBe("ended");
     expect(lsf.parseStatus("", "", ["9"], 0).get("9")?.state).toBe("unknown");
   });

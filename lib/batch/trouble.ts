@@ -30,7 +30,7 @@ const CLIENT_TROUBLE: readonly RegExp[] = [
   /pbs_iff: [^\n]*/i,
   /cannot connect to (?:server|host)[^\n]*/i,
   /Cannot connect to specified server host[^\n]*/i,
-  /could not connect to trqauthd[^\n]*|trqauthd[^\n]*(?:unable|not running)[^\n]*/i,
+  /could not connect to trqauthd[^\n]*|trqauthd[^\n]*(?:unable|not running)[^\n]*|socket_connect_unix failed[^\n]*/i,
   /communication failure[^\n]*|End of File[^\n]*\(errno=\d+\)|Premature end of message/i,
   /Invalid credential/i,
   /pbs_connect[^\n]*(?:failed|error)[^\n]*/i,
@@ -38,7 +38,8 @@ const CLIENT_TROUBLE: readonly RegExp[] = [
   // LSF (and OpenLava)
   /LSF is down[^\n]*/i,
   /Cannot connect to LSF[^\n]*/i,
-  /LIM is down[^\n]*|Slave LIM configuration is not ready yet[^\n]*/i,
+  /(?:Master )?LIM is down[^\n]*|Cannot locate master LIM now[^\n]*|LIM protocol error|Slave LIM configuration is not ready yet[^\n]*|LSF daemon \(LIM\) not responding[^\n]*/i,
+  /A socket operation has failed|Failed in sending\/receiving a message/i,
   /batch system daemon not responding[^\n]*|Failed in an LSF library call[^\n]*|mbatchd[^\n]*not responding[^\n]*/i,
   /Request from non-LSF host rejected/i,
   // the operating system's words, through any client
