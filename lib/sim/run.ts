@@ -184,13 +184,19 @@ export function simulateRun(input: SimInput, rng: Rng, prep: Prepared = prepare(
   }
 
   const caps: Capacity[] = [];
+  const capOf: Capacity[] = pilots.map((p) => ({ pilot: p.row, free: 0 }));
   let laterAt = 0;
   const bind = (t: number) => {
     caps.length = 0;
-    for (const p of pilots) {
+    for (let k = 0; k < pilots.length; k++) {
+      const p = pilots[k]!;
       if (p.row.state !== "PMGR_ACTIVE") continue;
       const free = p.spec.cores + Math.ceil(p.spec.cores * input.prefetchShare) - p.held;
-      if (free > 0) caps.push({ pilot: p.row, free });
+      if (free <= 0) continue;
+      // one capacity object per pilot, reused: bind runs after every task that ends
+      const c = capOf[k]!;
+      c.free = free;
+      caps.push(c);
     }
     if (caps.length === 0) return;
     let skipped = 0;
@@ -205,8 +211,8 @@ export function simulateRun(input: SimInput, rng: Rng, prep: Prepared = prepare(
         continue;
       }
       const pid = got.keys().next().value as string;
-      const k = pilotIndex.get(pid)!;
       const cap = caps.find((c) => c.pilot.id === pid)!;
+      const k = cap.pilot.index;
       cap.free -= rows[i]!.cores;
       if (cap.free <= 0) caps.splice(caps.indexOf(cap), 1);
       inReady[i] = 0;
