@@ -16,8 +16,13 @@ export type JobCtx = Pick<EngineContext, "db" | "site" | "now" | "log" | "pollIn
 
 /** Pilots that ended longer ago are not chased any more (their resource may be long gone). */
 const CHASE_MS = 24 * 3600_000;
-/** last confirmation attempt per pilot, in this process: one per poll interval */
+/**
+ * Last confirmation attempt per pilot and how many in a row failed, in this process: one per
+ * poll interval at first, then less and less often (a cluster down for hours, a deleted
+ * resource), up to 64 intervals apart.
+ */
 const lastTry = new Map<string, number>();
+const misses = new Map<string, number>();
 
 export function owesConfirmation(p: { state: string; jobId: string | null; endedAt: Date | null; polledAt: Date | null }): boolean {
   if (!isPilotFinal(p.state as PilotState) || !p.jobId || !p.endedAt) return false;
@@ -57,6 +62,7 @@ async function cancel(ctx: JobCtx, site: Awaited<ReturnType<JobCtx["site"]>>, p:
 export async function markJobGone(ctx: Pick<JobCtx, "db" | "now">, pilotId: string): Promise<void> {
   await ctx.db.pilot.update({ where: { id: pilotId }, data: { polledAt: ctx.now() } });
   lastTry.delete(pilotId);
+  misses.delete(pilotId);
 }
 
 /**
@@ -73,13 +79,17 @@ export async function chaseEndedJobs(ctx: JobCtx, runId: string): Promise<number
   let owed = 0;
   for (const p of rows.filter(owesConfirmation)) {
     const last = lastTry.get(p.id) ?? 0;
-    if (Date.now() - last < ctx.pollIntervalS * 1000) {
+    const missed = misses.get(p.id) ?? 0;
+    if (Date.now() - last < ctx.pollIntervalS * 1000 * 2 ** Math.min(missed, 6)) {
       owed++;
       continue;
     }
     lastTry.set(p.id, Date.now());
     if (await chaseJob(ctx, p as PilotRow, false)) await markJobGone(ctx, p.id);
-    else owed++;
+    else {
+      misses.set(p.id, missed + 1);
+      owed++;
+    }
   }
   return owed;
 }
