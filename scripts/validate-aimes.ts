@@ -76,7 +76,8 @@ async function main(): Promise<void> {
     `Per series and bag size (the rows of reference §3.4), ${RUNS.toLocaleString("en")} simulated runs (seed ${SEED}) of the plan the original makes (one pilot per resource, ` +
       "cores split evenly, its walltime formula), each pilot's queue wait drawn from the waits that series measured on that resource " +
       "at the same bag size (at all sizes where that size has no pilot data); pilots still queued when their run ended count as never " +
-      "starting, in the measured share; each pilot submitted at the series' median offset for its resource.",
+      "starting, in the measured share; each pilot submitted at the series' median offset for its resource. Overheads here are " +
+      "fitted per series (each series ran its own driver and RADICAL-Pilot version), from all its runs.",
     "",
     "| series | tasks | measured median [min–max] s (runs) | simulated median s | p10–p90 s | fails | waits from | inside |",
     "|---|---:|---|---:|---|---:|---|---|",
