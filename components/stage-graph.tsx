@@ -1,4 +1,10 @@
-/** The stages as boxes in execution order, with an arrow for every "reads the outputs of" edge. */
+import { ScrollX } from "./scroll-x";
+
+/**
+ * The stages as boxes in execution order, with an arrow for every "reads the outputs of" edge.
+ * The drawing scales down to its box's width, but not below ~70 % (text stays readable); past
+ * that the box scrolls sideways (ScrollX), never the page.
+ */
 export function StageGraph({ stages }: { stages: { name: string; tasks: number; dependsOn: string[] }[] }) {
   const W = 150;
   const H = 46;
@@ -7,7 +13,8 @@ export function StageGraph({ stages }: { stages: { name: string; tasks: number; 
   const idx = new Map(stages.map((s, i) => [s.name, i]));
   const width = x(stages.length) + 10;
   return (
-    <svg width={width} height={H + 70} role="img" aria-label={`Stage dependencies: ${stages.map((s) => `${s.name}${s.dependsOn.length ? ` after ${s.dependsOn.join(", ")}` : ""}`).join("; ")}`} data-testid="stage-graph">
+    <ScrollX label="Stage graph">
+    <svg width={width} height={H + 70} viewBox={`0 0 ${width} ${H + 70}`} style={{ display: "block", width: "100%", maxWidth: width, minWidth: Math.round(width * 0.7), height: "auto" }} role="img" aria-label={`Stage dependencies: ${stages.map((s) => `${s.name}${s.dependsOn.length ? ` after ${s.dependsOn.join(", ")}` : ""}`).join("; ")}`} data-testid="stage-graph">
       <defs>
         <marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse">
           <path d="M 0 0 L 10 5 L 0 10 z" fill="currentColor" />
@@ -38,5 +45,6 @@ export function StageGraph({ stages }: { stages: { name: string; tasks: number; 
         </g>
       ))}
     </svg>
+    </ScrollX>
   );
 }

@@ -52,7 +52,7 @@ export function GanttCanvas({ model, now, colorBy = "stage", onSelectTask }: Pro
   useEffect(() => {
     const el = wrap.current;
     if (!el) return;
-    const ro = new ResizeObserver(() => setWidth(Math.max(400, el.clientWidth)));
+    const ro = new ResizeObserver(() => setWidth(Math.max(480, el.clientWidth)));
     ro.observe(el);
     return () => ro.disconnect();
   }, []);
@@ -161,6 +161,8 @@ export function GanttCanvas({ model, now, colorBy = "stage", onSelectTask }: Pro
           {v.from.toFixed(0)}–{v.to.toFixed(0)} s since start · wheel or +/− to zoom, drag or ←/→ to pan, ↑/↓ and [ ] to step through pilots and tasks, Enter to open a task
         </span>
       </div>
+      {/* on a narrow screen the timeline keeps a readable width and scrolls in its own box */}
+      <div className="scroll-x" data-scroll>
       <canvas
         ref={canvas}
         data-testid="gantt-canvas"
@@ -188,6 +190,7 @@ export function GanttCanvas({ model, now, colorBy = "stage", onSelectTask }: Pro
         onKeyDown={onKey}
         onBlur={() => setCursor(null)}
       />
+      </div>
       <p className="sr-only" aria-live="polite" data-testid="gantt-focus">
         {cursorHit ? describe(cursorHit).join(". ") : ""}
       </p>

@@ -21,15 +21,15 @@ export const EventLog = memo(function EventLog({ events, t0, labels, onTask }: {
           <tbody>
             {shown.map((e) => (
               <tr key={e.seq}>
-                <td className="mono">{t0 ? ((e.at - t0) / 1000).toFixed(1) : 0} s</td>
-                <td>
+                <td className="mono nowrap">{t0 ? ((e.at - t0) / 1000).toFixed(1) : 0} s</td>
+                <td className="wrap-any">
                   {e.entity}{" "}
                   {e.entity === "task" ? (
                     <button type="button" className="linkish" onClick={() => onTask(e.entityId)}>{e.entityId}</button>
                   ) : (labels.get(e.entityId) ?? e.entityId)}
                 </td>
-                <td>{e.to}</td>
-                <td className="muted">{e.reason ?? ""}</td>
+                <td className="wrap-any">{e.to}</td>
+                <td className="muted wrap-any">{e.reason ?? ""}</td>
               </tr>
             ))}
           </tbody>

@@ -1,6 +1,7 @@
 "use client";
 import { memo } from "react";
 import { cancelPilotAction } from "@/app/(app)/runs/[id]/actions";
+import { ScrollX } from "../scroll-x";
 import type { GanttPilot } from "@/lib/timeline/model";
 import { secondsText } from "@/lib/timeline/text";
 
@@ -10,8 +11,9 @@ import { secondsText } from "@/lib/timeline/text";
  */
 export const PilotsTable = memo(function PilotsTable({ pilots, onMessage }: { pilots: GanttPilot[]; onMessage: (m: string) => void }) {
   return (
-    <section className="panel" style={{ overflowX: "auto" }}>
+    <section className="panel">
       <h2 style={{ marginTop: 0 }} id="pilots-h">Pilots</h2>
+      <ScrollX label="Pilots">
       <table className="data" data-testid="pilots" aria-labelledby="pilots-h">
         <thead><tr><th scope="col">Pilot</th><th scope="col">State</th><th scope="col">Waited</th><th scope="col"><span className="sr-only">Controls</span></th></tr></thead>
         <tbody>
@@ -35,6 +37,7 @@ export const PilotsTable = memo(function PilotsTable({ pilots, onMessage }: { pi
           })}
         </tbody>
       </table>
+      </ScrollX>
     </section>
   );
 });

@@ -1,4 +1,5 @@
 import { memo } from "react";
+import { ScrollX } from "../scroll-x";
 import { STATE_GROUPS, type StateGroup } from "@/lib/stats/fold";
 
 /**
@@ -8,8 +9,9 @@ import { STATE_GROUPS, type StateGroup } from "@/lib/stats/fold";
 export const StateCounts = memo(function StateCounts({ counts }: { counts: Map<string, Record<StateGroup, number>> }) {
   const total = Object.fromEntries(STATE_GROUPS.map((g) => [g, [...counts.values()].reduce((a, c) => a + c[g], 0)])) as Record<StateGroup, number>;
   return (
-    <section className="panel" style={{ overflowX: "auto" }}>
+    <section className="panel">
       <h2 style={{ marginTop: 0 }} id="counts-h">Tasks by stage and state</h2>
+      <ScrollX label="Tasks by stage and state">
       <table className="data" data-testid="counts" aria-labelledby="counts-h">
         <thead>
           <tr><th scope="col">Stage</th>{STATE_GROUPS.map((g) => <th key={g} scope="col">{g}</th>)}</tr>
@@ -25,6 +27,7 @@ export const StateCounts = memo(function StateCounts({ counts }: { counts: Map<s
           </tfoot>
         ) : null}
       </table>
+      </ScrollX>
     </section>
   );
 });

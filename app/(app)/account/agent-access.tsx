@@ -1,4 +1,5 @@
 "use client";
+import { ScrollX } from "@/components/scroll-x";
 import { useState } from "react";
 import { setAgentAccessAction } from "./actions";
 
@@ -13,6 +14,7 @@ export function AgentAccess({ accounts }: { accounts: { id: string; email: strin
   }
   return (
     <>
+      <ScrollX label="ssh-agent access">
       <table className="data" data-testid="agent-access">
         <thead>
           <tr>
@@ -38,6 +40,7 @@ export function AgentAccess({ accounts }: { accounts: { id: string; email: strin
           ))}
         </tbody>
       </table>
+      </ScrollX>
       {msg ? <p className="notice error">{msg}</p> : null}
     </>
   );

@@ -1,4 +1,5 @@
 import { requireUser } from "@/app/_lib/session";
+import { ScrollX } from "@/components/scroll-x";
 import { db } from "@/lib/db/client";
 import { listAccountsForAdmin } from "@/lib/db/users";
 import { DEFAULT_TASK_LIMIT, listTaskLimits } from "@/lib/db/task-limits";
@@ -56,6 +57,7 @@ export default async function AccountPage() {
       {deliveries.length > 0 ? (
         <>
           <h2>Recent deliveries</h2>
+          <ScrollX label="Recent deliveries">
           <table className="data">
             <thead>
               <tr>
@@ -69,11 +71,12 @@ export default async function AccountPage() {
                 <tr key={d.id}>
                   <td>{d.createdAt.toISOString().slice(0, 19).replace("T", " ")}</td>
                   <td>{d.channel}</td>
-                  <td className={d.ok ? "" : "error"}>{d.detail}</td>
+                  <td className={d.ok ? "wrap-any" : "error wrap-any"}>{d.detail}</td>
                 </tr>
               ))}
             </tbody>
           </table>
+          </ScrollX>
         </>
       ) : null}
     </>

@@ -1,4 +1,5 @@
 "use client";
+import { ScrollX } from "@/components/scroll-x";
 import { useState, type FormEvent } from "react";
 import type { UserLimitRow } from "@/lib/db/task-limits";
 import { setTaskLimitAction } from "./limit-actions";
@@ -6,6 +7,7 @@ import { setTaskLimitAction } from "./limit-actions";
 /** Administrators only: each account's most tasks per skeleton; empty = the default. */
 export function TaskLimits({ rows, defaultLimit, maxLimit }: { rows: UserLimitRow[]; defaultLimit: number; maxLimit: number }) {
   return (
+    <ScrollX label="Task limits">
     <table className="data" data-testid="task-limits">
       <thead>
         <tr>
@@ -19,6 +21,7 @@ export function TaskLimits({ rows, defaultLimit, maxLimit }: { rows: UserLimitRo
         ))}
       </tbody>
     </table>
+    </ScrollX>
   );
 }
 

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { ScrollX } from "@/components/scroll-x";
 import { requireUser } from "@/app/_lib/session";
 import { ResourceControls } from "@/components/resource-controls";
 import { TestConnection } from "@/components/test-connection";
@@ -33,7 +34,7 @@ export default async function ResourcesPage() {
         return (
           <section key={r.id} className="panel" data-testid={`resource-${r.label}`}>
             <div className="spread">
-              <div>
+              <div className="wrap-any" style={{ minWidth: 0 }}>
                 <strong>{r.label}</strong> <span className="badge">{r.kind}</span>{" "}
                 <span className="muted">{r.kind === "local" ? `${r.coresPerNode} cores on this machine` : `${r.username}@${r.host}:${r.port}`}</span>
                 {r.hostKeyFingerprint ? <div className="muted">host key <code>{r.hostKeyFingerprint}</code></div> : null}
@@ -46,8 +47,9 @@ export default async function ResourcesPage() {
                 </div>
               ) : null}
             </div>
-            {last ? <div className="muted">last probe {age(last.takenAt)}: {last.ok ? "ok" : `${last.errorCode}: ${last.error}`}</div> : null}
+            {last ? <div className="muted wrap-any">last probe {age(last.takenAt)}: {last.ok ? "ok" : `${last.errorCode}: ${last.error}`}</div> : null}
             {snap ? (
+              <ScrollX label={`Queues of ${r.label}`}>
               <table className="data" data-testid={`queues-${r.label}`}>
                 <thead><tr><th>Queue</th><th>State</th><th>Max walltime</th><th>Cores (free / total)</th><th>Jobs queued / running</th></tr></thead>
                 <tbody>
@@ -62,9 +64,10 @@ export default async function ResourcesPage() {
                   ))}
                 </tbody>
               </table>
+              </ScrollX>
             ) : null}
             {r.snapshots.length > 1 ? (
-              <details><summary>probe history</summary>{r.snapshots.map((s) => <div key={s.id} className="muted">{s.takenAt.toISOString().replace("T", " ").slice(0, 19)} {s.ok ? "ok" : `${s.errorCode}: ${s.error}`}</div>)}</details>
+              <details><summary>probe history</summary>{r.snapshots.map((s) => <div key={s.id} className="muted wrap-any">{s.takenAt.toISOString().replace("T", " ").slice(0, 19)} {s.ok ? "ok" : `${s.errorCode}: ${s.error}`}</div>)}</details>
             ) : null}
           </section>
         );

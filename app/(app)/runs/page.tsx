@@ -30,7 +30,7 @@ export default async function RunsPage() {
           <code>local</code> resource works out of the box), review the plan and launch.
         </EmptyState>
       ) : (
-        <table className="data">
+        <table className="data collapse" data-testid="runs-list">
           <thead>
             <tr>
               <th>Run</th>
@@ -45,11 +45,11 @@ export default async function RunsPage() {
                 <td>
                   <Link href={`/runs/${r.id}`}>{r.name}</Link>
                 </td>
-                <td>
+                <td data-label="State">
                   <span className={`badge ${r.state}`}>{r.state}</span>
                 </td>
-                <td>{r.strategy}</td>
-                <td>{r.createdAt.toISOString().replace("T", " ").slice(0, 19)} UTC</td>
+                <td data-label="Strategy">{r.strategy}</td>
+                <td data-label="Created">{r.createdAt.toISOString().replace("T", " ").slice(0, 19)} UTC</td>
               </tr>
             ))}
           </tbody>

@@ -21,7 +21,7 @@ export default async function SkeletonsPage() {
           Upload one below to preview its stages and tasks, or try the SC2014 demo.
         </EmptyState>
       ) : (
-        <table className="data" style={{ marginBottom: "1rem" }}>
+        <table className="data collapse" style={{ marginBottom: "1rem" }}>
           <thead>
             <tr>
               <th>Name</th>
@@ -38,9 +38,9 @@ export default async function SkeletonsPage() {
                   <td>
                     <Link href={`/skeletons/${s.id}`}>{s.name}</Link>
                   </td>
-                  <td>{m?.stages.length ?? "?"}</td>
-                  <td>{m?.tasks ?? "?"}</td>
-                  <td>{s.createdAt.toISOString().slice(0, 16).replace("T", " ")}</td>
+                  <td data-label="Stages">{m?.stages.length ?? "?"}</td>
+                  <td data-label="Tasks">{m?.tasks ?? "?"}</td>
+                  <td data-label="Uploaded">{s.createdAt.toISOString().slice(0, 16).replace("T", " ")}</td>
                 </tr>
               );
             })}

@@ -1,11 +1,14 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requireUser } from "@/app/_lib/session";
+import { ScrollX } from "@/components/scroll-x";
+import { histogramRows } from "@/components/skeleton/histogram-rows";
 import { StageGraph } from "@/components/stage-graph";
 import { db } from "@/lib/db/client";
 import { isWorkError, skeletonInfo } from "@/lib/work";
 
-const fmtBytes = (b: number) => (b >= 1 << 20 ? `${(b / 1024 / 1024).toFixed(2)} MB` : b >= 1024 ? `${(b / 1024).toFixed(1)} KB` : `${b} B`);
+// the unit switches where the printed number would round up to the next one (1048575.6 B is "1.00 MB", not "1024.0 KB")
+const fmtBytes = (b: number) => (b >= 1048576 - 5243 ? `${(b / 1048576).toFixed(2)} MB` : b >= 1024 - 0.5 ? `${(b / 1024).toFixed(1)} KB` : `${Math.round(b)} B`);
 
 export default async function SkeletonPage({ params }: { params: Promise<{ id: string }> }) {
   const user = await requireUser();
@@ -21,8 +24,10 @@ export default async function SkeletonPage({ params }: { params: Promise<{ id: s
   if (!r.ok) return <div className="notice error">This skeleton no longer parses: {r.errors[0]?.message}</div>;
   const m = r.info.metrics;
   const { lengths, sizes } = r.info.histograms;
-  const maxL = Math.max(1, ...lengths.map((b) => b.count));
-  const maxS = Math.max(1, ...sizes.map((b) => b.count));
+  const hists = [
+    { title: "Task lengths (s)", rows: histogramRows(lengths, (v: number) => v.toFixed(1)) },
+    { title: "Output sizes", rows: histogramRows(sizes, fmtBytes) },
+  ].map((h) => ({ ...h, max: Math.max(1, ...h.rows.map((b) => b.count)) }));
   return (
     <>
       <div className="spread">
@@ -43,8 +48,16 @@ export default async function SkeletonPage({ params }: { params: Promise<{ id: s
           <StageGraph stages={m.stages.map((s) => ({ name: s.name, tasks: s.tasks, dependsOn: s.dependsOn }))} />
         </div>
       </div>
-      {r.info.warnings.length ? <div className="notice warn">{r.info.warnings.join(" · ")}</div> : null}
+      {r.info.warnings.length ? (
+        // one line per note (the 2013 conversion says what each stage is read as): a list, not a paragraph
+        <div className="notice warn" data-testid="skeleton-notes">
+          <ul style={{ margin: 0, paddingLeft: "1.1rem" }}>
+            {r.info.warnings.map((w, i) => <li key={i} className="wrap-any">{w}</li>)}
+          </ul>
+        </div>
+      ) : null}
       <h2>Stages</h2>
+      <ScrollX label="Stages">
       <table className="data" data-testid="stages-table">
         <thead>
           <tr><th>Stage</th><th>Tasks</th><th>Cores/task</th><th>Length (s) min–mean–max</th><th>Inputs</th><th>Outputs</th><th>After</th></tr>
@@ -63,13 +76,14 @@ export default async function SkeletonPage({ params }: { params: Promise<{ id: s
           ))}
         </tbody>
       </table>
+      </ScrollX>
       <div className="grid2" style={{ marginTop: "1rem" }}>
-        {[{ title: "Task lengths (s)", bins: lengths, max: maxL, f: (v: number) => v.toFixed(1) }, { title: "Output sizes", bins: sizes, max: maxS, f: fmtBytes }].map((h) => (
-          <div className="panel" key={h.title}>
+        {hists.map((h) => (
+          <div className="panel" key={h.title} data-testid={`histogram-${h.title.startsWith("Task") ? "lengths" : "sizes"}`}>
             <strong>{h.title}</strong>
-            {h.bins.map((b, i) => (
-              <div key={i} className="row" style={{ gap: 6, fontSize: 12 }}>
-                <span className="muted" style={{ width: 150 }}>{h.f(b.from)}{b.to !== b.from ? `–${h.f(b.to)}` : ""}</span>
+            {h.rows.map((b, i) => (
+              <div key={i} className="row" style={{ gap: 6, fontSize: 12, flexWrap: "nowrap" }} data-testid="histogram-row">
+                <span className="muted" style={{ width: 150, flex: "none" }}>{b.label}</span>
                 <span style={{ display: "inline-block", height: 10, width: `${(b.count / h.max) * 60}%`, background: "var(--accent)" }} />
                 <span>{b.count}</span>
               </div>
@@ -78,7 +92,7 @@ export default async function SkeletonPage({ params }: { params: Promise<{ id: s
         ))}
       </div>
       <h2>Source</h2>
-      <pre className="panel" style={{ maxHeight: 320, overflow: "auto" }}>{sk.text}</pre>
+      <pre className="panel" data-scroll style={{ maxHeight: 320, overflow: "auto" }}>{sk.text}</pre>
     </>
   );
 }

@@ -1,5 +1,6 @@
 "use client";
 import { useState } from "react";
+import { ScrollX } from "@/components/scroll-x";
 import type { ExecutionStrategy } from "@/lib/planner";
 import { launchRunAction } from "./actions";
 
@@ -55,6 +56,7 @@ export function PlanReview({ skeletonId, defaultName, plans }: { skeletonId: str
                   <strong>{o.plan.pilots.length} pilot(s)</strong>, {o.plan.binding} binding, {o.plan.scheduler} scheduler ·{" "}
                   <span data-testid={`ttc-${o.strategy}`}>predicted TTC {Math.round(o.plan.predictedTtcSeconds)} s</span> · {coreHours(o.plan).toFixed(2)} core-hours requested
                 </p>
+                <ScrollX label={`Pilots of the ${o.strategy} plan`}>
                 <table className="data">
                   <thead><tr><th>Resource</th><th>Queue</th><th>Cores</th><th>Walltime (min)</th></tr></thead>
                   <tbody>
@@ -63,8 +65,10 @@ export function PlanReview({ skeletonId, defaultName, plans }: { skeletonId: str
                     ))}
                   </tbody>
                 </table>
+                </ScrollX>
                 <details>
                   <summary>Decision trail ({o.plan.trail.length} steps)</summary>
+                  <ScrollX label={`Decision trail of the ${o.strategy} plan`}>
                   <table className="data" data-testid={`trail-${o.strategy}`}>
                     <tbody>
                       {o.plan.trail.map((t, i) => (
@@ -72,14 +76,15 @@ export function PlanReview({ skeletonId, defaultName, plans }: { skeletonId: str
                           <td><code>{t.label}</code></td>
                           <td>
                             {t.title}: <strong>{String(t.value)}</strong>
-                            {t.formula ? <div className="muted">= {t.formula}</div> : null}
-                            {t.inputs ? <div className="muted">{Object.entries(t.inputs).map(([k, v]) => `${k} = ${v}`).join(", ")}</div> : null}
+                            {t.formula ? <div className="muted wrap-any">= {t.formula}</div> : null}
+                            {t.inputs ? <div className="muted wrap-any">{Object.entries(t.inputs).map(([k, v]) => `${k} = ${v}`).join(", ")}</div> : null}
                             {t.note ? <div className="muted">{t.note}</div> : null}
                           </td>
                         </tr>
                       ))}
                     </tbody>
                   </table>
+                  </ScrollX>
                   {o.plan.rejected.map((r, i) => <div key={i} className="muted">not used: {r.option}: {r.why}</div>)}
                 </details>
                 {o.plan.warnings.map((w, i) => <div key={i} className="notice warn">{w.message}</div>)}
@@ -94,6 +99,7 @@ export function PlanReview({ skeletonId, defaultName, plans }: { skeletonId: str
       {plan ? (
         <section className="panel" style={{ marginTop: "1rem" }}>
           <h2 style={{ marginTop: 0 }}>Launch with the {choice} plan</h2>
+          <ScrollX label="Pilots to launch">
           <table className="data">
             <thead><tr><th>Pilot</th><th>Cores</th><th>Walltime (min)</th></tr></thead>
             <tbody>
@@ -106,8 +112,9 @@ export function PlanReview({ skeletonId, defaultName, plans }: { skeletonId: str
               ))}
             </tbody>
           </table>
+          </ScrollX>
           <div className="row" style={{ marginTop: "0.75rem" }}>
-            <label>Run name <input value={name} onChange={(e) => setName(e.target.value)} maxLength={120} /></label>
+            <label>Run name <input className="name-input" value={name} onChange={(e) => setName(e.target.value)} maxLength={120} /></label>
             <label>Seed <input type="number" min={0} value={seed} onChange={(e) => setSeed(Math.max(0, Math.trunc(Number(e.target.value))))} style={{ width: 100 }} /></label>
             <label>Retries after a pilot dies <input type="number" min={0} max={5} value={retries} onChange={(e) => setRetries(Math.min(5, Math.max(0, Math.trunc(Number(e.target.value)))))} style={{ width: 80 }} /></label>
           </div>
