@@ -97,7 +97,9 @@ function simulateStrategy(strategy: "aimes" | "adaptive", w: Workload, resources
   if (!p.ok) return { strategy, error: p.errors.map((e) => e.message).join("; ") };
   let input;
   try {
-    input = inputFromPlan(w, p.plan, resources, { queueWaits: o.queueWaits });
+    // the same prefetch share as the engine of this install
+    const env = Number(process.env.EMANAGER_PREFETCH);
+    input = inputFromPlan(w, p.plan, resources, { queueWaits: o.queueWaits, ...(Number.isFinite(env) ? { prefetchShare: Math.max(0, env) } : {}) });
     const summary = simulateMany(input, o.runs, o.seed);
     return {
       strategy, predictedTtcSeconds: p.plan.predictedTtcSeconds,

@@ -24,6 +24,11 @@ export const DEFAULT_OVERHEADS: Overheads = {
 };
 /** last task done → every pilot released (AIMES runs: median 12 s) */
 export const DEFAULT_END_S = 12;
+/**
+ * the engine's default EMANAGER_PREFETCH: extra tasks a pilot may hold beyond its cores, as a share
+ * of them (the driver also raises it for tasks shorter than a tick; the simulator takes the share)
+ */
+export const ENGINE_PREFETCH_SHARE = 0.5;
 /** one pilot submitted after the other (AIMES launches: 10–30 s each over SSH) */
 export const DEFAULT_LAUNCH_GAP_S = 10;
 
@@ -76,5 +81,5 @@ export function inputFromPlan(w: Workload, plan: ExecutionStrategy, resources: r
     const overheads: Overheads = { ...DEFAULT_OVERHEADS, ...(bwIn ? { bandwidthInBps: bwIn } : {}), ...(bwOut ? { bandwidthOutBps: bwOut } : {}), ...o.overheads };
     return { id: `pilot-${i + 1}`, label: p.resource, queue: p.queue, cores: p.cores, walltimeS: p.walltimeMinutes * 60, submitAtS: i * gap, wait, overheads, ...(p.surplus ? { surplus: true } : {}) };
   });
-  return { workload: w, pilots, maxRetries: o.maxRetries ?? 3, prefetchShare: o.prefetchShare ?? 0, endS: o.endS ?? DEFAULT_END_S };
+  return { workload: w, pilots, maxRetries: o.maxRetries ?? 3, prefetchShare: o.prefetchShare ?? ENGINE_PREFETCH_SHARE, endS: o.endS ?? DEFAULT_END_S };
 }

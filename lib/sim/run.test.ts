@@ -87,6 +87,20 @@ describe("simulateRun: hand-checked runs", () => {
   });
 });
 
+describe("prefetch (the engine's EMANAGER_PREFETCH)", () => {
+  it("a task held in a busy pilot's agent waits there while another pilot idles", () => {
+    const ps = () => [pilot("A", 2, 0), pilot("B", 2, 1)];
+    // without prefetch: A runs tasks 0 and 1 (0–10), B tasks 2 and 3 (1–11)
+    expect(simulateRun(input(bag(4, 10), ps()), rng()).ttc).toBe(11);
+    // with 0.5: A holds 3 tasks, task 2 waits in its agent until 10; B gets only task 3 (1–11)
+    const r = simulateRun(input(bag(4, 10), ps(), { prefetchShare: 0.5 }), rng());
+    expect(r.ttc).toBe(20);
+    const t2 = r.events.filter((e) => e.entityId === "Stage_1_2").map((e) => `${e.to}@${(e.at - 1_800_000_000_000) / 1000}`);
+    expect(t2).toEqual(["NEW@0", "TMGR_SCHEDULING_PENDING@0", "TMGR_SCHEDULING@0", "AGENT_STAGING_INPUT@0", "AGENT_SCHEDULING@0", "AGENT_EXECUTING@10", "AGENT_STAGING_OUTPUT@20", "DONE@20"]);
+    expect(computeStats(r.events).problems).toEqual([]);
+  });
+});
+
 describe("a simulated run's events fold with lib/stats", () => {
   it("gives the same TTC, execution and counts, and utilisation adds up", () => {
     const o = { ...ZERO, startupS: 2, perTaskS: 0.25, bandwidthInBps: 1_048_576, stageOutS: 1 };

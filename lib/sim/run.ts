@@ -1,5 +1,5 @@
 import type { PilotRow, TaskRow } from "../engine/context";
-import { bindLate, onPilotEnded, readiness, stuckReason, type Capacity } from "../engine/decide";
+import { agentExitState, bindLate, onPilotEnded, readiness, stuckReason, type Capacity } from "../engine/decide";
 import type { RunRuntime } from "../engine/runtime";
 import { surplusToCancel } from "../engine/surplus";
 import type { Rng } from "../skeleton/rng";
@@ -374,7 +374,8 @@ export function simulateRun(input: SimInput, rng: Rng, prep: Prepared = prepare(
       const p = pilots[k]!;
       if (p.row.state !== "PMGR_ACTIVE") continue;
       const failed = p.endKind === "failure";
-      endPilot(k, now, failed ? "FAILED" : "DONE", failed ? "pilot failed (simulated what-if)" : "agent exited: walltime");
+      // the agent's own exit at its walltime is a normal end for the engine; a what-if failure is not
+      endPilot(k, now, failed ? "FAILED" : agentExitState("walltime"), failed ? "pilot failed (simulated what-if)" : "agent exited: walltime");
       const held: TaskRow[] = [];
       for (let i = 0; i < n; i++) {
         const r = rows[i]!;

@@ -83,7 +83,7 @@ export function studyInput(strategy: "aimes" | "adaptive", m: SeriesModel, row: 
   const p = planWorkload(w, snaps, { strategy, binding: "late", now: new Date(0), staleAfterSeconds: Infinity, overProvision });
   if (!p.ok) return { error: p.errors.map((e) => e.message).join("; ") };
   const queueWaits = Object.fromEntries([...m.waits].map(([k, v]) => [k, v]));
-  const input = inputFromPlan(w, p.plan, snaps, { overheads: overheadsFor(fit, { n_tasks: n, input_bytes_per_task: row.input_bytes_per_task }), endS: fit.endS, maxRetries: 0 });
+  const input = inputFromPlan(w, p.plan, snaps, { overheads: overheadsFor(fit, { n_tasks: n, input_bytes_per_task: row.input_bytes_per_task }), endS: fit.endS, maxRetries: 0, prefetchShare: 0 });
   // the series' own waits and submission offsets, per resource
   input.pilots = input.pilots.map((x) => ({ ...x, wait: queueWaits[x.label] ?? x.wait, submitAtS: m.submitAt.get(x.label) ?? x.submitAtS }));
   return input;
