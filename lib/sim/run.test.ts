@@ -6,6 +6,7 @@ import { toTimeline } from "../timeline/build";
 import { seededRng } from "../skeleton/rng";
 import { simulateMany } from "./many";
 import { simulateRun } from "./run";
+import { sc2014 } from "../planner/test-helpers";
 import { bag, input, pilot, ZERO } from "./test-helpers";
 
 const rng = () => seededRng(1, "test");
@@ -84,6 +85,24 @@ describe("simulateRun: hand-checked runs", () => {
     expect(r.events.find((e) => e.entityId === "A" && e.to === "FAILED")).toBeTruthy();
     expect(r.tasksDone).toBe(3);
     expect(r.ttc).toBe(30); // B runs its own two, then the retried one: 0–10, 10–20, 20–30
+  });
+});
+
+describe("stages (the engine's readiness)", () => {
+  it("starts the SC2014 demo's second stage when the 20 first-stage outputs are done", () => {
+    // 20 × 10 s on 4 cores: 5 waves, 0–50 s; then the 32 s task: 50–82 s
+    const r = simulateRun(input(sc2014(), [pilot("A", 4, 0)]), rng());
+    expect(r.ttc).toBe(82);
+    expect(r.events.find((e) => e.entityId === "Stage_2_0" && e.to === "AGENT_EXECUTING")?.at).toBe(1_800_000_000_000 + 50_000);
+  });
+
+  it("fails a task whose input task failed, with the engine's reason", () => {
+    // the pilot's walltime ends the first wave of stage 1 with no retries left
+    const r = simulateRun(input(sc2014(), [pilot("A", 20, 0, { walltimeS: 5 })], { maxRetries: 0 }), rng());
+    const s2 = r.events.filter((e) => e.entityId === "Stage_2_0").at(-1)!;
+    expect(s2.to).toBe("FAILED");
+    expect(s2.reason).toMatch(/^its input comes from Stage_1_\d+, which FAILED$/);
+    expect(r.tasksFailed).toBe(21);
   });
 });
 
