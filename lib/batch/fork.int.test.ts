@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureCluster } from "../engine/test-cluster";
-import type { PilotJobSpec } from "../engine/ports";
+import type { PilotJobSpec } from "./types";
 import { FORK_PROBE, parseForkProbe } from "../bundle/probes";
 import { SshTransport } from "../transport/ssh";
 import { fork } from "./fork";

@@ -1,8 +1,7 @@
-import type { JobStatus, PilotJobSpec } from "../engine/ports";
 import { sh } from "../shell/quote";
 import { ZJobId, ZRemotePath } from "../shell/patterns";
 import { checkSpec, scriptBody } from "./script";
-import type { BatchAdapter, SubmitResult } from "./types";
+import type { BatchAdapter, JobStatus, PilotJobSpec, SubmitResult } from "./types";
 
 /**
  * No batch system: the pilot runs directly on the login host, in its own session (setsid) so

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { PilotJobSpec } from "../engine/ports";
+import type { PilotJobSpec } from "./types";
 import { getBatchAdapter } from "./index";
 
 /**

@@ -1,10 +1,9 @@
 import { z } from "zod";
-import type { JobStatus, PilotJobSpec } from "../engine/ports";
 import { sh } from "../shell/quote";
 import { ZBatchWord, ZJobId, ZRemotePath } from "../shell/patterns";
 import { submitComplaint, perNode, scriptBody } from "./script";
 import { unplaced } from "./trouble";
-import type { BatchAdapter, SubmitResult } from "./types";
+import type { BatchAdapter, JobStatus, PilotJobSpec, SubmitResult } from "./types";
 
 /**
  * IBM Spectrum LSF (and OpenLava, which shares its commands). Jobs go in with `bsub < script`

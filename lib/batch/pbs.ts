@@ -1,10 +1,9 @@
-import type { JobStatus, PilotJobSpec } from "../engine/ports";
 import { sh } from "../shell/quote";
 import { ZBatchWord, ZJobId, ZRemotePath } from "../shell/patterns";
 import { looksJson, parsePbsBlocks, parsePbsJson, parseQstatTable, type PbsBlock } from "./pbs-attrs";
 import { submitComplaint, hhmmss, perNode, scriptBody } from "./script";
 import { unplaced } from "./trouble";
-import type { BatchAdapter, SubmitResult } from "./types";
+import type { BatchAdapter, JobStatus, PilotJobSpec, SubmitResult } from "./types";
 
 /**
  * PBS Pro / OpenPBS and Torque. The job asks for `nodes=N:ppn=M`, which Torque reads natively

@@ -1,4 +1,4 @@
-import type { PilotJobSpec } from "../engine/ports";
+import type { PilotJobSpec } from "./types";
 import { sh } from "../shell/quote";
 import { ZBatchWord, ZEnvLine, ZRemotePath } from "../shell/patterns";
 

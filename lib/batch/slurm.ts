@@ -1,9 +1,8 @@
-import type { JobStatus, PilotJobSpec } from "../engine/ports";
 import { sh } from "../shell/quote";
 import { ZBatchWord, ZEnvLine, ZJobId, ZRemotePath } from "../shell/patterns";
 import { submitComplaint } from "./script";
 import { unplaced } from "./trouble";
-import type { BatchAdapter, SubmitResult } from "./types";
+import type { BatchAdapter, JobStatus, PilotJobSpec, SubmitResult } from "./types";
 
 /**
  * SLURM. Status comes from one command that works without accounting: `squeue` for jobs still

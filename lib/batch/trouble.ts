@@ -1,4 +1,4 @@
-import type { JobStatus } from "../engine/ports";
+import type { JobStatus } from "./types";
 
 /**
  * What a status or cancel command prints when the batch system did not answer: the client could

@@ -1,4 +1,22 @@
-import type { JobStatus, PilotJobSpec } from "../engine/ports";
+/** Batch job state as the engine needs it, whatever the batch system called it. */
+export interface JobStatus {
+  state: "queued" | "running" | "ended" | "unknown";
+  /** the batch system's own words: reason code, exit status, native state */
+  reason?: string;
+}
+
+export interface PilotJobSpec {
+  pilotId: string;
+  /** absolute sandbox path on the resource */
+  sandbox: string;
+  jobName: string;
+  cores: number;
+  nodes: number;
+  walltimeMinutes: number;
+  queue: string | null;
+  project: string | null;
+  envSetup: string[];
+}
 
 export type SubmitResult = { ok: true; jobId: string } | { ok: false; code: "REJECTED" | "PARSE"; message: string };
 

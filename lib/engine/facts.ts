@@ -1,6 +1,6 @@
 import { parseEventLog as parseLog, type AgentEventOf } from "../protocol";
 import { toFact } from "../protocol/agent";
-import type { AgentFact } from "./ports";
+import type { AgentFact } from "../protocol/agent";
 
 /**
  * The agent's event log as engine facts. The protocol adapter (lib/protocol/agent.ts) turns a

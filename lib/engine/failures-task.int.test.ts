@@ -7,7 +7,8 @@ import { openDb, type Db } from "../db/client";
 import { readEvents } from "../db/events";
 import { batchFile, renderInboxBatch, type TInboxTaskInput } from "../protocol";
 import { toInboxTask } from "../protocol/agent";
-import type { AgentTask, PilotSite } from "./ports";
+import type { AgentTask } from "../protocol/agent";
+import type { PilotSite } from "./ports";
 import { startRun } from "./test-run";
 import { engineContext, engineTick } from "./wiring";
 

@@ -3,7 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { fork } from "../batch/fork";
 import { SshTransport } from "../transport/ssh";
-import type { JobStatus } from "./ports";
+import type { JobStatus } from "../batch/types";
 import { clusterTestBed, clusterUser, demoSkeleton, driveUntilFinal, startRun } from "./test-run";
 
 // The SC2014 demo on a `fork` resource: no batch system, the pilot started on the login host of

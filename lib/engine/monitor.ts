@@ -5,7 +5,7 @@ import type { PilotState } from "../states/pilot";
 import type { TaskState } from "../states/task";
 import type { EngineContext, PilotRow, TaskRow } from "./context";
 import { onTaskGivenUp } from "./decide";
-import type { AgentFact } from "./ports";
+import type { AgentFact } from "../protocol/agent";
 import type { RunRuntime } from "./runtime";
 
 /**

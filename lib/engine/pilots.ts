@@ -2,7 +2,8 @@ import { movePilot } from "../db/state-writes";
 import { isPilotFinal, type PilotState } from "../states/pilot";
 import type { EngineContext, PilotRow } from "./context";
 import { chaseJob } from "./job-ends";
-import type { JobStatus, PilotSite } from "./ports";
+import type { JobStatus } from "../batch/types";
+import type { PilotSite } from "./ports";
 
 /**
  * The pilot manager: submit planned pilots, follow them through the batch system and the

@@ -1,54 +1,11 @@
 /**
  * What the engine needs from the outside world, as small interfaces. The real
  * implementations (SSH or local transport, a batch adapter, the agent's file protocol)
- * are wired in lib/engine/wiring.ts; the engine's logic only sees these.
+ * are wired in lib/engine/wiring.ts; the engine's logic only sees these. The job and task
+ * shapes belong to the layers that speak them: lib/batch/types.ts and lib/protocol/agent.ts.
  */
-
-/** Batch job state as the engine needs it, whatever the batch system called it. */
-export interface JobStatus {
-  state: "queued" | "running" | "ended" | "unknown";
-  /** the batch system's own words: reason code, exit status, native state */
-  reason?: string;
-}
-
-export interface PilotJobSpec {
-  pilotId: string;
-  /** absolute sandbox path on the resource */
-  sandbox: string;
-  jobName: string;
-  cores: number;
-  nodes: number;
-  walltimeMinutes: number;
-  queue: string | null;
-  project: string | null;
-  envSetup: string[];
-}
-
-/** A facts-only report from the agent's event log (lib/protocol parses the lines). */
-export type AgentFact =
-  | { kind: "agent_active"; at: number; cores: number; nodes: string[] }
-  | { kind: "task_executing"; at: number; taskId: string; attempt: number; slots: number[] }
-  | { kind: "task_done"; at: number; taskId: string; attempt: number; exitCode: number }
-  /** the agent gave up on a task without an exit status while the pilot lives (lib/engine/facts.ts) */
-  | { kind: "task_given_up"; at: number; taskId: string; attempt: number; reason: string; detail: string }
-  | { kind: "agent_exit"; at: number; reason: string }
-  | { kind: "agent_draining"; at: number; reason: string };
-
-/** One task as the agent runs it: the synthetic skeleton task, by its files and parameters. */
-export interface AgentTask {
-  taskId: string;
-  attempt: number;
-  cores: number;
-  type: string;
-  mode: string;
-  length: number;
-  readBuffer: number;
-  writeBuffer: number;
-  interleave: number;
-  /** paths relative to the sandbox's data directory */
-  inputs: string[];
-  outputs: { path: string; size: number }[];
-}
+import type { JobStatus, PilotJobSpec } from "../batch/types";
+import type { AgentFact, AgentTask } from "../protocol/agent";
 
 /** Everything the engine does on one resource for one pilot. */
 export interface PilotSite {

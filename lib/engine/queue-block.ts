@@ -1,4 +1,4 @@
-import type { JobStatus } from "./ports";
+import type { JobStatus } from "../batch/types";
 import type { RunRuntime } from "./runtime";
 
 /**

@@ -3,7 +3,7 @@ import { moveTasksBulk } from "../db/bulk-moves";
 import type { TaskState } from "../states/task";
 import { TASK_HOLDS_CORES } from "../states/task";
 import { PILOT_SELECT, TASK_SELECT, type EngineContext, type PilotRow, type TaskRow } from "./context";
-import type { AgentTask } from "./ports";
+import type { AgentTask } from "../protocol/agent";
 import { presentOn, type RunRuntime } from "./runtime";
 import { inputsToUpload } from "./staging";
 

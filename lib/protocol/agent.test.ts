@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { AgentTask } from "../engine/ports";
+import type { AgentTask } from "./agent";
 import { parseEventLog, renderInboxBatch } from "./agent";
 import { renderEventLine } from "./events";
 

@@ -1,13 +1,39 @@
-import type { AgentFact, AgentTask } from "../engine/ports";
 import { type AgentEvent, parseEventLog as parseLog } from "./events";
 import { renderInboxBatch as renderBatch, type TInboxTaskInput } from "./inbox";
 
 /**
- * The engine's view of the protocol (lib/engine/ports.ts: AgentTask in, AgentFact out), kept
- * so the engine runs unchanged on the v1 agent. New code should use `lib/protocol` (index.ts),
- * which exposes every event kind; this adapter drops what AgentFact cannot say yet.
+ * The engine's view of the protocol (AgentTask in, AgentFact out), kept so the engine runs
+ * unchanged on the v1 agent. The modules beside this one expose every event kind; this
+ * adapter drops what AgentFact cannot say yet.
  */
 export { renderAgentConf } from "./agent-conf";
+
+/** A facts-only report from the agent's event log, as the engine reads it. */
+export type AgentFact =
+  | { kind: "agent_active"; at: number; cores: number; nodes: string[] }
+  | { kind: "task_executing"; at: number; taskId: string; attempt: number; slots: number[] }
+  | { kind: "task_done"; at: number; taskId: string; attempt: number; exitCode: number }
+  /** the agent gave up on a task without an exit status while the pilot lives (lib/engine/facts.ts) */
+  | { kind: "task_given_up"; at: number; taskId: string; attempt: number; reason: string; detail: string }
+  | { kind: "agent_exit"; at: number; reason: string }
+  | { kind: "agent_draining"; at: number; reason: string };
+
+/** One task as the agent runs it: the synthetic skeleton task, by its files and parameters. */
+export interface AgentTask {
+  taskId: string;
+  attempt: number;
+  cores: number;
+  type: string;
+  mode: string;
+  length: number;
+  readBuffer: number;
+  writeBuffer: number;
+  interleave: number;
+  /** paths relative to the sandbox's data directory */
+  inputs: string[];
+  outputs: { path: string; size: number }[];
+}
+
 
 /** The engine stages files into the sandbox's `data/`, so its tasks run there and name files relative to it. */
 export const ENGINE_WORKDIR = "data";

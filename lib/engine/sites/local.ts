@@ -5,7 +5,9 @@ import path from "node:path";
 import { renderAgentConf, renderInboxBatch } from "../../protocol/agent";
 import { parseAgentFacts } from "../facts";
 import { taskFiles } from "../../protocol/sandbox";
-import type { AgentTask, JobStatus, PilotJobSpec, PilotSite } from "../ports";
+import type { JobStatus, PilotJobSpec } from "../../batch/types";
+import type { AgentTask } from "../../protocol/agent";
+import type { PilotSite } from "../ports";
 
 /**
  * The `local` resource: the very same agent, started as a detached child process of the

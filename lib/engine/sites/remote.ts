@@ -1,13 +1,14 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { BatchAdapter } from "../../batch/types";
+import type { BatchAdapter, JobStatus, PilotJobSpec } from "../../batch/types";
 import { renderAgentConf, renderInboxBatch } from "../../protocol/agent";
 import { parseAgentFacts } from "../facts";
 import { taskFiles } from "../../protocol/sandbox";
 import { sh, shJoin } from "../../shell/quote";
 import { TransportError } from "../../transport/errors";
 import type { Transport } from "../../transport/types";
-import type { AgentTask, JobStatus, PilotJobSpec, PilotSite } from "../ports";
+import type { AgentTask } from "../../protocol/agent";
+import type { PilotSite } from "../ports";
 
 /**
  * A resource reached over a Transport (SSH) with a batch system: the sandbox lives on the
