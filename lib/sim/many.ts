@@ -1,4 +1,5 @@
 import { seededRng } from "../skeleton/rng";
+import { taskRows } from "./adapter";
 import { prepare, simulateRun } from "./run";
 import type { SimInput, Terms } from "./types";
 
@@ -32,6 +33,7 @@ export function quantile(sorted: ArrayLike<number>, q: number): number {
 
 export function simulateMany(input: SimInput, n: number, seed: number): SimSummary {
   const prep = prepare({ ...input, record: false });
+  prep.rows = taskRows(input.workload);
   const ttc: number[] = [];
   const core: number[] = [];
   const terms: Record<keyof Terms, number[]> = { queueWait: [], startup: [], execution: [], staging: [], overhead: [] };

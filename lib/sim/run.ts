@@ -7,7 +7,7 @@ import { pilotRow, queueOrder, runtimeOf, taskRows } from "./adapter";
 import { EventHeap } from "./heap";
 import { Recorder } from "./record";
 import type { SimInput, SimPilot, SimResult } from "./types";
-import { unionByEnds, unionMeasure } from "./union";
+import { sortedEnds, unionByEnds, unionMeasure } from "./union";
 import { drawWait } from "./waits";
 
 /**
@@ -33,6 +33,8 @@ export interface Prepared {
   bytesOut: Float64Array;
   /** seconds of each task on each pilot (flops converted with that pilot's rate) */
   seconds: Float64Array[];
+  /** task rows reused from one simulation to the next (Monte Carlo runs them one after the other) */
+  rows?: TaskRow[];
 }
 
 export function prepare(input: SimInput): Prepared {
@@ -63,6 +65,16 @@ export function prepare(input: SimInput): Prepared {
   };
 }
 
+function resetRows(rows: TaskRow[]): TaskRow[] {
+  for (const r of rows) {
+    r.state = "TMGR_SCHEDULING_PENDING";
+    r.pilotId = null;
+    r.attempt = 0;
+    r.exitCode = null;
+  }
+  return rows;
+}
+
 const ACTIVE = 1;
 const PILOT_END = 2;
 const EXEC_END = 3;
@@ -88,7 +100,7 @@ export function simulateRun(input: SimInput, rng: Rng, prep: Prepared = prepare(
   const n = w.tasks.length;
   const runId = input.runId ?? "simulated";
   const rec = input.record ? new Recorder(runId, input.t0Ms ?? Date.UTC(2026, 0, 1)) : null;
-  const rows = taskRows(w);
+  const rows = prep.rows ? resetRows(prep.rows) : taskRows(w);
   const byTaskId = new Map<string, TaskRow>(prep.hasDeps ? rows.map((r) => [r.taskId, r]) : []);
   const pilots: PilotSim[] = input.pilots.map((p, i) => ({ spec: p, row: pilotRow(p, i, runId), activeAt: null, readyAt: 0, channelAt: 0, held: 0, given: 0, endAt: null, endKind: "walltime" }));
   const pilotIndex = new Map(pilots.map((p, i) => [p.row.id, i]));
@@ -443,7 +455,8 @@ export function simulateRun(input: SimInput, rng: Rng, prep: Prepared = prepare(
   let firstExec = Infinity;
   for (let q = 0; q < xs.length; q++) firstExec = Math.min(firstExec, xs[q]!);
   const execution = unionByEnds(xs, xe, xs.length);
-  const busy = xs.length ? unionMeasure(bs, be, bs.length, firstExec) : 0;
+  // busy stretches end in the order tasks finished whenever their outputs take equal time: no sort then
+  const busy = xs.length === 0 ? 0 : sortedEnds(be, be.length) ? unionByEnds(bs, be, bs.length, firstExec) : unionMeasure(bs, be, bs.length, firstExec);
   const queueWait = Number.isFinite(firstActive) ? firstActive : tEnd;
   const startup = Number.isFinite(firstExec) && Number.isFinite(firstActive) ? firstExec - firstActive : 0;
   const staging = Math.max(0, busy - execution);

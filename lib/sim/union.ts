@@ -44,12 +44,12 @@ export function unionMeasure(starts: ArrayLike<number>, ends: ArrayLike<number>,
  * executions as they end): one backward pass, no sort. Walking from the latest end, an interval
  * that ends before the current block starts can overlap no later-visited one either.
  */
-export function unionByEnds(starts: ArrayLike<number>, ends: ArrayLike<number>, n: number): number {
+export function unionByEnds(starts: ArrayLike<number>, ends: ArrayLike<number>, n: number, from = -Infinity): number {
   let total = 0;
   let curS = Infinity;
   let curE = -Infinity;
   for (let i = n - 1; i >= 0; i--) {
-    const a = starts[i]!;
+    const a = Math.max(starts[i]!, from);
     const b = ends[i]!;
     if (!(b > a)) continue;
     if (b >= curS) curS = Math.min(curS, a);
@@ -61,4 +61,10 @@ export function unionByEnds(starts: ArrayLike<number>, ends: ArrayLike<number>, 
   }
   if (curE > curS) total += curE - curS;
   return total;
+}
+
+/** True when `ends[0..n)` never decreases (then unionByEnds applies). */
+export function sortedEnds(ends: ArrayLike<number>, n: number): boolean {
+  for (let i = 1; i < n; i++) if (ends[i]! < ends[i - 1]!) return false;
+  return true;
 }
