@@ -1,15 +1,21 @@
 "use client";
 import { useRouter } from "next/navigation";
-import { useState, type ChangeEvent, type FormEvent } from "react";
+import { useRef, useState, type ChangeEvent, type FormEvent } from "react";
+import { SkeletonEditor } from "./skeleton/skeleton-editor";
+import { SkeletonProblems } from "./skeleton/skeleton-problems";
+import { useSkeletonCheck } from "./skeleton/use-skeleton-check";
 
 interface LineError {
   line: number;
   column: number;
   message: string;
-  expected?: string;
 }
 
-/** Upload or paste a skeleton; errors are shown at their lines, next to the text. */
+/**
+ * Upload or paste a skeleton into an editor that checks it as you type (on a Web Worker, once
+ * typing pauses): every error and warning listed with its line and column, a click jumps there.
+ * Saving checks it once more on the server, which also expands it in full.
+ */
 export function SkeletonUpload() {
   const router = useRouter();
   const [name, setName] = useState("");
@@ -17,6 +23,8 @@ export function SkeletonUpload() {
   const [errors, setErrors] = useState<LineError[]>([]);
   const [message, setMessage] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const jump = useRef<((line: number, column: number) => void) | null>(null);
+  const check = useSkeletonCheck(text, name);
 
   async function onFile(e: ChangeEvent<HTMLInputElement>) {
     const f = e.target.files?.[0];
@@ -47,45 +55,34 @@ export function SkeletonUpload() {
     }
   }
 
-  const bad = new Map(errors.map((x) => [x.line, x]));
   return (
     <form className="stack panel" onSubmit={onSubmit} aria-label="Upload a skeleton">
       <div className="row">
-        <label style={{ flex: 1 }}>
+        <label style={{ flex: "1 1 14rem", minWidth: 0 }}>
           Skeleton file
-          <input type="file" accept=".conf,.input,.txt,.json,.yaml,.yml" onChange={(e) => void onFile(e)} data-testid="skeleton-file" />
+          <input type="file" accept=".conf,.input,.txt,.json,.yaml,.yml" onChange={(e) => void onFile(e)} data-testid="skeleton-file" style={{ width: "100%" }} />
         </label>
-        <label style={{ flex: 1 }}>
+        <label style={{ flex: "1 1 14rem", minWidth: 0 }}>
           Name
           <input value={name} onChange={(e) => setName(e.target.value)} maxLength={120} placeholder="e.g. skeleton_demo_SC2014.conf" />
         </label>
       </div>
-      <label>
-        Or paste / edit the text
-        <textarea rows={12} value={text} onChange={(e) => setText(e.target.value)} spellCheck={false} data-testid="skeleton-text" />
-      </label>
+      <div>
+        <div style={{ fontWeight: 500, marginBottom: "0.25rem" }} id="skeleton-text-label">Or paste / edit the text</div>
+        <SkeletonEditor value={text} onChange={setText} problems={check.status === "done" ? check.problems : []} jumpRef={jump} />
+      </div>
+      <SkeletonProblems check={check} onJump={(line, column) => jump.current?.(line, column)} />
       {message ? (
         <div className="notice error" role="alert" data-testid="skeleton-errors">
           <strong>{message}</strong>
           <ul>
             {errors.map((x, i) => (
               <li key={i}>
-                line {x.line}, column {x.column}: {x.message}
-                {x.expected ? <span className="muted"> (expected {x.expected})</span> : null}
+                <button type="button" className="linkish" onClick={() => jump.current?.(x.line, x.column)}>line {x.line}, column {x.column}</button>: {x.message}
               </li>
             ))}
           </ul>
         </div>
-      ) : null}
-      {errors.length > 0 ? (
-        <pre className="panel" style={{ maxHeight: 300, overflow: "auto" }} aria-label="The skeleton with its errors marked">
-          {text.split("\n").map((l, i) => (
-            <div key={i} style={bad.has(i + 1) ? { background: "color-mix(in srgb, var(--danger) 18%, transparent)" } : undefined} title={bad.get(i + 1)?.message}>
-              <span className="muted">{String(i + 1).padStart(4)} </span>
-              {l}
-            </div>
-          ))}
-        </pre>
       ) : null}
       <div>
         <button className="btn primary" type="submit" disabled={busy || text.trim() === ""}>

@@ -50,6 +50,17 @@ describe("emanager skeleton", () => {
     expect(await main(["skeleton", "expand", file, "--format", "shell", "--external", "nonsense"], badSpec)).toBe(2);
     expect(badSpec.stderr).toMatch(/--external must be STAGE=FILE/);
   });
+  it("validate accepts a skeleton with an external mapping (exit 0) and says what it needs", async () => {
+    const file = path.join(FIX, "Skeleton-report_lst-exmapper.input");
+    const io = memoryIO();
+    expect(await main(["skeleton", "validate", file], io)).toBe(0);
+    expect(io.stdout).toMatch(/valid \(aimes\): 2 stage\(s\)/);
+    expect(io.stdout).toMatch(/Stage_2 gets its input files from the script `sample-input\/mapping.sh`, which EManager does not run/);
+    expect(io.stdout).toMatch(/--external Stage_2=OUTPUT\.txt/);
+    // an error elsewhere in such a skeleton is still an error
+    const broken = memoryIO({ "/tmp/exmapper-broken.input": readFileSync(file, "utf8").replace("Num_Tasks = 4", "Num_Tasks = 0") });
+    expect(await main(["skeleton", "validate", "/tmp/exmapper-broken.input"], broken)).toBe(2);
+  });
   it("works as a real command through npx", () => {
     const out = execFileSync("npx", ["--no-install", "emanager", "skeleton", "expand", DEMO, "--format", "setup"], { encoding: "utf8" });
     expect(out).toBe(readFileSync(path.join(FIX, "generated/emanager_skeleton_demo_SC2014.setup.txt"), "utf8"));

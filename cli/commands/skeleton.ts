@@ -1,5 +1,7 @@
 import { parseArgs } from "node:util";
 import { expandSkeletonText, jsonChunks, loadSkeletonText, setupChunks, shellChunks, workloadMetrics, type Dialect, type ExpandTextResult, type LoadWarning, type SkeletonError } from "../../lib/skeleton";
+import { crossStageProblems, externalNeeds, externalNeedText } from "../../lib/skeleton/problems";
+import { parseSkeleton } from "../../lib/skeleton/load";
 import { safe, type CliIO } from "../io";
 
 export const USAGE = `usage: emanager skeleton validate FILE
@@ -75,6 +77,19 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   }
   const opts = { fileName: file, seed, compat: dialect, external };
   if (verb === "validate") {
+    // an external mapping without its script's output: the skeleton is valid, the expansion waits for that output
+    const pre = parseSkeleton(text, { fileName: file });
+    const needs = pre.ok ? externalNeeds(pre.skeleton, external) : [];
+    if (pre.ok && needs.length) {
+      const problems = crossStageProblems(pre.skeleton);
+      const errors = problems.filter((p) => p.severity === "error");
+      report(io, file, errors, [...pre.warnings, ...problems.filter((p) => p.severity === "warning").map((p) => ({ ...p, code: "OTHER" as const }))]);
+      if (errors.length) return 2;
+      const tasks = pre.skeleton.stages.reduce((a, d) => a + d.numTasks * Math.max(1, d.iteration?.num ?? 1), 0);
+      io.out(`${safe(file)}: valid (${pre.format}): ${pre.skeleton.stages.length} stage(s), ${tasks} task(s)\n`);
+      for (const n of needs) io.out(`  needs: ${safe(externalNeedText(n))}; to expand the skeleton, give it with --external ${safe(n.stage)}=OUTPUT.txt\n`);
+      return 0;
+    }
     const r = loadSkeletonText(text, opts);
     report(io, file, r.ok ? [] : r.errors, r.warnings);
     if (!r.ok) return 2;
