@@ -6,10 +6,9 @@ import type { Workload } from "../../lib/model/workload";
 import { planWorkload } from "../../lib/planner";
 import { loadSkeletonText } from "../../lib/skeleton";
 import { parseAimesTexts } from "../../lib/sim/aimes-data";
-import { inputFromPlan, ZQueueWaitsFile, type QueueWaitsFile } from "../../lib/sim/from-plan";
-import { simulateMany, type SimSummary } from "../../lib/sim/many";
+import { ZQueueWaitsFile, type QueueWaitsFile } from "../../lib/sim/from-plan";
+import { predictPlan, type Prediction } from "../../lib/sim/predict";
 import { replayAll, TOLERANCE, type ReplayRow } from "../../lib/sim/replay";
-import { describeWait } from "../../lib/sim/waits";
 import type { CliIO } from "../io";
 
 export const USAGE =
@@ -90,25 +89,15 @@ export async function run(args: string[], io: CliIO): Promise<number> {
 
 type StrategyResult =
   | { strategy: string; error: string }
-  | { strategy: string; predictedTtcSeconds: number; pilots: { resource: string; cores: number; walltimeMinutes: number; wait: string }[]; summary: SimSummary };
+  | ({ strategy: string; predictedTtcSeconds: number } & Prediction);
 
 function simulateStrategy(strategy: "aimes" | "adaptive", w: Workload, resources: ResourceSnapshot[], o: { now: Date; runs: number; seed: number; queueWaits?: QueueWaitsFile }): StrategyResult {
   const p = planWorkload(w, resources, { strategy, binding: "late", now: o.now });
   if (!p.ok) return { strategy, error: p.errors.map((e) => e.message).join("; ") };
-  let input;
-  try {
-    // the same prefetch share as the engine of this install
-    const env = Number(process.env.EMANAGER_PREFETCH);
-    input = inputFromPlan(w, p.plan, resources, { queueWaits: o.queueWaits, ...(Number.isFinite(env) ? { prefetchShare: Math.max(0, env) } : {}) });
-    const summary = simulateMany(input, o.runs, o.seed);
-    return {
-      strategy, predictedTtcSeconds: p.plan.predictedTtcSeconds,
-      pilots: input.pilots.map((x) => ({ resource: x.label, cores: x.cores, walltimeMinutes: x.walltimeS / 60, wait: describeWait(x.wait) })),
-      summary,
-    };
-  } catch (e: unknown) {
-    return { strategy, error: e instanceof Error ? e.message : String(e) };
-  }
+  // the same prefetch share as the engine of this install
+  const env = Number(process.env.EMANAGER_PREFETCH);
+  const r = predictPlan(w, p.plan, resources, { queueWaits: o.queueWaits, runs: o.runs, seed: o.seed, ...(Number.isFinite(env) ? { prefetchShare: Math.max(0, env) } : {}) });
+  return "error" in r ? { strategy, error: r.error } : { strategy, predictedTtcSeconds: p.plan.predictedTtcSeconds, ...r };
 }
 
 function textOf(r: StrategyResult, runs: number): string {
