@@ -7,7 +7,8 @@ import { pilotRow, queueOrder, runtimeOf, taskRows } from "./adapter";
 import { EventHeap } from "./heap";
 import { Recorder } from "./record";
 import type { SimInput, SimPilot, SimResult } from "./types";
-import { sortedEnds, unionByEnds, unionMeasure } from "./union";
+import { termsOf } from "./terms";
+import { WaitQueue } from "./wait-queue";
 import { drawWait } from "./waits";
 
 /**
@@ -128,25 +129,8 @@ export function simulateRun(input: SimInput, rng: Rng, prep: Prepared = prepare(
 
   rec?.start(input, rows);
   // the wait queue, in the engine's order; bound entries are skipped and compacted away
-  let ready: number[] = [];
-  let readyHead = 0;
-  const inReady = new Uint8Array(n);
-  const addReady = (i: number) => {
-    if (inReady[i]) return;
-    inReady[i] = 1;
-    const r = prep.rankOf[i]!;
-    if (ready.length === 0 || prep.rankOf[ready[ready.length - 1]!]! < r) ready.push(i);
-    else {
-      let lo = readyHead;
-      let hi = ready.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (prep.rankOf[ready[mid]!]! < r) lo = mid + 1;
-        else hi = mid;
-      }
-      ready.splice(lo, 0, i);
-    }
-  };
+  const queue = new WaitQueue(prep.rankOf);
+  const addReady = (i: number) => queue.add(i);
   const finalize = (i: number, state: "DONE" | "FAILED" | "CANCELED", at: number, reason: string | null) => {
     rows[i]!.state = state;
     finals++;
@@ -160,7 +144,7 @@ export function simulateRun(input: SimInput, rng: Rng, prep: Prepared = prepare(
   };
   const checkReady = (idxs: Iterable<number>, at: number) => {
     const waiting: TaskRow[] = [];
-    for (const i of idxs) if (rows[i]!.state === "TMGR_SCHEDULING_PENDING" && !inReady[i]) waiting.push(rows[i]!);
+    for (const i of idxs) if (rows[i]!.state === "TMGR_SCHEDULING_PENDING" && !queue.has(i)) waiting.push(rows[i]!);
     if (waiting.length === 0) return;
     const r = readiness(prep.rt, waiting, byTaskId);
     for (const t of r.ready) addReady(prep.indexOf.get(t.taskId)!);
@@ -211,35 +195,20 @@ export function simulateRun(input: SimInput, rng: Rng, prep: Prepared = prepare(
       caps.push(c);
     }
     if (caps.length === 0) return;
-    let skipped = 0;
-    for (let q = readyHead; q < ready.length && caps.length > 0; q++) {
-      const i = ready[q]!;
-      if (!inReady[i]) continue;
+    queue.scan((i) => {
       // one task per call: bindLate is a sequential greedy pass, so calling it task by task in
       // queue order with the capacities left gives exactly its answer for the whole queue
       const got = bindLate([rows[i]!], caps);
-      if (got.size === 0) {
-        skipped++;
-        continue;
-      }
+      if (got.size === 0) return true;
       const pid = got.keys().next().value as string;
       const cap = caps.find((c) => c.pilot.id === pid)!;
       const k = cap.pilot.index;
       cap.free -= rows[i]!.cores;
       if (cap.free <= 0) caps.splice(caps.indexOf(cap), 1);
-      inReady[i] = 0;
+      queue.take(i);
       dispatch(i, k, t);
-    }
-    // drop the bound entries from the head (and, now and then, from the middle)
-    while (readyHead < ready.length && !inReady[ready[readyHead]!]) readyHead++;
-    if (readyHead > 1024 && readyHead * 2 > ready.length) {
-      ready = ready.slice(readyHead);
-      readyHead = 0;
-    }
-    if (skipped > 64 && skipped * 4 < ready.length - readyHead) {
-      ready = ready.slice(readyHead).filter((i) => inReady[i]);
-      readyHead = 0;
-    }
+      return caps.length > 0;
+    });
   };
 
   const dispatch = (i: number, k: number, t: number) => {
@@ -452,19 +421,11 @@ export function simulateRun(input: SimInput, rng: Rng, prep: Prepared = prepare(
   }
   rec?.run(failure || failedTasks > 0 ? "FAILED" : "DONE", tEnd, failure ?? (failedTasks > 0 ? `${failedTasks} of ${n} task(s) failed` : `all ${n} task(s) done`));
 
-  let firstExec = Infinity;
-  for (let q = 0; q < xs.length; q++) firstExec = Math.min(firstExec, xs[q]!);
-  const execution = unionByEnds(xs, xe, xs.length);
-  // busy stretches end in the order tasks finished whenever their outputs take equal time: no sort then
-  const busy = xs.length === 0 ? 0 : sortedEnds(be, be.length) ? unionByEnds(bs, be, bs.length, firstExec) : unionMeasure(bs, be, bs.length, firstExec);
-  const queueWait = Number.isFinite(firstActive) ? firstActive : tEnd;
-  const startup = Number.isFinite(firstExec) && Number.isFinite(firstActive) ? firstExec - firstActive : 0;
-  const staging = Math.max(0, busy - execution);
   // a run in which tasks failed has failed, even when the rest finished
   if (!failure && failedTasks > 0) failure = `${failedTasks} of ${n} task(s) failed: ${firstFailure ?? "no reason recorded"}`;
   return {
     ttc: tEnd,
-    terms: { queueWait, startup, execution, staging, overhead: Math.max(0, tEnd - queueWait - startup - execution - staging) },
+    terms: termsOf(tEnd, firstActive, { xs, xe, bs, be }),
     coreHours, tasksDone: doneTasks, tasksFailed: failedTasks, pilotsActive, pilotsUsed: used.reduce((a, b) => a + b, 0),
     ...(failure ? { failed: failure } : {}),
     events: rec ? rec.events() : [],
