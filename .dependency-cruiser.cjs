@@ -50,7 +50,8 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: "node_modules" },
-    exclude: { path: "^(node_modules|\\.next|data|test-results)" },
+    // tests and their support may reach across layers: they are left out of the graph altogether
+    exclude: { path: ["^(node_modules|\\.next|data|test-results)", TESTS] },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.json" },
     enhancedResolveOptions: { exportsFields: ["exports"], conditionNames: ["import", "require", "node", "default"], extensions: [".ts", ".tsx", ".js", ".mjs"] },

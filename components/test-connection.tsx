@@ -2,7 +2,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { acceptHostKeyAction, testConnectionAction } from "@/app/(app)/resources/actions";
-import type { ProbeOutcome } from "@/lib/db/resource-admin";
+import type { ProbeOutcome } from "@/lib/resources/admin";
 
 export function TestConnection({ resourceId }: { resourceId: string }) {
   const router = useRouter();

@@ -2,11 +2,9 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { openDb } from "../../lib/db/client";
 import { databaseUrl } from "../../lib/config/paths";
-import { snapshotsFor } from "../../lib/db/plan-inputs";
 import { ensureLocalResource } from "../../lib/db/resources";
-import { createRun } from "../../lib/db/runs";
-import { planWorkload } from "../../lib/planner";
-import { loadSkeletonText } from "../../lib/skeleton";
+import { launchRun } from "../../lib/runs/launch";
+import { parseSkeleton } from "../../lib/skeleton";
 import { followRun } from "../follow";
 import type { CliIO } from "../io";
 
@@ -39,9 +37,10 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     io.err(`${file}: cannot read the file (${e instanceof Error ? e.message : String(e)})\n`);
     return 2;
   }
-  const sk = loadSkeletonText(text, { fileName: file, seed });
-  if (!sk.ok) {
-    for (const e of sk.errors) io.err(`${file}:${e.line}:${e.column}: ${e.message}\n`);
+  // a file that does not parse is refused before the database is touched (launchRun checks the rest)
+  const parsed = parseSkeleton(text, { fileName: file });
+  if (!parsed.ok) {
+    for (const e of parsed.errors) io.err(`${file}:${e.line}:${e.column}: ${e.message}\n`);
     return 2;
   }
   const db = openDb(databaseUrl());
@@ -50,29 +49,20 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     const user = await db.user.upsert({ where: { email }, update: {}, create: { email, name: "command line", passwordHash: "!" } });
     await ensureLocalResource(db, user.id);
     const names = (v.values.resources ?? "local").split(",").map((s) => s.trim()).filter(Boolean);
-    const rows = await db.resource.findMany({ where: { userId: user.id, label: { in: names } }, select: { id: true, label: true, kind: true } });
+    const rows = await db.resource.findMany({ where: { userId: user.id, label: { in: names } }, select: { id: true, label: true } });
     const unknown = names.filter((n) => !rows.some((r) => r.label === n));
     if (unknown.length) {
       io.err(`no resource named ${unknown.join(", ")} for ${email} (add it in the web app, or use --user)\n`);
       return 2;
     }
-    const now = new Date();
-    const { snapshots, missing } = await snapshotsFor(db, user.id, rows.map((r) => r.id), now);
-    if (missing.length) {
-      io.err(`${missing.join("\n")}\n`);
+    const r = await launchRun(db, { userId: user.id, name: path.basename(file), skeleton: { text, fileName: file }, seed, maxRetries: 1, plan: { strategy, resourceIds: rows.map((x) => x.id) }, now: new Date() });
+    if (!r.ok) {
+      if (r.skeletonErrors) for (const e of r.skeletonErrors) io.err(`${file}:${e.line}:${e.column}: ${e.message}\n`);
+      else io.err(r.code === "PLAN" ? `no plan: ${r.message}\n` : `${r.message}\n`);
       return 2;
     }
-    const p = planWorkload(sk.workload, snapshots, { strategy, now });
-    if (!p.ok) {
-      for (const e of p.errors) io.err(`no plan: ${e.message}\n`);
-      return 2;
-    }
-    const r = await createRun(db, {
-      userId: user.id, name: path.basename(file), skeletonId: null, strategy, seed, maxRetries: 1, workload: sk.workload, skeletonText: text, plan: p.plan,
-      resourceKinds: Object.fromEntries(rows.map((x) => [x.id, x.kind])), resourcesSnapshot: snapshots, now,
-    });
-    io.err(`run ${r.id}: ${p.plan.pilots.map((x) => `${x.resource} (${x.cores} cores, ${x.walltimeMinutes.toFixed(1)} min)`).join(", ")}\n`);
-    return (await followRun(db, user.id, r.id, io)) === "DONE" ? 0 : 1;
+    io.err(`run ${r.runId}: ${r.plan.pilots.map((x) => `${x.resource} (${x.cores} cores, ${x.walltimeMinutes.toFixed(1)} min)`).join(", ")}\n`);
+    return (await followRun(db, user.id, r.runId, io)) === "DONE" ? 0 : 1;
   } finally {
     await db.$disconnect();
   }

@@ -8,6 +8,7 @@ import { emptyView, foldEvents } from "../stats/fold";
 import { computeStats, plainReport, type RunStats } from "../stats/metrics";
 import { runTimelineSvg } from "../timeline/export";
 import { pushAll } from "../util/extent";
+import type { RunRecord } from "../db/run-record";
 
 /**
  * Everything a run leaves behind, as files: the statistics downloads and the run archive laid out
@@ -15,20 +16,6 @@ import { pushAll } from "../util/extent";
  * decision trail, event log, statistics, report, the timeline diagram (timeline.svg), task logs,
  * and the Stage_* data within a limit.
  */
-export interface RunRecord {
-  id: string;
-  name: string;
-  state: string;
-  stateReason: string | null;
-  strategy: string;
-  createdAt: Date;
-  dir: string | null;
-  plan: ExecutionStrategy;
-  resources: unknown;
-  skeletonText: string;
-  events: RunEvent[];
-}
-
 export const DATA_LIMIT_BYTES = 64 << 20;
 
 export function runSummary(r: RunRecord, st: RunStats) {

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseBhosts, parseBqueues, parseLsfProbe } from "../bundle/lsf-probe";
-import { fixtureFiles, judge } from "./fixture-rules";
+import { fixtureFiles, judge } from "../test-support/batch-fixture-rules";
 import { parsePbsNodes, parsePbsProbe } from "../bundle/pbs-probe";
 import { parseSlurmProbe } from "../bundle/slurm-probe";
 import { fork } from "./fork";

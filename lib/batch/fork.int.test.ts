@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureCluster } from "../engine/test-cluster";
+import { ensureCluster } from "../../scripts/cluster/cluster-info";
 import type { PilotJobSpec } from "./types";
 import { FORK_PROBE, parseForkProbe } from "../bundle/probes";
 import { SshTransport } from "../transport/ssh";

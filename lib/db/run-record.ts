@@ -1,15 +1,34 @@
-import type { RunRecord } from "../archive/run-files";
-import type { ExecutionStrategy } from "../planner";
+import { z } from "zod";
+import type { RunEvent } from "../model/event";
+import { ZExecutionStrategy, type ExecutionStrategy } from "../planner";
 import type { Db } from "./client";
 import { readEvents } from "./events";
+
+/** A run with everything its downloads need (lib/archive/run-files.ts turns it into files). */
+export interface RunRecord {
+  id: string;
+  name: string;
+  state: string;
+  stateReason: string | null;
+  strategy: string;
+  createdAt: Date;
+  dir: string | null;
+  plan: ExecutionStrategy;
+  resources: unknown;
+  skeletonText: string;
+  events: RunEvent[];
+}
+
+/** The part of the stored workload the record needs (lib/db/runs.ts writes the whole). */
+const ZStoredWorkload = z.object({ skeletonText: z.string().optional() });
 
 /** A run with everything its downloads need, or null when it is not the user's. */
 export async function loadRunRecord(db: Db, userId: string, runId: string): Promise<RunRecord | null> {
   const run = await db.run.findFirst({ where: { id: runId, userId } });
   if (!run) return null;
-  const workload = JSON.parse(run.workload) as { skeletonText?: string };
+  const workload = ZStoredWorkload.parse(JSON.parse(run.workload));
   return {
     id: run.id, name: run.name, state: run.state, stateReason: run.stateReason, strategy: run.strategy, createdAt: run.createdAt, dir: run.dir,
-    plan: JSON.parse(run.plan) as ExecutionStrategy, resources: JSON.parse(run.resources) as unknown, skeletonText: workload.skeletonText ?? "", events: await readEvents(db, run.id, 0, 10_000_000),
+    plan: ZExecutionStrategy.parse(JSON.parse(run.plan)), resources: JSON.parse(run.resources) as unknown, skeletonText: workload.skeletonText ?? "", events: await readEvents(db, run.id, 0, 10_000_000),
   };
 }

@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { MAX_TASKS } from "../skeleton";
-import { DEFAULT_TASK_LIMIT } from "../work/jobs";
 import type { Db } from "./client";
 
 /**
@@ -8,6 +7,9 @@ import type { Db } from "./client";
  * install's default (DEFAULT_TASK_LIMIT); an administrator may set another one per account, up to
  * the absolute MAX_TASKS every skeleton is held to.
  */
+
+/** Tasks one skeleton of an account may expand to unless an administrator set another limit. */
+export const DEFAULT_TASK_LIMIT = 200_000;
 
 /** null = back to the default */
 export const ZTaskLimit = z.object({
@@ -47,8 +49,6 @@ export async function setTaskLimit(db: Db, actorId: string, input: unknown): Pro
   const row = await db.user.update({ where: { id: p.data.userId }, data: { taskLimit: p.data.limit }, select: { id: true, email: true, role: true, taskLimit: true } });
   return { ok: true, row };
 }
-
-export { DEFAULT_TASK_LIMIT };
 
 /**
  * The command line's way (`emanager user limit EMAIL N|default`): whoever can run it on the server

@@ -1,21 +1,15 @@
 import type { Db } from "../db/client";
 import type { ResourceSnapshot } from "../model/resource";
 import { DEMO_MACHINES, ensureDemoResources } from "./cluster-resources";
-import { snapshotsFor } from "../db/plan-inputs";
 import { ensureLocalResource } from "../db/resources";
-import { createRun } from "../db/runs";
-import { saveSkeleton } from "../db/skeletons";
-import { planWorkload } from "../planner";
-import { loadSkeletonText } from "../skeleton";
+import { launchRun } from "../runs/launch";
+import { saveSkeleton } from "../runs/skeletons";
 import { SC2014_SKELETON, SC2014_SKELETON_NAME } from "./sc2014";
 
 /**
- * The SC2014 demo for one user: the demo skeleton (saved once), planned with the adaptive
- * strategy on the resources given (default: the user's `local`), launched. Returns the run id.
- */
-/**
- * With the loopback cluster up, the original's five machines (aimes strategy: one pilot each,
- * exactly as in 2014); without it, the `local` resource, and the result says so.
+ * The SC2014 demo for one user: the demo skeleton (saved once), planned and launched (lib/runs).
+ * With the loopback cluster up, on the original's five machines (aimes strategy: one pilot each,
+ * exactly as in 2014); without it, on the `local` resource (adaptive), and the result says so.
  */
 export async function startDemo(db: Db, userId: string, opts: { secret: string; strategy?: "aimes" | "adaptive"; now?: Date }): Promise<{ ok: true; runId: string; onCluster: boolean } | { ok: false; message: string }> {
   const now = opts.now ?? new Date();
@@ -28,23 +22,13 @@ export async function startDemo(db: Db, userId: string, opts: { secret: string; 
     sk = { id: saved.id };
   }
   const resources = cluster ?? (await db.resource.findMany({ where: { userId, kind: "local" }, select: { id: true } })).map((r) => r.id);
-  let snapshots: ResourceSnapshot[];
-  if (cluster) snapshots = cluster.map((id, i) => demoSnapshot(id, DEMO_MACHINES[i]!, now));
-  else {
-    const got = await snapshotsFor(db, userId, resources, now);
-    if (got.missing.length) return { ok: false, message: got.missing.join("; ") };
-    snapshots = got.snapshots;
-  }
-  const l = loadSkeletonText(SC2014_SKELETON, { fileName: SC2014_SKELETON_NAME });
-  if (!l.ok) return { ok: false, message: "the demo skeleton does not parse" };
-  const p = planWorkload(l.workload, snapshots, { strategy: opts.strategy ?? (cluster ? "aimes" : "adaptive"), now });
-  if (!p.ok) return { ok: false, message: p.errors.map((e) => e.message).join("; ") };
-  const rows = await db.resource.findMany({ where: { userId, id: { in: resources } }, select: { id: true, kind: true } });
-  const run = await createRun(db, {
-    userId, name: "SC2014 demo", skeletonId: sk.id, strategy: p.plan.strategy, seed: 0, maxRetries: 1, workload: l.workload, skeletonText: SC2014_SKELETON,
-    plan: p.plan, resourceKinds: Object.fromEntries(rows.map((r) => [r.id, r.kind])), resourcesSnapshot: snapshots, now,
+  // the demo's machines are described, not probed: their snapshots go in as the plan's inputs
+  const snapshots = cluster ? cluster.map((id, i) => demoSnapshot(id, DEMO_MACHINES[i]!, now)) : undefined;
+  const r = await launchRun(db, {
+    userId, name: "SC2014 demo", skeleton: { id: sk.id }, seed: 0, maxRetries: 1, plan: { strategy: opts.strategy ?? (cluster ? "aimes" : "adaptive"), resourceIds: resources }, snapshots, now,
   });
-  return { ok: true, runId: run.id, onCluster: cluster !== null };
+  if (!r.ok) return { ok: false, message: r.message };
+  return { ok: true, runId: r.runId, onCluster: cluster !== null };
 }
 
 /** What the planner is told about a demo machine: one 16-core node, its partition's limits. */

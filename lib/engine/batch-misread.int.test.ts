@@ -7,10 +7,10 @@ import { afterAll, describe, expect, it } from "vitest";
 import { readEvents } from "../db/events";
 import { owesConfirmation } from "./job-ends";
 import type { PilotSite } from "./ports";
-import { getBatchAdapter, transportFor } from "./resource-access";
+import { getBatchAdapter, transportFor } from "../resources/access";
 import { runEndsSettled } from "./run-end";
 import { remoteSite } from "./sites/remote";
-import { clusterTestBed, clusterUser, demoSkeleton, startRun } from "./test-run";
+import { clusterTestBed, clusterUser, demoSkeleton, startRun } from "../test-support/engine-run";
 import { engineContext, engineTick } from "./wiring";
 import type { Transport } from "../transport/types";
 

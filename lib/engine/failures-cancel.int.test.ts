@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { readEvents } from "../db/events";
-import { clusterTestBed, clusterUser, demoSkeleton, driveUntilFinal, startRun } from "./test-run";
+import { clusterTestBed, clusterUser, demoSkeleton, driveUntilFinal, startRun } from "../test-support/engine-run";
 import { engineContext, engineTick } from "./wiring";
 
 // "Cancel run" while tasks run on two active SLURM pilots and a third pilot waits in a DOWN

@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb, type Db } from "../db/client";
 import { readEvents } from "../db/events";
-import { demoSkeleton, startRun } from "./test-run";
+import { demoSkeleton, startRun } from "../test-support/engine-run";
 import { engineContext, engineTick } from "./wiring";
 
 // A pilot whose agent freezes (SIGSTOP on its whole process group: agent, spawner and tasks)

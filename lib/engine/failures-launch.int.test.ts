@@ -7,7 +7,7 @@ import { readEvents } from "../db/events";
 import { movePilot } from "../db/state-writes";
 import { LAUNCH_ABANDONED_MS } from "./recover";
 import { localSite } from "./sites/local";
-import { demoSkeleton, startRun } from "./test-run";
+import { demoSkeleton, startRun } from "../test-support/engine-run";
 import { engineContext, engineTick } from "./wiring";
 
 // Restart safety at the one moment the job id is not yet known: a server killed while it

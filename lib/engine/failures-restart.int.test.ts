@@ -5,8 +5,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb, type Db } from "../db/client";
 import { readEvents } from "../db/events";
-import { ensureCluster, type ClusterInfo } from "./test-cluster";
-import { clusterUser, startRun } from "./test-run";
+import { ensureCluster, type ClusterInfo } from "../../scripts/cluster/cluster-info";
+import { clusterUser, startRun } from "../test-support/engine-run";
 
 // The engine SIGKILLed mid-run while its pilots run on the loopback SLURM, and restarted.
 // The engine runs as its own process: `emanager engine` (cli/commands/engine.ts) is the small

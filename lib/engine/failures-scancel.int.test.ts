@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { readEvents } from "../db/events";
 import type { RunEvent } from "../model/event";
-import { clusterTestBed, clusterUser, driveUntilFinal, startRun } from "./test-run";
+import { clusterTestBed, clusterUser, driveUntilFinal, startRun } from "../test-support/engine-run";
 
 // A pilot's SLURM job scancel'ed while tasks run on it and more wait in its agent, on the real
 // loopback SLURM + sshd. Each 2-core pilot holds 3 tasks (2 running, 1 prefetched), so the kill

@@ -4,7 +4,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { readEvents } from "../db/events";
 import type { PilotSite } from "./ports";
-import { clusterTestBed, clusterUser, startRun } from "./test-run";
+import { clusterTestBed, clusterUser, startRun } from "../test-support/engine-run";
 import { engineContext, engineTick } from "./wiring";
 
 // SSH connections killed for real (the server side of every loopback session of the cluster

@@ -9,7 +9,7 @@ import { batchFile, renderInboxBatch, type TInboxTaskInput } from "../protocol";
 import { toInboxTask } from "../protocol/agent";
 import type { AgentTask } from "../protocol/agent";
 import type { PilotSite } from "./ports";
-import { startRun } from "./test-run";
+import { startRun } from "../test-support/engine-run";
 import { engineContext, engineTick } from "./wiring";
 
 // Tasks that fail for real on the local agent, as *shell* tasks (the agent's other record kind):

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { fork } from "../batch/fork";
 import { SshTransport } from "../transport/ssh";
 import type { JobStatus } from "../batch/types";
-import { clusterTestBed, clusterUser, demoSkeleton, driveUntilFinal, startRun } from "./test-run";
+import { clusterTestBed, clusterUser, demoSkeleton, driveUntilFinal, startRun } from "../test-support/engine-run";
 
 // The SC2014 demo on a `fork` resource: no batch system, the pilot started on the login host of
 // the loopback sshd (127.0.0.1:2222) by the fork adapter, then driven by the real engine.

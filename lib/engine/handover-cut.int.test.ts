@@ -3,10 +3,10 @@ import net from "node:net";
 import { afterAll, describe, expect, it } from "vitest";
 import { readEvents } from "../db/events";
 import type { PilotSite } from "./ports";
-import { getBatchAdapter, transportFor } from "./resource-access";
+import { getBatchAdapter, transportFor } from "../resources/access";
 import { forgetRuntime } from "./runtime";
 import { remoteSite } from "./sites/remote";
-import { clusterTestBed, clusterUser, demoSkeleton, startRun } from "./test-run";
+import { clusterTestBed, clusterUser, demoSkeleton, startRun } from "../test-support/engine-run";
 import { engineContext, engineTick } from "./wiring";
 import type { Transport } from "../transport/types";
 

@@ -4,8 +4,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb, type Db } from "../db/client";
 import { readEvents } from "../db/events";
-import { createRun } from "../db/runs";
-import { loadSkeletonText } from "../skeleton";
+import { startRun } from "../test-support/engine-run";
 import { engineContext, engineTick } from "./wiring";
 
 // A real run on the `local` resource: the bash agent as a child process, real files, real SQLite.
@@ -35,20 +34,14 @@ describe("a run on the local resource", () => {
   it("runs the SC2014 demo skeleton to DONE with every output file at its size, each task once", async () => {
     const u = await db.user.create({ data: { email: "local@x.org", passwordHash: "h" } });
     const res = await db.resource.create({ data: { userId: u.id, label: "local", kind: "local", coresPerNode: 4 } });
-    const l = loadSkeletonText(demo, { fileName: "demo.conf" });
-    if (!l.ok) throw new Error("skeleton");
-    const run = await createRun(db, {
-      userId: u.id, name: "demo", skeletonId: null, strategy: "aimes", seed: 0, maxRetries: 1, workload: l.workload, skeletonText: demo,
-      plan: { pilots: [{ resourceId: res.id, resource: "local", queue: null, cores: 4, nodes: 1, walltimeMinutes: 5, project: null }] },
-      resourceKinds: { [res.id]: "local" }, resourcesSnapshot: [], now: new Date(),
-    });
+    const { run, workload } = await startRun(db, u.id, "demo", demo, [{ resourceId: res.id, resource: "local", kind: "local", cores: 4, walltimeMinutes: 5 }], { strategy: "aimes" });
     const ctx = engineContext(db, { log: () => undefined });
     await until(async () => (await db.run.findUniqueOrThrow({ where: { id: run.id } })).state !== "ACTIVE" && (await db.run.findUniqueOrThrow({ where: { id: run.id } })).state !== "NEW", 60_000, () => engineTick(ctx, [run.id]));
     const final = await db.run.findUniqueOrThrow({ where: { id: run.id } });
     expect(final.state, final.stateReason ?? "").toBe("DONE");
     const tasks = await db.task.findMany({ where: { runId: run.id } });
     expect(tasks.every((t) => t.state === "DONE")).toBe(true);
-    for (const t of l.workload.tasks) for (const o of t.outputs) expect(statSync(path.join(final.dir!, o.path)).size).toBe(o.size);
+    for (const t of workload.tasks) for (const o of t.outputs) expect(statSync(path.join(final.dir!, o.path)).size).toBe(o.size);
     const events = await readEvents(db, run.id);
     const doneCount = new Map<string, number>();
     for (const e of events) if (e.entity === "task" && e.to === "DONE") doneCount.set(e.entityId, (doneCount.get(e.entityId) ?? 0) + 1);

@@ -5,8 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb, type Db } from "../db/client";
-import { createRun } from "../db/runs";
-import { loadSkeletonText } from "../skeleton";
+import { startRun } from "../test-support/engine-run";
 import { startTestSmtp, type TestSmtp } from "../notify/test-smtp";
 import { notifyRunEnd, runUrl } from "./notify-end";
 import { engineContext, engineTick } from "./wiring";
@@ -40,13 +39,7 @@ const demo = readFileSync(path.resolve(process.cwd(), "../shared/fixtures/skelet
 async function runToEnd(email: string, prefs: { notifyEmail: string | null; notifyWebhook: string | null }) {
   const u = await db.user.create({ data: { email, passwordHash: "h", notifyOnRunEnd: true, ...prefs } });
   const res = await db.resource.create({ data: { userId: u.id, label: "local", kind: "local", coresPerNode: 4 } });
-  const l = loadSkeletonText(demo, { fileName: "demo.conf" });
-  if (!l.ok) throw new Error("skeleton");
-  const run = await createRun(db, {
-    userId: u.id, name: "notified demo", skeletonId: null, strategy: "adaptive", seed: 0, maxRetries: 1, workload: l.workload, skeletonText: demo,
-    plan: { pilots: [{ resourceId: res.id, resource: "local", queue: null, cores: 4, nodes: 1, walltimeMinutes: 5, project: null }] },
-    resourceKinds: { [res.id]: "local" }, resourcesSnapshot: [], now: new Date(),
-  });
+  const { run } = await startRun(db, u.id, "notified demo", demo, [{ resourceId: res.id, resource: "local", kind: "local", cores: 4, walltimeMinutes: 5 }]);
   const ctx = engineContext(db, { log: () => undefined });
   const end = Date.now() + 60_000;
   while (Date.now() < end) {

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb, type Db } from "../db/client";
 import { startTestSmtp, type TestSmtp } from "../notify/test-smtp";
 import { runEndsSettled, SETTLE_CLAIM_MS, settleRunEnds } from "./run-end";
-import { demoSkeleton, startRun } from "./test-run";
+import { demoSkeleton, startRun } from "../test-support/engine-run";
 import { engineContext, engineTick } from "./wiring";
 
 // The run-end notification survives the engine, for real: the engine runs as its own process

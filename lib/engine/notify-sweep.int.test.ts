@@ -6,7 +6,7 @@ import { openDb, type Db } from "../db/client";
 import { startTestSmtp, type TestSmtp } from "../notify/test-smtp";
 import { driveRun } from "./driver";
 import { runEndsSettled } from "./run-end";
-import { demoSkeleton, startRun } from "./test-run";
+import { demoSkeleton, startRun } from "../test-support/engine-run";
 import { engineContext, engineTick } from "./wiring";
 
 // A run that became final under an engine that died before it could claim the run's end for

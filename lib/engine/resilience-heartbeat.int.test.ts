@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb, type Db } from "../db/client";
-import { demoSkeleton, startRun } from "./test-run";
+import { demoSkeleton, startRun } from "../test-support/engine-run";
 import { engineContext, engineTick } from "./wiring";
 
 // A pilot that stops answering, for real: the local agent is frozen with SIGSTOP, so its

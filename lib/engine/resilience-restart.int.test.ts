@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb, type Db } from "../db/client";
 import { readEvents } from "../db/events";
-import { demoSkeleton, startRun } from "./test-run";
+import { demoSkeleton, startRun } from "../test-support/engine-run";
 
 // Restart safety for real: the engine runs in its own process (`emanager engine`, the loop the
 // server starts), is killed with SIGKILL while tasks run, and a new engine process takes over:

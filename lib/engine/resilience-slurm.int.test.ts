@@ -5,8 +5,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb, type Db } from "../db/client";
 import { readEvents } from "../db/events";
-import { ensureCluster, type ClusterInfo } from "./test-cluster";
-import { clusterUser, demoSkeleton, driveUntilFinal, startRun } from "./test-run";
+import { ensureCluster, type ClusterInfo } from "../../scripts/cluster/cluster-info";
+import { clusterUser, demoSkeleton, driveUntilFinal, startRun } from "../test-support/engine-run";
 
 // Failures on the real loopback SLURM + sshd, while a run is going: a pilot's job is scancel'ed
 // (its tasks finish on the other pilot), and every SSH session of the cluster user is killed

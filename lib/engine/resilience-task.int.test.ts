@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb, type Db } from "../db/client";
 import { readEvents } from "../db/events";
 import type { PilotSite } from "./ports";
-import { demoSkeleton, startRun } from "./test-run";
+import { demoSkeleton, startRun } from "../test-support/engine-run";
 import { engineContext, engineTick } from "./wiring";
 
 // A task that exits non-zero, on the real local agent: it is FAILED with its exit code and its

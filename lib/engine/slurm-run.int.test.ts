@@ -2,7 +2,7 @@ import { statSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { readEvents } from "../db/events";
-import { clusterTestBed, clusterUser, demoSkeleton, driveUntilFinal, startRun } from "./test-run";
+import { clusterTestBed, clusterUser, demoSkeleton, driveUntilFinal, startRun } from "../test-support/engine-run";
 
 // The SC2014 demo on the real loopback SLURM over the real sshd: stampede and trestles run it,
 // blacklight's submission is rejected by sbatch, gordon's job waits in a DOWN partition forever.

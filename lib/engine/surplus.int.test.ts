@@ -3,7 +3,7 @@ import { statSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { readEvents } from "../db/events";
-import { clusterTestBed, clusterUser, demoSkeleton, driveUntilFinal, startRun } from "./test-run";
+import { clusterTestBed, clusterUser, demoSkeleton, driveUntilFinal, startRun } from "../test-support/engine-run";
 
 // Over-provisioning on the real loopback SLURM: three pilots planned, one of them surplus; gordon's
 // partition is DOWN so its pilot never starts, and once stampede and trestles are active it is

@@ -7,7 +7,7 @@ import type { EngineContext } from "./context";
 import { driveRun } from "./driver";
 import { claimRuns } from "./lease";
 import type { PilotSite } from "./ports";
-import { getBatchAdapter, transportFor } from "./resource-access";
+import { getBatchAdapter, transportFor } from "../resources/access";
 import { settleRunEnds } from "./run-end";
 import { localSite } from "./sites/local";
 import { remoteSite } from "./sites/remote";

@@ -2,7 +2,7 @@ import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { failure, transportConformance } from "./conformance";
+import { failure, transportConformance } from "../test-support/transport-conformance";
 import { LocalTransport } from "./local";
 
 transportConformance("local", async () => {

@@ -1,7 +1,7 @@
 import net from "node:net";
 import { beforeAll, describe, expect, it } from "vitest";
-import { failure } from "./conformance";
-import { clusterAccess, dropConnection, type ClusterAccess } from "./int-support";
+import { failure } from "../test-support/transport-conformance";
+import { clusterAccess, dropConnection, type ClusterAccess } from "../test-support/cluster";
 
 // Drops, outages, session limits and timeouts, against the real sshd on loopback.
 let c: ClusterAccess;

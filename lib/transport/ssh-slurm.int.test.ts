@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sh } from "../shell/quote";
-import { clusterAccess, type ClusterAccess } from "./int-support";
+import { clusterAccess, type ClusterAccess } from "../test-support/cluster";
 import { SshPool } from "./pool";
 import type { SshTransport } from "./ssh";
 

@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { failure, transportConformance } from "./conformance";
+import { failure, transportConformance } from "../test-support/transport-conformance";
 import { parsePublicKeyLine, sha256Fingerprint } from "./fingerprint";
-import { clusterAccess, freshKeyPair, type ClusterAccess } from "./int-support";
+import { clusterAccess, freshKeyPair, type ClusterAccess } from "../test-support/cluster";
 import type { HostKeyInfo } from "./types";
 
 // Against the real sshd on 127.0.0.1:2222 (scripts/cluster/up.sh, started here when needed).

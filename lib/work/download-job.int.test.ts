@@ -20,8 +20,11 @@ afterAll(async () => {
   await db.$disconnect();
 });
 
+// a stored plan is read back through its schema (lib/db/run-record.ts): a whole one, with one pilot
+const PLAN = { strategy: "adaptive", binding: "late", scheduler: "backfilling", predictedTtcSeconds: 0, assumptions: [], trail: [], rejected: [], warnings: [], pilots: [{ resourceId: "r", resource: "local", queue: null, cores: 1, nodes: 1, walltimeMinutes: 1, project: null }] };
+
 async function recordRun(userId: string, tasks: number): Promise<string> {
-  const run = await db.run.create({ data: { userId, name: "big run", state: "DONE", strategy: "adaptive", plan: JSON.stringify({ pilots: [] }) }, select: { id: true } });
+  const run = await db.run.create({ data: { userId, name: "big run", state: "DONE", strategy: "adaptive", plan: JSON.stringify(PLAN) }, select: { id: true } });
   const log = syntheticLog(tasks);
   for (let i = 0; i < log.length; i += 5000) {
     await db.event.createMany({ data: log.slice(i, i + 5000).map((e) => eventRow({ runId: run.id, entity: e.entity, entityId: e.entityId, from: e.from, to: e.to, at: new Date(e.at), reason: e.reason, data: e.data ?? undefined })) });

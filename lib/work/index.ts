@@ -7,7 +7,7 @@ import { isWorkError, WorkPool, type PoolOptions } from "./pool";
 
 export { isWorkError, WorkError, WorkPool, type PoolStats } from "./pool";
 export type { DownloadJob, DownloadResult } from "./download-job";
-export { DEFAULT_TASK_LIMIT, taskLimitMessage, type SkeletonInfo, type TWorkJob, type PlanJobResult, type SkeletonJobResult } from "./jobs";
+export { taskLimitMessage, type SkeletonInfo, type TWorkJob, type PlanJobResult, type SkeletonJobResult } from "./jobs";
 
 /**
  * The server's one pool (on globalThis, as the database client, so Next's module copies share

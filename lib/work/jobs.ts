@@ -12,9 +12,6 @@ import { Issues } from "../skeleton/types";
  * small: the skeleton's text in, summaries and plans out (never the expanded tasks).
  */
 
-/** Tasks one skeleton of an account may expand to unless an administrator set another limit. */
-export const DEFAULT_TASK_LIMIT = 200_000;
-
 interface SkeletonSource {
   /** cache key of the expanded workload (skeleton id + seed); null for an upload not yet stored */
   key: string | null;

@@ -5,8 +5,8 @@ import { fail, ok, type ActionResult } from "@/app/_lib/action-result";
 import { requireUser } from "@/app/_lib/session";
 import { serverSecret } from "@/lib/config/secret";
 import { db } from "@/lib/db/client";
-import { createSshResource, pinHostKey, probeResource, type ProbeOutcome, type TResourceInput } from "@/lib/db/resource-admin";
-import { deleteResource, deleteResourceKey, importBundleResources, updateSshResource, type BundleImportReport, type TResourceEdit } from "@/lib/db/resource-edit";
+import { createSshResource, pinHostKey, probeResource, type ProbeOutcome, type TResourceInput } from "@/lib/resources/admin";
+import { deleteResource, deleteResourceKey, importBundleResources, updateSshResource, type BundleImportReport, type TResourceEdit } from "@/lib/resources/edit";
 
 export async function createResourceAction(input: TResourceInput): Promise<ActionResult<never>> {
   const user = await requireUser();

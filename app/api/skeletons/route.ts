@@ -2,7 +2,8 @@ import { z } from "zod";
 import { readForm, readJson, type BodyResult } from "@/app/_lib/body";
 import { apiUser } from "@/app/_lib/session";
 import { db } from "@/lib/db/client";
-import { MAX_SKELETON_BYTES, saveSkeleton } from "@/lib/db/skeletons";
+import { MAX_SKELETON_BYTES } from "@/lib/db/skeletons";
+import { saveSkeleton } from "@/lib/runs/skeletons";
 import { isWorkError, rememberSkeletonInfo, runWork, workPool } from "@/lib/work";
 
 const ZBody = z.object({

@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import { useState, type FormEvent } from "react";
-import type { BundleImportReport } from "@/lib/db/resource-edit";
+import type { BundleImportReport } from "@/lib/resources/edit";
 import { importBundleAction } from "../actions";
 
 export function BundleImport() {

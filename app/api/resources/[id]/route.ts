@@ -1,6 +1,6 @@
 import { apiUser } from "@/app/_lib/session";
 import { db } from "@/lib/db/client";
-import { deleteResource } from "@/lib/db/resource-edit";
+import { deleteResource } from "@/lib/resources/edit";
 
 const NOT_FOUND = { error: { code: "NOT_FOUND", message: "No such resource in your account." } };
 

@@ -5,13 +5,10 @@ import { fail, type ActionResult } from "@/app/_lib/action-result";
 import { requireUser } from "@/app/_lib/session";
 import { db } from "@/lib/db/client";
 import { snapshotsFor } from "@/lib/db/plan-inputs";
-import { createRun } from "@/lib/db/runs";
-import { taskLimitOf } from "@/lib/db/skeletons";
 import { notifyRun } from "@/lib/engine/bus";
 import { ZExecutionStrategy } from "@/lib/planner";
-import { loadSkeletonText } from "@/lib/skeleton";
-import { countTasks, taskLimitMessage } from "@/lib/work/jobs";
-import { maxOf } from "@/lib/util/extent";
+import { planQueueProblems } from "@/lib/planner/queue-check";
+import { launchRun } from "@/lib/runs/launch";
 
 const ZLaunch = z.object({
   skeletonId: z.string().min(1).max(64),
@@ -22,30 +19,18 @@ const ZLaunch = z.object({
 });
 export type TLaunch = z.infer<typeof ZLaunch>;
 
-/** Stores the run with its frozen (possibly edited) plan and goes to its page; the engine takes it from there. */
+/** Stores the run with its frozen (possibly edited) plan (lib/runs/launch.ts checks it) and goes to its page; the engine takes it from there. */
 export async function launchRunAction(input: TLaunch): Promise<ActionResult<never>> {
   const user = await requireUser();
   const p = ZLaunch.safeParse(input);
   if (!p.success) return fail("INVALID_INPUT", p.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
   const { skeletonId, name, seed, maxRetries, plan } = p.data;
-  const sk = await db().skeleton.findFirst({ where: { id: skeletonId, userId: user.id } });
-  if (!sk) return fail("NOT_FOUND", "No such skeleton in your account.");
-  // the limit may have been lowered since the upload; counting needs no expansion
-  const count = countTasks(sk.text, sk.name);
-  const limit = await taskLimitOf(db(), user.id);
-  if (count.ok && count.tasks > limit) return fail("TASK_LIMIT", taskLimitMessage(count.tasks, limit));
-  const l = loadSkeletonText(sk.text, { fileName: sk.name, seed });
-  if (!l.ok) return fail("INVALID_SKELETON", l.errors[0]?.message ?? "The skeleton does not parse.");
-  const ids = [...new Set(plan.pilots.map((x) => x.resourceId))];
-  const { snapshots, missing } = await snapshotsFor(db(), user.id, ids, new Date());
-  if (missing.length) return fail("RESOURCE", missing.join("; "));
-  const rows = await db().resource.findMany({ where: { userId: user.id, id: { in: ids } }, select: { id: true, kind: true } });
-  const widest = maxOf(l.workload.tasks.map((t) => t.cores));
-  if (!plan.pilots.some((x) => x.cores >= widest)) return fail("PLAN", `a task needs ${widest} cores but no pilot has that many`);
-  const run = await createRun(db(), {
-    userId: user.id, name, skeletonId: sk.id, strategy: plan.strategy, seed, maxRetries, workload: l.workload, skeletonText: sk.text,
-    plan, resourceKinds: Object.fromEntries(rows.map((r) => [r.id, r.kind])), resourcesSnapshot: snapshots, now: new Date(),
-  });
-  notifyRun(run.id);
-  redirect(`/runs/${run.id}`);
+  // each pilot's queue against the resource's probed limits (the page checks too; this is the word that counts)
+  const { snapshots } = await snapshotsFor(db(), user.id, [...new Set(plan.pilots.map((x) => x.resourceId))], new Date());
+  const bad = planQueueProblems(plan, (id) => snapshots.find((s) => s.resourceId === id)?.queues ?? []);
+  if (bad.length) return fail("QUEUE", bad.join("; "));
+  const r = await launchRun(db(), { userId: user.id, name, skeleton: { id: skeletonId }, seed, maxRetries, plan, now: new Date() });
+  if (!r.ok) return fail(r.code, r.message);
+  notifyRun(r.runId);
+  redirect(`/runs/${r.runId}`);
 }

@@ -1,7 +1,7 @@
 import { apiUser } from "@/app/_lib/session";
 import { serverSecret } from "@/lib/config/secret";
 import { db } from "@/lib/db/client";
-import { probeResource } from "@/lib/db/resource-admin";
+import { probeResource } from "@/lib/resources/admin";
 
 // POST /api/resources/:id/probe - "Test connection" over HTTP: connects with the pinned host key,
 // runs the batch system's probe and stores the snapshot. Another user's id is 404.

@@ -1,11 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sh } from "../shell/quote";
-import { TransportError, type Transport } from "./types";
+import { TransportError, type Transport } from "../transport/types";
 
 /**
- * The Transport contract, as tests every implementation must pass (local.test.ts runs it on
- * this machine, ssh.int.test.ts against the loopback sshd). `env()` is read in beforeAll:
+ * The Transport contract, as tests every implementation must pass (lib/transport/local.test.ts runs it on
+ * this machine, lib/transport/ssh.int.test.ts against the loopback sshd). `env()` is read in beforeAll:
  * a transport and an existing, empty, writable directory given as an absolute path.
  */
 export interface ConformanceEnv {

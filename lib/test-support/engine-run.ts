@@ -4,10 +4,11 @@ import path from "node:path";
 import { afterAll, beforeAll } from "vitest";
 import { seal } from "../crypto/secret-box";
 import { openDb, type Db } from "../db/client";
-import { createRun } from "../db/runs";
+import { launchRun } from "../runs/launch";
 import { loadSkeletonText } from "../skeleton";
-import { ensureCluster, type ClusterInfo } from "./test-cluster";
-import { engineContext, engineTick } from "./wiring";
+import { ensureCluster, type ClusterInfo } from "../../scripts/cluster/cluster-info";
+import { engineContext, engineTick } from "../engine/wiring";
+import type { ExecutionStrategy } from "../planner";
 
 /** Helpers shared by the engine's integration tests (real database, real agent, real cluster). */
 
@@ -29,21 +30,33 @@ export async function clusterUser(db: Db, cl: ClusterInfo, email: string, secret
 export interface TestPilot {
   resourceId: string;
   resource: string;
+  /** the resource's kind, as stored (checked: a test that names another kind is wrong) */
   kind: string;
   queue?: string | null;
   cores: number;
+  walltimeMinutes?: number;
   surplus?: boolean;
 }
 
-/** Creates a run of `skeletonText` with one pilot per entry, as the plan page's launch would. */
-export async function startRun(db: Db, userId: string, name: string, skeletonText: string, pilots: TestPilot[]) {
+/**
+ * Creates a run of `skeletonText` with one pilot per entry, through lib/runs/launch.ts as every
+ * launch goes; the plan is written by hand (no snapshots), so tests choose their pilots exactly.
+ */
+export async function startRun(db: Db, userId: string, name: string, skeletonText: string, pilots: TestPilot[], opts: { strategy?: "aimes" | "adaptive" } = {}) {
+  const kinds = await db.resource.findMany({ where: { id: { in: pilots.map((p) => p.resourceId) } }, select: { id: true, kind: true } });
+  for (const p of pilots) {
+    const stored = kinds.find((k) => k.id === p.resourceId)?.kind;
+    if (stored !== p.kind) throw new Error(`test pilot on ${p.resource}: kind ${p.kind}, but the resource is ${stored ?? "missing"}`);
+  }
+  const plan: ExecutionStrategy = {
+    strategy: opts.strategy ?? "adaptive", binding: "late", scheduler: "backfilling", predictedTtcSeconds: 0, assumptions: ["written by hand for a test"], trail: [], rejected: [], warnings: [],
+    pilots: pilots.map((p) => ({ resourceId: p.resourceId, resource: p.resource, queue: p.queue ?? null, cores: p.cores, nodes: 1, walltimeMinutes: p.walltimeMinutes ?? 10, project: null, ...(p.surplus ? { surplus: true } : {}) })),
+  };
+  const r = await launchRun(db, { userId, name, skeleton: { text: skeletonText, fileName: "demo.conf" }, seed: 0, maxRetries: 1, plan, snapshots: [], now: new Date() });
+  if (!r.ok) throw new Error(`the test run does not launch (${r.code}): ${r.message}`);
+  const run = await db.run.findUniqueOrThrow({ where: { id: r.runId } });
   const l = loadSkeletonText(skeletonText, { fileName: "demo.conf" });
   if (!l.ok) throw new Error(`the test skeleton does not load: ${l.errors[0]?.message}`);
-  const run = await createRun(db, {
-    userId, name, skeletonId: null, strategy: "adaptive", seed: 0, maxRetries: 1, workload: l.workload, skeletonText,
-    plan: { pilots: pilots.map((p) => ({ resourceId: p.resourceId, resource: p.resource, queue: p.queue ?? null, cores: p.cores, nodes: 1, walltimeMinutes: 10, project: null, ...(p.surplus ? { surplus: true } : {}) })) },
-    resourceKinds: Object.fromEntries(pilots.map((p) => [p.resourceId, p.kind])), resourcesSnapshot: [], now: new Date(),
-  });
   return { run, workload: l.workload };
 }
 

@@ -3,8 +3,8 @@ import { z } from "zod";
 import { importBundleConf } from "../bundle/load";
 import { seal } from "../crypto/secret-box";
 import { ZBatchWord, ZHostname, ZUsername } from "../shell/patterns";
-import type { Db } from "./client";
-import { ZResourceInput, type AdminResult } from "./resource-admin";
+import type { Db } from "../db/client";
+import { ZResourceInput, type AdminResult } from "./admin";
 
 /**
  * Editing, deleting and importing resources, and deleting their keys: the rest of the

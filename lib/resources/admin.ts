@@ -2,11 +2,11 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 import { probeFor } from "../bundle/probes";
 import { seal } from "../crypto/secret-box";
-import { transportFor } from "../engine/resource-access";
+import { transportFor } from "./access";
 import { ZBatchWord, ZEnvLine, ZHostname, ZPort, ZRemotePath, ZUsername } from "../shell/patterns";
 import { sha256Fingerprint } from "../transport/fingerprint";
 import { isTransportError, type Transport } from "../transport/types";
-import type { Db } from "./client";
+import type { Db } from "../db/client";
 
 /** Adding SSH resources, pinning host keys and probing them: the Resources page's server side. */
 export const ZResourceInput = z.object({

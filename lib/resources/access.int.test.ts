@@ -4,11 +4,11 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb } from "../db/client";
-import { probeResource } from "../db/resource-admin";
+import { probeResource } from "./admin";
 import { setSshAgentAllowed } from "../db/users";
-import { clusterAccess } from "../transport/int-support";
+import { clusterAccess } from "../test-support/cluster";
 import { isTransportError } from "../transport/types";
-import { sshPool, transportFor } from "./resource-access";
+import { sshPool, transportFor } from "./access";
 
 // The server's ssh-agent for real: an ssh-agent holding the loopback cluster's key, the loopback
 // sshd, and two accounts with a keyless resource each. Before the fix, both could run commands as

@@ -2,12 +2,12 @@ import { readdirSync } from "node:fs";
 import path from "node:path";
 import { parseBhosts, parseBqueues } from "../bundle/lsf-probe";
 import { parsePbsNodes } from "../bundle/pbs-probe";
-import { lsf, parseBjobs } from "./lsf";
-import { pbs } from "./pbs";
-import { parsePbsAny, parseQstatTable } from "./pbs-attrs";
-import { slurm } from "./slurm";
-import { clientTrouble } from "./trouble";
-import type { SubmitResult } from "./types";
+import { lsf, parseBjobs } from "../batch/lsf";
+import { pbs } from "../batch/pbs";
+import { parsePbsAny, parseQstatTable } from "../batch/pbs-attrs";
+import { slurm } from "../batch/slurm";
+import { clientTrouble } from "../batch/trouble";
+import type { SubmitResult } from "../batch/types";
 
 /**
  * The rule every recorded batch-system output obeys (lib/batch/fixtures.test.ts): it is read by

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
-import * as bundleA from "../db/resource-admin";
+import * as bundleA from "./admin";
 import * as errorsA from "../transport/errors";
-import { clusterTestBed, clusterUser } from "./test-run";
+import { clusterTestBed, clusterUser } from "../test-support/engine-run";
 
 // "An intermittent ERROR instead of HOSTKEY_UNKNOWN from a probe": reproduced as far as it can
 // be, for real. Many probes of resources whose host key is not pinned run at once against the
@@ -10,7 +10,7 @@ import { clusterTestBed, clusterUser } from "./test-run";
 // between them through globalThis, so a connection made by one copy fails calls of the other
 // with the first copy's TransportError class). Every outcome and every stored probe record
 // must say HOSTKEY_UNKNOWN, with the offered key; none may be the catch-all ERROR. The first
-// line of defence (isTransportError by name, 2026-11-25) covered resource-admin only; the
+// line of defence (isTransportError by name, 2026-11-25) covered lib/resources/admin.ts only; the
 // `instanceof TransportError` checks elsewhere (ssh.ts, the remote site's retries) now agree
 // across copies too (the brand in lib/transport/errors.ts), which the test checks first.
 const SECRET = "p".repeat(43);
@@ -29,9 +29,9 @@ describe("parallel probes of unpinned hosts, across two loaded copies of the cod
       res.push(r);
     }
     vi.resetModules();
-    const bundleB = (await import("../db/resource-admin")) as typeof bundleA;
+    const bundleB = (await import("./admin")) as typeof bundleA;
     const errorsB = (await import("../transport/errors")) as typeof errorsA;
-    const accessB = await import("./resource-access");
+    const accessB = await import("./access");
     // two copies for real: two TransportError classes, one shared pool
     expect(errorsB.TransportError).not.toBe(errorsA.TransportError);
     const lease = (await accessB.transportFor(db, res[0]!.id, SECRET)).transport;

@@ -4,10 +4,10 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runWork, WorkPool } from "../work";
 import { bigText } from "../work/test-helpers";
-import { openDb } from "./client";
+import { openDb } from "../db/client";
 import { saveSkeleton, type SaveOptions } from "./skeletons";
-import { listTaskLimits, setTaskLimit } from "./task-limits";
-import { signUp } from "./users";
+import { listTaskLimits, setTaskLimit } from "../db/task-limits";
+import { signUp } from "../db/users";
 
 // real SQLite and a real worker pool, as the upload route uses them
 const db = openDb(`file:${path.join(mkdtempSync(path.join(os.tmpdir(), "em-skel-")), "em.db")}`);

@@ -3,9 +3,9 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { open } from "../crypto/secret-box";
-import { openDb } from "./client";
-import { createSshResource } from "./resource-admin";
-import { deleteResource, deleteResourceKey, importBundleResources, updateSshResource } from "./resource-edit";
+import { openDb } from "../db/client";
+import { createSshResource } from "./admin";
+import { deleteResource, deleteResourceKey, importBundleResources, updateSshResource } from "./edit";
 
 const db = openDb(`file:${path.join(mkdtempSync(path.join(os.tmpdir(), "em-res-")), "em.db")}`);
 afterAll(() => db.$disconnect());

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { ensureCluster, type ClusterInfo } from "../../scripts/cluster/cluster-info";
-import { SshTransport, type SshOptions } from "./ssh";
+import { SshTransport, type SshOptions } from "../transport/ssh";
 
 /**
  * For the *.int.test.ts files: the loopback cluster (scripts/cluster/up.sh, started on demand;
