@@ -9,6 +9,8 @@ test("[DEMO] a fresh account runs the SC2014 demo: five pilots, blacklight FAILE
   test.setTimeout(420_000);
   clusterFacts();
   await signUpInBrowser(page, newAccount("demo"));
+  // the button says what it adds and asks first
+  page.once("dialog", (d) => void (d.message().includes("5 SSH resources, stampede, trestles, gordon, blacklight, hopper") ? d.accept() : d.dismiss()));
   await page.getByRole("button", { name: "Try the SC2014 demo" }).click();
   await expect(page).toHaveURL(/\/runs\/[a-z0-9]+$/, { timeout: 60_000 });
   const runPath = new URL(page.url()).pathname;

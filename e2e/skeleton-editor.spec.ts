@@ -30,9 +30,9 @@ test("[SKELETONS][EDITOR] checks as you type off the main thread; errors and war
   await expect(page.locator(".cm-lintRange-warning")).toHaveCount(2);
   // a click on a place puts the cursor on that line
   await problems.nth(2).getByRole("button").click();
-  await expect(page.locator(".cm-activeLineGutter")).toHaveText("19");
+  await expect(page.locator(".cm-lineNumbers .cm-activeLineGutter")).toHaveText("19");
   await problems.nth(1).getByRole("button").click();
-  await expect(page.locator(".cm-activeLineGutter")).toHaveText("8");
+  await expect(page.locator(".cm-lineNumbers .cm-activeLineGutter")).toHaveText("8");
   // fixing the text clears the problems, still without saving
   await page.getByTestId("skeleton-text").fill(sc);
   await expect(page.getByTestId("skeleton-check-status")).toHaveText("No problems found.");

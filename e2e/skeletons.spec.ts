@@ -54,7 +54,8 @@ test("[PLAN][RUN][STATS] plan the SC2014 skeleton on local with both strategies,
   expect(run.state).toBe("DONE");
   expect(run.metrics.ttx).toBeGreaterThan(0);
   const zipRes = await page.request.get(`${api}/archive`);
-  expect(zipRes.headers()["content-disposition"]).toMatch(/run-21-[a-z0-9]+\.zip/);
+  // named after the run, like every other download (the run is named after the skeleton and the time)
+  expect(zipRes.headers()["content-disposition"]).toMatch(/filename="skeleton_\d{4}-\d\d-\d\d_\d\d_\d\d\.zip"/);
   const files = Object.keys(unzipSync(new Uint8Array(await zipRes.body())));
   for (const f of ["skeleton.conf", "plan.json", "plan.txt", "events.jsonl", "run.json", "pilots.csv", "tasks.csv", "timeseries.csv", "Stage_2_Output/Stage_2_Output_0_1", "Stage_1_Output/Stage_1_Output_0_20"]) {
     expect(files.some((x) => x.endsWith(`/${f}`)), f).toBe(true);

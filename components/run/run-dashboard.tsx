@@ -1,11 +1,12 @@
 "use client";
 import dynamic from "next/dynamic";
 import { useCallback, useDeferredValue, useEffect, useMemo, useState } from "react";
-import { cancelRunAction } from "@/app/(app)/runs/[id]/actions";
+import { cancelRunAction, deleteRunAction } from "@/app/(app)/runs/[id]/actions";
 import { countsByStage } from "@/lib/stats/fold";
 import { progress } from "@/lib/stats/progress";
 import { timelinePilots, timelineTasks } from "@/lib/timeline/build";
 import type { GanttModel } from "@/lib/timeline/model";
+import { DeleteButton } from "../delete-button";
 import { GanttCanvas } from "../gantt/gantt-canvas";
 import { GanttLegend } from "../gantt/legend";
 import { EventLog } from "./event-log";
@@ -83,7 +84,9 @@ export function RunDashboard(p: Props) {
             <button className="btn danger" type="button" onClick={async () => { const r = await cancelRunAction(p.runId); setMsg(r.ok ? "Cancelling…" : r.error.message); }}>
               Cancel run
             </button>
-          ) : null}
+          ) : (
+            <DeleteButton label="Delete run" testId="delete-run" question={`Delete ${p.name}? Its records, its directory on the server and the archive in it are removed; this cannot be undone.`} action={() => deleteRunAction(p.runId)} then="/runs" />
+          )}
         </div>
       </div>
       <LiveBanner status={live.status} />

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { requireUser } from "@/app/_lib/session";
 import { DemoButton } from "@/components/demo-button";
+import { clusterInfo, DEMO_MACHINES } from "@/lib/demo/cluster-resources";
 import { EmptyState } from "@/components/empty-state";
 import { db } from "@/lib/db/client";
 
@@ -15,7 +16,7 @@ export default async function RunsPage() {
     <>
       <div className="spread">
         <h1>Runs</h1>
-        <DemoButton />
+        <DemoButton machines={clusterInfo() ? DEMO_MACHINES : []} />
       </div>
       {runs.length === 0 ? (
         <EmptyState

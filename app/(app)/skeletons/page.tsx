@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { requireUser } from "@/app/_lib/session";
 import { DemoButton } from "@/components/demo-button";
+import { clusterInfo, DEMO_MACHINES } from "@/lib/demo/cluster-resources";
 import { EmptyState } from "@/components/empty-state";
 import { SkeletonUpload } from "@/components/skeleton-upload";
 import { db } from "@/lib/db/client";
@@ -13,7 +14,7 @@ export default async function SkeletonsPage() {
     <>
       <div className="spread">
         <h1>Skeletons</h1>
-        <DemoButton />
+        <DemoButton machines={clusterInfo() ? DEMO_MACHINES : []} />
       </div>
       {skeletons.length === 0 ? (
         <EmptyState title="No skeletons yet">

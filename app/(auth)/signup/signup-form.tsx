@@ -50,7 +50,11 @@ export function SignUpForm() {
       </label>
       <label>
         Password
-        <input name="password" type="password" autoComplete="new-password" required minLength={8} />
+        <input name="password" type="password" autoComplete="new-password" required minLength={8} aria-describedby="password-rules" />
+        {/* the rules of lib/auth/account-input.ts, said before the user can fail them */}
+        <span id="password-rules" className="muted" style={{ fontWeight: 400, fontSize: "0.85rem" }} data-testid="password-rules">
+          8 to 72 characters, and not one of the most common passwords (such as &ldquo;password1&rdquo;). A few unrelated words make a good one.
+        </span>
         {fieldErrors.password ? <span className="field-error">{fieldErrors.password[0]}</span> : null}
       </label>
       {error ? (

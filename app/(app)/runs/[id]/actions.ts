@@ -3,8 +3,10 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { fail, ok, type ActionResult } from "@/app/_lib/action-result";
 import { requireUser } from "@/app/_lib/session";
+import { runsDir } from "@/lib/config/paths";
 import { db } from "@/lib/db/client";
 import { notifyRun } from "@/lib/engine/bus";
+import { deleteRun } from "@/lib/runs/delete";
 
 const ZId = z.string().min(1).max(64).regex(/^[a-z0-9]+$/i);
 
@@ -38,4 +40,16 @@ export async function cancelPilotAction(pilotId: string): Promise<ActionResult<{
   await db().pilot.updateMany({ where: { id: pilot.id, cancelRequestedAt: null }, data: { cancelRequestedAt: new Date() } });
   notifyRun(pilot.runId);
   return ok({ requested: true });
+}
+
+/** Deletes a finished run with its directory on the server (and the archive in it); the page asked first. */
+export async function deleteRunAction(runId: string): Promise<ActionResult<{ name: string }>> {
+  const user = await requireUser();
+  const id = ZId.safeParse(runId);
+  if (!id.success) return fail("INVALID_INPUT", "Not a run id.");
+  const r = await deleteRun(db(), user.id, id.data, { runsRoot: runsDir() });
+  if (!r.ok) return fail(r.code, r.message);
+  revalidatePath("/runs");
+  revalidatePath("/account");
+  return ok({ name: r.name });
 }

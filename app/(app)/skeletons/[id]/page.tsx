@@ -2,10 +2,12 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { requireUser } from "@/app/_lib/session";
 import { ScrollX } from "@/components/scroll-x";
+import { DeleteButton } from "@/components/delete-button";
 import { histogramRows } from "@/components/skeleton/histogram-rows";
 import { StageGraph } from "@/components/stage-graph";
 import { db } from "@/lib/db/client";
 import { isWorkError, skeletonInfo } from "@/lib/work";
+import { deleteSkeletonAction } from "./actions";
 
 // the unit switches where the printed number would round up to the next one (1048575.6 B is "1.00 MB", not "1024.0 KB")
 const fmtBytes = (b: number) => (b >= 1048576 - 5243 ? `${(b / 1048576).toFixed(2)} MB` : b >= 1024 - 0.5 ? `${(b / 1024).toFixed(1)} KB` : `${Math.round(b)} B`);
@@ -32,9 +34,12 @@ export default async function SkeletonPage({ params }: { params: Promise<{ id: s
     <>
       <div className="spread">
         <h1>{sk.name}</h1>
-        <Link className="btn primary" href={`/skeletons/${sk.id}/plan`}>
-          Plan a run
-        </Link>
+        <div className="row">
+          <Link className="btn primary" href={`/skeletons/${sk.id}/plan`}>
+            Plan a run
+          </Link>
+          <DeleteButton label="Delete" testId="delete-skeleton" question={`Delete the skeleton ${sk.name}? Runs that used it keep their own copy.`} action={deleteSkeletonAction.bind(null, sk.id)} then="/skeletons" />
+        </div>
       </div>
       <div className="grid2">
         <div className="panel row" style={{ justifyContent: "space-around" }}>

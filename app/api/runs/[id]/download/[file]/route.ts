@@ -39,7 +39,9 @@ export async function GET(req: Request, ctx: { params: Promise<{ id: string; fil
   });
   if (isWorkError(r)) return Response.json({ error: { code: r.code, message: r.message } }, { status: r.code === "BUSY" ? 429 : 503 });
   if (!r.ok) return Response.json({ error: { code: r.code, message: r.message } }, { status: 404 });
-  const name = r.fileName ?? `${r.runName.replace(/[^\w.-]+/g, "_")}-${file}`;
+  // every download is named after the run (the archive too: its root folder keeps the original's run-N-id layout)
+  const base = r.runName.replace(/[^\w.-]+/g, "_");
+  const name = file === "archive" ? `${base}.zip` : (r.fileName ?? `${base}-${file}`);
   const body = typeof r.body === "string" ? r.body : Buffer.from(r.body);
   return new Response(body, { headers: { "Content-Type": type, "Content-Disposition": `attachment; filename="${name}"`, ...(tl ? { "Cache-Control": "no-store" } : {}) } });
 }
