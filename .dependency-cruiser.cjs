@@ -1,26 +1,9 @@
-// The layering of lib/, written once: a module may import from its own layer and the layers
-// below it, never from a layer above. `npm test` runs this (scripts/test-all.mjs, "layers");
-// ESLint's no-restricted-imports holds the same walls inside the editor (eslint.config.mjs).
-// Tests and test support (*.test.ts, lib/test-support) may reach across layers.
-const LAYERS = [
-  // 0: shared vocabulary, no I/O
-  ["lib/model", "lib/util", "lib/states", "lib/shell", "lib/crypto"],
-  // 1: pure domain: formats, strategies, folds, file protocol, batch scripts and parsers
-  ["lib/skeleton", "lib/planner", "lib/stats", "lib/timeline", "lib/protocol", "lib/batch", "lib/config", "lib/auth"],
-  // 2: talking to machines
-  ["lib/transport", "lib/bundle"],
-  // 3: storage
-  ["lib/db"],
-  // 4: use cases
-  ["lib/engine", "lib/notify", "lib/archive", "lib/runs", "lib/resources", "lib/work", "lib/sim"],
-  // 5: compositions of use cases
-  ["lib/demo"],
-  // 6: the entry points
-  ["app", "components", "cli", "scripts", "instrumentation.ts", "proxy.ts", "agent"],
-];
+// The layer rules of layers.cjs, checked over the whole import graph: `npm test` runs this
+// (scripts/test-all.mjs, "layers"); ESLint holds the same walls in the editor (eslint.config.mjs).
+const { LAYERS, PURE, PURE_EXCEPT, TEST_RE } = require("./layers.cjs");
 
 const re = (dirs) => `^(${dirs.map((d) => d.replace(/[.]/g, "\\.")).join("|")})(/|$)`;
-const TESTS = "(\\.test\\.ts$|^lib/test-support/|^e2e/)";
+const TESTS = TEST_RE;
 
 const upward = LAYERS.slice(0, -1).map((layer, i) => ({
   name: `layer-${i}-imports-upward`,
@@ -33,6 +16,13 @@ const upward = LAYERS.slice(0, -1).map((layer, i) => ({
 module.exports = {
   forbidden: [
     ...upward,
+    {
+      name: "pure-modules-no-node",
+      comment: "the pure modules (layers.cjs PURE) use no Node built-ins: no files, processes or network",
+      severity: "error",
+      from: { path: re(PURE), pathNot: `${TESTS}|^(${PURE_EXCEPT.map((f) => f.replace(/[.]/g, "\\.")).join("|")})$` },
+      to: { dependencyTypes: ["core"] },
+    },
     {
       name: "no-folder-cycles",
       comment: "two folders that import each other are one module in two places",

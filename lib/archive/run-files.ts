@@ -1,8 +1,7 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import { zipSync, type Zippable } from "fflate";
-import type { RunEvent } from "../model/event";
-import { renderPlanText, type ExecutionStrategy } from "../planner";
+import { renderPlanText } from "../planner";
 import { eventsJsonl, pilotsCsv, tasksCsv, timeseriesCsv } from "../stats/exports";
 import { emptyView, foldEvents } from "../stats/fold";
 import { computeStats, plainReport, type RunStats } from "../stats/metrics";
