@@ -3,6 +3,7 @@ import { emitSetup, emitShell } from "./emit";
 import { emitJson } from "./emit-json";
 import { MAX_FILE_REFS, MAX_STAGES, MAX_TASKS } from "./limits";
 import { loadSkeletonText } from "./load";
+import { externalLines } from "./mapping";
 import { parseStructured } from "./structured";
 import { iteratedSkeleton, skeletonText } from "./test-helpers";
 import type { SkeletonError } from "./types";
@@ -151,5 +152,14 @@ describe("the emitters", () => {
     expect(emitSetup(r.expanded).split("\n")).toHaveLength(3 + 3000 + 1);
     const json = emitJson(r.expanded);
     expect(JSON.parse(json.replaceAll(" : ", ":"))).toMatchObject({ class: "Application", num_stage: 2, stagelist: [{ num_tasks: 3000 }, { num_tasks: 3000 }] });
+  });
+});
+
+describe("external mappings", () => {
+  it("refuse a mapping file that names more files than a task or a skeleton may read", () => {
+    expect(externalLines("a b\nc\n", 2)).toEqual({ ok: true, lines: [["a", "b"], ["c"]] });
+    expect(externalLines(Array.from({ length: 100_001 }, (_, i) => `f${i}`).join(" "), 1)).toMatchObject({ ok: false, message: expect.stringMatching(/line 1 of the mapping names 100001 files/) });
+    const wide = Array.from({ length: 50_000 }, (_, i) => `f${i}`).join(" ");
+    expect(externalLines(Array.from({ length: 41 }, () => wide).join("\n"), 41)).toMatchObject({ ok: false, message: expect.stringMatching(/more than 2,000,000 input files/) });
   });
 });

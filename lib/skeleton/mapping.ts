@@ -4,6 +4,7 @@
  * a script, one line per task, given here as data because a pure module cannot run scripts).
  */
 import { binomial } from "./check";
+import { MAX_FILE_REFS, MAX_SLOTS } from "./limits";
 
 /**
  * The combinations task 0, 1, … n-1 get, in order: the index-th is found once, then the next
@@ -38,7 +39,17 @@ export type ExternalLines = { ok: true; lines: string[][] } | { ok: false; messa
  */
 export function externalLines(output: string, tasks: number): ExternalLines {
   const text = output.endsWith("\n") ? output.slice(0, -1) : output;
-  const lines = text.split("\n").map((l) => l.split(/[ \t\r\v\f]+/).filter((w) => w !== ""));
-  if (lines.length < tasks) return { ok: false, message: `the mapping has ${lines.length} line(s) but the stage has ${tasks} task(s): one line per task` };
-  return { ok: true, lines: lines.slice(0, tasks) };
+  const raw = text.split("\n");
+  if (raw.length < tasks) return { ok: false, message: `the mapping has ${raw.length} line(s) but the stage has ${tasks} task(s): one line per task` };
+  // the file, not the skeleton, decides how many inputs a task reads: bound them like the skeleton's own
+  const lines: string[][] = [];
+  let total = 0;
+  for (let t = 0; t < tasks; t++) {
+    const words = raw[t]!.split(/[ \t\r\v\f]+/).filter((w) => w !== "");
+    if (words.length > MAX_SLOTS) return { ok: false, message: `line ${t + 1} of the mapping names ${words.length} files; a task may read at most ${MAX_SLOTS.toLocaleString("en")}` };
+    total += words.length;
+    if (total > MAX_FILE_REFS) return { ok: false, message: `the mapping names more than ${MAX_FILE_REFS.toLocaleString("en")} input files in all` };
+    lines.push(words);
+  }
+  return { ok: true, lines };
 }
