@@ -23,6 +23,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Module> }>
     summary: "plan, launch and follow a run headless: run SKELETON [--resources NAMES] [--strategy aimes|adaptive] [--seed N]",
     load: () => import("./commands/run"),
   },
+  resource: {
+    summary: "the Resources page from the command line: resource list | add LABEL … | probe LABEL | import BUNDLE.conf",
+    load: () => import("./commands/resource"),
+  },
   user: {
     summary: "set an account's task limit per skeleton: user limit EMAIL N|default",
     load: () => import("./commands/user"),
