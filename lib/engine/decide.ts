@@ -1,6 +1,6 @@
-import type { TaskState } from "../states/task";
+import { isPilotFinal } from "../states/pilot";
 import { TASK_UNSTARTED_BOUND } from "../states/task";
-import type { PilotRow, TaskRow } from "./context";
+import type { PilotRow, TaskRow } from "./rows";
 import type { RunRuntime } from "./runtime";
 
 /**
@@ -30,6 +30,22 @@ export function readiness(rt: RunRuntime, waiting: TaskRow[], byTaskId: Map<stri
     if (ok) ready.push(t);
   }
   return { ready, blocked };
+}
+
+/**
+ * Prefetch: how many tasks beyond its cores a pilot may hold, queued in its agent, so it does not
+ * idle between two engine ticks: enough to cover one tick of the ready tasks' mean length, at
+ * least `share` × cores, at most 32 × cores. Long tasks get a small margin (pilots that start
+ * later still get work); very short tasks get batches (throughput).
+ */
+export function prefetchFor(cores: number, meanLengthS: number, o: { share: number; tickS: number }): number {
+  return Math.min(32 * cores, Math.max(Math.ceil(cores * o.share), Math.ceil((cores * o.tickS) / Math.max(meanLengthS, 0.01))));
+}
+
+/** What every active pilot can take this tick: its cores and prefetch, less the cores its held tasks use. */
+export function capacities(pilots: PilotRow[], ready: TaskRow[], busy: ReadonlyMap<string, number>, o: { share: number; tickS: number }): Capacity[] {
+  const meanLen = ready.length ? ready.reduce((a, t) => a + t.length, 0) / ready.length : 1;
+  return pilots.filter((p) => p.state === "PMGR_ACTIVE" && !p.cancelRequestedAt).map((p) => ({ pilot: p, free: p.cores + prefetchFor(p.cores, meanLen, o) - (busy.get(p.id) ?? 0) }));
 }
 
 export interface Capacity {
@@ -68,7 +84,7 @@ export type PilotEndVerdict = { task: TaskRow; action: "requeue" | "retry" | "fa
 export function onPilotEnded(p: PilotRow, held: TaskRow[], maxRetries: number): PilotEndVerdict[] {
   const why = `pilot ${p.label} (${p.index}) ended ${p.state}${p.reason ? `: ${p.reason}` : ""}`;
   return held.map((t) => {
-    if (TASK_UNSTARTED_BOUND.includes(t.state as TaskState) || t.state === "TMGR_STAGING_INPUT") return { task: t, action: "requeue", reason: `rebind: ${why}` };
+    if (TASK_UNSTARTED_BOUND.includes(t.state) || t.state === "TMGR_STAGING_INPUT") return { task: t, action: "requeue", reason: `rebind: ${why}` };
     if (t.attempt < maxRetries) return { task: t, action: "retry", reason: `retry: ${why}` };
     return { task: t, action: "fail", reason: `${why} while the task ran (no retries left)` };
   });
@@ -81,11 +97,11 @@ export function onPilotEnded(p: PilotRow, held: TaskRow[], maxRetries: number): 
  */
 export function stuckReason(pilots: PilotRow[], remaining: TaskRow[], queueBlocked: ReadonlyMap<string, string> = new Map()): string | null {
   if (remaining.length === 0) return null;
-  const live = pilots.filter((p) => !["DONE", "FAILED", "CANCELED"].includes(p.state) && !queueBlocked.has(p.id));
+  const live = pilots.filter((p) => !isPilotFinal(p.state) && !queueBlocked.has(p.id));
   if (live.length === 0) {
     const ends = pilots.map((p) => {
       const blocked = queueBlocked.get(p.id);
-      return blocked && !["DONE", "FAILED", "CANCELED"].includes(p.state) ? `${p.label}: queued, cannot start (${blocked})` : `${p.label}: ${p.state}${p.reason ? ` (${p.reason})` : ""}`;
+      return blocked && !isPilotFinal(p.state) ? `${p.label}: queued, cannot start (${blocked})` : `${p.label}: ${p.state}${p.reason ? ` (${p.reason})` : ""}`;
     });
     return `no pilot is left to run the ${remaining.length} remaining task(s). ${ends.join("; ")}`;
   }

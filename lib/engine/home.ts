@@ -1,10 +1,11 @@
 import { createLoop, type Loop, type LoopStatus } from "./loop";
+import { engineSettings } from "./settings";
 
 /**
  * The engine's home in the server process. `startEngine()` is called from Next's
  * instrumentation hook (instrumentation.ts), which runs once per server start; the
  * globalThis guard keeps it to one loop even if the hook is evaluated twice.
- * The tick drives every active run (lib/engine/run-driver.ts registers it).
+ * The tick drives every run this engine holds (startEngine registers engineTick, wiring.ts).
  */
 type Tick = () => Promise<void>;
 
@@ -24,7 +25,7 @@ function home(): Home {
     const h: Home = {
       ticks: [],
       loop: createLoop({
-        intervalMs: Number(process.env.EMANAGER_ENGINE_INTERVAL_MS ?? 500),
+        intervalMs: engineSettings().tickS * 1000,
         tick: async () => {
           for (const t of h.ticks) await t();
         },

@@ -1,5 +1,6 @@
-import { isPilotFinal, type PilotState } from "../states/pilot";
-import { PILOT_SELECT, type EngineContext, type PilotRow } from "./context";
+import { isPilotFinal, isPilotState, PILOT_FINAL } from "../states/pilot";
+import type { EngineContext } from "./context";
+import { loadEndedPilots, type PilotRow } from "./rows";
 
 /**
  * A pilot the engine ends must not leave its batch job behind. Ending a pilot is a database
@@ -25,7 +26,7 @@ const lastTry = new Map<string, number>();
 const misses = new Map<string, number>();
 
 export function owesConfirmation(p: { state: string; jobId: string | null; endedAt: Date | null; polledAt: Date | null }): boolean {
-  if (!isPilotFinal(p.state as PilotState) || !p.jobId || !p.endedAt) return false;
+  if (!isPilotState(p.state) || !isPilotFinal(p.state) || !p.jobId || !p.endedAt) return false;
   return !p.polledAt || p.polledAt.getTime() < p.endedAt.getTime();
 }
 
@@ -72,20 +73,18 @@ export async function markJobGone(ctx: Pick<JobCtx, "db" | "now">, pilotId: stri
  */
 export async function chaseEndedJobs(ctx: JobCtx, runId: string): Promise<number> {
   const since = new Date(ctx.now().getTime() - CHASE_MS);
-  const rows = await ctx.db.pilot.findMany({
-    where: { runId, state: { in: ["DONE", "FAILED", "CANCELED"] }, jobId: { not: null }, endedAt: { gte: since } },
-    select: { ...PILOT_SELECT, endedAt: true, polledAt: true },
-  });
+  const rows = await loadEndedPilots(ctx.db, { runId, state: { in: [...PILOT_FINAL] }, jobId: { not: null }, endedAt: { gte: since } });
   let owed = 0;
   for (const p of rows.filter(owesConfirmation)) {
     const last = lastTry.get(p.id) ?? 0;
     const missed = misses.get(p.id) ?? 0;
-    if (Date.now() - last < ctx.pollIntervalS * 1000 * 2 ** Math.min(missed, 6)) {
+    const t = ctx.now().getTime();
+    if (t - last < ctx.pollIntervalS * 1000 * 2 ** Math.min(missed, 6)) {
       owed++;
       continue;
     }
-    lastTry.set(p.id, Date.now());
-    if (await chaseJob(ctx, p as PilotRow, false)) await markJobGone(ctx, p.id);
+    lastTry.set(p.id, t);
+    if (await chaseJob(ctx, p, false)) await markJobGone(ctx, p.id);
     else {
       misses.set(p.id, missed + 1);
       owed++;

@@ -1,9 +1,9 @@
 import { moveTasksBulk } from "../db/bulk-moves";
 import type { Tx } from "../db/events";
 import { movePilot } from "../db/state-writes";
-import type { PilotState } from "../states/pilot";
 import type { TaskState } from "../states/task";
-import type { EngineContext, PilotRow, TaskRow } from "./context";
+import type { EngineContext } from "./context";
+import { taskState, type PilotRow, type TaskRow } from "./rows";
 import { onTaskGivenUp } from "./decide";
 import type { AgentFact } from "../protocol/agent";
 import type { RunRuntime } from "./runtime";
@@ -40,7 +40,7 @@ export async function readPilotFacts(ctx: EngineContext, rt: RunRuntime, p: Pilo
   await ctx.db.$transaction(async (tx) => {
     if (active && p.state === "PMGR_ACTIVE_PENDING") {
       await movePilot(tx, {
-        id: p.id, runId: p.runId, entityId: p.id, from: p.state as PilotState, to: "PMGR_ACTIVE", at: at(active.at),
+        id: p.id, runId: p.runId, entityId: p.id, from: p.state, to: "PMGR_ACTIVE", at: at(active.at),
         set: { activeAt: at(active.at) }, data: { cores: active.cores, nodes: active.nodes.length, hosts: active.nodes },
       });
     }
@@ -75,8 +75,9 @@ const AGENT_HELD: readonly TaskState[] = ["AGENT_STAGING_INPUT", "AGENT_SCHEDULI
 async function giveUp(tx: Tx, p: PilotRow, id: string, f: Extract<AgentFact, { kind: "task_given_up" }>, maxRetries: number, at: Date): Promise<void> {
   // the row as it is now: the same batch of facts may have moved it (e.g. to AGENT_EXECUTING)
   const t = await tx.task.findUnique({ where: { id }, select: { state: true, attempt: true, pilotId: true } });
-  if (!t || t.pilotId !== p.id || t.attempt !== f.attempt || !AGENT_HELD.includes(t.state as TaskState)) return;
-  const from = t.state as TaskState;
+  if (!t || t.pilotId !== p.id || t.attempt !== f.attempt) return;
+  const from = taskState(t.state, id);
+  if (!AGENT_HELD.includes(from)) return;
   const v = onTaskGivenUp(p, t, f.reason, f.detail, maxRetries);
   if (v.action === "fail") {
     await moveTasksBulk(tx, { runId: p.runId, from, to: "FAILED", at, ids: [id], reason: v.reason, set: { reason: v.reason }, data: () => ({ pilotId: p.id, attempt: t.attempt, agentReason: f.reason }) });

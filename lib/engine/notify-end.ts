@@ -1,3 +1,4 @@
+import { isRunFinal, isRunState } from "../states/run";
 import type { Db } from "../db/client";
 import { loadRunRecord } from "../db/run-record";
 import { sendRunEnd, type Delivery } from "../notify/send";
@@ -6,7 +7,6 @@ import { emptyView, foldEvents } from "../stats/fold";
 import { computeStats, plainReport } from "../stats/metrics";
 import { runTimelineSvg } from "../timeline/export";
 
-const FINAL = ["DONE", "FAILED", "CANCELED"];
 /** runs whose notification is being sent by this process (a slow SMTP server spans several ticks) */
 const inFlight = new Set<string>();
 
@@ -27,7 +27,7 @@ export async function notifyRunEnd(db: Db, runId: string, log: (m: string) => vo
   inFlight.add(runId);
   try {
     const run = await db.run.findUnique({ where: { id: runId }, select: { id: true, userId: true, state: true, user: { select: { notifyOnRunEnd: true, notifyEmail: true, notifyWebhook: true } } } });
-    if (!run || !FINAL.includes(run.state) || !run.user.notifyOnRunEnd) return [];
+    if (!run || !(isRunState(run.state) && isRunFinal(run.state)) || !run.user.notifyOnRunEnd) return [];
     if (await db.notification.findFirst({ where: { runId }, select: { id: true } })) return [];
     const rec = await loadRunRecord(db, run.userId, runId);
     if (!rec) return [];

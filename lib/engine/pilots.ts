@@ -1,6 +1,7 @@
 import { movePilot } from "../db/state-writes";
-import { isPilotFinal, type PilotState } from "../states/pilot";
-import type { EngineContext, PilotRow } from "./context";
+import { isPilotFinal } from "../states/pilot";
+import type { EngineContext } from "./context";
+import type { PilotRow } from "./rows";
 import { chaseJob } from "./job-ends";
 import type { JobStatus } from "../batch/types";
 import type { PilotSite } from "./ports";
@@ -17,7 +18,7 @@ function envLines(raw: string | null | undefined): string[] {
 
 export async function launchPilot(ctx: EngineContext, p: PilotRow, envSetup: string | null): Promise<void> {
   const now = ctx.now();
-  const won = await ctx.db.$transaction((tx) => movePilot(tx, { id: p.id, runId: p.runId, entityId: p.id, from: p.state as PilotState, to: "PMGR_LAUNCHING", at: now }));
+  const won = await ctx.db.$transaction((tx) => movePilot(tx, { id: p.id, runId: p.runId, entityId: p.id, from: p.state, to: "PMGR_LAUNCHING", at: now }));
   if (!won) return;
   let result: { ok: true; jobId: string; sandbox: string } | { ok: false; message: string };
   try {
@@ -76,11 +77,11 @@ export async function abandonInterruptedLaunch(ctx: EngineContext, p: PilotRow):
  * job on the cluster.
  */
 export async function endPilot(ctx: EngineContext, p: PilotRow, to: "DONE" | "FAILED" | "CANCELED", reason: string, cancelJob: boolean, jobGone = false): Promise<boolean> {
-  if (isPilotFinal(p.state as PilotState)) return false;
+  if (isPilotFinal(p.state)) return false;
   const gone = jobGone || !p.jobId || (cancelJob && (await chaseJob(ctx, p, true)));
   const at = ctx.now();
   return ctx.db.$transaction(async (tx) => {
-    const moved = await movePilot(tx, { id: p.id, runId: p.runId, entityId: p.id, from: p.state as PilotState, to, at, reason, set: { reason, endedAt: at } });
+    const moved = await movePilot(tx, { id: p.id, runId: p.runId, entityId: p.id, from: p.state, to, at, reason, set: { reason, endedAt: at } });
     if (moved && gone && p.jobId) await tx.pilot.update({ where: { id: p.id }, data: { polledAt: at } });
     return moved;
   });

@@ -1,5 +1,6 @@
 import { moveTasksBulk } from "../db/bulk-moves";
-import { PILOT_SELECT, TASK_SELECT, type EngineContext, type PilotRow, type TaskRow } from "./context";
+import type { EngineContext } from "./context";
+import { loadPilots, loadTasks, type TaskRow } from "./rows";
 import { chaseEndedJobs } from "./job-ends";
 import { abandonInterruptedLaunch } from "./pilots";
 import { handOverAgain, resendPending } from "./tasks";
@@ -31,7 +32,7 @@ const seen = new WeakSet<RunRuntime>();
 export const LAUNCH_ABANDONED_MS = 10 * 60_000;
 
 async function abandonStaleLaunches(ctx: EngineContext, runId: string): Promise<void> {
-  const launching = (await ctx.db.pilot.findMany({ where: { runId, state: "PMGR_LAUNCHING" }, select: PILOT_SELECT })) as PilotRow[];
+  const launching = await loadPilots(ctx.db, { runId, state: "PMGR_LAUNCHING" });
   for (const p of launching) {
     const since = await ctx.db.event.findFirst({ where: { runId, entity: "pilot", entityId: p.id, to: "PMGR_LAUNCHING" }, orderBy: { id: "desc" }, select: { at: true } });
     if (!since || ctx.now().getTime() - since.at.getTime() > LAUNCH_ABANDONED_MS) await abandonInterruptedLaunch(ctx, p);
@@ -47,9 +48,9 @@ export async function recoverInterrupted(ctx: EngineContext, rt: RunRuntime, run
   await resendPending(ctx, rt).catch((e: unknown) => ctx.log(`run ${runId}: repeating interrupted hand-overs: ${e instanceof Error ? e.message : String(e)}`));
   if (seen.has(rt)) return;
   seen.add(rt);
-  const stuck = (await ctx.db.task.findMany({ where: { runId, state: { in: ["TMGR_SCHEDULING", "TMGR_STAGING_INPUT", "TMGR_STAGING_OUTPUT"] } }, select: TASK_SELECT })) as TaskRow[];
+  const stuck = await loadTasks(ctx.db, { runId, state: { in: ["TMGR_SCHEDULING", "TMGR_STAGING_INPUT", "TMGR_STAGING_OUTPUT"] } });
   if (stuck.length === 0) return;
-  const pilots = new Map(((await ctx.db.pilot.findMany({ where: { runId }, select: PILOT_SELECT })) as PilotRow[]).map((p) => [p.id, p]));
+  const pilots = new Map((await loadPilots(ctx.db, { runId })).map((p) => [p.id, p]));
   const label = (t: TaskRow) => pilots.get(t.pilotId ?? "")?.label ?? "its pilot";
   const at = ctx.now();
   for (const t of stuck.filter((x) => x.state === "TMGR_STAGING_OUTPUT")) {

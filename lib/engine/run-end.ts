@@ -1,3 +1,4 @@
+import { RUN_FINAL } from "../states/run";
 import type { Db } from "../db/client";
 import { chaseEndedJobs, type JobCtx } from "./job-ends";
 import { notifyRunEnd } from "./notify-end";
@@ -20,7 +21,6 @@ import { notifyRunEnd } from "./notify-end";
  * confirmed gone (job-ends.ts: a cancel that failed when the run finished is repeated until the
  * batch system says the job ended). Until then the run stays claimed and is tried again.
  */
-const FINAL = ["DONE", "FAILED", "CANCELED"];
 /** how long a claim on a finished run lasts; renewed while its notification is being sent */
 export const SETTLE_CLAIM_MS = 30_000;
 /** sendRunEnd's channels time out after 10 s each; renewing at a third of the claim keeps a slow send ours */
@@ -38,7 +38,7 @@ export async function settleRunEnds(db: Db, owner: string, now: Date, opts: { on
   const log = opts.log ?? (() => undefined);
   const candidates = await db.run.findMany({
     where: {
-      state: { in: FINAL },
+      state: { in: [...RUN_FINAL] },
       leaseUntil: { not: null },
       endedAt: { gte: new Date(now.getTime() - WINDOW_MS) },
       ...(opts.only ? { id: { in: opts.only } } : {}),

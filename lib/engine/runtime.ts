@@ -1,5 +1,6 @@
 import type { WorkloadTask } from "../model/workload";
 import type { Db } from "../db/client";
+import { parseTaskSpec } from "./rows";
 
 /**
  * What the engine keeps in memory for a run it drives: the task specs (parsed once), the
@@ -32,7 +33,7 @@ export async function runtimeFor(db: Db, runId: string): Promise<RunRuntime> {
   const rows = await db.task.findMany({ where: { runId }, select: { id: true, taskId: true, spec: true, state: true, pilotId: true } });
   const rt: RunRuntime = { runId, specs: new Map(), dbIdOf: new Map(), taskIdOf: new Map(), consumers: new Map(), present: new Map(), lastPoll: new Map() };
   for (const r of rows) {
-    const spec = JSON.parse(r.spec) as WorkloadTask;
+    const spec = parseTaskSpec(r.spec);
     rt.specs.set(r.taskId, spec);
     rt.dbIdOf.set(r.taskId, r.id);
     rt.taskIdOf.set(r.id, r.taskId);

@@ -1,3 +1,5 @@
+import { parsePlanPilots } from "./rows";
+
 /**
  * Over-provisioning (the adaptive planner's `overProvision`): a run asks for S more pilots than
  * it needs, because queue waits are unpredictable and late binding uses whichever pilots start
@@ -24,9 +26,9 @@ export function surplusToCancel(pilots: readonly SurplusPilot[], surplus: number
 
 /** How many of a frozen plan's pilots are marked surplus (the plan is stored as JSON on the run). */
 export function surplusCount(planJson: string): number {
+  // a plan that does not read has no surplus pilots: the run goes on with every pilot it has
   try {
-    const plan = JSON.parse(planJson) as { pilots?: { surplus?: unknown }[] };
-    return (plan.pilots ?? []).filter((p) => p.surplus === true).length;
+    return parsePlanPilots(planJson).filter((p) => p.surplus === true).length;
   } catch {
     return 0;
   }

@@ -1,8 +1,9 @@
 import path from "node:path";
 import { moveTasksBulk } from "../db/bulk-moves";
-import type { TaskState } from "../states/task";
+import { PILOT_LIVE } from "../states/pilot";
 import { TASK_HOLDS_CORES } from "../states/task";
-import { PILOT_SELECT, TASK_SELECT, type EngineContext, type PilotRow, type TaskRow } from "./context";
+import type { EngineContext } from "./context";
+import { loadPilot, loadTasks, type PilotRow, type TaskRow } from "./rows";
 import type { AgentTask } from "../protocol/agent";
 import { presentOn, type RunRuntime } from "./runtime";
 import { inputsToUpload } from "./staging";
@@ -95,9 +96,9 @@ export async function resendPending(ctx: EngineContext, rt: RunRuntime): Promise
   const m = pending.get(rt);
   if (!m?.size) return;
   for (const [key, h] of m) {
-    const p = (await ctx.db.pilot.findUnique({ where: { id: h.pilotId }, select: PILOT_SELECT })) as PilotRow | null;
-    const rows = (await ctx.db.task.findMany({ where: { id: { in: h.ids }, pilotId: h.pilotId, state: "TMGR_STAGING_INPUT" }, select: TASK_SELECT })) as TaskRow[];
-    if (!p?.sandbox || !["PMGR_ACTIVE_PENDING", "PMGR_ACTIVE"].includes(p.state) || rows.length === 0) {
+    const p = await loadPilot(ctx.db, h.pilotId);
+    const rows = await loadTasks(ctx.db, { id: { in: h.ids }, pilotId: h.pilotId, state: "TMGR_STAGING_INPUT" });
+    if (!p?.sandbox || !PILOT_LIVE.includes(p.state) || rows.length === 0) {
       m.delete(key);
       continue;
     }
@@ -176,7 +177,7 @@ export async function collect(ctx: EngineContext, rt: RunRuntime, runDir: string
 export function busyCores(tasks: Iterable<TaskRow>): Map<string, number> {
   const busy = new Map<string, number>();
   for (const t of tasks) {
-    if (t.pilotId && TASK_HOLDS_CORES.includes(t.state as TaskState)) busy.set(t.pilotId, (busy.get(t.pilotId) ?? 0) + t.cores);
+    if (t.pilotId && TASK_HOLDS_CORES.includes(t.state)) busy.set(t.pilotId, (busy.get(t.pilotId) ?? 0) + t.cores);
   }
   return busy;
 }

@@ -9,6 +9,7 @@ import { claimRuns } from "./lease";
 import type { PilotSite } from "./ports";
 import { getBatchAdapter, transportFor } from "../resources/access";
 import { settleRunEnds } from "./run-end";
+import { engineSettings } from "./settings";
 import { localSite } from "./sites/local";
 import { remoteSite } from "./sites/remote";
 import { loadOrCreateSecret } from "../config/secret";
@@ -27,11 +28,12 @@ const LEASE_MS = 15_000;
 
 export function engineContext(db: Db, opts: { log?: (m: string) => void; heartbeatTimeoutS?: number } = {}): EngineContext {
   const sites = new Map<string, PilotSite>();
+  const settings = engineSettings();
   return {
     db,
     now: () => new Date(),
-    heartbeatTimeoutS: opts.heartbeatTimeoutS ?? Number(process.env.EMANAGER_HEARTBEAT_TIMEOUT_S ?? 60),
-    pollIntervalS: Number(process.env.EMANAGER_POLL_INTERVAL_S ?? 5),
+    ...settings,
+    heartbeatTimeoutS: opts.heartbeatTimeoutS ?? settings.heartbeatTimeoutS,
     log: opts.log ?? ((m) => console.log(`[engine] ${m}`)),
     async site(resourceId, kind) {
       const key = `${kind}:${resourceId ?? ""}`;

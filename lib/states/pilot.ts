@@ -20,6 +20,9 @@ export type PilotState = (typeof PILOT_STATES)[number];
 
 export const PILOT_FINAL: readonly PilotState[] = ["DONE", "FAILED", "CANCELED"];
 
+/** Submitted and not ended: the batch system has the job, the agent may be reporting. */
+export const PILOT_LIVE: readonly PilotState[] = ["PMGR_ACTIVE_PENDING", "PMGR_ACTIVE"];
+
 const ENDINGS = ["DONE", "FAILED", "CANCELED"] as const;
 
 /**

@@ -4,6 +4,8 @@ import type { TransitionTable } from "./transition";
 export const RUN_STATES = ["NEW", "ACTIVE", "DONE", "FAILED", "CANCELED"] as const;
 export type RunState = (typeof RUN_STATES)[number];
 
+export const RUN_FINAL: readonly RunState[] = ["DONE", "FAILED", "CANCELED"];
+
 export const RUN_TRANSITIONS: TransitionTable<RunState> = {
   NEW: ["ACTIVE", "FAILED", "CANCELED"],
   ACTIVE: ["DONE", "FAILED", "CANCELED"],
@@ -13,7 +15,7 @@ export const RUN_TRANSITIONS: TransitionTable<RunState> = {
 };
 
 export function isRunFinal(s: RunState): boolean {
-  return s === "DONE" || s === "FAILED" || s === "CANCELED";
+  return RUN_FINAL.includes(s);
 }
 
 export function isRunState(s: string): s is RunState {

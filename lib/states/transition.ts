@@ -16,7 +16,3 @@ export function transition<S extends string>(
     error: { code: "INVALID_TRANSITION", message: `cannot move from ${from} to ${to}` },
   };
 }
-
-export function assertNever(x: never, what: string): never {
-  throw new Error(`unhandled ${what}: ${String(x)}`);
-}
