@@ -171,6 +171,7 @@ test("[LAYOUT] every page at 1366 and 390 px: no sideways overflow, no clipped t
   await visit({ name: "run-finished", url: finished, ready: async (p) => { await runReady(p); await expect(p.getByTestId("stats-panel")).toBeVisible({ timeout: 30_000 }); } });
   await visit({ name: "run-live", url: live, ready: runReady });
   await visit({ name: "account-full", url: "/account" });
+  await visit({ name: "runs-compare", url: `/runs/compare?id=${finished.split("/").pop()}&id=${live.split("/").pop()}` });
 
   // leave nothing running behind
   await page.goto(live);

@@ -27,7 +27,7 @@ export async function launchRunAction(input: TLaunch): Promise<ActionResult<neve
   const { skeletonId, name, seed, maxRetries, plan } = p.data;
   // each pilot's queue against the resource's probed limits (the page checks too; this is the word that counts)
   const { snapshots } = await snapshotsFor(db(), user.id, [...new Set(plan.pilots.map((x) => x.resourceId))], new Date());
-  const bad = planQueueProblems(plan, (id) => snapshots.find((s) => s.resourceId === id)?.queues ?? []);
+  const bad = planQueueProblems(plan, (id) => snapshots.find((s) => s.resourceId === id && s.batch !== "local")?.queues ?? []);
   if (bad.length) return fail("QUEUE", bad.join("; "));
   const r = await launchRun(db(), { userId: user.id, name, skeleton: { id: skeletonId }, seed, maxRetries, plan, now: new Date() });
   if (!r.ok) return fail(r.code, r.message);

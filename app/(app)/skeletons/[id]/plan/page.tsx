@@ -70,6 +70,8 @@ export default async function PlanPage({ params, searchParams }: { params: Promi
       <PlanReview
         skeletonId={sk.id}
         defaultName={`${sk.name.replace(/\.[^.]*$/, "")} ${now.toISOString().slice(0, 16).replace("T", " ")}`}
+        // batch queues only: `local` runs its pilots on this machine, where a plan may oversubscribe the cores
+        queues={Object.fromEntries(snapshots.filter((s) => s.batch !== "local").map((s) => [s.resourceId, s.queues]))}
         plans={plans.map((p) => ({ strategy: p.strategy, plan: p.result?.ok ? p.result.plan : null, errors: p.result && !p.result.ok ? p.result.errors.map((e) => e.message) : [] }))}
       />
     </>

@@ -2,6 +2,8 @@
 import { useState } from "react";
 import { ScrollX } from "@/components/scroll-x";
 import type { ExecutionStrategy } from "@/lib/planner";
+import { pilotQueueProblems, queueLimitsText, withChosenQueues } from "@/lib/planner/queue-check";
+import type { QueueSnapshot } from "@/lib/model/resource";
 import { launchRunAction } from "./actions";
 
 interface Option {
@@ -13,7 +15,8 @@ interface Option {
 const coreHours = (p: ExecutionStrategy) => p.pilots.reduce((a, x) => a + (x.cores * x.walltimeMinutes) / 60, 0);
 
 /** Both strategies side by side, each number with its formula; the chosen one can be edited, then launched. */
-export function PlanReview({ skeletonId, defaultName, plans }: { skeletonId: string; defaultName: string; plans: Option[] }) {
+export function PlanReview({ skeletonId, defaultName, plans, queues }: { skeletonId: string; defaultName: string; plans: Option[]; queues: Record<string, QueueSnapshot[]> }) {
+  const queuesOf = (resourceId: string) => queues[resourceId] ?? [];
   const first = plans.find((p) => p.plan)?.strategy ?? "adaptive";
   const [choice, setChoice] = useState<"adaptive" | "aimes">(first);
   const [edited, setEdited] = useState<Record<string, ExecutionStrategy>>(() => Object.fromEntries(plans.filter((p) => p.plan).map((p) => [p.strategy, p.plan!])));
@@ -24,6 +27,11 @@ export function PlanReview({ skeletonId, defaultName, plans }: { skeletonId: str
   const [busy, setBusy] = useState(false);
   const plan = edited[choice];
 
+  const setQueue = (i: number, queue: string | null) =>
+    setEdited((e) => ({ ...e, [choice]: { ...e[choice]!, pilots: e[choice]!.pilots.map((p, j) => (j === i ? { ...p, queue } : p)) } }));
+  const problems = plan ? plan.pilots.map((p) => pilotQueueProblems(p, queuesOf(p.resourceId))) : [];
+  const blocked = problems.some((x) => x.length > 0);
+
   const setPilot = (i: number, k: "cores" | "walltimeMinutes", v: number) =>
     setEdited((e) => ({ ...e, [choice]: { ...e[choice]!, pilots: e[choice]!.pilots.map((p, j) => (j === i ? { ...p, [k]: v } : p)) } }));
 
@@ -31,7 +39,9 @@ export function PlanReview({ skeletonId, defaultName, plans }: { skeletonId: str
     if (!plan) return;
     setBusy(true);
     setError(null);
-    const r = await launchRunAction({ skeletonId, name, seed, maxRetries: retries, plan });
+    // the queues the user picked go into the plan's trail, so the run, its trail and its archive keep them
+    const planned = plans.find((o) => o.strategy === choice)?.plan ?? plan;
+    const r = await launchRunAction({ skeletonId, name, seed, maxRetries: retries, plan: withChosenQueues(planned, plan, queuesOf) });
     // on success the action redirects; we only get here on failure
     setBusy(false);
     if (r && !r.ok) setError(r.error.message);
@@ -101,11 +111,25 @@ export function PlanReview({ skeletonId, defaultName, plans }: { skeletonId: str
           <h2 style={{ marginTop: 0 }}>Launch with the {choice} plan</h2>
           <ScrollX label="Pilots to launch">
           <table className="data">
-            <thead><tr><th>Pilot</th><th>Cores</th><th>Walltime (min)</th></tr></thead>
+            <thead><tr><th>Pilot</th><th>Queue</th><th>Cores</th><th>Walltime (min)</th></tr></thead>
             <tbody>
               {plan.pilots.map((p, i) => (
-                <tr key={i}>
-                  <td>{p.resource}[{p.queue ?? "default"}]</td>
+                <tr key={i} data-testid={`launch-pilot-${i + 1}`}>
+                  <td>{p.resource}</td>
+                  <td>
+                    {queuesOf(p.resourceId).length ? (
+                      <select value={p.queue ?? ""} aria-label={`queue of pilot ${i + 1}`} onChange={(e) => setQueue(i, e.target.value === "" ? null : e.target.value)}>
+                        <option value="">default{queuesOf(p.resourceId).find((q) => q.isDefault) ? ` (${queuesOf(p.resourceId).find((q) => q.isDefault)!.name})` : ""}</option>
+                        {queuesOf(p.resourceId).map((q) => <option key={q.name} value={q.name}>{q.name}{q.enabled ? "" : " (down)"}</option>)}
+                      </select>
+                    ) : (p.queue ?? "default")}
+                    {(() => {
+                      const qs = queuesOf(p.resourceId);
+                      const q = p.queue === null ? qs.find((x) => x.isDefault) : qs.find((x) => x.name === p.queue);
+                      return q ? <div className="muted" style={{ fontSize: "0.8rem" }} data-testid={`queue-limits-${i + 1}`}>{queueLimitsText(q)}</div> : null;
+                    })()}
+                    {problems[i]?.map((m, k) => <div key={k} className="error" data-testid={`queue-problem-${i + 1}`}>{m}</div>)}
+                  </td>
                   <td><input type="number" min={1} value={p.cores} aria-label={`cores of pilot ${i + 1}`} onChange={(e) => setPilot(i, "cores", Math.max(1, Number(e.target.value)))} /></td>
                   <td><input type="number" min={1} step="0.5" value={Number(p.walltimeMinutes.toFixed(2))} aria-label={`walltime of pilot ${i + 1}`} onChange={(e) => setPilot(i, "walltimeMinutes", Math.max(1, Number(e.target.value)))} /></td>
                 </tr>
@@ -118,8 +142,9 @@ export function PlanReview({ skeletonId, defaultName, plans }: { skeletonId: str
             <label>Seed <input type="number" min={0} value={seed} onChange={(e) => setSeed(Math.max(0, Math.trunc(Number(e.target.value))))} style={{ width: 100 }} /></label>
             <label>Retries after a pilot dies <input type="number" min={0} max={5} value={retries} onChange={(e) => setRetries(Math.min(5, Math.max(0, Math.trunc(Number(e.target.value)))))} style={{ width: 80 }} /></label>
           </div>
+          {blocked ? <p className="notice error">A pilot does not fit its queue (above): change its queue, cores or walltime to launch.</p> : null}
           {error ? <p className="notice error" role="alert">{error}</p> : null}
-          <button className="btn primary" type="button" onClick={() => void launch()} disabled={busy} style={{ marginTop: "0.75rem" }}>
+          <button className="btn primary" type="button" onClick={() => void launch()} disabled={busy || blocked} style={{ marginTop: "0.75rem" }}>
             {busy ? "Launching…" : "Launch"}
           </button>
         </section>
