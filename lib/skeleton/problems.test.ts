@@ -21,10 +21,11 @@ describe("skeletonProblems (the editor's check as you type)", () => {
     expect(ps.find((p) => p.severity === "error")?.line).toBe(25);
   });
 
-  it("an external mapping without its output is a warning saying what is needed, not an error", () => {
+  it("an external mapping without its output: one problem at the mapping, saying what is needed and where to give it", () => {
     const ps = skeletonProblems(readFileSync(path.join(FIX, "Skeleton-report_lst-exmapper.input"), "utf8"));
-    expect(ps.filter((p) => p.severity === "error")).toEqual([]);
-    expect(ps.find((p) => /does not run: run it yourself and give its output/.test(p.message))).toMatchObject({ severity: "warning", line: 27 });
+    expect(ps).toHaveLength(1);
+    expect(ps[0]).toMatchObject({ severity: "error", line: 27 });
+    expect(ps[0]!.message).toMatch(/does not run: run it yourself and give its output .* the command line can: emanager skeleton expand FILE --external Stage_2=OUTPUT\.txt/);
   });
 
   it("a valid skeleton has none", () => {

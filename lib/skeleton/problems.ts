@@ -61,8 +61,9 @@ export function crossStageProblems(sk: Skeleton): Problem[] {
 
 /**
  * Every error and every warning of a skeleton text, in file order, as the skeleton editor's worker
- * computes them while the user types. A skeleton whose `external` mapping has no output yet is not
- * an error here: the mapping's warning says what is needed.
+ * computes them while the user types. A skeleton whose `external` mapping has no output yet is valid
+ * (the command line's `validate` accepts it), but the web app cannot expand it: that is said as an
+ * error at the mapping, with what is needed and where to give it.
  */
 export function skeletonProblems(text: string, fileName = ""): Problem[] {
   const out: Problem[] = [];
@@ -73,7 +74,8 @@ export function skeletonProblems(text: string, fileName = ""): Problem[] {
   } else {
     const sk = parsed.skeleton;
     const needs = externalNeeds(sk);
-    for (const n of needs) out.push({ severity: "warning", line: n.line, column: n.column, message: `${externalNeedText(n)} before planning a run` });
+    // the web app cannot take a mapper's output yet (the command line can), so saving it here would fail: an error, saying where to go
+    for (const n of needs) out.push({ severity: "error", line: n.line, column: n.column, message: `${externalNeedText(n)}. This page cannot take that output yet; the command line can: emanager skeleton expand FILE --external ${n.stage}=OUTPUT.txt` });
     if (needs.length || taskCount(sk.stages) > EXPAND_IN_BROWSER_MAX_TASKS) {
       // an external mapping's files are not known yet, and a large expansion is the server's job
       out.push(...crossStageProblems(sk));
