@@ -6,9 +6,8 @@ import { openDb, type Db } from "../db/client";
 import { readEvents } from "../db/events";
 import { movePilot } from "../db/state-writes";
 import { LAUNCH_ABANDONED_MS } from "./recover";
-import { localSite } from "./sites/local";
 import { demoSkeleton, startRun } from "../test-support/engine-run";
-import { engineContext, engineTick } from "./wiring";
+import { engineContext, engineTick, localPilotSite } from "./wiring";
 
 // Restart safety at the one moment the job id is not yet known: a server killed while it
 // submitted a pilot leaves the pilot in PMGR_LAUNCHING, and its job may or may not have been
@@ -58,7 +57,7 @@ describe("a pilot whose submission a killed server left half done", () => {
     const victim = await db.pilot.findFirstOrThrow({ where: { runId: run.id, index: 1 } });
     const launchAt = new Date(Date.now() - LAUNCH_ABANDONED_MS - 60_000);
     await db.$transaction((tx) => movePilot(tx, { id: victim.id, runId: run.id, entityId: victim.id, from: "NEW", to: "PMGR_LAUNCHING", at: launchAt }));
-    const site = localSite(path.join(DATA, "sandboxes"));
+    const site = localPilotSite(path.join(DATA, "sandboxes"));
     const sandbox = `${await site.sandboxRoot()}/run-${run.id}/pilot-1`;
     const launched = await site.launch({ pilotId: victim.id, sandbox, jobName: "orphan", cores: 2, nodes: 1, walltimeMinutes: 10, queue: null, project: null, envSetup: [] });
     if (!launched.ok) throw new Error(launched.message);

@@ -10,8 +10,8 @@ import type { PilotSite } from "./ports";
 import { getBatchAdapter, transportFor } from "../resources/access";
 import { settleRunEnds } from "./run-end";
 import { engineSettings } from "./settings";
-import { localSite } from "./sites/local";
 import { remoteSite } from "./sites/remote";
+import { LocalTransport } from "../transport/local";
 import { loadOrCreateSecret } from "../config/secret";
 
 /** The server's secret: from the environment (the web server) or the data directory (the CLI). */
@@ -26,6 +26,15 @@ function serverSecretOrData(): string {
 export const ENGINE_ID = `${os.hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
 const LEASE_MS = 15_000;
 
+/**
+ * The site of `local` pilots: the one pilot site like any other resource's, with this machine as
+ * the transport and the fork adapter as the batch system (lib/batch/local.ts). Its agents beat
+ * and drain sooner than a cluster's: nothing waits in a queue here.
+ */
+export function localPilotSite(root = path.join(dataDir(), "sandboxes")): PilotSite {
+  return remoteSite(new LocalTransport(), getBatchAdapter("local"), root, { heartbeatSeconds: 2, drainMarginSeconds: 10 });
+}
+
 export function engineContext(db: Db, opts: { log?: (m: string) => void; heartbeatTimeoutS?: number } = {}): EngineContext {
   const sites = new Map<string, PilotSite>();
   const settings = engineSettings();
@@ -39,7 +48,7 @@ export function engineContext(db: Db, opts: { log?: (m: string) => void; heartbe
       const key = `${kind}:${resourceId ?? ""}`;
       let s = sites.get(key);
       if (!s) {
-        if (kind === "local") s = localSite(path.join(dataDir(), "sandboxes"));
+        if (kind === "local") s = localPilotSite();
         else {
           if (!resourceId) throw new Error(`a ${kind} pilot has no resource`);
           const { transport, workDir } = await transportFor(db, resourceId, serverSecretOrData());

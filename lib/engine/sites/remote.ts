@@ -11,8 +11,10 @@ import type { AgentTask } from "../../protocol/agent";
 import type { PilotSite } from "../ports";
 
 /**
- * A resource reached over a Transport (SSH) with a batch system: the sandbox lives on the
- * cluster's shared filesystem; the server writes the agent, its configuration and task batches
+ * The one pilot site: a resource reached over a Transport with a batch system. Clusters are
+ * reached over SSH; the `local` resource is this machine (LocalTransport) with the fork adapter
+ * (lib/batch/local.ts), so every pilot follows the same sandbox protocol. The sandbox lives on the
+ * resource's (shared) filesystem; the server writes the agent, its configuration and task batches
  * there, submits the job, and reads the agent's facts back. Nothing on the cluster connects out.
  */
 const AGENT = path.join(process.cwd(), "agent", "emanager-agent.sh");
@@ -146,7 +148,8 @@ export function remoteSite(t: Transport, batch: BatchAdapter, workDir: string, o
       const files = taskFiles(taskId, attempt);
       for (const f of ["stdout", "stderr"] as const) {
         const b = await t.readFile(`${sandbox}/${files[f]}`, { maxBytes: LOG_LIMIT }).catch(() => Buffer.alloc(0));
-        await writeFile(path.join(destDir, f), b);
+        // the run directory is run-time data outside the sources: not for the build to trace
+        await writeFile(path.join(/*turbopackIgnore: true*/ destDir, f), b);
       }
     },
     close: () => t.close(),
