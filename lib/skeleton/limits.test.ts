@@ -116,6 +116,8 @@ describe("sizes and lengths out of range", () => {
     if (!r.ok) throw new Error(JSON.stringify(r.errors));
     expect(r.warnings[0]).toMatchObject({ line: lineOf(text, "Task_Length"), column: 19, message: "uniform -5: a negative task length is taken as 0" });
     expect(r.workload.tasks[0]?.length).toBe(0);
+    // the workload's warnings (what the skeleton page and the run record show) carry the place in their text
+    expect(r.workload.warnings[0]?.message).toBe(`line ${lineOf(text, "Task_Length")}, column 19: uniform -5: a negative task length is taken as 0`);
     expect(emitSetup(r.expanded)).not.toMatch(/bs='-/);
   });
 });
