@@ -138,6 +138,12 @@ describe("control bytes from the file", () => {
     expect(r.warnings.some((w) => w.message.includes("`Stage_1\\x1b[31m`"))).toBe(true);
     expect(r.errors.some((e) => e.message.includes("\\x9b"))).toBe(true);
   });
+  it("are quoted at most 1,000 characters at a time, however long the line", () => {
+    const text = skeletonText([{ name: "Stage_1" }]).replace("Num_Tasks = 4", `Num_Tasks = ${"9".repeat(200_000)}`);
+    const r = loadSkeletonText(text);
+    expect(!r.ok && r.errors[0]?.message).toMatch(/^`Num_Tasks` must be between 1 and 1000000 \(got 9{900,}… \(\d+ more characters\)$/);
+    expect(!r.ok && r.errors[0]!.message.length).toBeLessThan(1100);
+  });
   it("are refused in the task type of the JSON/YAML form", () => {
     const r = parseStructured(JSON.stringify({ stages: [{ name: "Stage_1", type: "serial\u001b[2J", tasks: 1, length: "uniform 1" }] }));
     expect(!r.ok && r.errors[0]?.message).toMatch(/stages\.0\.type: a task type may not hold control characters/);

@@ -7,6 +7,13 @@
 import type { WorkloadWarning } from "../model/workload";
 import { escapeControl } from "../util/text";
 
+/** Messages quote values from the file; a 1 MB line must not become a 1 MB message (times 100). */
+const MAX_MESSAGE = 1000;
+const clean = (m: string): string => {
+  const e = escapeControl(m);
+  return e.length > MAX_MESSAGE ? `${e.slice(0, MAX_MESSAGE)}… (${e.length - MAX_MESSAGE} more characters)` : e;
+};
+
 export type RandomKind = "normal" | "gauss" | "lognorm" | "triangular";
 
 /** `text` is the parameter string after the distribution name, exactly as written. */
@@ -110,10 +117,10 @@ export class Issues {
   dropped = 0;
   error(at: Pos, message: string, expected?: string): void {
     if (this.errors.length >= Issues.MAX) this.dropped += 1;
-    else this.errors.push({ line: Math.max(1, at.line), column: Math.max(1, at.column), message: escapeControl(message), ...(expected ? { expected: escapeControl(expected) } : {}) });
+    else this.errors.push({ line: Math.max(1, at.line), column: Math.max(1, at.column), message: clean(message), ...(expected ? { expected: clean(expected) } : {}) });
   }
   warn(at: Pos, message: string, code: WorkloadWarning["code"] = "OTHER"): void {
-    this.warnings.push({ line: Math.max(1, at.line), column: Math.max(1, at.column), message: escapeControl(message), code });
+    this.warnings.push({ line: Math.max(1, at.line), column: Math.max(1, at.column), message: clean(message), code });
   }
   /** the errors in file order, with a last line saying how many were left out */
   sorted(): SkeletonError[] {
