@@ -1,6 +1,5 @@
-import { parseEventLog as parseLog, type AgentEventOf } from "../protocol";
-import { toFact } from "../protocol/agent";
-import type { AgentFact } from "../protocol/agent";
+import { toFact, type AgentFact } from "../protocol/agent";
+import { parseEventLog as parseLog, type AgentEventOf } from "../protocol/events";
 
 /**
  * The agent's event log as engine facts. The protocol adapter (lib/protocol/agent.ts) turns a
