@@ -7,8 +7,8 @@ import { getBatchAdapter } from "./index";
  * the value is refused (zod throws) before a script or a command line exists. `#PBS`/`#BSUB`
  * lines cannot be quoted, which is why refusal, not escaping, is the rule.
  */
-const KINDS = ["slurm", "pbs", "lsf", "fork"] as const;
-const BAD = ["a;reboot", "$(id)", "a`id`", "a'b", 'a"b', "a\nb", "a\n#PBS -l nodes=999", "a b", "a|b", "a&b", "a>b", "${HOME}", ""];
+const KINDS = ["slurm", "pbs", "lsf", "sge", "fork"] as const;
+const BAD = ["a;reboot", "$(id)", "a`id`", "a'b", 'a"b', "a\nb", "a\n#PBS -l nodes=999", "a\n#$ -l h_rt=999:00:00", "a b", "a|b", "a&b", "a>b", "${HOME}", ""];
 const spec: PilotJobSpec = { pilotId: "p", sandbox: "/home/u/em/run-1/pilot-0", jobName: "emanager-abc-p0", cores: 4, nodes: 1, walltimeMinutes: 10, queue: "normal", project: "TG-1", envSetup: ["module load gcc/12"] };
 
 describe("every adapter refuses injections before any command is built", () => {
@@ -40,6 +40,6 @@ describe("every adapter refuses injections before any command is built", () => {
   }
 
   it("keeps the error for a batch system it does not know", () => {
-    expect(() => getBatchAdapter("sge")).toThrow(/sge is not one EManager can submit to/);
+    expect(() => getBatchAdapter("condor")).toThrow(/condor is not one EManager can submit to/);
   });
 });

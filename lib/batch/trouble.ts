@@ -42,6 +42,9 @@ const CLIENT_TROUBLE: readonly RegExp[] = [
   /A socket operation has failed|Failed in sending\/receiving a message/i,
   /batch system daemon not responding[^\n]*|Failed in an LSF library call[^\n]*|mbatchd[^\n]*not responding[^\n]*/i,
   /Request from non-LSF host rejected/i,
+  // Grid Engine (commlib, and what the loopback qmaster's clients printed)
+  /commlib error: [^\n]*/i,
+  /unable to (?:contact|send message to) qmaster[^\n]*/i,
   // the operating system's words, through any client
   /Connection (?:refused|timed out|reset by peer)|Network is unreachable|No route to host|Transport endpoint is not connected|Broken pipe|Resource temporarily unavailable/i,
 ];

@@ -22,7 +22,7 @@ export type SubmitResult = { ok: true; jobId: string } | { ok: false; code: "REJ
 
 /** One batch system: how to write the pilot job, submit, ask and cancel, and read the answers. */
 export interface BatchAdapter {
-  kind: "slurm" | "pbs" | "lsf" | "fork" | "local";
+  kind: "slurm" | "pbs" | "lsf" | "sge" | "fork" | "local";
   renderJobScript(spec: PilotJobSpec): string;
   submitCommand(scriptPath: string): string;
   parseSubmit(stdout: string, stderr: string, code: number | null): SubmitResult;

@@ -5,6 +5,7 @@ import { parsePbsNodes } from "../bundle/pbs-probe";
 import { lsf, parseBjobs } from "../batch/lsf";
 import { pbs } from "../batch/pbs";
 import { parsePbsAny, parseQstatTable } from "../batch/pbs-attrs";
+import { parseQstatXml, sge } from "../batch/sge";
 import { slurm } from "../batch/slurm";
 import { clientTrouble } from "../batch/trouble";
 import type { SubmitResult } from "../batch/types";
@@ -44,6 +45,38 @@ function statusError(parse: (t: string) => { state: string; reason?: string }, g
 }
 
 export const RULES: Rule[] = [
+  // Grid Engine (first: its qsub/qstat/qdel share PBS's command names)
+  [/_sge_qsub_.*stderr/, (t) => {
+    const r = sge.parseSubmit("", t, 1);
+    must(!r.ok && !/Unable to run job|Exiting\./.test(r.message), `qsub's frame is left in: ${r.ok ? "accepted" : r.message}`);
+    return { read: submit(r) };
+  }],
+  [/_sge_qsub_/, (t) => ({ read: submit(sge.parseSubmit(t, "", 0)) })],
+  [/_sge_qstat_(xml|j)_stderr/, statusError((t) => sge.parseStatus(t, "", ["424242"], 1).get("424242")!, /do not exist/)],
+  [/_sge_qstat_xml_/, (t) => {
+    const found = [...parseQstatXml(t).keys()];
+    const m = sge.parseStatus(t, "", found, 0);
+    must([...m.values()].every((s) => s.state !== "unknown"), "every qstat -xml job has a known state");
+    return { read: found.length };
+  }],
+  [/_sge_qacct_j_stderr/, (t) => {
+    must(sge.parseStatus(t, "", ["999"], 1).get("999")!.state !== "ended", "qacct's 'not found' alone (accounting not yet flushed) does not end a job");
+    return { read: 1 };
+  }],
+  [/_sge_qacct_j_/, (t) => {
+    // what the status command prints for a job qmaster no longer lists: qstat -j's answer, then qacct's lines
+    const st = sge.parseStatus(`Following jobs do not exist: \n9\n${t}`, "", ["9"], 1).get("9")!;
+    must(st.state === "ended" && /exit_status \d+/.test(st.reason ?? ""), `qacct's exit status is the reason: ${st.reason}`);
+    return { read: 1 };
+  }],
+  [/_sge_qdel_.*(stderr|denied)/, (t) => {
+    must(clientTrouble(t) !== null || /does not exist/.test(t), "a failed qdel says why");
+    return { read: 1 };
+  }],
+  [/_sge_qdel_stdout/, (t) => {
+    must(/has (registered the job \d+ for deletion|deleted job \d+)/.test(t), "qdel confirms the deletion");
+    return { read: 1 };
+  }],
   // SLURM
   [/sbatch_stderr/, (t) => {
     const r = slurm.parseSubmit("", t, 1);
