@@ -3,8 +3,9 @@ import type { Db } from "../db/client";
 import { snapshotsFor } from "../db/plan-inputs";
 import { createRun } from "../db/runs";
 import { taskLimitOf } from "../db/skeletons";
-import type { ResourceSnapshot } from "../model/resource";
+import { ZResourceSnapshot } from "../bundle/load";
 import { planWorkload, ZExecutionStrategy, type ExecutionStrategy } from "../planner";
+import { planQueueProblems } from "../planner/queue-check";
 import { loadSkeletonText, type SkeletonError } from "../skeleton";
 import { maxOf } from "../util/extent";
 import { countTasks, taskLimitMessage } from "../work/jobs";
@@ -12,7 +13,8 @@ import { countTasks, taskLimitMessage } from "../work/jobs";
 /**
  * Launching a run, the one way the web page, the command line, the demo and the tests do it:
  * load the skeleton, check it against the account's task limit, take the resources' snapshots,
- * make or check the plan (some pilot must fit the widest task) and store the run. The engine
+ * make or check the plan (each pilot fits its queue as last probed; some pilot fits the widest
+ * task) and store the run. The engine
  * picks NEW runs up on its next tick; waking it is the caller's business.
  */
 const ZStrategy = z.enum(["aimes", "adaptive"]);
@@ -30,12 +32,12 @@ export const ZLaunchInput = z.object({
    * What the plan was made from, when that is not the resources' stored snapshots (the demo's
    * fixed machines; tests that plan by hand); kept with the run for its archive.
    */
-  snapshots: z.array(z.custom<ResourceSnapshot>((v) => typeof v === "object" && v !== null)).optional(),
+  snapshots: z.array(ZResourceSnapshot).optional(),
   now: z.date(),
 });
 export type LaunchInput = z.input<typeof ZLaunchInput>;
 
-export type LaunchCode = "INVALID_INPUT" | "NOT_FOUND" | "TASK_LIMIT" | "INVALID_SKELETON" | "RESOURCE" | "PLAN";
+export type LaunchCode = "INVALID_INPUT" | "NOT_FOUND" | "TASK_LIMIT" | "INVALID_SKELETON" | "RESOURCE" | "QUEUE" | "PLAN";
 export type LaunchResult =
   | { ok: true; runId: string; plan: ExecutionStrategy }
   /** `skeletonErrors`: every error of a skeleton that does not load, where `message` has the first */
@@ -81,6 +83,10 @@ export async function launchRun(db: Db, input: LaunchInput): Promise<LaunchResul
     if (!made.ok) return no("PLAN", made.errors.map((e) => e.message).join("; "));
     plan = made.plan;
   } else plan = v.plan;
+  // each pilot's queue against the resource's probed limits (`local` has no queues to hold it to)
+  const taken = snapshots;
+  const bad = planQueueProblems(plan, (id) => taken.find((s) => s.resourceId === id && s.batch !== "local")?.queues ?? []);
+  if (bad.length) return no("QUEUE", bad.join("; "));
   const widest = maxOf(l.workload.tasks.map((t) => t.cores));
   if (!plan.pilots.some((x) => x.cores >= widest)) return no("PLAN", `a task needs ${widest} cores but no pilot has that many`);
 

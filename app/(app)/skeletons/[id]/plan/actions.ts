@@ -4,10 +4,8 @@ import { z } from "zod";
 import { fail, type ActionResult } from "@/app/_lib/action-result";
 import { requireUser } from "@/app/_lib/session";
 import { db } from "@/lib/db/client";
-import { snapshotsFor } from "@/lib/db/plan-inputs";
 import { notifyRun } from "@/lib/engine/bus";
 import { ZExecutionStrategy } from "@/lib/planner";
-import { planQueueProblems } from "@/lib/planner/queue-check";
 import { launchRun } from "@/lib/runs/launch";
 
 const ZLaunch = z.object({
@@ -25,10 +23,8 @@ export async function launchRunAction(input: TLaunch): Promise<ActionResult<neve
   const p = ZLaunch.safeParse(input);
   if (!p.success) return fail("INVALID_INPUT", p.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
   const { skeletonId, name, seed, maxRetries, plan } = p.data;
-  // each pilot's queue against the resource's probed limits (the page checks too; this is the word that counts)
-  const { snapshots } = await snapshotsFor(db(), user.id, [...new Set(plan.pilots.map((x) => x.resourceId))], new Date());
-  const bad = planQueueProblems(plan, (id) => snapshots.find((s) => s.resourceId === id && s.batch !== "local")?.queues ?? []);
-  if (bad.length) return fail("QUEUE", bad.join("; "));
+  // launchRun checks each pilot's queue against the resource's probed limits too (the page checks
+  // first; this is the word that counts), and every other rule of a launch
   const r = await launchRun(db(), { userId: user.id, name, skeleton: { id: skeletonId }, seed, maxRetries, plan, now: new Date() });
   if (!r.ok) return fail(r.code, r.message);
   notifyRun(r.runId);
