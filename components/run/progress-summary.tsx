@@ -1,6 +1,8 @@
+import { formatDuration } from "@/lib/stats/duration";
 import type { Progress } from "@/lib/stats/progress";
 
-const dur = (s: number) => (s >= 3600 ? `${Math.floor(s / 3600)} h ${Math.round((s % 3600) / 60)} min` : s >= 90 ? `${Math.round(s / 60)} min` : `${Math.round(s)} s`);
+// the statistics panel writes its durations with the same function: one time, one text
+const dur = formatDuration;
 
 /** The headline cards, the progress bar (done, then failed, in one bar) and the estimate of the time left. */
 export function ProgressSummary({ p, elapsed, ended, pilotsActive, pilotsTotal }: { p: Progress; elapsed: number; ended: boolean; pilotsActive: number; pilotsTotal: number }) {

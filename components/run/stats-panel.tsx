@@ -2,6 +2,7 @@
 import { memo, useMemo } from "react";
 import type { RunEvent } from "@/lib/model/event";
 import type { RunView } from "@/lib/stats/fold";
+import { formatDuration } from "@/lib/stats/duration";
 import { computeStats, plainReport } from "@/lib/stats/metrics";
 
 const FILES = ["run.json", "pilots.csv", "tasks.csv", "events.jsonl", "timeseries.csv"];
@@ -18,9 +19,10 @@ export const StatsPanel = memo(function StatsPanel({ runId, events, view }: { ru
       <h2 style={{ marginTop: 0 }}>Statistics</h2>
       <p data-testid="stats-report">{plainReport(st)}</p>
       <div className="row" style={{ justifyContent: "space-around" }}>
-        {[["TTC", st.ttc], ["TTQ (pilot queue, union)", st.ttq], ["TTX (execution, union)", st.ttx], ["overhead", st.ovh]].map(([k, v]) => (
-          <div className="stat" key={k as string}><span className="v">{Math.round(v as number)} s</span><span className="k">{k as string}</span></div>
+        {([["TTC", st.ttc], ["TTQ (queue of the pilots that started, union)", st.ttq], ["TTX (execution, union)", st.ttx], ["overhead", st.ovh]] as const).map(([k, v]) => (
+          <div className="stat" key={k}><span className="v">{formatDuration(v)}</span><span className="k">{k}</span></div>
         ))}
+        {st.neverActive ? <div className="stat" data-testid="stats-never-active"><span className="v">{st.neverActive} · {formatDuration(st.ttqNeverActive)}</span><span className="k">pilots that never started · their queue wait</span></div> : null}
         <div className="stat"><span className="v">{u.application.toFixed(0)} / {u.system.toFixed(0)} / {u.idle.toFixed(0)} %</span><span className="k">cores: application / system / idle</span></div>
       </div>
       {st.problems.length ? <div className="notice warn">{st.problems.length} event(s) with bad timestamps were left out: {st.problems.slice(0, 3).join("; ")}</div> : null}

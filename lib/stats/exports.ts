@@ -14,15 +14,15 @@ export function toCsv(header: string[], rows: unknown[][]): string {
 
 export function pilotsCsv(st: RunStats): string {
   return toCsv(
-    ["pilot_id", "label", "cores", "final_state", "became_active", "queue_wait_s", "active_s", "core_s_provided", "core_s_used", "tasks_run", "reason"],
-    st.pilots.map((p) => [p.id, p.label, p.cores, p.state, p.becameActive, p.queueWait, p.activeTime, p.coreSecondsProvided, p.coreSecondsUsed, p.tasksRun, p.reason]),
+    ["pilot_id", "label", "cores", "final_state", "became_active", "queue_wait_s", "active_s", "core_s_provided", "core_s_used", "core_s_system", "core_s_idle", "tasks_run", "reason"],
+    st.pilots.map((p) => [p.id, p.label, p.cores, p.state, p.becameActive, p.queueWait, p.activeTime, p.coreSecondsProvided, p.coreSecondsUsed, p.coreSecondsSystem, p.coreSecondsIdle, p.tasksRun, p.reason]),
   );
 }
 
 export function tasksCsv(st: RunStats): string {
   return toCsv(
-    ["task_id", "stage", "final_state", "attempts", "pilot_id", "exit_code", "wait_s", "execution_s", "staging_in_s", "staging_out_s"],
-    st.tasks.map((t) => [t.id, t.stage, t.state, t.attempts, t.pilotId, t.exitCode, t.wait, t.execution, t.stagingIn, t.stagingOut]),
+    ["task_id", "stage", "final_state", "attempts", "pilot_id", "exit_code", "wait_s", "execution_s", "staging_in_s", "core_wait_s", "staging_out_s"],
+    st.tasks.map((t) => [t.id, t.stage, t.state, t.attempts, t.pilotId, t.exitCode, t.wait, t.execution, t.stagingIn, t.coreWait, t.stagingOut]),
   );
 }
 

@@ -37,7 +37,9 @@ describe("run statistics", () => {
   });
   it("computes TTC, TTQ, TTX and per-pilot figures from a hand-made log", () => {
     const st = computeStats(log);
-    expect([st.ttc, st.ttq, st.ttx, st.ovh]).toEqual([40, 40, 30, 10]);
+    // TTQ over the pilots that became active (p1 0–10, p2 0–20 → 20); p3's 40 s wait is reported beside it
+    expect([st.ttc, st.ttq, st.ttx, st.ovh]).toEqual([40, 20, 30, 10]);
+    expect([st.neverActive, st.ttqNeverActive]).toEqual([1, 40]);
     const p = new Map(st.pilots.map((x) => [x.id, x]));
     expect([p.get("p1")!.queueWait, p.get("p2")!.queueWait, p.get("p3")!.queueWait]).toEqual([10, 20, 40]);
     expect(p.get("p3")!.becameActive).toBe(false);
@@ -46,7 +48,7 @@ describe("run statistics", () => {
     expect(st.utilisation.application).toBeCloseTo(50, 6);
     expect(st.utilisation.application + st.utilisation.system + st.utilisation.idle).toBeCloseTo(100, 6);
     expect(st.stages).toEqual([{ name: "Stage_1", tasks: 3, span: 30, throughput: 0.1 }]);
-    expect(plainReport(st)).toBe("3 pilots requested, 2 became active after 10–20 s; 3 tasks done, 0 failed; TTC 40 s of which 30 s execution.");
+    expect(plainReport(st)).toBe("3 pilots requested, 2 became active after 10–20 s, 1 never did (queued 40 s); 3 tasks done, 0 failed; TTC 40 s of which 30 s execution.");
   });
   it("counts a retried task's two attempts and flags bad timestamps", () => {
     const retry: RunEvent[] = [

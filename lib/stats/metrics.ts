@@ -1,14 +1,18 @@
 import type { RunEvent } from "../model/event";
 import { emptyView, foldEvents, type RunView } from "./fold";
 import { unionLength, type Interval } from "./intervals";
-import { maxOf, minOf, pushAll } from "../util/extent";
+import { maxOf, minOf } from "../util/extent";
+import { splitCores, type CoreUse } from "./cores";
+import { formatDuration } from "./duration";
 
 /**
- * Run statistics, radical.analytics style (seconds). TTC: first event → last event of the run.
- * TTQ: union of pilot queue waits (PMGR_ACTIVE_PENDING → PMGR_ACTIVE, or → end for a pilot
- * that never started). TTX: union of task execution spans. OVH = TTC − TTX. Utilisation of
- * the cores the active pilots provided: application (tasks executing), system (cores held by
- * bound tasks not executing) and idle, summing to 100 %. Bad timestamps are reported, not summed.
+ * Run statistics, radical.analytics style (seconds; docs/statistics.md). TTC: first event → last
+ * event of the run. TTQ: union of the queue waits (PMGR_ACTIVE_PENDING → PMGR_ACTIVE) of the
+ * pilots that became active; pilots that never did are reported beside it (`neverActive`), their
+ * waits in `ttqNeverActive`, because a pilot that never starts would otherwise make TTQ = TTC.
+ * TTX: union of task execution spans. OVH = TTC − TTX. Utilisation of the cores the active pilots
+ * provided (lib/stats/cores.ts): application + system + idle = 100 %. Bad timestamps are
+ * reported, not summed.
  */
 export interface PilotStats {
   id: string;
@@ -21,6 +25,9 @@ export interface PilotStats {
   activeTime: number;
   coreSecondsProvided: number;
   coreSecondsUsed: number;
+  /** core-seconds held by bound tasks that were not executing (staging, hand-over to the agent) */
+  coreSecondsSystem: number;
+  coreSecondsIdle: number;
   tasksRun: number;
 }
 
@@ -33,15 +40,21 @@ export interface TaskStats {
   exitCode: number | null;
   wait: number | null;
   execution: number | null;
-  /** last attempt: inputs into the sandbox (TMGR_STAGING_INPUT → executing), seconds */
+  /** last attempt: inputs into the sandbox and handed to the agent (TMGR_STAGING_INPUT → AGENT_STAGING_INPUT), seconds */
   stagingIn: number | null;
+  /** last attempt: in the agent waiting for free cores on its pilot (AGENT_STAGING_INPUT → AGENT_EXECUTING), seconds */
+  coreWait: number | null;
   /** last attempt: outputs back to the run directory (AGENT_STAGING_OUTPUT → DONE), seconds */
   stagingOut: number | null;
 }
 
 export interface RunStats {
   ttc: number;
+  /** union of the queue waits of the pilots that became active */
   ttq: number;
+  /** union of the waits of the pilots that never became active (submitted → their end) */
+  ttqNeverActive: number;
+  neverActive: number;
   ttx: number;
   ovh: number;
   utilisation: { application: number; system: number; idle: number };
@@ -53,51 +66,65 @@ export interface RunStats {
 }
 
 const s = (ms: number) => ms / 1000;
+const ENDS_BINDING = new Set(["AGENT_EXECUTING", "AGENT_STAGING_OUTPUT", "TMGR_STAGING_OUTPUT", "TMGR_SCHEDULING_PENDING", "DONE", "FAILED", "CANCELED"]);
+
+/** Per pilot: the cores its tasks executed on and the cores bound tasks held before executing. */
+function coreUses(view: RunView, tEnd: number, problems: string[]) {
+  const byPilot = new Map<string, { exec: CoreUse[]; bound: CoreUse[]; tasksRun: number }>();
+  const of = (id: string) => byPilot.get(id) ?? byPilot.set(id, { exec: [], bound: [], tasksRun: 0 }).get(id)!;
+  const execIntervals: Interval[] = [];
+  for (const t of view.tasks.values()) {
+    for (const sp of t.spans) {
+      if (sp.pilotId === null || sp.start === null) continue;
+      const end = sp.end ?? tEnd;
+      if (end < sp.start) {
+        problems.push(`task ${t.id} attempt ${sp.attempt + 1} ends before it starts`);
+        continue;
+      }
+      const u = of(sp.pilotId);
+      u.exec.push({ start: sp.start, end, cores: Math.max(1, sp.slots.length || t.cores) });
+      u.tasksRun += 1;
+      execIntervals.push([sp.start, end]);
+    }
+    // bound → executing (or back to the wait queue, or ended): cores reserved on that pilot
+    let open: { pilot: string; at: number } | null = null;
+    for (const h of t.history) {
+      if (open && ENDS_BINDING.has(h.state)) {
+        of(open.pilot).bound.push({ start: open.at, end: h.at, cores: t.cores });
+        open = null;
+      }
+      if (h.state === "TMGR_SCHEDULING" && h.pilotId) open = { pilot: h.pilotId, at: h.at };
+    }
+    if (open) of(open.pilot).bound.push({ start: open.at, end: tEnd, cores: t.cores });
+  }
+  return { byPilot, execIntervals };
+}
 
 export function computeStats(events: readonly RunEvent[], view: RunView = foldEvents(emptyView(), events)): RunStats {
   const problems: string[] = [];
   for (const e of events) if (!Number.isFinite(e.at) || e.at <= 0) problems.push(`event ${e.seq} (${e.entity} ${e.entityId} → ${e.to}) has no valid time`);
   const t0 = view.t0 ?? 0;
   const tEnd = view.lastAt ?? t0;
+  const { byPilot, execIntervals } = coreUses(view, tEnd, problems);
   const pilots: PilotStats[] = [];
-  const queueIntervals: Interval[] = [];
-  const execIntervals: Interval[] = [];
-  let provided = 0;
-  let used = 0;
-  let held = 0;
+  const queueActive: Interval[] = [];
+  const queueNever: Interval[] = [];
+  const total = { provided: 0, application: 0, system: 0 };
   for (const p of view.pilots.values()) {
     const q = p.enteredAt.PMGR_ACTIVE_PENDING;
     const a = p.enteredAt.PMGR_ACTIVE;
     const endSeg = p.segments[p.segments.length - 1]?.end ?? tEnd;
-    if (q !== undefined) queueIntervals.push([q, a ?? endSeg]);
-    const activeTime = a !== undefined ? Math.max(0, endSeg - a) : 0;
+    if (q !== undefined) (a !== undefined ? queueActive : queueNever).push([q, a ?? endSeg]);
     if (a !== undefined && endSeg < a) problems.push(`pilot ${p.label} ends before it became active`);
-    const pilotExec: Interval[] = [];
-    let usedHere = 0;
-    let tasksRun = 0;
-    for (const t of view.tasks.values()) {
-      for (const sp of t.spans) {
-        if (sp.pilotId !== p.id || sp.start === null) continue;
-        const end = sp.end ?? tEnd;
-        if (end < sp.start) {
-          problems.push(`task ${t.id} attempt ${sp.attempt + 1} ends before it starts`);
-          continue;
-        }
-        pilotExec.push([sp.start, end]);
-        usedHere += (end - sp.start) * Math.max(1, sp.slots.length || t.cores);
-        tasksRun += 1;
-      }
-      // cores held while bound but not executing: from binding to the start of execution
-      const bound = t.history.find((h) => h.state === "TMGR_SCHEDULING");
-      const first = t.spans.find((x) => x.pilotId === p.id);
-      if (bound && first?.start && t.pilotId === p.id) held += Math.max(0, first.start - bound.at) * t.cores;
-    }
-    pushAll(execIntervals, pilotExec);
-    provided += activeTime * p.cores;
-    used += usedHere;
+    const uses = byPilot.get(p.id) ?? { exec: [], bound: [], tasksRun: 0 };
+    const split = splitCores(a !== undefined ? [a, Math.max(a, endSeg)] : null, p.cores, uses.exec, uses.bound);
+    total.provided += split.provided;
+    total.application += split.application;
+    total.system += split.system;
     pilots.push({
       id: p.id, label: p.label, cores: p.cores, state: p.state, reason: p.reason, becameActive: a !== undefined,
-      queueWait: q !== undefined ? s((a ?? endSeg) - q) : null, activeTime: s(activeTime), coreSecondsProvided: s(activeTime * p.cores), coreSecondsUsed: s(usedHere), tasksRun,
+      queueWait: q !== undefined ? s(Math.max(0, (a ?? endSeg) - q)) : null, activeTime: a !== undefined ? s(Math.max(0, endSeg - a)) : 0,
+      coreSecondsProvided: s(split.provided), coreSecondsUsed: s(split.application), coreSecondsSystem: s(split.system), coreSecondsIdle: s(split.idle), tasksRun: uses.tasksRun,
     });
   }
   const tasks: TaskStats[] = [...view.tasks.values()].map((t) => {
@@ -130,39 +157,50 @@ export function computeStats(events: readonly RunEvent[], view: RunView = foldEv
   });
   const ttc = s(tEnd - t0);
   const ttx = s(unionLength(execIntervals));
-  const app = provided > 0 ? (used / provided) * 100 : 0;
-  const sys = provided > 0 ? Math.min(100 - app, (held / provided) * 100) : 0;
+  const pct = (x: number) => (total.provided > 0 ? (x / total.provided) * 100 : 0);
+  const app = pct(total.application);
+  const sys = pct(total.system);
   const count = (st: string) => tasks.filter((t) => t.state === st).length;
   return {
-    ttc, ttq: s(unionLength(queueIntervals)), ttx, ovh: ttc - ttx,
-    utilisation: { application: app, system: sys, idle: provided > 0 ? 100 - app - sys : 0 },
+    ttc, ttq: s(unionLength(queueActive)), ttqNeverActive: s(unionLength(queueNever)), neverActive: pilots.filter((p) => !p.becameActive).length, ttx, ovh: ttc - ttx,
+    utilisation: { application: app, system: sys, idle: total.provided > 0 ? Math.max(0, 100 - app - sys) : 0 },
     pilots, tasks, stages, counts: { done: count("DONE"), failed: count("FAILED"), canceled: count("CANCELED"), total: tasks.length }, problems,
   };
 }
 
-const n0 = (x: number) => Math.round(x).toLocaleString("en");
-
-/** One paragraph a person can read: "4 pilots requested, 3 became active after 46–136 s; …". */
+/** One paragraph a person can read: "4 pilots requested, 3 became active after 46–136 s, 1 never did (queued 56 s); …". */
 export function plainReport(st: RunStats): string {
   const active = st.pilots.filter((p) => p.becameActive);
   const waits = active.map((p) => p.queueWait ?? 0);
-  const pilotsPart = `${st.pilots.length} pilot${st.pilots.length === 1 ? "" : "s"} requested, ${active.length} became active${active.length ? ` after ${n0(minOf(waits))}${waits.length > 1 && maxOf(waits) !== minOf(waits) ? `–${n0(maxOf(waits))}` : ""} s` : ""}`;
+  const lo = minOf(waits);
+  const hi = maxOf(waits);
+  const range = active.length ? ` after ${waits.length > 1 && formatDuration(hi) !== formatDuration(lo) ? `${formatDuration(lo).replace(/ s$/, "")}–${formatDuration(hi)}` : formatDuration(lo)}` : "";
+  const never = st.neverActive ? `, ${st.neverActive} never did${st.ttqNeverActive > 0 ? ` (queued ${formatDuration(st.ttqNeverActive)})` : ""}` : "";
+  const pilotsPart = `${st.pilots.length} pilot${st.pilots.length === 1 ? "" : "s"} requested, ${active.length} became active${range}${never}`;
   const tasksPart = `${st.counts.done} task${st.counts.done === 1 ? "" : "s"} done, ${st.counts.failed} failed${st.counts.canceled ? `, ${st.counts.canceled} cancelled` : ""}`;
-  return `${pilotsPart}; ${tasksPart}; TTC ${n0(st.ttc)} s of which ${n0(st.ttx)} s execution.`;
+  return `${pilotsPart}; ${tasksPart}; TTC ${formatDuration(st.ttc)} of which ${formatDuration(st.ttx)} execution.`;
 }
 
-/** Staging of a task's last attempt, from its history (the last time it entered each state). */
-function stagingOf(h: readonly { state: string; at: number }[]): { stagingIn: number | null; stagingOut: number | null } {
+/**
+ * Staging of a task's last attempt, from its history (the last time it entered each state):
+ * staging in ends when the task is handed to the agent; from there to executing it waits for
+ * free cores on its pilot, which is not staging (docs/statistics.md).
+ */
+function stagingOf(h: readonly { state: string; at: number }[]): { stagingIn: number | null; coreWait: number | null; stagingOut: number | null } {
   const lastAt = (state: string) => {
     for (let i = h.length - 1; i >= 0; i--) if (h[i]!.state === state) return h[i]!.at;
     return null;
   };
   const inStart = lastAt("TMGR_STAGING_INPUT");
+  const handed = lastAt("AGENT_STAGING_INPUT") ?? lastAt("AGENT_SCHEDULING");
   const exec = lastAt("AGENT_EXECUTING");
   const outStart = lastAt("AGENT_STAGING_OUTPUT");
   const done = lastAt("DONE");
+  // the agent's clock stamps "executing", the server's stamps "handed over": the first may be a hair earlier
+  const inEnd = handed !== null && exec !== null ? Math.min(handed, exec) : handed ?? exec;
   return {
-    stagingIn: inStart !== null && exec !== null && exec >= inStart ? (exec - inStart) / 1000 : null,
-    stagingOut: outStart !== null && done !== null && done >= outStart ? (done - outStart) / 1000 : null,
+    stagingIn: inStart !== null && inEnd !== null && inEnd >= inStart ? s(inEnd - inStart) : null,
+    coreWait: handed !== null && exec !== null && (inStart === null || handed >= inStart) ? s(Math.max(0, exec - handed)) : null,
+    stagingOut: outStart !== null && done !== null && done >= outStart ? s(done - outStart) : null,
   };
 }
