@@ -1,4 +1,5 @@
 import os from "node:os";
+import { ZResourceSnapshot } from "../bundle/load";
 import type { ResourceSnapshot } from "../model/resource";
 import type { Db } from "./client";
 
@@ -30,8 +31,14 @@ export async function snapshotsFor(db: Db, userId: string, resourceIds: string[]
       continue;
     }
     const snap = await db.resourceSnapshot.findFirst({ where: { resourceId: r.id, ok: true }, orderBy: { takenAt: "desc" }, select: { data: true } });
-    if (!snap?.data) missing.push(`${r.label}: never probed; use "Test connection" on the Resources page first`);
-    else snapshots.push({ ...(JSON.parse(snap.data) as ResourceSnapshot), resourceId: r.id, label: r.label });
+    if (!snap?.data) {
+      missing.push(`${r.label}: never probed; use "Test connection" on the Resources page first`);
+      continue;
+    }
+    // the stored snapshot through its schema: one that does not read is reported like a missing one
+    const parsed = ZResourceSnapshot.safeParse(JSON.parse(snap.data));
+    if (parsed.success) snapshots.push({ ...parsed.data, resourceId: r.id, label: r.label });
+    else missing.push(`${r.label}: its last probe does not read (${parsed.error.issues[0]?.path.join(".")}: ${parsed.error.issues[0]?.message}); use "Test connection" on the Resources page again`);
   }
   return { snapshots, missing };
 }

@@ -80,6 +80,14 @@ describe("launchRun", () => {
     expect(await db.run.count({ where: { userId: u.id } })).toBe(0);
   });
 
+  it("reads a stored probe through its schema: one that does not read is reported, not cast", async () => {
+    const { u } = await user("snap@x.org");
+    const cluster = await db.resource.create({ data: { userId: u.id, label: "comet", kind: "slurm", host: "login.example.org", username: "a" } });
+    await db.resourceSnapshot.create({ data: { resourceId: cluster.id, ok: true, data: JSON.stringify({ label: "comet", queues: "none" }), durationMs: 1 } });
+    const r = await launchRun(db, { ...base, userId: u.id, name: "x", skeleton: { text: SERIAL, fileName: "s" }, plan: { strategy: "adaptive", resourceIds: [cluster.id] } });
+    expect(r).toMatchObject({ ok: false, code: "RESOURCE", message: expect.stringMatching(/^comet: its last probe does not read \(\S+: .+\); use "Test connection" on the Resources page again$/) });
+  });
+
   it("reports every error of a text that does not load, for the CLI to print", async () => {
     const { u, local } = await user("bad@x.org");
     const r = await launchRun(db, { ...base, userId: u.id, name: "x", skeleton: { text: "Num_Stage = 1\n", fileName: "bad.input" }, plan: { strategy: "adaptive", resourceIds: [local.id] } });
