@@ -6,7 +6,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb, type Db } from "../db/client";
 import { startRun } from "../test-support/engine-run";
-import { startTestSmtp, type TestSmtp } from "../notify/test-smtp";
+import { startTestSmtp, type TestSmtp } from "../test-support/smtp";
 import { notifyRunEnd, runUrl } from "./notify-end";
 import { engineContext, engineTick } from "./wiring";
 

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb, type Db } from "../db/client";
-import { startTestSmtp, type TestSmtp } from "../notify/test-smtp";
+import { startTestSmtp, type TestSmtp } from "../test-support/smtp";
 import { runEndsSettled, SETTLE_CLAIM_MS, settleRunEnds } from "./run-end";
 import { demoSkeleton, startRun } from "../test-support/engine-run";
 import { engineContext, engineTick } from "./wiring";

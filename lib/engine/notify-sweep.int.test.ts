@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb, type Db } from "../db/client";
-import { startTestSmtp, type TestSmtp } from "../notify/test-smtp";
+import { startTestSmtp, type TestSmtp } from "../test-support/smtp";
 import { driveRun } from "./driver";
 import { runEndsSettled } from "./run-end";
 import { demoSkeleton, startRun } from "../test-support/engine-run";

@@ -2,7 +2,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sendRunEnd, type RunEndMessage } from "./send";
-import { startTestSmtp, type TestSmtp } from "./test-smtp";
+import { startTestSmtp, type TestSmtp } from "../test-support/smtp";
 import { ZNotifySettings } from "./settings";
 
 // A real SMTP listener and a real HTTP server on loopback receive what EManager sends.
