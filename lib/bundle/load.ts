@@ -104,7 +104,7 @@ const ZQueueSnapshot = z.object({
   nodesTotal: z.number(), nodesFree: z.number(), coresTotal: z.number(), coresFree: z.number(), jobsQueued: z.number(), jobsRunning: z.number(),
 });
 export const ZResourceSnapshot = z.object({
-  resourceId: z.string(), label: z.string(), batch: z.enum(["local", "fork", "slurm", "pbs", "lsf"]), host: z.string(), takenAt: z.string(),
+  resourceId: z.string(), label: z.string(), batch: z.enum(["local", "fork", "slurm", "pbs", "lsf", "sge"]), host: z.string(), takenAt: z.string(),
   source: z.enum(["probe", "bundle-conf", "static-json", "local"]), nodes: z.number(), coresPerNode: z.number(), queues: z.array(ZQueueSnapshot),
   waitHistory: z.array(z.object({ queue: z.string(), samples: z.number(), medianSeconds: z.number(), p90Seconds: z.number() })).default([]),
   bandwidthInMBps: z.number().nullable().default(null), bandwidthOutMBps: z.number().nullable().default(null),

@@ -7,7 +7,7 @@ import { SLURM_PROBE } from "./slurm-probe";
 describe("the probe of each batch kind", () => {
   it("picks the command and parser by kind; local and unknown kinds have none", () => {
     expect(["slurm", "pbs", "lsf", "fork"].map((k) => probeFor(k)?.command)).toEqual([SLURM_PROBE, PBS_PROBE, LSF_PROBE, FORK_PROBE]);
-    expect([probeFor("local"), probeFor("sge")]).toEqual([null, null]);
+    expect([probeFor("local"), probeFor("condor")]).toEqual([null, null]);
   });
 
   it("reads the login host of a fork resource as one always-open queue", () => {

@@ -2,6 +2,7 @@ import type { ResourceSnapshot } from "../model/resource";
 import { showCommand } from "../transport/errors";
 import { LSF_PROBE, parseLsfProbe } from "./lsf-probe";
 import { PBS_PROBE, parsePbsProbe } from "./pbs-probe";
+import { SGE_PROBE, parseSgeProbe } from "./sge-probe";
 import { SLURM_PROBE, parseSlurmProbe } from "./slurm-probe";
 
 /** `fork` has no batch system: the login host's cores and its load. */
@@ -24,6 +25,7 @@ const PROBES: Record<string, Probe> = {
   slurm: readable("SLURM", SLURM_PROBE, parseSlurmProbe),
   pbs: readable("PBS", PBS_PROBE, parsePbsProbe),
   lsf: readable("LSF", LSF_PROBE, parseLsfProbe),
+  sge: readable("Grid Engine", SGE_PROBE, parseSgeProbe),
   fork: readable("fork", FORK_PROBE, parseForkProbe),
 };
 

@@ -4,7 +4,7 @@
  * configuration importer and by static JSON; consumed by the planner.
  */
 
-export type BatchKind = "local" | "fork" | "slurm" | "pbs" | "lsf";
+export type BatchKind = "local" | "fork" | "slurm" | "pbs" | "lsf" | "sge";
 
 export interface QueueSnapshot {
   name: string;

@@ -11,7 +11,7 @@ import type { Db } from "../db/client";
 /** Adding SSH resources, pinning host keys and probing them: the Resources page's server side. */
 export const ZResourceInput = z.object({
   label: z.string().trim().regex(/^[A-Za-z0-9_.-]{1,40}$/, "A label of letters, digits, _ . - (at most 40)."),
-  kind: z.enum(["slurm", "pbs", "lsf", "fork"]),
+  kind: z.enum(["slurm", "pbs", "lsf", "sge", "fork"]),
   host: ZHostname,
   port: ZPort.default(22),
   username: ZUsername,

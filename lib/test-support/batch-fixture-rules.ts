@@ -2,6 +2,7 @@ import { readdirSync } from "node:fs";
 import path from "node:path";
 import { parseBhosts, parseBqueues } from "../bundle/lsf-probe";
 import { parsePbsNodes } from "../bundle/pbs-probe";
+import { parseQstatGc, parseSgeProbe } from "../bundle/sge-probe";
 import { lsf, parseBjobs } from "../batch/lsf";
 import { pbs } from "../batch/pbs";
 import { parsePbsAny, parseQstatTable } from "../batch/pbs-attrs";
@@ -46,6 +47,15 @@ function statusError(parse: (t: string) => { state: string; reason?: string }, g
 
 export const RULES: Rule[] = [
   // Grid Engine (first: its qsub/qstat/qdel share PBS's command names)
+  [/_sge_probe_stdout/, (t) => {
+    const snap = parseSgeProbe(t, { resourceId: "r", label: "l", host: "h", now: new Date(0) });
+    must(snap.queues.every((q) => q.coresTotal > 0), "every queue has slots");
+    return { read: snap.queues.length };
+  }],
+  [/_sge_qstat_gc_stderr/, (t) => {
+    must(parseQstatGc(t).length === 0 && clientTrouble(t) !== null, "an unreachable qmaster is no queue, and says why");
+    return { read: 1 };
+  }],
   [/_sge_qsub_.*stderr/, (t) => {
     const r = sge.parseSubmit("", t, 1);
     must(!r.ok && !/Unable to run job|Exiting\./.test(r.message), `qsub's frame is left in: ${r.ok ? "accepted" : r.message}`);

@@ -51,6 +51,7 @@ export function ResourceForm({ initial }: { initial?: ResourceInitial }) {
           <option value="slurm">SLURM</option>
           <option value="pbs">PBS Pro / Torque</option>
           <option value="lsf">LSF</option>
+          <option value="sge">Grid Engine (SGE)</option>
           <option value="fork">none (fork on the login host)</option>
         </select>
       </label>
