@@ -4,6 +4,7 @@ import { defaultQueue, workloadBounds } from "./aimes";
 import { lptMakespan } from "./lpt";
 import type { ExecutionStrategy, Policy, PlannedPilot, TrailEntry } from "./types";
 import { maxOf, minOf } from "../util/extent";
+import { pilotsSummary } from "./text";
 
 /**
  * EManager's own strategy (docs/planner.md). Differences from the original, each a measured
@@ -66,9 +67,11 @@ export function planAdaptive(w: Workload, resources: ResourceSnapshot[], policy:
   candidates.sort((x, y) => y.score - x.score || x.waitS - y.waitS);
   trail.push({ label: "A02", title: "resource ranking", value: candidates.map((c) => `${c.r.label}[${c.q.name}] (score ${c.score.toFixed(2)}, expected wait ${Math.round(c.waitS)} s)`).join("; "), formula: "min(free cores, peak)/peak − expected wait / 1 h; expected wait = measured median, else 60 s × (1 + queued/running)" });
 
-  const n = candidates.length + (policy.overProvision ?? 0);
+  // early binding launches only the first pilot: plan (and explain) only that one
+  const n = policy.binding === "early" ? 1 : candidates.length + (policy.overProvision ?? 0);
   const perPilot = Math.max(b.maxCores, Math.ceil(peak / candidates.length));
-  trail.push({ label: "A03", title: "pilots and cores", value: `${n} pilot(s) × ${perPilot} core(s)`, formula: "one pilot per usable resource (late binding survives the ones that never start); cores = max(widest task, ⌈peak / #resources⌉), capped per queue", inputs: { resources: candidates.length, peak, "over-provision": policy.overProvision ?? 0 } });
+  // A03 is written once the pilots exist, from the pilots themselves: the trail and the table show one set of numbers
+  const a03At = trail.length;
 
   const pilots: PlannedPilot[] = [];
   // pilots mostly share one core count: schedule each size once (100,000 tasks sort in ~50 ms)
@@ -91,10 +94,12 @@ export function planAdaptive(w: Workload, resources: ResourceSnapshot[], policy:
     pilots.push({ resourceId: c.r.resourceId, resource: c.r.label, queue: c.q.name, cores, nodes: Math.max(1, Math.ceil(cores / Math.max(1, c.r.coresPerNode))), walltimeMinutes: seconds / 60, project: null, ...(i >= candidates.length ? { surplus: true } : {}) });
   }
   const early = policy.binding === "early";
+  const planned = early ? pilots.slice(0, 1) : pilots;
+  trail.splice(a03At, 0, { label: "A03", title: "pilots and cores", value: pilotsSummary(planned), formula: "one pilot per usable resource (late binding survives the ones that never start); cores = max(widest task, ⌈peak / #resources⌉), capped per queue; early binding keeps the first", inputs: { resources: candidates.length, peak, "cores before caps": perPilot, "over-provision": policy.overProvision ?? 0 } });
   const firstWait = minOf(candidates.map((c) => c.waitS));
   return {
     strategy: "adaptive", binding: early ? "early" : "late", scheduler: early ? "direct" : pilots.length > 1 ? "backfilling" : "direct",
-    pilots: early ? pilots.slice(0, 1) : pilots,
+    pilots: planned,
     predictedTtcSeconds: firstWait + allPilots + staging + overhead,
     assumptions: [
       `queue wait: the shortest expected wait among the chosen queues (${Math.round(firstWait)} s)`,

@@ -1,4 +1,11 @@
-import type { ExecutionStrategy } from "./types";
+import type { ExecutionStrategy, PlannedPilot } from "./types";
+
+/** "2 pilot(s): 1 × 8 cores, 1 × 2 cores": what the pilots table shows, in one line, from the same pilots. */
+export function pilotsSummary(pilots: readonly Pick<PlannedPilot, "cores">[]): string {
+  const by = new Map<number, number>();
+  for (const p of pilots) by.set(p.cores, (by.get(p.cores) ?? 0) + 1);
+  return `${pilots.length} pilot(s): ${[...by].map(([c, k]) => `${k} × ${c} core(s)`).join(", ")}`;
+}
 
 /** The plan as a readable report, in the spirit of the original console (G01, B01 … D05, pilots). */
 export function renderPlanText(p: ExecutionStrategy): string {

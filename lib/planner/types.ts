@@ -47,6 +47,8 @@ export interface Policy {
   overProvision?: number;
   /** adaptive: safety margin on the schedule estimate (default 10 %) */
   marginPercent?: number;
+  /** Task_Mode = flops: FLOP per core-second of each resource, by resource id or label (lib/planner/flops.ts) */
+  flopsPerCoreSecond?: Readonly<Record<string, number>>;
   /** snapshots older than this are flagged (default 15 min) */
   staleAfterSeconds?: number;
   now: Date;

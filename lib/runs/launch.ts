@@ -4,7 +4,7 @@ import { snapshotsFor } from "../db/plan-inputs";
 import { createRun } from "../db/runs";
 import { taskLimitOf } from "../db/skeletons";
 import { ZResourceSnapshot } from "../bundle/load";
-import { planWorkload, ZExecutionStrategy, type ExecutionStrategy } from "../planner";
+import { planProblems, planWorkload, ZExecutionStrategy, type ExecutionStrategy } from "../planner";
 import { planQueueProblems } from "../planner/queue-check";
 import { loadSkeletonText, type SkeletonError } from "../skeleton";
 import { maxOf } from "../util/extent";
@@ -89,6 +89,9 @@ export async function launchRun(db: Db, input: LaunchInput): Promise<LaunchResul
   if (bad.length) return no("QUEUE", bad.join("; "));
   const widest = maxOf(l.workload.tasks.map((t) => t.cores));
   if (!plan.pilots.some((x) => x.cores >= widest)) return no("PLAN", `a task needs ${widest} cores but no pilot has that many`);
+  // what the resources cannot take (more cores than they have, walltime over the limit or not finite), in the planner's words
+  const cannot = planProblems(plan, l.workload, snapshots);
+  if (cannot.length) return no("PLAN", cannot.map((x) => x.message).join("; "));
 
   const run = await createRun(db, {
     userId: v.userId, name: v.name, skeletonId, strategy: plan.strategy, seed: v.seed, maxRetries: v.maxRetries, workload: l.workload, skeletonText: text,
