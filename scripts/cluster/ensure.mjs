@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Called by the test command and the cluster integration tests: brings the loopback SLURM
-// cluster up when this machine allows it (scripts/cluster/up.sh, idempotent, ~0.1 s when up).
+// cluster up when this machine allows it (scripts/cluster/up.sh, idempotent, ~0.1 s when up),
+// and with --sge the Grid Engine cell next to it (scripts/cluster/sge-up.sh).
 // Exit 0: the cluster is up. Exit 3: it cannot be had on this machine, and the printed line says
 // why (not root; packages missing and no apt-get). Any other exit: up.sh failed, its output says how.
 import { spawnSync } from "node:child_process";
@@ -28,4 +29,10 @@ if (!installed && !onPath("apt-get")) cannot("slurm-wlm, munge or openssh-server
 
 const r = spawnSync("bash", [path.join(here, "up.sh")], { stdio: "inherit" });
 if (r.error) cannot(`bash could not be run: ${r.error.message}`);
+// --sge: Grid Engine next to SLURM (sge-up.sh, ~1 s when it is up), for the SGE suites only
+if (r.status === 0 && process.argv.includes("--sge")) {
+  const g = spawnSync("bash", [path.join(here, "sge-up.sh")], { stdio: "inherit" });
+  if (g.error) cannot(`bash could not be run: ${g.error.message}`);
+  process.exit(g.status ?? 1);
+}
 process.exit(r.status ?? 1);

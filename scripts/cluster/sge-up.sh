@@ -48,7 +48,12 @@ host_alias() {
   [ "$(cat "$C/host_aliases" 2>/dev/null)" = "$want" ] || { echo "$want" >"$C/host_aliases"; restart=1; DID+=("wrote host_aliases"); }
   [ "$(cat "$C/act_qmaster" 2>/dev/null)" = "$H" ] || { echo "$H" >"$C/act_qmaster"; restart=1; }
   chown sgeadmin:sgeadmin "$C/host_aliases" "$C/act_qmaster"
-  [ "$restart" = 1 ] && stop "$QMASTER_PID" sge_qmaster
+  if [ "$restart" = 1 ]; then
+    # daemons started before the alias (by a package script) run under the wrong name
+    stop "$QMASTER_PID" sge_qmaster
+    local e
+    for e in /var/spool/gridengine/execd/*/execd.pid; do [ -f "$e" ] && stop "$e" sge_execd; done
+  fi
   return 0
 }
 
