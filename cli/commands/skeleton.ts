@@ -16,7 +16,8 @@ const FORMATS = ["json", "shell", "setup"] as const;
 /** Errors then warnings, as FILE:LINE:COL: message (the messages are already escaped; the path is escaped here). */
 function report(io: CliIO, file: string, errors: SkeletonError[], warnings: LoadWarning[]): void {
   const f = safe(file);
-  for (const e of errors) io.err(`${f}:${e.line}:${e.column}: ${e.message}${e.expected ? ` (expected ${e.expected})` : ""}\n`);
+  // the message says what a valid value looks like, with an example; \`expected\` is for programs (the JSON of the API)
+  for (const e of errors) io.err(`${f}:${e.line}:${e.column}: ${e.message}\n`);
   for (const w of warnings) io.err(`${f}:${w.line ? `${w.line}:${w.column ?? 1}:` : ""} warning: ${safe(w.message)}\n`);
 }
 

@@ -9,11 +9,11 @@ export function readNumStage(header: Line[], issues: Issues): number | null {
   const [first, ...rest] = header;
   for (const l of rest) {
     const what = l.key === null || !isKnownKey(l.key) ? unknownKeyMessage(l) : `\`${l.key}\` is out of place`;
-    issues.error({ line: l.no, column: l.col }, l.key === "Num_Stage" ? "`Num_Stage` appears twice" : `${what}: before the first \`Stage_Name\` only \`Num_Stage = N\` may stand`);
+    issues.error({ line: l.no, column: l.col }, l.key === "Num_Stage" ? "`Num_Stage` appears twice" : `${what}: before the first \`Stage_Name\` only the number of stages (\`Num_Stage = 2\`) may stand`);
   }
   if (!first || first.key !== "Num_Stage") {
     const at = first ? { line: first.no, column: first.col } : { line: 1, column: 1 };
-    issues.error(at, first ? `the file must start with \`Num_Stage = N\` (found \`${first.key ?? first.text}\`)` : "the file is empty: it must start with `Num_Stage = N`", "Num_Stage = N");
+    issues.error(at, first ? `the file must start with the number of stages, such as \`Num_Stage = 2\` (found \`${first.key ?? first.text}\`)` : "the file is empty: it must start with the number of stages, such as `Num_Stage = 2`", "Num_Stage = 2");
     return null;
   }
   const m = /^\d+/.exec(first.value);

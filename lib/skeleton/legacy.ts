@@ -38,7 +38,7 @@ function legacyDist(l: Line, ctx: DistContext, issues: Issues): Dist | null {
   const text = poly ? `polynomial ${poly[2]} ${poly[1] === "input" ? "Input_1" : "Length"}` : l.value;
   const d = parseDistIn(text, ctx);
   if (!d.ok) {
-    issues.error(pos(l), `${d.message} (2013 format: \`uniform 10s\`, \`normal [avg, stdev]s\`, \`input [c, p]x\`)`, d.expected);
+    issues.error(pos(l), `${d.message} (2013 format, for example \`uniform 10s\`, \`normal [10, 2]s\` or \`input [2, 1]x\`)`, d.expected);
     return null;
   }
   if (d.note) issues.warn(pos(l), d.note, "NEGATIVE_DRAW_CLAMPED");

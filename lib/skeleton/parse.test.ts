@@ -45,7 +45,7 @@ describe("parseAimes: the 2014/2017 grammar", () => {
     ]).replace("Read_Buffer = 65536", "Read_Buffer = lots");
     const errors = errorsOf(text);
     expect(errors.map((e) => e.line)).toEqual([6, 8, 11, 24]);
-    expect(errors[0]?.message).toMatch(/exactly one ", "/);
+    expect(errors[0]?.message).toMatch(/a comma and exactly one space, as in `normal \[10, 2\]`/);
     expect(errors[1]?.message).toMatch(/`Read_Buffer` must be a whole number/);
     expect(errors[2]?.message).toMatch(/Input_1 comes from the filesystem, so it needs an `Input_1.Size`/);
     expect(errors[3]?.message).toMatch(/capital letter/);
@@ -81,7 +81,7 @@ describe("parseAimes: the 2014/2017 grammar", () => {
     if (!r.ok) throw new Error(JSON.stringify(r.errors));
     expect(r.skeleton.stages).toHaveLength(1);
     expect(r.warnings[0]).toMatchObject({ line: 17, message: expect.stringMatching(/ignored, as the original ignored them/) });
-    expect(errorsOf("Task_Type = serial\n")[0]?.message).toMatch(/must start with `Num_Stage = N`/);
+    expect(errorsOf("Task_Type = serial\n")[0]?.message).toMatch(/must start with the number of stages, such as `Num_Stage = 2`/);
     expect(errorsOf("")[0]?.message).toMatch(/the file is empty/);
   });
 

@@ -13,7 +13,7 @@ export function parseStageBlock(lines: Line[], issues: Issues): StageDef {
   const nameLine = r.take("Stage_Name");
   const name = stageName(nameLine, issues);
   const taskType = r.take("Task_Type");
-  if (taskType && taskType.value === "") issues.error(r.at(taskType, true), "Task_Type needs a value", "serial | parallel");
+  if (taskType && taskType.value === "") issues.error(r.at(taskType, true), "Task_Type needs a value: `serial` (a task on one process) or `parallel` (an MPI task over Num_Processes)", "`serial` or `parallel`");
   else if (taskType && taskType.value !== "serial" && taskType.value !== "parallel") issues.warn(r.at(taskType, true), `Task_Type \`${taskType.value}\` is passed to \`task\` as it is; the task program knows serial and parallel`);
   const mode = r.take("Task_Mode", true);
   if (mode && mode.value !== "time" && mode.value !== "flops") issues.error(r.at(mode, true), `Task_Mode must be \`time\` or \`flops\` (got \`${mode.value}\`)`, "time | flops");
@@ -54,7 +54,7 @@ function stageName(l: Line | null, issues: Issues): string {
   const m = /^\w+/.exec(l.value);
   const at = { line: l.no, column: l.valueCol };
   if (!m) {
-    issues.error(at, `\`${l.value}\` is not a stage name: use letters, digits and _`, "a name like Stage_1");
+    issues.error(at, `\`${l.value}\` is not a stage name: use letters, digits and _, such as \`Stage_2\``, "Stage_2");
     return `line_${l.no}`;
   }
   if (m[0] !== l.value) issues.warn(at, `the stage name is read as \`${m[0]}\`: the original took only the letters, digits and _ at the start of \`${l.value}\``);
