@@ -6,7 +6,7 @@ import { crossOriginRefusal } from "./app/_lib/origin";
 // Every page and route needs a session except these. Pages and handlers check again
 // server-side (requireUser/apiUser, which also compare the session version: a signed-out token
 // still passes here, since this check needs no database); this only turns the unauthenticated away early.
-const PUBLIC = [/^\/signin$/, /^\/signup$/, /^\/api\/auth\//, /^\/api\/health$/, /^\/_next\//, /^\/favicon\.ico$/];
+const PUBLIC = [/^\/signin$/, /^\/signup$/, /^\/api\/auth\//, /^\/api\/health$/, /^\/_next\//, /^\/(?:favicon\.ico|icon\.svg|icon-192\.png|manifest\.webmanifest)$/];
 
 export async function proxy(req: NextRequest): Promise<NextResponse> {
   const { pathname } = req.nextUrl;
