@@ -68,7 +68,11 @@ export function planAdaptive(w: Workload, resources: ResourceSnapshot[], policy:
   trail.push({ label: "A02", title: "resource ranking", value: candidates.map((c) => `${c.r.label}[${c.q.name}] (score ${c.score.toFixed(2)}, expected wait ${Math.round(c.waitS)} s)`).join("; "), formula: "min(free cores, peak)/peak − expected wait / 1 h; expected wait = measured median, else 60 s × (1 + queued/running)" });
 
   // early binding launches only the first pilot: plan (and explain) only that one
-  const n = policy.binding === "early" ? 1 : candidates.length + (policy.overProvision ?? 0);
+  const early = policy.binding === "early";
+  const spare = early ? null : spareFor(candidates, policy.autoSpare ?? true);
+  if (spare) trail.push({ label: "A04", title: "spare pilot", value: `1 on ${spare.c.r.label}[${spare.c.q.name}]`, formula: "one surplus pilot when a chosen resource is behind a batch queue, on the queue with the shortest measured p90 wait; cancelled once the others are active (lib/engine/surplus.ts)", note: spare.why });
+  const order = early ? candidates.slice(0, 1) : [...candidates, ...(spare ? [spare.c] : []), ...Array.from({ length: policy.overProvision ?? 0 }, (_, i) => candidates[i % candidates.length]!)];
+  const n = order.length;
   const perPilot = Math.max(b.maxCores, Math.ceil(peak / candidates.length));
   // A03 is written once the pilots exist, from the pilots themselves: the trail and the table show one set of numbers
   const a03At = trail.length;
@@ -79,7 +83,7 @@ export function planAdaptive(w: Workload, resources: ResourceSnapshot[], policy:
   const singlePilot = (cores: number) => memo.get(cores) ?? memo.set(cores, stages.reduce((a, s) => a + lptMakespan(s, cores), 0)).get(cores)!;
   const allPilots = stages.reduce((a, s) => a + lptMakespan(s, perPilot * candidates.length), 0);
   for (let i = 0; i < n; i++) {
-    const c = candidates[i % candidates.length]!;
+    const c = order[i]!;
     const cap = c.q.maxCoresPerJob ?? c.q.coresTotal;
     const cores = Math.min(perPilot, cap);
     const est = singlePilot(cores);
@@ -93,9 +97,8 @@ export function planAdaptive(w: Workload, resources: ResourceSnapshot[], policy:
     trail.push({ label: `P${i + 1}`, title: `${c.r.label}[${c.q.name}] walltime (minutes)`, value: Number((seconds / 60).toFixed(4)), formula: "LPT schedule of every stage on this pilot's cores + min(margin × schedule, 600 s) + staging 5 s/MB + 60 s + 0.1 s/task", inputs: { "schedule (s)": Number(est.toFixed(1)), "staging (s)": Number(staging.toFixed(2)), "overhead (s)": Number(overhead.toFixed(1)), "margin %": margin, cores }, note });
     pilots.push({ resourceId: c.r.resourceId, resource: c.r.label, queue: c.q.name, cores, nodes: Math.max(1, Math.ceil(cores / Math.max(1, c.r.coresPerNode))), walltimeMinutes: seconds / 60, project: null, ...(i >= candidates.length ? { surplus: true } : {}) });
   }
-  const early = policy.binding === "early";
-  const planned = early ? pilots.slice(0, 1) : pilots;
-  trail.splice(a03At, 0, { label: "A03", title: "pilots and cores", value: pilotsSummary(planned), formula: "one pilot per usable resource (late binding survives the ones that never start); cores = max(widest task, ⌈peak / #resources⌉), capped per queue; early binding keeps the first", inputs: { resources: candidates.length, peak, "cores before caps": perPilot, "over-provision": policy.overProvision ?? 0 } });
+  const planned = pilots;
+  trail.splice(a03At, 0, { label: "A03", title: "pilots and cores", value: pilotsSummary(planned), formula: "one pilot per usable resource (late binding survives the ones that never start); cores = max(widest task, ⌈peak / #resources⌉), capped per queue; early binding keeps the first", inputs: { resources: candidates.length, peak, "cores before caps": perPilot, "spare": spare ? 1 : 0, "over-provision": policy.overProvision ?? 0 } });
   const firstWait = minOf(candidates.map((c) => c.waitS));
   return {
     strategy: "adaptive", binding: early ? "early" : "late", scheduler: early ? "direct" : pilots.length > 1 ? "backfilling" : "direct",
@@ -108,4 +111,22 @@ export function planAdaptive(w: Workload, resources: ResourceSnapshot[], policy:
     ],
     trail, rejected, warnings: [],
   };
+}
+
+/**
+ * The spare pilot (issue 15, docs/validation.md item 3): a batch queue can hold a pilot for
+ * hours or for ever, even one whose measured waits were short and steady (the AIMES runs have
+ * pilots that never became active on such queues), and with late binding one more pilot turns
+ * "the slowest of n queues" into "the fastest n of n + 1". The engine cancels it once the others
+ * are active, so it costs core-hours only when it starts first, in place of a later one. It goes
+ * where a start is most certain: the shortest measured p90 wait (unmeasured queues last).
+ */
+function spareFor(candidates: readonly Candidate[], auto: boolean): { c: Candidate; why: string } | null {
+  if (!auto) return null;
+  const queued = candidates.filter((c) => c.r.batch !== "local" && c.r.batch !== "fork");
+  if (queued.length === 0) return null;
+  const p90 = (c: Candidate) => c.r.waitHistory.find((h) => h.queue === c.q.name)?.p90Seconds ?? Infinity;
+  const best = queued.reduce((a, c) => (p90(c) < p90(a) ? c : a));
+  const w = p90(best);
+  return { c: best, why: `${queued.length} of ${candidates.length} chosen resource(s) wait in a batch queue; ${best.r.label}[${best.q.name}] ${Number.isFinite(w) ? `has the shortest measured p90 wait (${Math.round(w)} s)` : "is the best-ranked (no queue has measured waits)"}` };
 }

@@ -10,7 +10,8 @@ const plan = (w: Workload, rs: ReturnType<typeof resource>[], strategy: "aimes" 
   if (!r.ok) throw new Error(JSON.stringify(r.errors));
   return r.plan;
 };
-const coreSeconds = (p: ExecutionStrategy) => p.pilots.reduce((a, x) => a + x.cores * x.walltimeMinutes * 60, 0);
+// the pilots a run keeps: a spare (surplus) pilot is cancelled once the others are active, or starts in place of one of them
+const coreSeconds = (p: ExecutionStrategy) => p.pilots.filter((x) => !x.surplus).reduce((a, x) => a + x.cores * x.walltimeMinutes * 60, 0);
 
 describe("aimes strategy: the original's worked examples, number for number", () => {
   const rows: [number, number, number][] = [[1, 21, 13.75], [2, 11, 14.2833], [3, 7, 14.8167], [4, 6, 15.35], [5, 5, 15.8833]];
@@ -51,7 +52,7 @@ describe("adaptive strategy", () => {
     const rs = ["stampede", "trestles", "gordon", "blacklight", "hopper"].map((l) => resource(l));
     const a = plan(sc2014(), rs, "aimes");
     const b = plan(sc2014(), rs, "adaptive");
-    expect(b.pilots.map((x) => x.cores)).toEqual([4, 4, 4, 4, 4]);
+    expect(b.pilots.map((x) => [x.cores, x.surplus ?? false])).toEqual([[4, false], [4, false], [4, false], [4, false], [4, false], [4, true]]);
     expect(coreSeconds(b)).toBeLessThan(coreSeconds(a) / 3);
     // one surviving 4-core pilot: 5 waves of 10 s + 32 s, plus staging and overhead, +10 %
     expect(b.pilots[0]!.walltimeMinutes * 60).toBeCloseTo(82 * 1.1 + 108.8117 + 62.1, 1);
@@ -110,6 +111,23 @@ describe("adaptive strategy", () => {
       { numRuns: 300, seed: 2014 },
     );
     expect(compared).toBeGreaterThan(150);
+  });
+});
+
+describe("adaptive: the spare pilot", () => {
+  const waits = (median: number, p90: number) => ({ waitHistory: [{ queue: "normal", samples: 20, medianSeconds: median, p90Seconds: p90 }] });
+  it("adds one spare on the queue with the shortest measured p90 wait, and says why in the trail", () => {
+    const p = plan(sc2014(), [resource("steady", waits(120, 900)), resource("fast", waits(60, 3000)), resource("unknown")], "adaptive");
+    expect(p.pilots.filter((x) => x.surplus).map((x) => x.resource)).toEqual(["steady"]);
+    expect(p.trail.find((t) => t.label === "A04")).toMatchObject({ value: "1 on steady[normal]", note: expect.stringContaining("shortest measured p90 wait (900 s)") });
+    expect(p.trail.find((t) => t.label === "A03")?.value).toBe(`4 pilot(s): 4 × ${p.pilots[0]!.cores} core(s)`);
+  });
+  it("adds none on local resources only, when switched off, or with early binding", () => {
+    const local = resource("local", { batch: "local" });
+    expect(plan(sc2014(), [local], "adaptive").pilots.some((x) => x.surplus)).toBe(false);
+    expect(plan(sc2014(), [resource("a")], "adaptive", { autoSpare: false }).pilots).toHaveLength(1);
+    expect(plan(sc2014(), [resource("a")], "adaptive", { binding: "early" }).pilots).toHaveLength(1);
+    expect(plan(sc2014(), [resource("a")], "adaptive", { overProvision: 1 }).pilots.map((x) => x.surplus ?? false)).toEqual([false, true, true]);
   });
 });
 

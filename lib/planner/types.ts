@@ -43,8 +43,10 @@ export interface Policy {
   binding?: "late" | "early";
   /** E01: percentage of the workload's concurrency to provision (default 100) */
   concurrencyPercent?: number;
-  /** adaptive: extra pilots beyond one per usable resource, cancelled once enough start */
+  /** adaptive: extra pilots beyond one per usable resource and the automatic spare, cancelled once enough start */
   overProvision?: number;
+  /** adaptive: one spare pilot when a chosen resource is behind a batch queue (default true) */
+  autoSpare?: boolean;
   /** adaptive: safety margin on the schedule estimate (default 10 %) */
   marginPercent?: number;
   /** Task_Mode = flops: FLOP per core-second of each resource, by resource id or label (lib/planner/flops.ts) */
