@@ -1,9 +1,9 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { BatchAdapter, JobStatus, PilotJobSpec } from "../../batch/types";
-import { renderAgentConf, renderInboxBatch } from "../../protocol/agent";
+import { ENGINE_WORKDIR, renderAgentConf, renderInboxBatch } from "../../protocol/agent";
 import { parseAgentFacts } from "../facts";
-import { taskFiles } from "../../protocol/sandbox";
+import { batchFile, DRAIN_FILE, SANDBOX, taskFiles } from "../../protocol/sandbox";
 import { sh, shJoin } from "../../shell/quote";
 import { TransportError } from "../../transport/errors";
 import type { Transport } from "../../transport/types";
@@ -11,8 +11,10 @@ import type { AgentTask } from "../../protocol/agent";
 import type { PilotSite } from "../ports";
 
 /**
- * A resource reached over a Transport (SSH) with a batch system: the sandbox lives on the
- * cluster's shared filesystem; the server writes the agent, its configuration and task batches
+ * The one pilot site: a resource reached over a Transport with a batch system. Clusters are
+ * reached over SSH; the `local` resource is this machine (LocalTransport) with the fork adapter
+ * (lib/batch/local.ts), so every pilot follows the same sandbox protocol. The sandbox lives on the
+ * resource's (shared) filesystem; the server writes the agent, its configuration and task batches
  * there, submits the job, and reads the agent's facts back. Nothing on the cluster connects out.
  */
 const AGENT = path.join(process.cwd(), "agent", "emanager-agent.sh");
@@ -73,7 +75,7 @@ export function remoteSite(t: Transport, batch: BatchAdapter, workDir: string, o
       // Everything before the submission can be repeated after a dropped connection; the
       // submission itself cannot (a lost reply may hide a job that was queued), so it runs once.
       await again(async () => {
-        await mkdirs(["inbox", "control", "tasks", "data"].map((d) => `${sb}/${d}`));
+        await mkdirs([SANDBOX.inbox, SANDBOX.control, SANDBOX.tasks, ENGINE_WORKDIR].map((d) => `${sb}/${d}`));
         await t.writeFile(`${sb}/emanager-agent.sh`, agent, { mode: 0o755, timeoutMs: fileMs(agent.length) });
         await t.writeFile(`${sb}/agent.conf`, conf, { timeoutMs: SMALL_FILE_MS });
         await t.writeFile(`${sb}/pilot.job`, batch.renderJobScript(spec), { mode: 0o755, timeoutMs: SMALL_FILE_MS });
@@ -92,33 +94,34 @@ export function remoteSite(t: Transport, batch: BatchAdapter, workDir: string, o
       if (r.code !== 0) throw new Error(`${batch.cancelCommand(jobId)} failed (exit code ${r.code}): ${(r.stderr || r.stdout).trim().split(/\r?\n/).slice(0, 2).join(" | ") || "no output"}`);
     },
     async drain(sandbox: string) {
-      await t.writeFile(`${sandbox}/control/drain`, "", { timeoutMs: SMALL_FILE_MS });
+      await t.writeFile(`${sandbox}/${DRAIN_FILE}`, "", { timeoutMs: SMALL_FILE_MS });
     },
     async readFacts(sandbox: string, offset: number) {
-      const st = await t.stat(`${sandbox}/events.log`, { timeoutMs: SMALL_FILE_MS });
+      const st = await t.stat(`${sandbox}/${SANDBOX.events}`, { timeoutMs: SMALL_FILE_MS });
       if (!st || st.size <= offset) return { facts: [], nextOffset: offset, problems: [] };
-      return parseAgentFacts(await t.readFile(`${sandbox}/events.log`, { offset, maxBytes: 8 << 20, timeoutMs: fileMs(Math.min(st.size - offset, 8 << 20)) }), offset);
+      return parseAgentFacts(await t.readFile(`${sandbox}/${SANDBOX.events}`, { offset, maxBytes: 8 << 20, timeoutMs: fileMs(Math.min(st.size - offset, 8 << 20)) }), offset);
     },
     async heartbeatAgeMs(sandbox: string, now: number) {
-      const st = await t.stat(`${sandbox}/heartbeat`, { timeoutMs: SMALL_FILE_MS });
+      const st = await t.stat(`${sandbox}/${SANDBOX.heartbeat}`, { timeoutMs: SMALL_FILE_MS });
       return st ? Math.max(0, now - st.mtimeMs) : null;
     },
     async stageIn(sandbox: string, runDir: string, relPaths: string[]) {
-      await mkdirs([...new Set(relPaths.map((p) => `${sandbox}/data/${path.posix.dirname(p)}`))]);
+      await mkdirs([...new Set(relPaths.map((p) => `${sandbox}/${ENGINE_WORKDIR}/${path.posix.dirname(p)}`))]);
       for (const p of relPaths) {
         const bytes = await readFile(path.join(runDir, p));
-        await t.writeFile(`${sandbox}/data/${p}.part`, bytes, { timeoutMs: fileMs(bytes.length) });
-        await t.rename(`${sandbox}/data/${p}.part`, `${sandbox}/data/${p}`);
+        await t.writeFile(`${sandbox}/${ENGINE_WORKDIR}/${p}.part`, bytes, { timeoutMs: fileMs(bytes.length) });
+        await t.rename(`${sandbox}/${ENGINE_WORKDIR}/${p}.part`, `${sandbox}/${ENGINE_WORKDIR}/${p}`);
       }
     },
     async submitTasks(sandbox: string, seq: number, tasks: AgentTask[]) {
-      const name = `batch-${String(seq).padStart(8, "0")}.tsv`;
+      const batch = batchFile(seq);
+      const claimed = `${SANDBOX.claimed}/${batch.final.slice(SANDBOX.inbox.length + 1)}`;
       const key = `${sandbox}|${seq}`;
       // A repeat of a hand-over that failed without knowing whether it arrived: the rename is the
       // delivery, and the agent moves a batch into inbox/claimed/ (then acknowledges it with
       // batch_read) before reading it, so either file means the agent has it: not sent again.
       if (uncertain.has(key)) {
-        const there = (await t.stat(`${sandbox}/inbox/${name}`, { timeoutMs: SMALL_FILE_MS })) ?? (await t.stat(`${sandbox}/inbox/claimed/${name}`, { timeoutMs: SMALL_FILE_MS }));
+        const there = (await t.stat(`${sandbox}/${batch.final}`, { timeoutMs: SMALL_FILE_MS })) ?? (await t.stat(`${sandbox}/${claimed}`, { timeoutMs: SMALL_FILE_MS }));
         if (there) {
           uncertain.delete(key);
           return;
@@ -126,8 +129,8 @@ export function remoteSite(t: Transport, batch: BatchAdapter, workDir: string, o
       }
       const text = renderInboxBatch(tasks);
       try {
-        await t.writeFile(`${sandbox}/inbox/.${name}.tmp`, text, { timeoutMs: fileMs(text.length) });
-        await t.rename(`${sandbox}/inbox/.${name}.tmp`, `${sandbox}/inbox/${name}`);
+        await t.writeFile(`${sandbox}/${batch.temp}`, text, { timeoutMs: fileMs(text.length) });
+        await t.rename(`${sandbox}/${batch.temp}`, `${sandbox}/${batch.final}`);
       } catch (e: unknown) {
         uncertain.add(key);
         throw e;
@@ -136,7 +139,7 @@ export function remoteSite(t: Transport, batch: BatchAdapter, workDir: string, o
     },
     async stageOut(sandbox: string, runDir: string, relPaths: string[]) {
       for (const p of relPaths) {
-        const data = await t.readFile(`${sandbox}/data/${p}`);
+        const data = await t.readFile(`${sandbox}/${ENGINE_WORKDIR}/${p}`);
         await mkdir(path.dirname(path.join(runDir, p)), { recursive: true });
         await writeFile(path.join(runDir, p), data);
       }
