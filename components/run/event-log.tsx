@@ -26,7 +26,7 @@ export const EventLog = memo(function EventLog({ events, t0, labels, onTask }: {
                   {e.entity}{" "}
                   {e.entity === "task" ? (
                     <button type="button" className="linkish" onClick={() => onTask(e.entityId)}>{e.entityId}</button>
-                  ) : (labels.get(e.entityId) ?? e.entityId)}
+                  ) : e.entity === "run" ? null : (labels.get(e.entityId) ?? e.entityId)}
                 </td>
                 <td className="wrap-any">{e.to}</td>
                 <td className="muted wrap-any">{e.reason ?? ""}</td>

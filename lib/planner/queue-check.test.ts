@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { QueueSnapshot } from "../model/resource";
-import { pilotQueueProblems, planQueueProblems, queueLimitsText, withChosenQueues } from "./queue-check";
+import { pilotQueueNotes, pilotQueueProblems, planQueueProblems, queueLimitsText, withChosenQueues } from "./queue-check";
 import type { ExecutionStrategy, PlannedPilot } from "./types";
 
 const q = (name: string, over: Partial<QueueSnapshot> = {}): QueueSnapshot => ({ name, isDefault: false, enabled: true, maxWalltimeSeconds: 3600, maxCoresPerJob: 16, maxQueuedJobs: null, nodesTotal: 1, nodesFree: 1, coresTotal: 16, coresFree: 16, jobsQueued: 0, jobsRunning: 0, ...over }) as QueueSnapshot;
@@ -13,10 +13,12 @@ describe("a pilot's queue, checked against the probed limits", () => {
     expect(pilotQueueProblems(pilot(), queues)).toEqual([]);
     expect(pilotQueueProblems(pilot({ queue: "debug", walltimeMinutes: 10 }), queues)).toEqual([]);
   });
-  it("too long, too wide, down, unknown: each said with the limit", () => {
+  it("too long, too wide, unknown: each said with the limit; a queue that is down is a note, not a refusal (the SC2014 demo submits to one)", () => {
     expect(pilotQueueProblems(pilot({ queue: "debug" }), queues)).toEqual(["20.0 min is longer than debug allows (10 min)"]);
     expect(pilotQueueProblems(pilot({ queue: "stampede", cores: 32 }), queues)).toEqual(["32 cores is more than stampede allows (16)"]);
-    expect(pilotQueueProblems(pilot({ queue: "gordon" }), queues)).toEqual(["gordon is down: its jobs would not start"]);
+    expect(pilotQueueProblems(pilot({ queue: "gordon" }), queues)).toEqual([]);
+    expect(pilotQueueNotes(pilot({ queue: "gordon" }), queues)).toEqual(["gordon is down: this pilot waits until it is back up, perhaps for ever"]);
+    expect(pilotQueueNotes(pilot(), queues)).toEqual([]);
     expect(pilotQueueProblems(pilot({ queue: "nope" }), queues)).toEqual(["cluster has no queue nope (it has stampede, debug, gordon)"]);
     expect(pilotQueueProblems(pilot({ queue: "nope" }), [])).toEqual([]);
   });

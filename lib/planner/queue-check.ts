@@ -12,20 +12,27 @@ export function queueLimitsText(q: QueueSnapshot): string {
 }
 
 /**
- * Why a pilot does not fit its queue, as the probe last saw it: an unknown or disabled queue,
- * more cores than a job may have (or the queue has), more walltime than it allows. An empty list
- * means it fits; a resource with no probed queues cannot be checked and gives none.
+ * Why a pilot does not fit its queue, as the probe last saw it: an unknown queue, more cores than
+ * a job may have (or the queue has), more walltime than it allows. An empty list means it fits; a
+ * resource with no probed queues cannot be checked and gives none. A queue that is down is not a
+ * reason to refuse (the job waits until it comes back, and the SC2014 demo submits to one on
+ * purpose): `pilotQueueNotes` says it.
  */
 export function pilotQueueProblems(p: PlannedPilot, queues: readonly QueueSnapshot[]): string[] {
   if (queues.length === 0) return [];
   const q = p.queue === null ? queues.find((x) => x.isDefault) : queues.find((x) => x.name === p.queue);
   if (!q) return [p.queue === null ? `${p.resource} has no default queue: choose one` : `${p.resource} has no queue ${p.queue} (it has ${queues.map((x) => x.name).join(", ")})`];
   const out: string[] = [];
-  if (!q.enabled) out.push(`${q.name} is down: its jobs would not start`);
   const coreCap = Math.min(q.maxCoresPerJob ?? Infinity, q.coresTotal > 0 ? q.coresTotal : Infinity);
   if (p.cores > coreCap) out.push(`${p.cores} cores is more than ${q.name} allows (${coreCap})`);
   if (q.maxWalltimeSeconds !== null && p.walltimeMinutes * 60 > q.maxWalltimeSeconds) out.push(`${p.walltimeMinutes.toFixed(1)} min is longer than ${q.name} allows (${Math.round(q.maxWalltimeSeconds / 60)} min)`);
   return out;
+}
+
+/** What is worth knowing about a pilot's queue without refusing it: that it is down. */
+export function pilotQueueNotes(p: PlannedPilot, queues: readonly QueueSnapshot[]): string[] {
+  const q = p.queue === null ? queues.find((x) => x.isDefault) : queues.find((x) => x.name === p.queue);
+  return q && !q.enabled ? [`${q.name} is down: this pilot waits until it is back up, perhaps for ever`] : [];
 }
 
 /** Every pilot's problems, "pilot N: …", for the launch to refuse with. */

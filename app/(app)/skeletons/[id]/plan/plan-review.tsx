@@ -2,7 +2,7 @@
 import { useState } from "react";
 import { ScrollX } from "@/components/scroll-x";
 import type { ExecutionStrategy } from "@/lib/planner";
-import { pilotQueueProblems, queueLimitsText, withChosenQueues } from "@/lib/planner/queue-check";
+import { pilotQueueNotes, pilotQueueProblems, queueLimitsText, withChosenQueues } from "@/lib/planner/queue-check";
 import type { QueueSnapshot } from "@/lib/model/resource";
 import { launchRunAction } from "./actions";
 
@@ -129,6 +129,7 @@ export function PlanReview({ skeletonId, defaultName, plans, queues }: { skeleto
                       return q ? <div className="muted" style={{ fontSize: "0.8rem" }} data-testid={`queue-limits-${i + 1}`}>{queueLimitsText(q)}</div> : null;
                     })()}
                     {problems[i]?.map((m, k) => <div key={k} className="error" data-testid={`queue-problem-${i + 1}`}>{m}</div>)}
+                    {pilotQueueNotes(p, queuesOf(p.resourceId)).map((m, k) => <div key={`n${k}`} className="muted" style={{ color: "var(--warn)" }}>{m}</div>)}
                   </td>
                   <td><input type="number" min={1} value={p.cores} aria-label={`cores of pilot ${i + 1}`} onChange={(e) => setPilot(i, "cores", Math.max(1, Number(e.target.value)))} /></td>
                   <td><input type="number" min={1} step="0.5" value={Number(p.walltimeMinutes.toFixed(2))} aria-label={`walltime of pilot ${i + 1}`} onChange={(e) => setPilot(i, "walltimeMinutes", Math.max(1, Number(e.target.value)))} /></td>
