@@ -10,6 +10,8 @@ import { fork } from "./fork";
 import { lsf, parseBjobs } from "./lsf";
 import { pbs } from "./pbs";
 import { parsePbsAny, parseQstatTable } from "./pbs-attrs";
+import { sge } from "./sge";
+import { parseSgeProbe } from "../bundle/sge-probe";
 import { slurm } from "./slurm";
 
 /**
@@ -54,14 +56,14 @@ describe("every recorded batch output is read or explained", () => {
   it.each(files)("no parser trips over %s", (file) => {
     const x = all.find((f) => f.label === file)!;
     const t = readFileSync(path.join(x.root, x.file), "utf8");
-    for (const a of [slurm, pbs, lsf, fork]) {
+    for (const a of [slurm, pbs, lsf, sge, fork]) {
       a.parseStatus(t, t, ["1", "123"]);
       a.parseSubmit(t, t, 0);
       a.parseSubmit(t, t, 1);
     }
     parseQstatTable(t);
     parseBjobs(t);
-    for (const f of [parsePbsNodes, parsePbsAny, parseBqueues, parseBhosts, (x: string) => parsePbsProbe(x, ident), (x: string) => parseLsfProbe(x, ident), (x: string) => parseSlurmProbe(x, ident)]) {
+    for (const f of [parsePbsNodes, parsePbsAny, parseBqueues, parseBhosts, (x: string) => parsePbsProbe(x, ident), (x: string) => parseLsfProbe(x, ident), (x: string) => parseSlurmProbe(x, ident), (x: string) => parseSgeProbe(x, ident)]) {
       try {
         f(t);
       } catch (e) {
