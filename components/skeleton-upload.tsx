@@ -1,6 +1,8 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useRef, useState, type ChangeEvent, type FormEvent } from "react";
+import { embedExternal } from "@/lib/skeleton/embedded-external";
+import { ExternalUpload } from "./skeleton/external-upload";
 import { SkeletonEditor } from "./skeleton/skeleton-editor";
 import { SkeletonProblems } from "./skeleton/skeleton-problems";
 import { useSkeletonCheck } from "./skeleton/use-skeleton-check";
@@ -72,6 +74,7 @@ export function SkeletonUpload() {
         <SkeletonEditor value={text} onChange={setText} problems={check.status === "done" ? check.problems : []} jumpRef={jump} />
       </div>
       <SkeletonProblems check={check} onJump={(line, column) => jump.current?.(line, column)} />
+      <ExternalUpload needs={check.status === "done" ? check.needs : []} json={/^\s*[[{]/.test(text)} onOutput={(stage, output) => setText((t) => embedExternal(t, stage, output))} />
       {message ? (
         <div className="notice error" role="alert" data-testid="skeleton-errors">
           <strong>{message}</strong>

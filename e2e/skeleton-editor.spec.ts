@@ -38,3 +38,22 @@ test("[SKELETONS][EDITOR] checks as you type off the main thread; errors and war
   await expect(page.getByTestId("skeleton-check-status")).toHaveText("No problems found.");
   await expect(page.locator(".cm-lintRange-error")).toHaveCount(0);
 });
+
+// A skeleton whose Stage_2 inputs an external script names: the editor asks for the script's
+// output, keeps it in the skeleton, and the skeleton then saves and plans like any other.
+test("[SKELETONS][EXTERNAL] the mapper's output uploaded in the editor; the skeleton saves and plans", async ({ page }) => {
+  await signUpInBrowser(page, newAccount("mapper"));
+  await page.goto("/skeletons");
+  await page.getByTestId("skeleton-file").setInputFiles(path.join(FIX, "Skeleton-report_lst-exmapper.input"));
+  await expect(page.getByTestId("skeleton-check-status")).toHaveText("1 error, 0 warnings.");
+  await expect(page.getByTestId("skeleton-problem")).toContainText("upload it with the editor");
+  const mapping = Array.from({ length: 6 }, (_, t) => `Stage_1_Output/Stage_1_Output_0_${(t % 4) + 1} Stage_1_Output/Stage_1_Output_0_${((t + 1) % 4) + 1}`).join("\n") + "\n";
+  await page.getByTestId("external-file-Stage_2").setInputFiles({ name: "mapping.txt", mimeType: "text/plain", buffer: Buffer.from(mapping) });
+  await expect(page.getByTestId("skeleton-check-status")).toHaveText("No problems found.");
+  await expect(page.getByTestId("skeleton-text")).toContainText("# emanager-external Stage_2: Stage_1_Output/Stage_1_Output_0_1 Stage_1_Output/Stage_1_Output_0_2");
+  await page.getByRole("button", { name: "Check and save" }).click();
+  await expect(page.getByTestId("stage-count")).toHaveText("2");
+  await expect(page.getByTestId("task-count")).toHaveText("10");
+  await page.getByRole("link", { name: "Plan a run" }).click();
+  await expect(page.getByTestId("plan-adaptive")).toContainText("pilot(s)");
+});

@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { expandSkeletonText, jsonChunks, loadSkeletonText, setupChunks, shellChunks, workloadMetrics, type Dialect, type ExpandTextResult, type LoadWarning, type SkeletonError } from "../../lib/skeleton";
 import { crossStageProblems, externalNeeds, externalNeedText } from "../../lib/skeleton/problems";
 import { parseSkeleton } from "../../lib/skeleton/load";
+import { readEmbeddedExternal } from "../../lib/skeleton/embedded-external";
 import { safe, type CliIO } from "../io";
 
 export const USAGE = `usage: emanager skeleton validate FILE
@@ -80,7 +81,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   if (verb === "validate") {
     // an external mapping without its script's output: the skeleton is valid, the expansion waits for that output
     const pre = parseSkeleton(text, { fileName: file });
-    const needs = pre.ok ? externalNeeds(pre.skeleton, external) : [];
+    const needs = pre.ok ? externalNeeds(pre.skeleton, { ...readEmbeddedExternal(text), ...external }) : [];
     if (pre.ok && needs.length) {
       const problems = crossStageProblems(pre.skeleton);
       const errors = problems.filter((p) => p.severity === "error");

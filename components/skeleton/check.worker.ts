@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { skeletonProblems, type Problem } from "@/lib/skeleton/problems";
+import { skeletonCheck, type ExternalNeed, type Problem } from "@/lib/skeleton/problems";
 
 /**
  * The skeleton editor's checker, on its own thread: parsing and expanding a large skeleton takes
@@ -8,7 +8,7 @@ import { skeletonProblems, type Problem } from "@/lib/skeleton/problems";
  */
 const ZRequest = z.object({ id: z.number().int(), text: z.string(), fileName: z.string() });
 
-export type CheckReply = { id: number; problems: Problem[] } | { id: number; failed: string };
+export type CheckReply = { id: number; problems: Problem[]; needs: ExternalNeed[] } | { id: number; failed: string };
 
 interface WorkerScope {
   onmessage: ((e: MessageEvent<unknown>) => void) | null;
@@ -20,7 +20,7 @@ scope.onmessage = (e) => {
   const req = ZRequest.safeParse(e.data);
   if (!req.success) return;
   try {
-    scope.postMessage({ id: req.data.id, problems: skeletonProblems(req.data.text, req.data.fileName) });
+    scope.postMessage({ id: req.data.id, ...skeletonCheck(req.data.text, req.data.fileName) });
   } catch (err: unknown) {
     scope.postMessage({ id: req.data.id, failed: err instanceof Error ? err.message : String(err) });
   }

@@ -1,4 +1,5 @@
 import type { Workload, WorkloadWarning } from "../model/workload";
+import { readEmbeddedExternal } from "./embedded-external";
 import { expandSkeleton, type Compat, type Expanded } from "./expand";
 import { parseAimes } from "./parse";
 import { parseStructured } from "./structured";
@@ -58,7 +59,9 @@ export function expandSkeletonText(text: string, opts: LoadOptions = {}): Expand
   const parsed = parseSkeleton(text, opts);
   const { format, legacy } = parsed;
   if (!parsed.ok) return { ok: false, format, legacy, errors: parsed.errors, warnings: parsed.warnings };
-  const x = expandSkeleton(parsed.skeleton, { seed: opts.seed ?? 0, compat: opts.compat ?? "2014", fileName: opts.fileName ?? "skeleton", ...(opts.external ? { external: opts.external } : {}) });
+  // mapper outputs embedded in the text (the web app's upload), overridden by those given (--external)
+  const external = { ...readEmbeddedExternal(text), ...(opts.external ?? {}) };
+  const x = expandSkeleton(parsed.skeleton, { seed: opts.seed ?? 0, compat: opts.compat ?? "2014", fileName: opts.fileName ?? "skeleton", ...(Object.keys(external).length ? { external } : {}) });
   if (!x.ok) return { ok: false, format, legacy, errors: x.errors, warnings: [...parsed.warnings, ...x.warnings] };
   const all: SkeletonWarning[] = [...parsed.warnings, ...x.expanded.warnings];
   return { ok: true, format, legacy, skeleton: parsed.skeleton, expanded: { ...x.expanded, warnings: all } };

@@ -25,7 +25,7 @@ describe("skeletonProblems (the editor's check as you type)", () => {
     const ps = skeletonProblems(readFileSync(path.join(FIX, "Skeleton-report_lst-exmapper.input"), "utf8"));
     expect(ps).toHaveLength(1);
     expect(ps[0]).toMatchObject({ severity: "error", line: 27 });
-    expect(ps[0]!.message).toMatch(/does not run: run it yourself and give its output .* the command line can: emanager skeleton expand FILE --external Stage_2=OUTPUT\.txt/);
+    expect(ps[0]!.message).toMatch(/does not run: run it yourself and give its output .*: upload it with the editor .* or give it to the command line with --external Stage_2=OUTPUT\.txt/);
   });
 
   it("a valid skeleton has none", () => {

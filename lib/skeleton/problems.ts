@@ -1,4 +1,5 @@
 import { checkSkeleton as crossStageChecks } from "./check";
+import { readEmbeddedExternal } from "./embedded-external";
 import { expandSkeleton } from "./expand";
 import { parseSkeleton } from "./load";
 import { Issues, type Skeleton } from "./types";
@@ -66,26 +67,33 @@ export function crossStageProblems(sk: Skeleton): Problem[] {
  * error at the mapping, with what is needed and where to give it.
  */
 export function skeletonProblems(text: string, fileName = ""): Problem[] {
+  return skeletonCheck(text, fileName).problems;
+}
+
+/** The problems, and the external mappings still waiting for their script's output (for the editor to ask for). */
+export function skeletonCheck(text: string, fileName = ""): { problems: Problem[]; needs: ExternalNeed[] } {
   const out: Problem[] = [];
+  let needs: ExternalNeed[] = [];
   const parsed = parseSkeleton(text, { fileName });
   for (const w of parsed.warnings) out.push({ severity: "warning", line: w.line, column: w.column, message: w.message });
   if (!parsed.ok) {
     for (const e of parsed.errors) out.push({ severity: "error", line: e.line, column: e.column, message: e.message });
   } else {
     const sk = parsed.skeleton;
-    const needs = externalNeeds(sk);
-    // the web app cannot take a mapper's output yet (the command line can), so saving it here would fail: an error, saying where to go
-    for (const n of needs) out.push({ severity: "error", line: n.line, column: n.column, message: `${externalNeedText(n)}. This page cannot take that output yet; the command line can: emanager skeleton expand FILE --external ${n.stage}=OUTPUT.txt` });
+    const embedded = readEmbeddedExternal(text);
+    needs = externalNeeds(sk, embedded);
+    // valid, but it cannot be expanded (saved, planned, run) until the output is there: an error saying how to give it
+    for (const n of needs) out.push({ severity: "error", line: n.line, column: n.column, message: `${externalNeedText(n)}: upload it with the editor (it is kept in the skeleton as comment lines), or give it to the command line with --external ${n.stage}=OUTPUT.txt` });
     if (needs.length || taskCount(sk.stages) > EXPAND_IN_BROWSER_MAX_TASKS) {
       // an external mapping's files are not known yet, and a large expansion is the server's job
       out.push(...crossStageProblems(sk));
     } else {
-      const x = expandSkeleton(sk, { seed: 0, compat: "2014", fileName: fileName || "skeleton" });
+      const x = expandSkeleton(sk, { seed: 0, compat: "2014", fileName: fileName || "skeleton", ...(Object.keys(embedded).length ? { external: embedded } : {}) });
       const seen = new Set(out.map((p) => `${p.line}:${p.column}:${p.message}`));
       const more = x.ok ? x.expanded.warnings : x.warnings;
       for (const w of more) if (!seen.has(`${w.line}:${w.column}:${w.message}`)) out.push({ severity: "warning", line: w.line, column: w.column, message: w.message });
       if (!x.ok) for (const e of x.errors) out.push({ severity: "error", line: e.line, column: e.column, message: e.message });
     }
   }
-  return out.sort((a, b) => a.line - b.line || a.column - b.column || (a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1));
+  return { problems: out.sort((a, b) => a.line - b.line || a.column - b.column || (a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1)), needs };
 }
