@@ -102,6 +102,10 @@ describe("TTQ over the pilots that became active", () => {
     expect(plainReport(st)).toBe("4 pilots requested, 3 became active after 0 s, 1 never did (queued 56 s); 1 task done, 0 failed; TTC 56 s of which 56 s execution.");
     expect(pilotsCsv(st).split("\r\n")[0]).toContain("core_s_used,core_s_system,core_s_idle");
   });
+  it("says 'still waiting' for a live run's queued pilot, not 'never did'", () => {
+    const live = [ev("run", "r", "ACTIVE", 0), ...pilot("a", 1, 0, 5, 30, "DONE").slice(0, 3), ev("pilot", "q", "NEW", 0, { label: "q", cores: 1 }), ev("pilot", "q", "PMGR_ACTIVE_PENDING", 0), ev("run", "r", "ACTIVE", 30)];
+    expect(plainReport(computeStats(live))).toBe("2 pilots requested, 1 became active after 5 s, 1 still waiting (queued 30 s); 0 tasks done, 0 failed; TTC 30 s of which 0 s execution.");
+  });
   it("unions overlapping waits of active pilots: 0–10 and 5–20 wait 20 s, not 25", () => {
     const st = computeStats([ev("run", "r", "ACTIVE", 0), ...pilot("p", 1, 0, 10, 30, "DONE"), ...pilot("q", 1, 5, 20, 30, "DONE"), ev("run", "r", "DONE", 30)]);
     expect([st.ttq, st.neverActive, st.ttqNeverActive]).toEqual([20, 0, 0]);

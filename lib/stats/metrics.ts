@@ -52,8 +52,9 @@ export interface RunStats {
   ttc: number;
   /** union of the queue waits of the pilots that became active */
   ttq: number;
-  /** union of the waits of the pilots that never became active (submitted → their end) */
+  /** union of the waits of the pilots that have not become active (submitted → their end, or → now while queued) */
   ttqNeverActive: number;
+  /** pilots that have not become active: ended without starting, or (live run) still waiting */
   neverActive: number;
   ttx: number;
   ovh: number;
@@ -66,6 +67,7 @@ export interface RunStats {
 }
 
 const s = (ms: number) => ms / 1000;
+const PILOT_ENDED = new Set(["DONE", "FAILED", "CANCELED"]);
 const ENDS_BINDING = new Set(["AGENT_EXECUTING", "AGENT_STAGING_OUTPUT", "TMGR_STAGING_OUTPUT", "TMGR_SCHEDULING_PENDING", "DONE", "FAILED", "CANCELED"]);
 
 /** Per pilot: the cores its tasks executed on and the cores bound tasks held before executing. */
@@ -175,7 +177,10 @@ export function plainReport(st: RunStats): string {
   const lo = minOf(waits);
   const hi = maxOf(waits);
   const range = active.length ? ` after ${waits.length > 1 && formatDuration(hi) !== formatDuration(lo) ? `${formatDuration(lo).replace(/ s$/, "")}–${formatDuration(hi)}` : formatDuration(lo)}` : "";
-  const never = st.neverActive ? `, ${st.neverActive} never did${st.ttqNeverActive > 0 ? ` (queued ${formatDuration(st.ttqNeverActive)})` : ""}` : "";
+  // not active yet: "never did" once the pilot has ended, "still waiting" while a live run's pilot is queued
+  const ended = st.pilots.filter((p) => !p.becameActive && PILOT_ENDED.has(p.state)).length;
+  const waiting = st.neverActive - ended;
+  const never = st.neverActive ? `${ended ? `, ${ended} never did` : ""}${waiting ? `, ${waiting} still waiting` : ""}${st.ttqNeverActive > 0 ? ` (queued ${formatDuration(st.ttqNeverActive)})` : ""}` : "";
   const pilotsPart = `${st.pilots.length} pilot${st.pilots.length === 1 ? "" : "s"} requested, ${active.length} became active${range}${never}`;
   const tasksPart = `${st.counts.done} task${st.counts.done === 1 ? "" : "s"} done, ${st.counts.failed} failed${st.counts.canceled ? `, ${st.counts.canceled} cancelled` : ""}`;
   return `${pilotsPart}; ${tasksPart}; TTC ${formatDuration(st.ttc)} of which ${formatDuration(st.ttx)} execution.`;
