@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { sge as adapter } from "../../lib/batch/sge";
+import { probeFor } from "../../lib/bundle/probes";
 import type { JobStatus } from "../../lib/batch/types";
 import { ensureSge, sgeJobsOf, type SgeInfo } from "../../lib/test-support/sge";
 import { SshTransport } from "../../lib/transport/ssh";
@@ -12,26 +13,40 @@ import type { ClusterInfo } from "./cluster-info";
 let cl: ClusterInfo;
 let info: SgeInfo;
 let t: SshTransport;
+const connect = () => new SshTransport({ host: cl.host, port: cl.port, username: cl.user, privateKey: readFileSync(cl.privateKeyPath, "utf8"), hostKey: cl.hostKey, callTimeoutMs: 20_000 });
+/**
+ * One command over ssh; once more on a fresh connection if the connection was lost (another
+ * suite, resilience-slurm, kills every session of the cluster user on purpose while it runs).
+ */
+async function exec(command: string) {
+  try {
+    return await t.exec(command);
+  } catch {
+    await t.close().catch(() => undefined);
+    t = connect();
+    return t.exec(command);
+  }
+}
 const dir = `/home/hpcuser/emanager-test/sge-check-${process.pid}`;
 const submitted: string[] = [];
 beforeAll(async () => {
   ({ cluster: cl, sge: info } = ensureSge());
-  t = new SshTransport({ host: cl.host, port: cl.port, username: cl.user, privateKey: readFileSync(cl.privateKeyPath, "utf8"), hostKey: cl.hostKey, callTimeoutMs: 20_000 });
-  await t.exec(`mkdir -p ${dir} && printf '#!/bin/bash\\nsleep "\${1:-1}"\\nexit "\${2:-0}"\\n' > ${dir}/job.sh && chmod 755 ${dir}/job.sh`);
+  t = connect();
+  await exec(`mkdir -p ${dir} && printf '#!/bin/bash\\nsleep "\${1:-1}"\\nexit "\${2:-0}"\\n' > ${dir}/job.sh && chmod 755 ${dir}/job.sh`);
 });
 afterAll(async () => {
-  if (submitted.length) await t.exec(`qdel ${submitted.join(" ")} >/dev/null 2>&1; rm -rf ${dir}`);
+  if (submitted.length) await exec(`qdel ${submitted.join(" ")} >/dev/null 2>&1; rm -rf ${dir}`);
   await t.close();
 });
 
 async function submit(command: string) {
-  const r = await t.exec(`cd ${dir} && ${command}`);
+  const r = await exec(`cd ${dir} && ${command}`);
   const res = adapter.parseSubmit(r.stdout, r.stderr, r.code);
   if (res.ok) submitted.push(res.jobId);
   return res;
 }
 async function status(id: string, prefix = ""): Promise<JobStatus> {
-  const r = await t.exec(`${prefix}${adapter.statusCommand([id])}`);
+  const r = await exec(`${prefix}${adapter.statusCommand([id])}`);
   return adapter.parseStatus(r.stdout, r.stderr, [id], r.code).get(id)!;
 }
 async function until(what: string, ms: number, pred: () => Promise<boolean>) {
@@ -80,7 +95,18 @@ describe("submitting to the loopback Grid Engine cell", () => {
     const st = await status(r.ok ? r.jobId : "", "export SGE_QMASTER_PORT=1; ");
     expect(st.state).toBe("unknown");
     expect(st.reason).toMatch(/^qstat did not answer: commlib error: got select error \(Connection refused\)/);
-    const del = await t.exec(`SGE_QMASTER_PORT=1 ${adapter.cancelCommand(r.ok ? r.jobId : "")}`);
+    const del = await exec(`SGE_QMASTER_PORT=1 ${adapter.cancelCommand(r.ok ? r.jobId : "")}`);
     expect(del.code).not.toBe(0);
+  });
+
+  it("the probe, run as the user over ssh, reads both queues with their slots, h_rt and state", async () => {
+    const probe = probeFor("sge")!;
+    const r = await exec(probe.command);
+    expect(r.code, r.stderr).toBe(0);
+    const snap = probe.parse(r.stdout, { resourceId: "r", label: "sge", host: cl.host, now: new Date() });
+    const q = new Map(snap.queues.map((x) => [x.name, x]));
+    expect(q.get(info.enabledQueue)).toMatchObject({ enabled: true, isDefault: true, maxWalltimeSeconds: info.queues[info.enabledQueue]!.hRtMinutes * 60, coresTotal: info.slots });
+    expect(q.get(info.disabledQueue)).toMatchObject({ enabled: false, maxWalltimeSeconds: 3600, coresTotal: 1, coresFree: 0 });
+    expect(snap.nodes).toBe(1);
   });
 });
