@@ -21,7 +21,8 @@ describe("planProblems", () => {
     const p = plan(sc2014(), [local()], "aimes");
     expect(p.pilots[0]!.cores).toBe(21);
     expect(p.pilots[0]!.walltimeMinutes).toBeCloseTo(13.75, 4);
-    expect(p.warnings.map((w) => w.code)).toEqual(["CORES_OVER_LIMIT"]);
+    // on pilot 1's row of the plan's table (warning.pilot) and in the trail
+    expect(p.warnings.map((w) => [w.code, w.pilot])).toEqual([["CORES_OVER_LIMIT", 1]]);
     expect(p.warnings[0]!.message).toBe("pilot 1 (local[local]) asks for 21 cores, but local has 2 cores in all.");
     expect(p.trail.at(-1)).toMatchObject({ label: "W1", title: "the resource cannot take this plan", value: "CORES_OVER_LIMIT" });
     expect(renderPlanText(p)).toMatch(/warning: pilot 1 \(local\[local\]\) asks for 21 cores/);

@@ -51,5 +51,5 @@ export function planProblems(plan: Pick<ExecutionStrategy, "pilots">, workload: 
 export function withProblems<P extends Pick<ExecutionStrategy, "pilots" | "warnings" | "trail">>(plan: P, problems: readonly PlanProblem[]): P {
   if (problems.length === 0) return plan;
   const trail: TrailEntry[] = problems.map((x, i) => ({ label: `W${i + 1}`, title: "the resource cannot take this plan", value: x.code, note: `${x.message}; launch refuses this plan until it is changed` }));
-  return { ...plan, warnings: [...plan.warnings, ...problems.map((x) => ({ code: x.code, message: `${x.message}.` }))], trail: [...plan.trail, ...trail] };
+  return { ...plan, warnings: [...plan.warnings, ...problems.map((x) => ({ code: x.code, message: `${x.message}.`, pilot: x.pilot }))], trail: [...plan.trail, ...trail] };
 }

@@ -34,7 +34,8 @@ export const ZExecutionStrategy = z.object({
   assumptions: z.array(z.string()),
   trail: z.array(ZTrailEntry),
   rejected: z.array(z.object({ option: z.string(), why: z.string() })),
-  warnings: z.array(z.object({ code: z.string(), message: z.string() })),
+  /** `pilot`: the 1-based pilot a warning is about (plans a resource cannot take), shown on that pilot's row */
+  warnings: z.array(z.object({ code: z.string(), message: z.string(), pilot: z.number().int().min(1).optional() })),
 });
 export type ExecutionStrategy = z.infer<typeof ZExecutionStrategy>;
 

@@ -71,7 +71,14 @@ export function PlanReview({ skeletonId, defaultName, plans, queues }: { skeleto
                   <thead><tr><th>Resource</th><th>Queue</th><th>Cores</th><th>Walltime (min)</th></tr></thead>
                   <tbody>
                     {o.plan.pilots.map((p, i) => (
-                      <tr key={i}><td>{p.resource}</td><td>{p.queue ?? "default"}</td><td>{p.cores}</td><td>{p.walltimeMinutes.toFixed(2)}</td></tr>
+                      <tr key={i}>
+                        <td>
+                          {p.resource}
+                          {/* what this resource cannot take (lib/planner/problems.ts): on the pilot's own row, as in the trail's W entries */}
+                          {o.plan!.warnings.filter((w) => w.pilot === i + 1).map((w, k) => <div key={k} className="error" data-testid={`plan-${o.strategy}-problem-${i + 1}`}>{w.message}</div>)}
+                        </td>
+                        <td>{p.queue ?? "default"}</td><td>{p.cores}</td><td>{Number.isFinite(p.walltimeMinutes) ? p.walltimeMinutes.toFixed(2) : "not finite"}</td>
+                      </tr>
                     ))}
                   </tbody>
                 </table>
@@ -97,7 +104,7 @@ export function PlanReview({ skeletonId, defaultName, plans, queues }: { skeleto
                   </ScrollX>
                   {o.plan.rejected.map((r, i) => <div key={i} className="muted">not used: {r.option}: {r.why}</div>)}
                 </details>
-                {o.plan.warnings.map((w, i) => <div key={i} className="notice warn">{w.message}</div>)}
+                {o.plan.warnings.filter((w) => w.pilot === undefined).map((w, i) => <div key={i} className="notice warn">{w.message}</div>)}
                 <div className="muted">Assuming {o.plan.assumptions.join("; ")}.</div>
               </>
             ) : (
