@@ -98,6 +98,8 @@ describe("runs on the loopback Grid Engine cell", () => {
     for (const t of workload.tasks) for (const o of t.outputs) expect(statSync(path.join(final.dir!, o.path)).size).toBe(o.size);
     const pilot = await db.pilot.findUniqueOrThrow({ where: { id: victim!.id } });
     expect(pilot.state, pilot.reason ?? "").toBe("FAILED");
+    // qdel kills the agent (SIGKILL): the end is known from qmaster, not from the agent
+    expect(pilot.reason).toMatch(/^batch job \d+ ended: qmaster no longer knows the job/);
     for (const t of runningThen) {
       const after = await db.task.findUniqueOrThrow({ where: { id: t.id } });
       expect(after.state).toBe("DONE");
