@@ -8,7 +8,7 @@ import { RefreshSnapshots } from "./refresh-snapshots";
 
 export const dynamic = "force-dynamic";
 
-export default async function PlanPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ r?: string | string[]; spare?: string; margin?: string; concurrency?: string; binding?: string }> }) {
+export default async function PlanPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ r?: string | string[]; spare?: string; margin?: string; concurrency?: string; binding?: string; flops?: string }> }) {
   const user = await requireUser();
   const { id } = await params;
   const sp = await searchParams;
@@ -19,10 +19,13 @@ export default async function PlanPage({ params, searchParams }: { params: Promi
   const now = new Date();
   const { snapshots, missing } = await snapshotsFor(db(), user.id, chosen, now);
   // policy knobs from the query string, clamped to sensible ranges (they only shape the plan the user then reviews)
+  const flopsRate = sp.flops !== undefined && Number.isFinite(Number(sp.flops)) && Number(sp.flops) > 0 ? Number(sp.flops) : null;
   const int = (v: string | undefined, lo: number, hi: number, d: number) => (v !== undefined && /^\d+$/.test(v) ? Math.min(hi, Math.max(lo, Number(v))) : d);
   const policy = {
     overProvision: int(sp.spare, 0, 5, 0), marginPercent: int(sp.margin, 0, 200, 10), concurrencyPercent: int(sp.concurrency, 1, 100, 100),
     binding: sp.binding === "early" ? ("early" as const) : ("late" as const),
+    // Task_Mode = flops: FLOP per core-second of the chosen resources (lib/planner/flops.ts); without it such a skeleton is refused with the reason
+    ...(flopsRate ? { flopsPerCoreSecond: Object.fromEntries(chosen.map((rid) => [rid, flopsRate])) } : {}),
   };
   // expansion and both strategies on a worker thread; the worker keeps the expanded workload per skeleton + seed
   const job = { kind: "plan" as const, key: `${sk.id}:0`, text: sk.text, fileName: sk.name, seed: 0, resources: snapshots, policies: (["adaptive", "aimes"] as const).map((strategy) => ({ strategy, now: now.toISOString(), ...policy })) };
@@ -60,6 +63,9 @@ export default async function PlanPage({ params, searchParams }: { params: Promi
             <option value="late">late (backfilling)</option>
             <option value="early">early (one pilot)</option>
           </select>
+        </label>
+        <label style={{ flexDirection: "row", alignItems: "center", gap: 4, fontWeight: 400 }}>
+          FLOP per core-second <input type="text" inputMode="decimal" name="flops" placeholder="for Task_Mode = flops, e.g. 1e9" defaultValue={flopsRate ?? ""} style={{ width: 170 }} />
         </label>
         <button className="btn" type="submit">Plan again</button>
         <span id="spare-help" className="muted">Spare pilots (adaptive): extra pilots; those still queued when enough have started are cancelled.</span>
