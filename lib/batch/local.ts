@@ -19,7 +19,12 @@ function pidOf(jobId: string): string {
 export const local: BatchAdapter = {
   kind: "local",
   renderJobScript: (spec) => fork.renderJobScript(spec),
-  submitCommand: (script) => fork.submitCommand(script),
+  // fork's submission prints the pilot's pid before the pilot has called setsid; wait (at most
+  // ~2 s) until its session exists, so the job id names a process group as soon as the submission
+  // returns, as the local agents spawned by the server always did (a cancel or a check right
+  // after the launch reaches the whole group)
+  submitCommand: (script) =>
+    `${fork.submitCommand(script)} | { read -r p; i=0; while [ $i -lt 200 ] && kill -0 "$p" 2>/dev/null && [ "$(ps -o sid= -p "$p" 2>/dev/null | tr -d ' ')" != "$p" ]; do sleep 0.01; i=$((i+1)); done; echo "$p"; }`,
   parseSubmit(stdout, stderr, code) {
     const r = fork.parseSubmit(stdout, stderr, code);
     return r.ok ? { ok: true, jobId: `${PREFIX}${r.jobId}` } : r;
