@@ -1,13 +1,13 @@
 import os from "node:os";
 import path from "node:path";
 import type { DownloadJob, DownloadResult } from "./download-job";
-import type { PlanJobResult, SkeletonInfo, SkeletonJobResult, TWorkJob } from "./jobs";
+import type { PlanJobResult, PredictJobResult, SkeletonInfo, SkeletonJobResult, TWorkJob } from "./jobs";
 import { Lru } from "./lru";
 import { isWorkError, WorkPool, type PoolOptions } from "./pool";
 
 export { isWorkError, WorkError, WorkPool, type PoolStats } from "./pool";
 export type { DownloadJob, DownloadResult } from "./download-job";
-export { taskLimitMessage, type SkeletonInfo, type TWorkJob, type PlanJobResult, type SkeletonJobResult } from "./jobs";
+export { taskLimitMessage, type SkeletonInfo, type TWorkJob, type PlanJobResult, type PredictJobResult, type SkeletonJobResult } from "./jobs";
 
 /**
  * The server's one pool (on globalThis, as the database client, so Next's module copies share
@@ -51,10 +51,11 @@ function infoCache(): Lru<SkeletonInfo> {
 
 export async function runWork(pool: WorkPool, userId: string, job: Extract<TWorkJob, { kind: "skeleton" }>): Promise<SkeletonJobResult>;
 export async function runWork(pool: WorkPool, userId: string, job: Extract<TWorkJob, { kind: "plan" }>): Promise<PlanJobResult>;
+export async function runWork(pool: WorkPool, userId: string, job: Extract<TWorkJob, { kind: "predict" }>): Promise<PredictJobResult>;
 export async function runWork(pool: WorkPool, userId: string, job: DownloadJob): Promise<DownloadResult>;
-export async function runWork(pool: WorkPool, userId: string, job: TWorkJob | DownloadJob): Promise<SkeletonJobResult | PlanJobResult | DownloadResult> {
+export async function runWork(pool: WorkPool, userId: string, job: TWorkJob | DownloadJob): Promise<SkeletonJobResult | PlanJobResult | PredictJobResult | DownloadResult> {
   // the worker runs our own jobs.ts and download-job.ts, so its answer has the job's result type
-  return (await pool.run(userId, job)) as SkeletonJobResult | PlanJobResult | DownloadResult;
+  return (await pool.run(userId, job)) as SkeletonJobResult | PlanJobResult | PredictJobResult | DownloadResult;
 }
 
 /** The preview of a stored skeleton, computed once per skeleton id + seed. */

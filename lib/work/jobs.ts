@@ -4,6 +4,8 @@ import { planWorkload, type Policy, type PlanResult } from "../planner";
 import { histogram, loadSkeletonText, parseSkeleton, workloadMetrics, type HistogramBin, type SkeletonError, type SkeletonFormat, type WorkloadMetrics } from "../skeleton";
 import { unroll } from "../skeleton/iterate";
 import { Issues } from "../skeleton/types";
+import type { Calibration } from "../sim/calibrate";
+import { predictCalibrated, PREDICTION_SEED, simulationsFor, type PredictionRecord, type WhatIf } from "../sim/calibrated";
 
 /**
  * The heavy, pure work of the skeleton pages, as plain-JSON jobs a worker thread runs: a
@@ -22,7 +24,9 @@ interface SkeletonSource {
 
 export type TWorkJob =
   | (SkeletonSource & { kind: "skeleton"; /** refuse above this many tasks before expanding; null = only the absolute MAX_TASKS */ taskLimit: number | null })
-  | (SkeletonSource & { kind: "plan"; resources: ResourceSnapshot[]; policies: (Omit<Policy, "now"> & { now: string })[] });
+  | (SkeletonSource & { kind: "plan"; resources: ResourceSnapshot[]; policies: (Omit<Policy, "now"> & { now: string })[] })
+  /** plan, then each plan's calibrated Monte-Carlo prediction under the what-if changes (issue 15) */
+  | (SkeletonSource & { kind: "predict"; resources: ResourceSnapshot[]; policies: (Omit<Policy, "now"> & { now: string })[]; calibration: Calibration; whatIf: WhatIf; runs: number });
 
 export interface SkeletonInfo {
   format: SkeletonFormat;
@@ -33,7 +37,8 @@ export interface SkeletonInfo {
 
 export type SkeletonJobResult = { ok: true; info: SkeletonInfo } | { ok: false; errors: SkeletonError[] };
 export type PlanJobResult = { ok: true; plans: { strategy: Policy["strategy"]; result: PlanResult }[] } | { ok: false; errors: SkeletonError[] };
-export type WorkResult<J extends TWorkJob> = J extends { kind: "plan" } ? PlanJobResult : SkeletonJobResult;
+export type PredictJobResult = { ok: true; plans: { strategy: Policy["strategy"]; result: PlanResult; prediction: PredictionRecord | null }[] } | { ok: false; errors: SkeletonError[] };
+export type WorkResult<J extends TWorkJob> = J extends { kind: "plan" } ? PlanJobResult : J extends { kind: "predict" } ? PredictJobResult : SkeletonJobResult;
 
 /** Where expanded workloads are kept between jobs (the worker's bounded cache; a no-op in tests). */
 export interface Loaded {
@@ -98,7 +103,20 @@ export function planJob(job: Extract<TWorkJob, { kind: "plan" }>, store: Workloa
   return { ok: true, plans: job.policies.map((p) => ({ strategy: p.strategy, result: planWorkload(w.workload, job.resources, { ...p, now: new Date(p.now) }) })) };
 }
 
+export function predictJob(job: Extract<TWorkJob, { kind: "predict" }>, store: WorkloadStore = noStore): PredictJobResult {
+  const w = workloadOf(job, store);
+  if (!w.ok) return w;
+  const plans = job.policies.map((p) => {
+    const now = new Date(p.now);
+    const result = planWorkload(w.workload, job.resources, { ...p, now });
+    // both strategies under the same model, runs and seed, so their difference is the plans'
+    const prediction = result.ok ? predictCalibrated(w.workload, result.plan, job.resources, job.calibration, { runs: simulationsFor(w.workload.tasks.length, job.runs), seed: PREDICTION_SEED, whatIf: job.whatIf, now }) : null;
+    return { strategy: p.strategy, result, prediction };
+  });
+  return { ok: true, plans };
+}
+
 /** The worker's dispatch: one job in, its plain-JSON result out. */
-export function runJob(job: TWorkJob, store: WorkloadStore = noStore): SkeletonJobResult | PlanJobResult {
-  return job.kind === "plan" ? planJob(job, store) : skeletonJob(job, store);
+export function runJob(job: TWorkJob, store: WorkloadStore = noStore): SkeletonJobResult | PlanJobResult | PredictJobResult {
+  return job.kind === "plan" ? planJob(job, store) : job.kind === "predict" ? predictJob(job, store) : skeletonJob(job, store);
 }

@@ -3,12 +3,15 @@ import { requireUser } from "@/app/_lib/session";
 import { db } from "@/lib/db/client";
 import { snapshotsFor } from "@/lib/db/plan-inputs";
 import { runWork, isWorkError, workPool } from "@/lib/work";
+import { readCalibration } from "@/lib/runs/calibration";
+import { ZWhatIf } from "@/lib/sim/calibrated";
 import { PlanReview } from "./plan-review";
+import { PredictionPanel } from "./prediction-panel";
 import { RefreshSnapshots } from "./refresh-snapshots";
 
 export const dynamic = "force-dynamic";
 
-export default async function PlanPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ r?: string | string[]; spare?: string; margin?: string; concurrency?: string; binding?: string; flops?: string }> }) {
+export default async function PlanPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ r?: string | string[]; spare?: string; margin?: string; concurrency?: string; binding?: string; flops?: string; fail?: string | string[]; [wait: `wait_${string}`]: string | undefined }> }) {
   const user = await requireUser();
   const { id } = await params;
   const sp = await searchParams;
@@ -27,8 +30,15 @@ export default async function PlanPage({ params, searchParams }: { params: Promi
     // Task_Mode = flops: FLOP per core-second of the chosen resources (lib/planner/flops.ts); without it such a skeleton is refused with the reason
     ...(flopsRate ? { flopsPerCoreSecond: Object.fromEntries(chosen.map((rid) => [rid, flopsRate])) } : {}),
   };
-  // expansion and both strategies on a worker thread; the worker keeps the expanded workload per skeleton + seed
-  const job = { kind: "plan" as const, key: `${sk.id}:0`, text: sk.text, fileName: sk.name, seed: 0, resources: snapshots, policies: (["adaptive", "aimes"] as const).map((strategy) => ({ strategy, now: now.toISOString(), ...policy })) };
+  // what-if (issue 15): `wait_<resource id>` seconds of queue wait, `fail` resources whose pilots never start
+  const waitOf = (rid: string) => (sp as Record<string, string | string[] | undefined>)[`wait_${rid}`];
+  const whatIf = ZWhatIf.parse({
+    waits: Object.fromEntries(chosen.flatMap((rid) => { const v = waitOf(rid); return typeof v === "string" && /^\d+(\.\d+)?$/.test(v) ? [[rid, Math.min(30 * 86_400, Number(v))]] : []; })),
+    failing: (Array.isArray(sp.fail) ? sp.fail : sp.fail ? [sp.fail] : []).filter((x) => chosen.includes(x)),
+  });
+  const calibration = await readCalibration(db(), user.id);
+  // expansion, both strategies and their simulations on a worker thread; the worker keeps the expanded workload per skeleton + seed
+  const job = { kind: "predict" as const, calibration, whatIf, runs: 300, key: `${sk.id}:0`, text: sk.text, fileName: sk.name, seed: 0, resources: snapshots, policies: (["adaptive", "aimes"] as const).map((strategy) => ({ strategy, now: now.toISOString(), ...policy })) };
   const work = snapshots.length
     ? await runWork(workPool(), user.id, job).catch((e: unknown) => {
         if (isWorkError(e)) return e;
@@ -37,7 +47,10 @@ export default async function PlanPage({ params, searchParams }: { params: Promi
     : null;
   if (isWorkError(work)) return <div className="notice error">The plan could not be computed: {work.message}</div>;
   if (work && !work.ok) return <div className="notice error">The skeleton does not parse: {work.errors[0]?.message}</div>;
-  const plans = (["adaptive", "aimes"] as const).map((strategy) => ({ strategy, result: work?.plans.find((p) => p.strategy === strategy)?.result ?? null }));
+  const plans = (["adaptive", "aimes"] as const).map((strategy) => {
+    const got = work?.plans.find((p) => p.strategy === strategy);
+    return { strategy, result: got?.result ?? null, prediction: got?.prediction ?? null };
+  });
   return (
     <>
       <h1>Plan a run of {sk.name}</h1>
@@ -67,12 +80,26 @@ export default async function PlanPage({ params, searchParams }: { params: Promi
         <label style={{ flexDirection: "row", alignItems: "center", gap: 4, fontWeight: 400 }}>
           FLOP per core-second <input type="text" inputMode="decimal" name="flops" placeholder="for Task_Mode = flops, e.g. 1e9" defaultValue={flopsRate ?? ""} style={{ width: 170 }} />
         </label>
-        <button className="btn" type="submit">Plan again</button>
+        <fieldset className="row" style={{ border: 0, padding: 0, margin: 0 }} aria-label="What if">
+          <strong>What if:</strong>
+          {resources.filter((r) => chosen.includes(r.id)).map((r) => (
+            <span key={r.id} className="row" style={{ gap: 4 }}>
+              <label style={{ flexDirection: "row", alignItems: "center", gap: 4, fontWeight: 400 }}>
+                {r.label} queue wait s <input type="number" name={`wait_${r.id}`} min={0} placeholder="model" defaultValue={whatIf.waits[r.id] ?? ""} style={{ width: 80 }} />
+              </label>
+              <label style={{ flexDirection: "row", alignItems: "center", gap: 4, fontWeight: 400 }}>
+                <input type="checkbox" name="fail" value={r.id} defaultChecked={whatIf.failing.includes(r.id)} /> failing
+              </label>
+            </span>
+          ))}
+        </fieldset>
+        <button className="btn" type="submit">Plan and simulate again</button>
         <span id="spare-help" className="muted">Spare pilots (adaptive): extra pilots; those still queued when enough have started are cancelled.</span>
       </form>
       <RefreshSnapshots resources={resources.filter((r) => r.kind !== "local" && chosen.includes(r.id)).map((r) => ({ id: r.id, label: r.label }))} />
       {missing.length ? <div className="notice warn">{missing.join(" · ")}</div> : null}
       {chosen.length === 0 ? <div className="notice">Choose at least one resource.</div> : null}
+      {work ? <PredictionPanel predictions={plans.map((p) => ({ strategy: p.strategy, prediction: p.prediction }))} /> : null}
       <PlanReview
         skeletonId={sk.id}
         defaultName={`${sk.name.replace(/\.[^.]*$/, "")} ${now.toISOString().slice(0, 16).replace("T", " ")}`}

@@ -64,7 +64,7 @@ export function PlanReview({ skeletonId, defaultName, plans, queues }: { skeleto
               <>
                 <p>
                   <strong>{o.plan.pilots.length} pilot(s)</strong>, {o.plan.binding} binding, {o.plan.scheduler} scheduler ·{" "}
-                  <span data-testid={`ttc-${o.strategy}`}>predicted TTC {Math.round(o.plan.predictedTtcSeconds)} s</span> · {coreHours(o.plan).toFixed(2)} core-hours requested
+                  <span data-testid={`ttc-${o.strategy}`}>planner&apos;s estimate {Math.round(o.plan.predictedTtcSeconds)} s (the simulated TTC is above)</span> · {coreHours(o.plan).toFixed(2)} core-hours requested
                 </p>
                 <ScrollX label={`Pilots of the ${o.strategy} plan`}>
                 <table className="data">
