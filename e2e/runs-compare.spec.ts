@@ -38,8 +38,8 @@ test("[RUNS][QUEUE][COMPARE] a pilot put on the debug partition from the plan pa
   expect(run.plan.pilots[0]!.queue).toBe("debug");
   expect(run.plan.trail.find((t) => t.label === "Q1")?.value).toBe("debug");
 
-  // a second run of the same skeleton, on local with the other strategy
-  await launchRun(page, scaledSc2014(0.2, 0.5), { strategy: "aimes" });
+  // a second run of the same skeleton, on local (the aimes plan asks local for more cores than it has: refused since issue 15)
+  await launchRun(page, scaledSc2014(0.2, 0.5), { strategy: "adaptive" });
   await expect(page.getByTestId("run-state")).toHaveText("DONE", { timeout: 120_000 });
 
   await page.goto("/runs");
@@ -54,7 +54,7 @@ test("[RUNS][QUEUE][COMPARE] a pilot put on the debug partition from the plan pa
   const table = page.getByTestId("compare-table");
   await expect(table.locator("thead th")).toHaveCount(3);
   await expect(table).toContainText("TTC (time to completion)");
-  await expect(table).toContainText("aimes");
   await expect(table).toContainText("adaptive");
+  await expect(table.getByRole("link")).toHaveCount(2);
   await expect(page.getByTestId("compare-gantt").locator("g[data-testid^=compare-gantt-]")).toHaveCount(2);
 });

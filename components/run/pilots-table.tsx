@@ -10,6 +10,7 @@ import { secondsText } from "@/lib/timeline/text";
  * Memoised: the run page re-renders every second while live, this only when its props change.
  */
 export const PilotsTable = memo(function PilotsTable({ pilots, onMessage }: { pilots: GanttPilot[]; onMessage: (m: string) => void }) {
+  // rows are found by the resource's label alone (labels have no spaces): "stampede · debug (5)" is pilot-stampede
   return (
     <section className="panel">
       <h2 style={{ marginTop: 0 }} id="pilots-h">Pilots</h2>
@@ -20,7 +21,7 @@ export const PilotsTable = memo(function PilotsTable({ pilots, onMessage }: { pi
           {pilots.map((p) => {
             const state = p.finalState ?? p.segments[p.segments.length - 1]?.state ?? "NEW";
             return (
-              <tr key={p.id} data-testid={`pilot-${p.label.replace(/\[.*$/, "")}`} data-state={state}>
+              <tr key={p.id} data-testid={`pilot-${p.label.split(" ")[0]}`} data-state={state}>
                 <th scope="row" style={{ fontWeight: 400 }}>{p.label}</th>
                 <td>
                   <span className={`badge ${state}`}>{state}</span>
