@@ -39,6 +39,11 @@ export default tseslint.config(
     },
   },
   {
+    // CommonJS files (layers.cjs, .dependency-cruiser.cjs) can only require
+    files: ["**/*.cjs"],
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
+  {
     files: ["**/*.{ts,tsx,mjs,js}"],
     ignores: TEST_GLOBS,
     rules: { "import/no-restricted-paths": ["error", { zones: layerZones }] },
