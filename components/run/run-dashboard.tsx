@@ -14,6 +14,7 @@ import { LiveBanner } from "./live-banner";
 import { PilotsTable } from "./pilots-table";
 import { ProgressSummary } from "./progress-summary";
 import { StateCounts } from "./state-counts";
+import type { PredictionRecord } from "@/lib/sim/calibrated";
 import { StatsPanel } from "./stats-panel";
 import { TaskDetail } from "./task-detail";
 import { TimelineDownloads } from "./timeline-downloads";
@@ -26,6 +27,8 @@ interface Props {
   createdAt: string;
   dir: string | null;
   pilots: { id: string; label: string; jobId: string | null }[];
+  /** made at launch (issue 15); null for runs launched before predictions were kept */
+  prediction?: PredictionRecord | null;
 }
 
 const FINAL = ["DONE", "FAILED", "CANCELED"];
@@ -93,7 +96,7 @@ export function RunDashboard(p: Props) {
       {msg ? <div className="notice" role="status">{msg}</div> : null}
       {view.runReason && ended ? <div className={`notice ${view.runState === "DONE" ? "" : "error"}`} data-testid="run-reason">{view.runReason}</div> : null}
       <ProgressSummary p={prog} elapsed={view.t0 ? (end - view.t0) / 1000 : 0} ended={ended} pilotsActive={gantt.pilots.filter((x) => !x.finalState && x.segments.at(-1)?.state === "PMGR_ACTIVE").length} pilotsTotal={gantt.pilots.length} />
-      {heavy && lagEnded ? <StatsPanel runId={p.runId} events={lagging.events} view={lagView} /> : null}
+      {heavy && lagEnded ? <StatsPanel runId={p.runId} events={lagging.events} view={lagView} prediction={p.prediction ?? null} /> : null}
       <section className="panel" aria-labelledby="timeline-h">
         <div className="spread">
           <h2 style={{ margin: 0 }} id="timeline-h">Timeline</h2>

@@ -8,6 +8,8 @@ import { computeStats, plainReport, type RunStats } from "../stats/metrics";
 import { runTimelineSvg } from "../timeline/export";
 import { pushAll } from "../util/extent";
 import type { RunRecord } from "../db/run-record";
+import { ZPredictionRecord } from "../sim/calibrated";
+import { versus } from "../sim/versus";
 
 /**
  * Everything a run leaves behind, as files: the statistics downloads and the run archive laid out
@@ -18,7 +20,10 @@ import type { RunRecord } from "../db/run-record";
 export const DATA_LIMIT_BYTES = 64 << 20;
 
 export function runSummary(r: RunRecord, st: RunStats) {
-  return { id: r.id, name: r.name, state: r.state, reason: r.stateReason, strategy: r.strategy, createdAt: r.createdAt.toISOString(), report: plainReport(st), metrics: st, plan: r.plan };
+  // the prediction made at launch beside what happened, with the model's error (issue 15)
+  const p = ZPredictionRecord.safeParse(r.prediction);
+  const prediction = p.success ? { ...p.data, versus: p.data.median !== null ? versus(p.data, r.events) : null } : null;
+  return { id: r.id, name: r.name, state: r.state, reason: r.stateReason, strategy: r.strategy, createdAt: r.createdAt.toISOString(), report: plainReport(st), metrics: st, prediction, plan: r.plan };
 }
 
 export function statisticsFiles(r: RunRecord): Record<string, string> {

@@ -17,6 +17,8 @@ export interface RunRecord {
   resources: unknown;
   skeletonText: string;
   events: RunEvent[];
+  /** the prediction made at launch as stored (lib/sim/calibrated.ts reads it); null before issue 15 */
+  prediction: unknown;
 }
 
 /** The part of the stored workload the record needs (lib/db/runs.ts writes the whole). */
@@ -30,5 +32,6 @@ export async function loadRunRecord(db: Db, userId: string, runId: string): Prom
   return {
     id: run.id, name: run.name, state: run.state, stateReason: run.stateReason, strategy: run.strategy, createdAt: run.createdAt, dir: run.dir,
     plan: ZExecutionStrategy.parse(JSON.parse(run.plan)), resources: JSON.parse(run.resources) as unknown, skeletonText: workload.skeletonText ?? "", events: await readEvents(db, run.id, 0, 10_000_000),
+    prediction: run.prediction ? (JSON.parse(run.prediction) as unknown) : null,
   };
 }

@@ -9,6 +9,7 @@ import { planQueueProblems } from "../planner/queue-check";
 import { loadSkeletonText, type SkeletonError } from "../skeleton";
 import { maxOf } from "../util/extent";
 import { countTasks, taskLimitMessage } from "../work/jobs";
+import { predictAtLaunch, storePrediction } from "./prediction";
 
 /**
  * Launching a run, the one way the web page, the command line, the demo and the tests do it:
@@ -93,9 +94,12 @@ export async function launchRun(db: Db, input: LaunchInput): Promise<LaunchResul
   const cannot = planProblems(plan, l.workload, snapshots);
   if (cannot.length) return no("PLAN", cannot.map((x) => x.message).join("; "));
 
+  // the prediction kept with the run, from the model calibrated on the user's earlier runs
+  const prediction = await predictAtLaunch(db, v.userId, l.workload, plan, snapshots, v.now);
   const run = await createRun(db, {
     userId: v.userId, name: v.name, skeletonId, strategy: plan.strategy, seed: v.seed, maxRetries: v.maxRetries, workload: l.workload, skeletonText: text,
     plan, resourceKinds: Object.fromEntries(rows.map((r) => [r.id, r.kind])), resourcesSnapshot: snapshots, now: v.now,
   });
+  await storePrediction(db, run.id, prediction);
   return { ok: true, runId: run.id, plan };
 }

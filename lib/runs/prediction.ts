@@ -1,0 +1,36 @@
+import type { Db } from "../db/client";
+import type { ResourceSnapshot } from "../model/resource";
+import type { Workload } from "../model/workload";
+import type { ExecutionStrategy } from "../planner";
+import { predictCalibrated, PREDICTION_SEED, simulationsFor, ZPredictionRecord, type PredictionRecord } from "../sim/calibrated";
+import { emptyCalibration } from "../sim/calibrate";
+import { readCalibration } from "./calibration";
+
+/**
+ * The prediction kept with a run (issue 15): made at launch from the model calibrated on the
+ * user's earlier runs (never this one: it has not run), stored in Run.prediction, read back
+ * through its schema for the run page, run.json and the archive.
+ */
+
+/** Above this many tasks the launch does not wait for simulations; the record says so. */
+export const PREDICT_MAX_TASKS = 100_000;
+
+export async function predictAtLaunch(db: Db, userId: string, w: Workload, plan: ExecutionStrategy, snapshots: readonly ResourceSnapshot[], now: Date): Promise<PredictionRecord> {
+  if (w.tasks.length > PREDICT_MAX_TASKS) {
+    const r = predictCalibrated(w, { ...plan, pilots: [] }, snapshots, emptyCalibration(), { runs: 0, seed: PREDICTION_SEED, now });
+    return { ...r, error: `not predicted at launch: ${w.tasks.length.toLocaleString("en")} tasks (the plan page predicts up to any size on a worker)` };
+  }
+  const cal = await readCalibration(db, userId, { before: now });
+  return predictCalibrated(w, plan, snapshots, cal, { runs: simulationsFor(w.tasks.length), seed: PREDICTION_SEED, now });
+}
+
+export async function storePrediction(db: Db, runId: string, p: PredictionRecord): Promise<void> {
+  await db.run.update({ where: { id: runId }, data: { prediction: JSON.stringify(p) } });
+}
+
+/** A stored prediction, or null (runs launched before predictions were kept, or one that does not read). */
+export function readPrediction(json: string | null): PredictionRecord | null {
+  if (!json) return null;
+  const p = ZPredictionRecord.safeParse(JSON.parse(json));
+  return p.success ? p.data : null;
+}
