@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { clusterDir, readClusterInfo, type ClusterInfo } from "../config/cluster-info";
 import { seal } from "../crypto/secret-box";
 import type { Db } from "../db/client";
 
@@ -11,20 +12,11 @@ import type { Db } from "../db/client";
  */
 export const DEMO_MACHINES = ["stampede", "trestles", "gordon", "blacklight", "hopper"] as const;
 
-interface ClusterJson {
-  host: string;
-  port: number;
-  user: string;
-  privateKeyPath: string;
-  hostKeyAlgo: string;
-  hostKey: string;
-}
-
-export function clusterInfo(dir = process.env.EMANAGER_CLUSTER_DIR ?? "/var/lib/emanager-cluster"): ClusterJson | null {
-  const f = path.join(dir, "cluster.json");
-  if (!existsSync(f)) return null;
+/** The loopback cluster's facts (lib/config/cluster-info.ts, through its schema), or null when it is not here. */
+export function clusterInfo(dir = clusterDir()): ClusterInfo | null {
+  if (!existsSync(path.join(dir, "cluster.json"))) return null;
   try {
-    const c = JSON.parse(readFileSync(f, "utf8")) as ClusterJson;
+    const c = readClusterInfo(dir);
     readFileSync(c.privateKeyPath, "utf8");
     return c;
   } catch {
