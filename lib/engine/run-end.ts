@@ -87,7 +87,8 @@ async function settle(db: Db, owner: string, runId: string, log: (m: string) => 
       // (jobs are chased at a steady pace; a notification that keeps failing, less and less often)
       const n = unsent ? (tries.get(runId) ?? 0) + 1 : 0;
       if (unsent) tries.set(runId, n);
-      retryAt.set(runId, Date.now() + (unsent ? Math.min(RETRY_MAX_MS, RETRY_MS * 2 ** (n - 1)) : RETRY_MS));
+      // on the engine's clock, as the sweep that reads it compares it with its `now`
+      retryAt.set(runId, (jobs?.now() ?? new Date()).getTime() + (unsent ? Math.min(RETRY_MAX_MS, RETRY_MS * 2 ** (n - 1)) : RETRY_MS));
       if (unsent) log(`run ${runId}: its run-end notification is not recorded yet; trying again`);
       return;
     }
