@@ -5,6 +5,7 @@ import type { Db } from "../lib/db/client";
 import { loadRunRecord } from "../lib/db/run-record";
 import { runEndsSettled } from "../lib/engine/run-end";
 import { engineContext, engineTick } from "../lib/engine/wiring";
+import { isRunFinal, isRunState } from "../lib/states/run";
 import { computeStats, plainReport } from "../lib/stats/metrics";
 import type { CliIO } from "./io";
 
@@ -27,7 +28,7 @@ export async function followRun(db: Db, userId: string, runId: string, io: CliIO
     const line = `[${bar}] ${done}/${total} done · ${counts.filter((c) => c.state !== "DONE").map((c) => `${c.state} ${c._count}`).join(" · ")} | pilots: ${pilots.map((p) => `${p.label} ${p.state.replace("PMGR_", "")}`).join(", ")}`;
     if (line !== last) io.err(`${line}\n`);
     last = line;
-    if (["DONE", "FAILED", "CANCELED"].includes(run.state)) {
+    if (isRunState(run.state) && isRunFinal(run.state)) {
       // the run-end notification is sent beside the loop; the caller closes the database next,
       // and a send cut off there would be sent again by the server's engine
       await runEndsSettled();
