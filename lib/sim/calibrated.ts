@@ -53,13 +53,13 @@ export const ZPredictionRecord = z.object({
 });
 export type PredictionRecord = z.infer<typeof ZPredictionRecord>;
 
-function waitOf(cal: Calibration, r: ResourceSnapshot | undefined, resourceId: string, queue: string | null, whatIf: WhatIf): { model: QueueWaitModel; source: "measured" | "default" | "what-if" } {
+function waitOf(cal: Calibration, r: ResourceSnapshot | undefined, resourceId: string, label: string, queue: string | null, whatIf: WhatIf): { model: QueueWaitModel; source: "measured" | "default" | "what-if" } {
   if (whatIf.failing.includes(resourceId)) return { model: { kind: "never", source: "what-if: marked as failing" }, source: "what-if" };
   const given = whatIf.waits[resourceId];
   if (given !== undefined) return { model: { kind: "fixed", seconds: given, source: "what-if" }, source: "what-if" };
   const w = cal.resources[resourceId]?.waits[queue ?? ""];
   const n = w ? w.samples.length + w.never : 0;
-  if (w && n > 0) return { model: { kind: "samples", seconds: w.samples, neverShare: w.never / n, source: `measured: ${n} pilot(s) of this project on ${r?.label ?? resourceId}[${queue ?? ""}]` }, source: "measured" };
+  if (w && n > 0) return { model: { kind: "samples", seconds: w.samples, neverShare: w.never / n, source: `measured: ${n} pilot(s) of this project on ${label}${queue ? `[${queue}]` : ""}` }, source: "measured" };
   const d = defaultWait(r, queue);
   return { model: d, source: d.source.startsWith("measured") ? "measured" : "default" };
 }
@@ -72,7 +72,7 @@ export function calibratedInput(w: Workload, plan: ExecutionStrategy, resources:
     const planned = plan.pilots[i]!;
     const r = resources.find((x) => x.resourceId === planned.resourceId);
     const rc = cal.resources[planned.resourceId];
-    const wt = waitOf(cal, r, planned.resourceId, planned.queue, whatIf);
+    const wt = waitOf(cal, r, planned.resourceId, planned.resource, planned.queue, whatIf);
     waitSources.push(wt.source);
     const o = rc ? { ...p.overheads, startupS: rc.startupS.value, perTaskS: rc.perTaskS.value, stageOutS: rc.stageOutS.value, execOverrunS: rc.execOverrunS.value } : p.overheads;
     // a measured hand-over or collection already includes moving the files (the runs' own sizes):
