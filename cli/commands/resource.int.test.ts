@@ -8,7 +8,9 @@ import { clusterAccess } from "../../lib/test-support/cluster";
 // `emanager resource` as a person runs it: a real process, a fresh data directory, the loopback
 // SLURM cluster over the loopback sshd.
 const data = mkdtempSync(path.join(os.tmpdir(), "em-cli-res-"));
-const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== "DATABASE_URL"));
+// the data directory decides the database: an inherited DATABASE_URL would point elsewhere
+const env: NodeJS.ProcessEnv = { ...process.env };
+delete env.DATABASE_URL;
 const em = (...args: string[]) => spawnSync("npx", ["--no-install", "emanager", "resource", ...args], { encoding: "utf8", env: { ...env, EMANAGER_DATA_DIR: data }, timeout: 90_000 });
 
 describe("emanager resource", () => {
@@ -27,7 +29,10 @@ describe("emanager resource", () => {
     expect(wrong.status).toBe(1);
     expect(wrong.stderr).toContain("nothing pinned");
 
+    const t0 = Date.now();
     const ok = em("probe", "lo", "--accept-host-key", c.hostKeyFingerprint);
+    // the command ends when it is done: the SSH pool's idle connection (kept a minute for a server) is closed
+    expect(Date.now() - t0).toBeLessThan(20_000);
     expect(ok.status, ok.stderr).toBe(0);
     expect(ok.stdout).toContain(`host key ${c.hostKeyFingerprint} pinned`);
     expect(ok.stdout).toMatch(/queue stampede \(default\): up, at most 60 min/);

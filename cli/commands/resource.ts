@@ -4,6 +4,7 @@ import { loadOrCreateSecret } from "../../lib/config/secret";
 import { openDb, type Db } from "../../lib/db/client";
 import { ensureLocalResource } from "../../lib/db/resources";
 import type { ResourceSnapshot } from "../../lib/model/resource";
+import { sshPool } from "../../lib/resources/access";
 import { createSshResource, pinHostKey, probeResource } from "../../lib/resources/admin";
 import { importBundleResources } from "../../lib/resources/edit";
 import { safe, type CliIO } from "../io";
@@ -131,6 +132,8 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     io.out(`added ${safe(arg!)}; next: emanager resource probe ${safe(arg!)}\n`);
     return 0;
   } finally {
+    // the pool keeps a connection open for a minute for the next caller; a command has none
+    await sshPool().closeAll();
     await db.$disconnect();
   }
 }
