@@ -2,8 +2,7 @@ import type { Db } from "../db/client";
 import type { ResourceSnapshot } from "../model/resource";
 import type { Workload } from "../model/workload";
 import type { ExecutionStrategy } from "../planner";
-import { predictCalibrated, PREDICTION_SEED, simulationsFor, ZPredictionRecord, type PredictionRecord } from "../sim/calibrated";
-import { emptyCalibration } from "../sim/calibrate";
+import { predictCalibrated, PREDICTION_SEED, simulationsFor, unpredicted, ZPredictionRecord, type PredictionRecord } from "../sim/calibrated";
 import { readCalibration } from "./calibration";
 
 /**
@@ -12,16 +11,19 @@ import { readCalibration } from "./calibration";
  * through its schema for the run page, run.json and the archive.
  */
 
-/** Above this many tasks the launch does not wait for simulations; the record says so. */
-export const PREDICT_MAX_TASKS = 100_000;
+/**
+ * Launch runs on the request thread (which also runs the engine): at most about 200,000 simulated
+ * tasks (~0.5 s under load); above this many tasks it does not wait for simulations, and the record says so.
+ */
+export const PREDICT_MAX_TASKS = 10_000;
+const LAUNCH_TASK_BUDGET = 200_000;
 
 export async function predictAtLaunch(db: Db, userId: string, w: Workload, plan: ExecutionStrategy, snapshots: readonly ResourceSnapshot[], now: Date): Promise<PredictionRecord> {
   if (w.tasks.length > PREDICT_MAX_TASKS) {
-    const r = predictCalibrated(w, { ...plan, pilots: [] }, snapshots, emptyCalibration(), { runs: 0, seed: PREDICTION_SEED, now });
-    return { ...r, error: `not predicted at launch: ${w.tasks.length.toLocaleString("en")} tasks (the plan page predicts up to any size on a worker)` };
+    return unpredicted(plan.strategy, now, `not predicted at launch: ${w.tasks.length.toLocaleString("en")} tasks, more than the ${PREDICT_MAX_TASKS.toLocaleString("en")} simulated while launching (the plan page simulates it on a worker)`);
   }
   const cal = await readCalibration(db, userId, { before: now });
-  return predictCalibrated(w, plan, snapshots, cal, { runs: simulationsFor(w.tasks.length), seed: PREDICTION_SEED, now });
+  return predictCalibrated(w, plan, snapshots, cal, { runs: simulationsFor(w.tasks.length, 200, LAUNCH_TASK_BUDGET), seed: PREDICTION_SEED, now });
 }
 
 export async function storePrediction(db: Db, runId: string, p: PredictionRecord): Promise<void> {

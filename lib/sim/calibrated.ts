@@ -112,14 +112,24 @@ export function predictCalibrated(w: Workload, plan: ExecutionStrategy, resource
       inputs: inputs(input.pilots.map((p, i) => ({ resource: p.label, queue: p.queue, cores: p.cores, walltimeMinutes: p.walltimeS / 60, wait: describeWait(p.wait), waitSource: waitSources[i]! }))),
     };
   } catch (e: unknown) {
-    return { ...head, median: null, p10: null, p90: null, failShare: 0, failures: [], terms: { queueWait: 0, startup: 0, execution: 0, staging: 0, overhead: 0 }, inputs: inputs([]), error: e instanceof Error ? e.message : String(e) };
+    return { ...unpredicted(plan.strategy, o.now, e instanceof Error ? e.message : String(e)), runs: o.runs, seed: o.seed, inputs: inputs([]) };
   }
+}
+
+/** A record that says why there is no prediction. */
+export function unpredicted(strategy: string, now: Date, why: string): PredictionRecord {
+  const none: Fitted = { value: 0, source: "default", n: 0 };
+  return {
+    madeAt: now.toISOString(), strategy, runs: 0, seed: PREDICTION_SEED, median: null, p10: null, p90: null, failShare: 0, failures: [],
+    terms: { queueWait: 0, startup: 0, execution: 0, staging: 0, overhead: 0 },
+    inputs: { calibratedFrom: 0, pilots: [], overheads: [], submitS: none, launchGapS: none, endS: none }, error: why,
+  };
 }
 
 /** one seed for every prediction, so the same plan and model give the same figures */
 export const PREDICTION_SEED = 15;
 
 /** Simulations at launch and on the plan page: fewer for a big workload so one stays within seconds. */
-export function simulationsFor(tasks: number, wanted = 300): number {
-  return Math.max(20, Math.min(wanted, Math.floor(2_000_000 / Math.max(1, tasks))));
+export function simulationsFor(tasks: number, wanted = 300, taskBudget = 2_000_000): number {
+  return Math.max(20, Math.min(wanted, Math.floor(taskBudget / Math.max(1, tasks))));
 }
