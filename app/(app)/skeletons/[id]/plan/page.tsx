@@ -93,7 +93,7 @@ export default async function PlanPage({ params, searchParams }: { params: Promi
             </span>
           ))}
         </fieldset>
-        <button className="btn" type="submit">Plan and simulate again</button>
+        <button className="btn" type="submit">Plan again</button>
         <span id="spare-help" className="muted">Spare pilots (adaptive): extra pilots; those still queued when enough have started are cancelled.</span>
       </form>
       <RefreshSnapshots resources={resources.filter((r) => r.kind !== "local" && chosen.includes(r.id)).map((r) => ({ id: r.id, label: r.label }))} />
