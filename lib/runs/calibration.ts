@@ -10,6 +10,8 @@ import { calibrate, type Calibration, type PastRun } from "../sim/calibrate";
  */
 export const CALIBRATION_RUNS = 20;
 const MAX_EVENTS_PER_RUN = 200_000;
+/** all runs together: the plan page reads them on the request thread */
+const MAX_EVENTS = 400_000;
 
 export async function readCalibration(db: Db, userId: string, o: { exclude?: string; maxRuns?: number; before?: Date } = {}): Promise<Calibration> {
   const runs = await db.run.findMany({
@@ -18,10 +20,15 @@ export async function readCalibration(db: Db, userId: string, o: { exclude?: str
     take: o.maxRuns ?? CALIBRATION_RUNS,
     select: { id: true, pilots: { select: { id: true, resourceId: true } }, _count: { select: { events: true } } },
   });
+  // the newest runs first within the event budget, then oldest first, so the newest samples are the ones kept
+  let budget = MAX_EVENTS;
+  const chosen = runs.filter((r) => {
+    if (r._count.events > MAX_EVENTS_PER_RUN || r._count.events > budget) return false;
+    budget -= r._count.events;
+    return true;
+  });
   const past: PastRun[] = [];
-  // oldest first, so the newest samples are the ones kept when a queue has many
-  for (const r of runs.reverse()) {
-    if (r._count.events > MAX_EVENTS_PER_RUN) continue;
+  for (const r of chosen.reverse()) {
     const tasks = await db.task.findMany({ where: { runId: r.id }, select: { taskId: true, length: true } });
     past.push({
       runId: r.id,
