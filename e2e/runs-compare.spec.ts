@@ -34,7 +34,9 @@ test("[RUNS][QUEUE][COMPARE] a pilot put on the debug partition from the plan pa
   const slurmRun = new URL(page.url()).pathname;
   await expect(page.getByTestId("run-state")).toHaveText("DONE", { timeout: 180_000 });
   // kept in the plan and its trail (run.json carries the plan; the archive has plan.json and plan.txt from it)
-  const run = (await (await page.request.get(`/api${slurmRun}/download/run.json`)).json()) as { plan: { pilots: { queue: string | null }[]; trail: { label: string; value: string }[] } };
+  const res = await page.request.get(`/api${slurmRun}/download/run.json`);
+  expect(res.status(), await res.text()).toBe(200);
+  const run = (await res.json()) as { plan: { pilots: { queue: string | null }[]; trail: { label: string; value: string }[] } };
   expect(run.plan.pilots[0]!.queue).toBe("debug");
   expect(run.plan.trail.find((t) => t.label === "Q1")?.value).toBe("debug");
 
