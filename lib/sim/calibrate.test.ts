@@ -49,8 +49,8 @@ describe("calibrate", () => {
     expect(r.waits.normal).toEqual({ samples: [10], never: 1 });
     // p1 active at 12, its first task executes at 14
     expect(r.startupS).toEqual({ value: 2, source: "measured", n: 1 });
-    // hand-over 0.5 and 1.5 s: median 1
-    expect(r.perTaskS).toEqual({ value: 1, source: "measured", n: 2 });
+    // one batch (both handed over from 12 s), done at 13.5 s: 1.5 s shared by its 2 tasks
+    expect(r.perTaskS).toEqual({ value: 0.75, source: "measured", n: 2 });
     expect(r.stageOutS.value).toBeCloseTo(0.5);
     // executed 3.5 s for a 3 s task
     expect(r.execOverrunS.value).toBeCloseTo(0.5);

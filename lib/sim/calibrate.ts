@@ -8,7 +8,8 @@ import { quantile } from "./many";
  * resource and queue the waits its pilots met (PMGR_ACTIVE_PENDING → PMGR_ACTIVE, and the share
  * that never became active), and per resource the agent start-up, the per-task hand-over, the
  * output collection and the execution overrun, each the median of what past runs recorded. A
- * figure with no data is the documented default, and says so. Pure: the database reader is
+ * figure with no data is the documented default, and says so. The hand-over is per task: a batch's
+ * time divided by its tasks. Pure: the database reader is
  * lib/runs/calibration.ts; the run being predicted is never among the inputs (it has not run).
  */
 
@@ -81,6 +82,9 @@ function observe(r: PastRun, accOf: (resourceId: string) => Acc, global: { submi
   const view = foldEvents(emptyView(), r.events);
   if (view.t0 === null) return;
   const firstExecOn = new Map<string, number>();
+  // the engine hands a pilot its tasks in batches (one step moves them together): the batch's
+  // time is shared by its tasks, where the simulator hands them over one after the other
+  const batches = new Map<string, { res: string; start: number; end: number; n: number }>();
   let lastFinal = -Infinity;
   for (const t of view.tasks.values()) {
     const h = new Map<string, number>();
@@ -96,11 +100,20 @@ function observe(r: PastRun, accOf: (resourceId: string) => Acc, global: { submi
     const acc = accOf(res);
     const sIn = h.get("TMGR_STAGING_INPUT");
     const aIn = h.get("AGENT_STAGING_INPUT");
-    if (sIn !== undefined && aIn !== undefined && aIn >= sIn) acc.perTask.push(S(aIn - sIn));
+    if (sIn !== undefined && aIn !== undefined && aIn >= sIn) {
+      const key = `${last.pilotId}:${sIn}`;
+      const b = batches.get(key) ?? batches.set(key, { res, start: sIn, end: aIn, n: 0 }).get(key)!;
+      b.end = Math.max(b.end, aIn);
+      b.n += 1;
+    }
     const aOut = h.get("AGENT_STAGING_OUTPUT");
     if (aOut !== undefined && done !== undefined && done >= aOut) acc.stageOut.push(S(done - aOut));
     const len = r.taskLength[t.id];
     if (len !== undefined) acc.overrun.push(Math.max(0, S(last.end - last.start) - len));
+  }
+  for (const b of batches.values()) {
+    const per = S(b.end - b.start) / b.n;
+    for (let i = 0; i < b.n; i++) accOf(b.res).perTask.push(per);
   }
   const submits: number[] = [];
   for (const p of view.pilots.values()) {
