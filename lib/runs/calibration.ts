@@ -21,7 +21,7 @@ const ev = (r: { id: number; runId: string; entity: string; entityId: string; fr
   data: r.data ? (JSON.parse(r.data) as Record<string, unknown>) : null,
 });
 
-export async function readCalibration(db: Db, userId: string, o: { exclude?: string; maxRuns?: number; before?: Date } = {}): Promise<Calibration> {
+export async function readCalibration(db: Db, userId: string, o: { exclude?: string; maxRuns?: number; before?: Date; fullRuns?: number } = {}): Promise<Calibration> {
   const runs = await db.run.findMany({
     where: { userId, state: "DONE", ...(o.exclude ? { id: { not: o.exclude } } : {}), ...(o.before ? { createdAt: { lt: o.before } } : {}) },
     orderBy: { createdAt: "desc" },
@@ -30,7 +30,7 @@ export async function readCalibration(db: Db, userId: string, o: { exclude?: str
   });
   let budget = MAX_EVENTS;
   const full = new Set(
-    runs.slice(0, FULL_RUNS).filter((r) => {
+    runs.slice(0, o.fullRuns ?? FULL_RUNS).filter((r) => {
       if (r._count.events > budget) return false;
       budget -= r._count.events;
       return true;

@@ -42,6 +42,16 @@ describe("the prediction kept with a run", () => {
     await db.run.update({ where: { id: r.runId }, data: { state: "DONE" } });
     expect((await readCalibration(db, user.id)).runIds).toEqual([r.runId]);
     expect((await readCalibration(db, user.id, { exclude: r.runId })).runIds).toEqual([]);
+    // a run read only for its pilots' events (beyond the fully read ones) still gives its queue wait
+    const pilot = await db.pilot.findFirstOrThrow({ where: { runId: r.runId } });
+    const t = Date.now();
+    await db.event.createMany({ data: [
+      { runId: r.runId, entity: "pilot", entityId: pilot.id, from: "PMGR_LAUNCHING", to: "PMGR_ACTIVE_PENDING", at: new Date(t) },
+      { runId: r.runId, entity: "pilot", entityId: pilot.id, from: "PMGR_ACTIVE_PENDING", to: "PMGR_ACTIVE", at: new Date(t + 7000) },
+    ] });
+    const light = await readCalibration(db, user.id, { fullRuns: 0 });
+    expect(light.resources[res.id]?.waits[""]).toEqual({ samples: [7], never: 0 });
+    expect(light.resources[res.id]?.startupS.source).toBe("default");
     expect(readPrediction(null)).toBeNull();
   }, 60_000);
 });
