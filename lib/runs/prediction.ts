@@ -1,4 +1,5 @@
 import type { Db } from "../db/client";
+import { localSnapshot } from "../db/plan-inputs";
 import type { ResourceSnapshot } from "../model/resource";
 import type { Workload } from "../model/workload";
 import type { ExecutionStrategy } from "../planner";
@@ -23,7 +24,11 @@ export async function predictAtLaunch(db: Db, userId: string, w: Workload, plan:
     return unpredicted(plan.strategy, now, `not predicted at launch: ${w.tasks.length.toLocaleString("en")} tasks, more than the ${PREDICT_MAX_TASKS.toLocaleString("en")} simulated while launching (the plan page simulates it on a worker)`);
   }
   const cal = await readCalibration(db, userId, { before: now });
-  return predictCalibrated(w, plan, snapshots, cal, { runs: simulationsFor(w.tasks.length, 200, LAUNCH_TASK_BUDGET), seed: PREDICTION_SEED, now });
+  // a plan made by hand without snapshots (tests, a frozen plan): `local` is still this machine, with no queue
+  const missing = [...new Set(plan.pilots.map((p) => p.resourceId))].filter((id) => !snapshots.some((s) => s.resourceId === id));
+  const locals = missing.length ? await db.resource.findMany({ where: { userId, id: { in: missing }, kind: "local" }, select: { id: true, label: true } }) : [];
+  const known = [...snapshots, ...locals.map((r) => localSnapshot(r.id, r.label, now))];
+  return predictCalibrated(w, plan, known, cal, { runs: simulationsFor(w.tasks.length, 200, LAUNCH_TASK_BUDGET), seed: PREDICTION_SEED, now });
 }
 
 export async function storePrediction(db: Db, runId: string, p: PredictionRecord): Promise<void> {
