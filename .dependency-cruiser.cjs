@@ -7,7 +7,9 @@ const TESTS = TEST_RE;
 
 const upward = LAYERS.slice(0, -1).map((layer, i) => ({
   name: `layer-${i}-imports-upward`,
-  comment: `${layer.join(", ")} may not import from a higher layer (${LAYERS.slice(i + 1).flat().join(", ")})`,
+  comment: `${layer.join(", ")} may not import from a higher layer (${LAYERS.slice(i + 1)
+    .flat()
+    .join(", ")})`,
   severity: "error",
   from: { path: re(layer), pathNot: TESTS },
   to: { path: re(LAYERS.slice(i + 1).flat()) },
@@ -20,7 +22,10 @@ module.exports = {
       name: "pure-modules-no-node",
       comment: "the pure modules (layers.cjs PURE) use no Node built-ins: no files, processes or network",
       severity: "error",
-      from: { path: re(PURE), pathNot: `${TESTS}|^(${PURE_EXCEPT.map((f) => f.replace(/[.]/g, "\\.")).join("|")})$` },
+      from: {
+        path: re(PURE),
+        pathNot: `${TESTS}|^(${PURE_EXCEPT.map((f) => f.replace(/[.]/g, "\\.")).join("|")})$`,
+      },
       to: { dependencyTypes: ["core"] },
     },
     {
@@ -44,6 +49,10 @@ module.exports = {
     exclude: { path: ["^(node_modules|\\.next|data|test-results)", TESTS] },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.json" },
-    enhancedResolveOptions: { exportsFields: ["exports"], conditionNames: ["import", "require", "node", "default"], extensions: [".ts", ".tsx", ".js", ".mjs"] },
+    enhancedResolveOptions: {
+      exportsFields: ["exports"],
+      conditionNames: ["import", "require", "node", "default"],
+      extensions: [".ts", ".tsx", ".js", ".mjs"],
+    },
   },
 };

@@ -16,7 +16,9 @@ const asGlob = (p) => (/\.[cm]?[jt]sx?$/.test(p) ? `@(${p})` : `${p}/**`);
 /** One zone per layer: its files may not import anything of the layers above it. */
 const layerZones = LAYERS.slice(0, -1).map((layer, i) => ({
   target: layer.map(asGlob),
-  from: LAYERS.slice(i + 1).flat().map(asGlob),
+  from: LAYERS.slice(i + 1)
+    .flat()
+    .map(asGlob),
   message: `layer ${i} (${layer.join(", ")}) may not import from a higher layer (layers.cjs).`,
 }));
 
@@ -24,12 +26,27 @@ const uiImports = [
   { group: ["react", "react-dom", "react/*", "react-dom/*"], message: "lib/ is UI-free: no React." },
   { group: ["next", "next/*", "next-auth", "next-auth/*"], message: "lib/ is framework-free: no Next." },
 ];
-const nodeBuiltins = [{ group: ["node:*"], message: "a pure module (layers.cjs PURE) uses no Node built-ins." }];
+const nodeBuiltins = [
+  { group: ["node:*"], message: "a pure module (layers.cjs PURE) uses no Node built-ins." },
+];
 const { builtinModules } = createRequire(import.meta.url)("node:module");
-const bareBuiltins = builtinModules.filter((m) => !m.startsWith("_")).map((name) => ({ name, message: "a pure module (layers.cjs PURE) uses no Node built-ins." }));
+const bareBuiltins = builtinModules
+  .filter((m) => !m.startsWith("_"))
+  .map((name) => ({ name, message: "a pure module (layers.cjs PURE) uses no Node built-ins." }));
 
 export default tseslint.config(
-  { ignores: ["node_modules/**", ".next/**", ".next-*/**", "data/**", "next-env.d.ts", "test-results/**", "playwright-report/**", "e2e-artifacts/**"] },
+  {
+    ignores: [
+      "node_modules/**",
+      ".next/**",
+      ".next-*/**",
+      "data/**",
+      "next-env.d.ts",
+      "test-results/**",
+      "playwright-report/**",
+      "e2e-artifacts/**",
+    ],
+  },
   ...nextVitals,
   ...nextTs,
   {
@@ -55,6 +72,8 @@ export default tseslint.config(
   {
     files: PURE.map(asGlob),
     ignores: [...TEST_GLOBS, ...PURE_EXCEPT],
-    rules: { "no-restricted-imports": ["error", { paths: bareBuiltins, patterns: [...uiImports, ...nodeBuiltins] }] },
+    rules: {
+      "no-restricted-imports": ["error", { paths: bareBuiltins, patterns: [...uiImports, ...nodeBuiltins] }],
+    },
   },
 );

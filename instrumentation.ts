@@ -5,7 +5,10 @@ export async function register(): Promise<void> {
   // the socket's address for the per-address sign-in limit (app/_lib/peer-address.ts)
   (await import("./app/_lib/peer-address")).stampPeerAddresses();
   // start the worker threads now (0.4–0.6 s each), not on the first heavy request of a user
-  void (await import("./lib/work")).workPool().warm().catch((e: unknown) => console.error("[work] the worker pool did not start:", e));
+  void (await import("./lib/work"))
+    .workPool()
+    .warm()
+    .catch((e: unknown) => console.error("[work] the worker pool did not start:", e));
   if (process.env.EMANAGER_ENGINE === "off") return;
   const { startEngine } = await import("./lib/engine/home");
   startEngine();

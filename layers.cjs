@@ -6,7 +6,16 @@ const LAYERS = [
   // 0: shared vocabulary, no I/O
   ["lib/model", "lib/util", "lib/states", "lib/shell", "lib/crypto"],
   // 1: pure domain: formats, strategies, folds, file protocol, batch scripts and parsers
-  ["lib/skeleton", "lib/planner", "lib/stats", "lib/timeline", "lib/protocol", "lib/batch", "lib/config", "lib/auth"],
+  [
+    "lib/skeleton",
+    "lib/planner",
+    "lib/stats",
+    "lib/timeline",
+    "lib/protocol",
+    "lib/batch",
+    "lib/config",
+    "lib/auth",
+  ],
   // 2: talking to machines
   ["lib/transport", "lib/bundle"],
   // 3: storage
@@ -20,7 +29,18 @@ const LAYERS = [
 ];
 
 /** The pure modules: no Node built-ins (no files, processes or network), so they run anywhere. */
-const PURE = ["lib/model", "lib/util", "lib/states", "lib/shell", "lib/skeleton", "lib/planner", "lib/stats", "lib/batch", "lib/protocol", "lib/timeline"];
+const PURE = [
+  "lib/model",
+  "lib/util",
+  "lib/states",
+  "lib/shell",
+  "lib/skeleton",
+  "lib/planner",
+  "lib/stats",
+  "lib/batch",
+  "lib/protocol",
+  "lib/timeline",
+];
 /** Files inside PURE folders that are allowed Node: the PNG renderer loads a native module. */
 const PURE_EXCEPT = ["lib/timeline/png.ts"];
 

@@ -4,7 +4,13 @@ import { securityHeaders } from "./app/_lib/security-headers";
 const nextConfig: NextConfig = {
   // ssh2 ships a native addon (optional cpu-features) that the bundler cannot follow;
   // better-sqlite3 and the Prisma adapter load native code too. Keep them as plain requires.
-  serverExternalPackages: ["ssh2", "better-sqlite3", "@prisma/adapter-better-sqlite3", "nodemailer", "@resvg/resvg-js"],
+  serverExternalPackages: [
+    "ssh2",
+    "better-sqlite3",
+    "@prisma/adapter-better-sqlite3",
+    "nodemailer",
+    "@resvg/resvg-js",
+  ],
   poweredByHeader: false,
   // EMANAGER_DIST_DIR lets two checkouts' test servers build side by side without clobbering
   // one another's output (default .next).

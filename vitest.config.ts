@@ -11,7 +11,16 @@ const serial = process.env.VITEST_SERIAL === "1";
 export default defineConfig({
   resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
   test: {
-    include: serial ? [SERIAL] : ["lib/**/*.test.ts", "components/**/*.test.ts", "cli/**/*.test.ts", "agent/**/*.test.ts", "scripts/**/*.test.ts", "app/**/*.test.ts"],
+    include: serial
+      ? [SERIAL]
+      : [
+          "lib/**/*.test.ts",
+          "components/**/*.test.ts",
+          "cli/**/*.test.ts",
+          "agent/**/*.test.ts",
+          "scripts/**/*.test.ts",
+          "app/**/*.test.ts",
+        ],
     exclude: ["node_modules/**", ".next/**", "e2e/**", ...(serial ? [] : [SERIAL])],
     fileParallelism: !serial,
     testTimeout: 30_000,

@@ -20,7 +20,13 @@ function run(conf: ConstructorParameters<typeof Sandbox>[0] = {}) {
   return { sb, agent };
 }
 
-const shell = (taskId: string, command: string, cores = 1): TInboxTaskInput => ({ kind: "shell", taskId, attempt: 0, cores, command });
+const shell = (taskId: string, command: string, cores = 1): TInboxTaskInput => ({
+  kind: "shell",
+  taskId,
+  attempt: 0,
+  cores,
+  command,
+});
 // a shell task that leaves a background child in its process group, the case that makes orphans
 const stubborn = (taskId: string) => shell(taskId, "sleep 300 & sleep 301; wait");
 
@@ -39,7 +45,10 @@ describe("control files", () => {
     const ev = await sb.until((e) => count(e, "task_done") === 1 && count(e, "task_failed") === 2);
     const failed = ev.filter((e): e is AgentEventOf<"task_failed"> => e.kind === "task_failed");
     expect(failed.find((f) => f.taskId === "victim")).toMatchObject({ reason: "cancelled", exitStatus: 143 });
-    expect(failed.find((f) => f.taskId === "queued")).toMatchObject({ reason: "cancelled", exitStatus: null });
+    expect(failed.find((f) => f.taskId === "queued")).toMatchObject({
+      reason: "cancelled",
+      exitStatus: null,
+    });
     expect(ev.find((e) => e.kind === "task_done")).toMatchObject({ taskId: "later", exitCode: 0 });
     expect(livingInGroups(groups)).toEqual([]);
     expect(existsSync(sb.path("control", "cancel-victim"))).toBe(false); // consumed
@@ -54,12 +63,30 @@ describe("control files", () => {
     sb.drop([shell("too-late", "true")]);
     expect(await agent.exited).toBe(0);
     const ev = sb.read().events;
-    const kinds = ev.map((e) => (e.kind.startsWith("task_") ? `${e.kind}:${(e as { taskId: string }).taskId}` : e.kind === "batch_read" ? `batch_read:${e.batch}:${e.lines}` : e.kind));
+    const kinds = ev.map((e) =>
+      e.kind.startsWith("task_")
+        ? `${e.kind}:${(e as { taskId: string }).taskId}`
+        : e.kind === "batch_read"
+          ? `batch_read:${e.batch}:${e.lines}`
+          : e.kind,
+    );
     // the batch is acknowledged once read (batch_read, its file name and line count); the one dropped while draining is never read
-    expect(kinds).toEqual(["agent_active", "task_received:running", "task_received:waiting", "batch_read:batch-00000000.tsv:2", "task_executing:running", "agent_draining", "task_failed:waiting", "task_done:running", "agent_exit"]);
+    expect(kinds).toEqual([
+      "agent_active",
+      "task_received:running",
+      "task_received:waiting",
+      "batch_read:batch-00000000.tsv:2",
+      "task_executing:running",
+      "agent_draining",
+      "task_failed:waiting",
+      "task_done:running",
+      "agent_exit",
+    ]);
     expect(ev.find((e) => e.kind === "task_failed")).toMatchObject({ reason: "drained", exitStatus: null });
     expect(ev.at(-1)).toMatchObject({ kind: "agent_exit", reason: "drain_requested" });
-    expect(readdirSync(sb.path("inbox")).filter((f) => f.startsWith("batch-"))).toEqual(["batch-00000001.tsv"]); // never claimed
+    expect(readdirSync(sb.path("inbox")).filter((f) => f.startsWith("batch-"))).toEqual([
+      "batch-00000001.tsv",
+    ]); // never claimed
   });
 
   it("SIGTERM mid-task: running tasks are reported failed with the reason, agent_exit is written, nothing is left", async () => {
@@ -73,7 +100,11 @@ describe("control files", () => {
     expect(await agent.exited).toBe(0);
     const ev = sb.read().events;
     const failed = ev.filter((e): e is AgentEventOf<"task_failed"> => e.kind === "task_failed");
-    expect(failed.map((f) => [f.taskId, f.reason]).sort()).toEqual([["a", "signal"], ["b", "signal"], ["c", "drained"]]);
+    expect(failed.map((f) => [f.taskId, f.reason]).sort()).toEqual([
+      ["a", "signal"],
+      ["b", "signal"],
+      ["c", "drained"],
+    ]);
     for (const f of failed.filter((x) => x.taskId !== "c")) {
       expect(f.exitStatus).toBe(143);
       expect(f.detail).toContain("SIGTERM");
@@ -116,12 +147,18 @@ describe("losing the spawner", () => {
     const { sb, agent } = run({ cores: 1 });
     sb.drop([shell("orphan", "sleep 304")]);
     await sb.until((e) => count(e, "task_executing") === 1);
-    const spawner = livingInGroups([agent.pid]).find((p) => p !== agent.pid && readFileSync(`/proc/${p}/cmdline`, "utf8").includes("emanager-agent"))!;
+    const spawner = livingInGroups([agent.pid]).find(
+      (p) => p !== agent.pid && readFileSync(`/proc/${p}/cmdline`, "utf8").includes("emanager-agent"),
+    )!;
     expect(spawner).toBeDefined();
     process.kill(spawner, "SIGKILL");
     process.kill(-pidsOf(sb)[0]!, "SIGKILL");
     const ev = await sb.until((e) => count(e, "task_failed") === 1, 10_000);
-    expect(ev.find((e) => e.kind === "task_failed")).toMatchObject({ taskId: "orphan", reason: "lost", exitStatus: null });
+    expect(ev.find((e) => e.kind === "task_failed")).toMatchObject({
+      taskId: "orphan",
+      reason: "lost",
+      exitStatus: null,
+    });
     sb.drop([shell("after", "echo fine")]);
     await sb.until((e) => count(e, "task_done") === 1, 10_000);
     expect(sb.of("task_done")).toMatchObject([{ taskId: "after", exitCode: 0 }]);
@@ -150,6 +187,9 @@ describe("inbox atomicity", () => {
     const ev = await sb.until((e) => count(e, "task_done") === 40);
     expect(count(ev, "task_received")).toBe(40);
     expect(count(ev, "inbox_error") + count(ev, "task_failed")).toBe(0);
-    expect(new Set(ev.filter((e) => e.kind === "task_done").map((e) => (e as AgentEventOf<"task_done">).taskId)).size).toBe(40);
+    expect(
+      new Set(ev.filter((e) => e.kind === "task_done").map((e) => (e as AgentEventOf<"task_done">).taskId))
+        .size,
+    ).toBe(40);
   });
 });

@@ -1,5 +1,17 @@
 import { spawn } from "node:child_process";
-import { closeSync, fstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  fstatSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { renderAgentConf, type TAgentConfInput } from "../lib/protocol/agent-conf";
@@ -27,7 +39,17 @@ export class Sandbox {
   constructor(conf: Partial<TAgentConfInput> = {}) {
     this.dir = mkdtempSync(path.join(os.tmpdir(), "em-agent-"));
     for (const d of ["inbox", "control", "tasks"]) mkdirSync(path.join(this.dir, d), { recursive: true });
-    const full: TAgentConfInput = { pilotId: "pilot-test", cores: 2, walltimeSeconds: 3600, drainMarginSeconds: 5, heartbeatSeconds: 1, launch: "fork", pollMs: 50, killGraceSeconds: 2, ...conf };
+    const full: TAgentConfInput = {
+      pilotId: "pilot-test",
+      cores: 2,
+      walltimeSeconds: 3600,
+      drainMarginSeconds: 5,
+      heartbeatSeconds: 1,
+      launch: "fork",
+      pollMs: 50,
+      killGraceSeconds: 2,
+      ...conf,
+    };
     writeFileSync(path.join(this.dir, "agent.conf"), renderAgentConf(full));
   }
 
@@ -50,14 +72,22 @@ export class Sandbox {
   }
 
   start(env: Record<string, string> = {}, script = AGENT_SCRIPT): AgentRun {
-    const child = spawn("bash", [script, this.dir], { env: { ...cleanEnv(), ...env }, detached: true, stdio: "ignore" });
+    const child = spawn("bash", [script, this.dir], {
+      env: { ...cleanEnv(), ...env },
+      detached: true,
+      stdio: "ignore",
+    });
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
     if (!child.pid) throw new Error("the agent did not start");
     return { pid: child.pid, exited };
   }
 
   // read incrementally from the last complete line, as the server does
-  private seen: { events: AgentEvent[]; problems: EventProblem[]; bytes: number } = { events: [], problems: [], bytes: 0 };
+  private seen: { events: AgentEvent[]; problems: EventProblem[]; bytes: number } = {
+    events: [],
+    problems: [],
+    bytes: 0,
+  };
 
   read(): { events: AgentEvent[]; problems: EventProblem[]; bytes: number } {
     let fd: number;
@@ -72,7 +102,11 @@ export class Sandbox {
         const buf = Buffer.alloc(size - this.seen.bytes);
         readSync(fd, buf, 0, buf.length, this.seen.bytes);
         const r = parseEventLog(buf, this.seen.bytes);
-        this.seen = { events: [...this.seen.events, ...r.events], problems: [...this.seen.problems, ...r.problems], bytes: r.nextOffset };
+        this.seen = {
+          events: [...this.seen.events, ...r.events],
+          problems: [...this.seen.problems, ...r.problems],
+          bytes: r.nextOffset,
+        };
       }
     } finally {
       closeSync(fd);
@@ -85,12 +119,20 @@ export class Sandbox {
   }
 
   /** Polls the event log until `done(events)` holds; fails with the log when it does not in time. */
-  async until(done: (ev: AgentEvent[]) => boolean, timeoutMs = 15_000, what = "the expected events", everyMs = 40): Promise<AgentEvent[]> {
+  async until(
+    done: (ev: AgentEvent[]) => boolean,
+    timeoutMs = 15_000,
+    what = "the expected events",
+    everyMs = 40,
+  ): Promise<AgentEvent[]> {
     const end = Date.now() + timeoutMs;
     for (;;) {
       const { events } = this.read();
       if (done(events)) return events;
-      if (Date.now() > end) throw new Error(`timed out waiting for ${what}; unparsed: ${JSON.stringify(this.read().problems)}\nlog:\n${readText(this.path("events.log"))}\nbootstrap:\n${readText(this.path("bootstrap.log"))}`);
+      if (Date.now() > end)
+        throw new Error(
+          `timed out waiting for ${what}; unparsed: ${JSON.stringify(this.read().problems)}\nlog:\n${readText(this.path("events.log"))}\nbootstrap:\n${readText(this.path("bootstrap.log"))}`,
+        );
       await sleep(everyMs);
     }
   }

@@ -7,7 +7,13 @@ export const metadata: Metadata = {
   title: "EManager",
   description: "Execution manager for many-task workloads on HPC machines",
   // public/: the icon in SVG (any size) and as a PNG/ICO for browsers and home screens that want one
-  icons: { icon: [{ url: "/icon.svg", type: "image/svg+xml" }, { url: "/favicon.ico", sizes: "32x32" }], apple: "/icon-192.png" },
+  icons: {
+    icon: [
+      { url: "/icon.svg", type: "image/svg+xml" },
+      { url: "/favicon.ico", sizes: "32x32" },
+    ],
+    apple: "/icon-192.png",
+  },
   manifest: "/manifest.webmanifest",
 };
 

@@ -19,13 +19,23 @@ export async function followRun(db: Db, userId: string, runId: string, io: CliIO
   let last = "";
   for (;;) {
     await engineTick(ctx, [runId]);
-    const run = await db.run.findUniqueOrThrow({ where: { id: runId }, select: { state: true, stateReason: true, dir: true } });
+    const run = await db.run.findUniqueOrThrow({
+      where: { id: runId },
+      select: { state: true, stateReason: true, dir: true },
+    });
     const counts = await db.task.groupBy({ by: ["state"], where: { runId }, _count: true });
-    const pilots = await db.pilot.findMany({ where: { runId }, select: { label: true, state: true }, orderBy: { index: "asc" } });
+    const pilots = await db.pilot.findMany({
+      where: { runId },
+      select: { label: true, state: true },
+      orderBy: { index: "asc" },
+    });
     const done = counts.find((c) => c.state === "DONE")?._count ?? 0;
     const total = counts.reduce((a, c) => a + c._count, 0);
     const bar = "#".repeat(Math.round((done / Math.max(1, total)) * 30)).padEnd(30, ".");
-    const line = `[${bar}] ${done}/${total} done · ${counts.filter((c) => c.state !== "DONE").map((c) => `${c.state} ${c._count}`).join(" · ")} | pilots: ${pilots.map((p) => `${p.label} ${p.state.replace("PMGR_", "")}`).join(", ")}`;
+    const line = `[${bar}] ${done}/${total} done · ${counts
+      .filter((c) => c.state !== "DONE")
+      .map((c) => `${c.state} ${c._count}`)
+      .join(" · ")} | pilots: ${pilots.map((p) => `${p.label} ${p.state.replace("PMGR_", "")}`).join(", ")}`;
     if (line !== last) io.err(`${line}\n`);
     last = line;
     if (isRunState(run.state) && isRunFinal(run.state)) {
@@ -38,7 +48,9 @@ export async function followRun(db: Db, userId: string, runId: string, io: CliIO
         await mkdir(run.dir, { recursive: true });
         const zip = path.join(run.dir, a.name);
         await writeFile(zip, a.zip);
-        io.out(`${plainReport(computeStats(rec.events))}\n${run.state}: ${run.stateReason ?? ""}\nrun directory: ${path.resolve(run.dir)}\narchive: ${zip}\n`);
+        io.out(
+          `${plainReport(computeStats(rec.events))}\n${run.state}: ${run.stateReason ?? ""}\nrun directory: ${path.resolve(run.dir)}\narchive: ${zip}\n`,
+        );
       }
       return run.state;
     }

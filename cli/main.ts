@@ -20,11 +20,13 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Module> }>
     load: () => import("./commands/plan"),
   },
   run: {
-    summary: "plan, launch and follow a run headless: run SKELETON [--resources NAMES] [--strategy aimes|adaptive] [--seed N]",
+    summary:
+      "plan, launch and follow a run headless: run SKELETON [--resources NAMES] [--strategy aimes|adaptive] [--seed N]",
     load: () => import("./commands/run"),
   },
   resource: {
-    summary: "the Resources page from the command line: resource list | add LABEL … | probe LABEL | import BUNDLE.conf",
+    summary:
+      "the Resources page from the command line: resource list | add LABEL … | probe LABEL | import BUNDLE.conf",
     load: () => import("./commands/resource"),
   },
   user: {
@@ -32,7 +34,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Module> }>
     load: () => import("./commands/user"),
   },
   simulate: {
-    summary: "simulate runs: simulate SKELETON --resources FILE [--strategy aimes|adaptive|both] [--runs N] | simulate --replay DIR",
+    summary:
+      "simulate runs: simulate SKELETON --resources FILE [--strategy aimes|adaptive|both] [--runs N] | simulate --replay DIR",
     load: () => import("./commands/simulate"),
   },
   engine: {

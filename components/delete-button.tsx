@@ -8,7 +8,19 @@ type Result = { ok: true; value: { name: string } } | { ok: false; error: { mess
  * A delete that asks first (the question says what goes with it), then leaves for `then` on
  * success, or says why it was refused (e.g. a run still uses the skeleton).
  */
-export function DeleteButton({ label, question, action, then, testId }: { label: string; question: string; action: () => Promise<Result>; then: string; testId?: string }) {
+export function DeleteButton({
+  label,
+  question,
+  action,
+  then,
+  testId,
+}: {
+  label: string;
+  question: string;
+  action: () => Promise<Result>;
+  then: string;
+  testId?: string;
+}) {
   const router = useRouter();
   const [message, setMessage] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -30,7 +42,15 @@ export function DeleteButton({ label, question, action, then, testId }: { label:
       >
         {label}
       </button>
-      {message ? <span className="notice error wrap-any" role="alert" data-testid={testId ? `${testId}-error` : undefined}>{message}</span> : null}
+      {message ? (
+        <span
+          className="notice error wrap-any"
+          role="alert"
+          data-testid={testId ? `${testId}-error` : undefined}
+        >
+          {message}
+        </span>
+      ) : null}
     </span>
   );
 }

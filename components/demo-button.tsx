@@ -32,7 +32,11 @@ export function DemoButton({ machines }: { machines: readonly string[] }) {
       >
         {busy ? "Starting the demo…" : "Try the SC2014 demo"}
       </button>
-      {error ? <span className="error" role="alert">{error}</span> : null}
+      {error ? (
+        <span className="error" role="alert">
+          {error}
+        </span>
+      ) : null}
     </span>
   );
 }

@@ -1,7 +1,15 @@
 import type { ReactNode } from "react";
 
 /** What a new user sees where there is nothing yet: what this is, and what to do next. */
-export function EmptyState({ title, children, action }: { title: string; children: ReactNode; action?: ReactNode }) {
+export function EmptyState({
+  title,
+  children,
+  action,
+}: {
+  title: string;
+  children: ReactNode;
+  action?: ReactNode;
+}) {
   return (
     <div className="panel empty" data-testid="empty-state">
       <strong>{title}</strong>

@@ -6,7 +6,15 @@ import type { ReactNode } from "react";
  * layout check (e2e/layout.spec.ts) that this box is meant to scroll; it is focusable so a
  * keyboard user can scroll it too.
  */
-export function ScrollX({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
+export function ScrollX({
+  label,
+  children,
+  testId,
+}: {
+  label: string;
+  children: ReactNode;
+  testId?: string;
+}) {
   return (
     <div className="scroll-x" data-scroll role="region" aria-label={label} tabIndex={0} data-testid={testId}>
       {children}

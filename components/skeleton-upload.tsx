@@ -42,7 +42,11 @@ export function SkeletonUpload() {
     setBusy(true);
     setMessage(null);
     try {
-      const res = await fetch("/api/skeletons", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ name: name || "skeleton", text }) });
+      const res = await fetch("/api/skeletons", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ name: name || "skeleton", text }),
+      });
       const body = (await res.json()) as { id?: string; error?: { message: string; errors?: LineError[] } };
       if (res.ok && body.id) {
         router.push(`/skeletons/${body.id}`);
@@ -62,26 +66,51 @@ export function SkeletonUpload() {
       <div className="row">
         <label style={{ flex: "1 1 14rem", minWidth: 0 }}>
           Skeleton file
-          <input type="file" accept=".conf,.input,.txt,.json,.yaml,.yml" onChange={(e) => void onFile(e)} data-testid="skeleton-file" style={{ width: "100%" }} />
+          <input
+            type="file"
+            accept=".conf,.input,.txt,.json,.yaml,.yml"
+            onChange={(e) => void onFile(e)}
+            data-testid="skeleton-file"
+            style={{ width: "100%" }}
+          />
         </label>
         <label style={{ flex: "1 1 14rem", minWidth: 0 }}>
           Name
-          <input value={name} onChange={(e) => setName(e.target.value)} maxLength={120} placeholder="e.g. skeleton_demo_SC2014.conf" />
+          <input
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            maxLength={120}
+            placeholder="e.g. skeleton_demo_SC2014.conf"
+          />
         </label>
       </div>
       <div>
-        <div style={{ fontWeight: 500, marginBottom: "0.25rem" }} id="skeleton-text-label">Or paste / edit the text</div>
-        <SkeletonEditor value={text} onChange={setText} problems={check.status === "done" ? check.problems : []} jumpRef={jump} />
+        <div style={{ fontWeight: 500, marginBottom: "0.25rem" }} id="skeleton-text-label">
+          Or paste / edit the text
+        </div>
+        <SkeletonEditor
+          value={text}
+          onChange={setText}
+          problems={check.status === "done" ? check.problems : []}
+          jumpRef={jump}
+        />
       </div>
       <SkeletonProblems check={check} onJump={(line, column) => jump.current?.(line, column)} />
-      <ExternalUpload needs={check.status === "done" ? check.needs : []} json={/^\s*[[{]/.test(text)} onOutput={(stage, output) => setText((t) => embedExternal(t, stage, output))} />
+      <ExternalUpload
+        needs={check.status === "done" ? check.needs : []}
+        json={/^\s*[[{]/.test(text)}
+        onOutput={(stage, output) => setText((t) => embedExternal(t, stage, output))}
+      />
       {message ? (
         <div className="notice error" role="alert" data-testid="skeleton-errors">
           <strong>{message}</strong>
           <ul>
             {errors.map((x, i) => (
               <li key={i}>
-                <button type="button" className="linkish" onClick={() => jump.current?.(x.line, x.column)}>line {x.line}, column {x.column}</button>: {x.message}
+                <button type="button" className="linkish" onClick={() => jump.current?.(x.line, x.column)}>
+                  line {x.line}, column {x.column}
+                </button>
+                : {x.message}
               </li>
             ))}
           </ul>

@@ -17,15 +17,29 @@ export function TestConnection({ resourceId }: { resourceId: string }) {
   };
   return (
     <div data-testid={`test-${resourceId}`}>
-      <button className="btn" type="button" onClick={() => void run()} disabled={busy}>{busy ? "Testing…" : "Test connection"}</button>
-      {out?.ok ? <div className="muted" role="status">Connected; {out.queues} queue(s) read in {out.tookMs} ms.</div> : null}
+      <button className="btn" type="button" onClick={() => void run()} disabled={busy}>
+        {busy ? "Testing…" : "Test connection"}
+      </button>
+      {out?.ok ? (
+        <div className="muted" role="status">
+          Connected; {out.queues} queue(s) read in {out.tookMs} ms.
+        </div>
+      ) : null}
       {out && !out.ok ? (
         <div className="notice error" role="alert" data-testid="probe-error">
           <strong>{out.code}</strong>: {out.message}
           {out.hostKey ? (
             <div>
-              Offered key <code>{out.hostKey.fingerprint}</code> ({out.hostKey.algo}). Compare it with <code>ssh-keygen -lf</code> on the machine, then{" "}
-              <button className="btn" type="button" onClick={async () => { await acceptHostKeyAction(resourceId, out.hostKey!.key); await run(); }}>
+              Offered key <code>{out.hostKey.fingerprint}</code> ({out.hostKey.algo}). Compare it with{" "}
+              <code>ssh-keygen -lf</code> on the machine, then{" "}
+              <button
+                className="btn"
+                type="button"
+                onClick={async () => {
+                  await acceptHostKeyAction(resourceId, out.hostKey!.key);
+                  await run();
+                }}
+              >
                 Accept and pin this key
               </button>
             </div>

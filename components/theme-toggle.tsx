@@ -14,7 +14,12 @@ export function ThemeToggle() {
     }
   };
   return (
-    <button type="button" className="btn" onClick={cycle} aria-label="Switch colour theme (system, dark, light)">
+    <button
+      type="button"
+      className="btn"
+      onClick={cycle}
+      aria-label="Switch colour theme (system, dark, light)"
+    >
       Theme
     </button>
   );

@@ -22,7 +22,9 @@ test("[ACCESS] every page and route refuses a request without a session", async 
 test("[ACCESS] user B cannot see or use user A's records through HTTP", async ({ browser }) => {
   const a = await signedInContext(browser, "owner-a");
   const b = await signedInContext(browser, "owner-b");
-  const listA = (await (await a.ctx.request.get("/api/resources")).json()) as { resources: { id: string; label: string }[] };
+  const listA = (await (await a.ctx.request.get("/api/resources")).json()) as {
+    resources: { id: string; label: string }[];
+  };
   const localA = listA.resources.find((r) => r.label === "local");
   expect(localA).toBeDefined();
   expect((await a.ctx.request.get(`/api/resources/${localA?.id}`)).status()).toBe(200);
@@ -34,7 +36,9 @@ test("[ACCESS] user B cannot see or use user A's records through HTTP", async ({
   await b.ctx.close();
 });
 
-test("[ACCESS] user B gets nothing of A's run: page, event stream, timeline, task, and the cancel controls", async ({ browser }) => {
+test("[ACCESS] user B gets nothing of A's run: page, event stream, timeline, task, and the cancel controls", async ({
+  browser,
+}) => {
   test.setTimeout(180_000);
   const a = await signedInContext(browser, "run-owner");
   const runPath = await launchRun(a.page, scaledSc2014(3, 1));
@@ -47,19 +51,33 @@ test("[ACCESS] user B gets nothing of A's run: page, event stream, timeline, tas
     captured = { headers: req.headers(), body: req.postData() ?? "" };
     await route.abort();
   });
-  await a.page.getByRole("button", { name: /^Cancel pilot/ }).first().click({ timeout: 30_000 });
+  await a.page
+    .getByRole("button", { name: /^Cancel pilot/ })
+    .first()
+    .click({ timeout: 30_000 });
   await expect.poll(() => captured !== null).toBe(true);
   await a.page.unroute(runPath);
 
   const b = await signedInContext(browser, "run-intruder");
   await b.page.goto(runPath);
   await expect(b.page.getByRole("heading", { name: "Not found" })).toBeVisible();
-  for (const url of [`/api/runs/${id}/events`, `/api/runs/${id}/events?once=1`, `/api/runs/${id}/download/timeline.svg`, `/api/runs/${id}/download/timeline.png`, `/api/runs/${id}/download/archive`, `/api/runs/${id}/tasks/Stage_1_0`]) {
+  for (const url of [
+    `/api/runs/${id}/events`,
+    `/api/runs/${id}/events?once=1`,
+    `/api/runs/${id}/download/timeline.svg`,
+    `/api/runs/${id}/download/timeline.png`,
+    `/api/runs/${id}/download/archive`,
+    `/api/runs/${id}/tasks/Stage_1_0`,
+  ]) {
     expect((await b.ctx.request.get(url)).status(), url).toBe(404);
   }
   const c = captured as { headers: Record<string, string>; body: string } | null;
   const replay = await b.ctx.request.post(runPath, {
-    headers: { "next-action": c!.headers["next-action"]!, "content-type": c!.headers["content-type"] ?? "text/plain;charset=UTF-8", accept: "text/x-component" },
+    headers: {
+      "next-action": c!.headers["next-action"]!,
+      "content-type": c!.headers["content-type"] ?? "text/plain;charset=UTF-8",
+      accept: "text/x-component",
+    },
     data: c!.body,
   });
   expect(await replay.text()).toContain("NOT_FOUND");

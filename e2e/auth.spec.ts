@@ -22,7 +22,9 @@ test("[AUTH] sign up, see the empty runs page, sign out, sign in again", async (
   await expect(page).toHaveURL(/\/runs$/);
 });
 
-test("[AUTH] a wrong password, a duplicate sign-up and over-long input each get a clear message", async ({ page }) => {
+test("[AUTH] a wrong password, a duplicate sign-up and over-long input each get a clear message", async ({
+  page,
+}) => {
   const acct = newAccount("bad");
   await signUpInBrowser(page, acct);
   await page.getByRole("button", { name: "Sign out" }).click();
@@ -39,7 +41,9 @@ test("[AUTH] a wrong password, a duplicate sign-up and over-long input each get 
   await page.getByLabel("E-mail").fill(acct.email);
   await page.getByLabel("Password").fill("another long password");
   await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page.locator("p.notice.error")).toContainText("Signing in with this e-mail and password failed");
+  await expect(page.locator("p.notice.error")).toContainText(
+    "Signing in with this e-mail and password failed",
+  );
 
   await page.goto("/signup");
   await page.getByLabel("E-mail").evaluate((el: HTMLInputElement) => el.removeAttribute("maxlength"));

@@ -8,7 +8,10 @@ let counter = 0;
 /** A fresh, unique account for each test (the database is shared by the whole e2e run). */
 export function newAccount(prefix = "user"): { email: string; password: string } {
   counter += 1;
-  return { email: `${prefix}-${Date.now()}-${process.pid}-${counter}@example.org`, password: "a long enough password" };
+  return {
+    email: `${prefix}-${Date.now()}-${process.pid}-${counter}@example.org`,
+    password: "a long enough password",
+  };
 }
 
 export async function signUpInBrowser(page: Page, acct: { email: string; password: string }): Promise<void> {
@@ -20,7 +23,10 @@ export async function signUpInBrowser(page: Page, acct: { email: string; passwor
 }
 
 /** A browser context with its own signed-in account; `ctx.request` carries its session cookie. */
-export async function signedInContext(browser: Browser, prefix: string): Promise<{ ctx: BrowserContext; page: Page; email: string }> {
+export async function signedInContext(
+  browser: Browser,
+  prefix: string,
+): Promise<{ ctx: BrowserContext; page: Page; email: string }> {
   const ctx = await browser.newContext();
   const page = await ctx.newPage();
   const acct = newAccount(prefix);
@@ -30,7 +36,10 @@ export async function signedInContext(browser: Browser, prefix: string): Promise
 
 /** The SC2014 skeleton with shorter tasks, so a run finishes in seconds (stage 1 tasks of `s1` s, the final task of `s2` s). */
 export function scaledSc2014(s1: number, s2: number): string {
-  const text = readFileSync(path.resolve(process.cwd(), "../shared/fixtures/skeletons/emanager_skeleton_demo_SC2014.conf"), "utf8");
+  const text = readFileSync(
+    path.resolve(process.cwd(), "../shared/fixtures/skeletons/emanager_skeleton_demo_SC2014.conf"),
+    "utf8",
+  );
   return text.replace("uniform 10", `uniform ${s1}`).replace("uniform 32", `uniform ${s2}`);
 }
 
@@ -39,7 +48,11 @@ export function scaledSc2014(s1: number, s2: number): string {
  * `local`), picks a strategy and launches; resolves on the run page with its path. `editLaunch`
  * may rewrite the launch request's body (the plan page has no queue picker).
  */
-export async function launchRun(page: Page, skeleton: string, opts: { resources?: string[]; strategy?: "aimes" | "adaptive"; editLaunch?: (body: string) => string } = {}): Promise<string> {
+export async function launchRun(
+  page: Page,
+  skeleton: string,
+  opts: { resources?: string[]; strategy?: "aimes" | "adaptive"; editLaunch?: (body: string) => string } = {},
+): Promise<string> {
   await page.goto("/skeletons");
   await page.getByTestId("skeleton-text").fill(skeleton);
   await page.getByRole("button", { name: "Check and save" }).click();
@@ -47,7 +60,8 @@ export async function launchRun(page: Page, skeleton: string, opts: { resources?
   if (opts.resources) {
     const form = page.getByRole("form", { name: "Choose resources" });
     for (const box of await form.getByRole("checkbox").all()) await box.uncheck();
-    for (const label of opts.resources) await form.getByRole("checkbox", { name: new RegExp(`^${label} `) }).check();
+    for (const label of opts.resources)
+      await form.getByRole("checkbox", { name: new RegExp(`^${label} `) }).check();
     await form.getByRole("button", { name: "Plan again" }).click();
     await page.waitForLoadState("networkidle");
   }
@@ -57,7 +71,8 @@ export async function launchRun(page: Page, skeleton: string, opts: { resources?
     const edit = opts.editLaunch;
     await page.route(/\/skeletons\/[^/]+\/plan/, async (route) => {
       const req = route.request();
-      if (req.method() === "POST" && req.headers()["next-action"]) await route.continue({ postData: edit(req.postData() ?? "") });
+      if (req.method() === "POST" && req.headers()["next-action"])
+        await route.continue({ postData: edit(req.postData() ?? "") });
       else await route.continue();
     });
   }
@@ -68,9 +83,22 @@ export async function launchRun(page: Page, skeleton: string, opts: { resources?
 }
 
 /** The loopback SLURM cluster's connection facts (scripts/cluster/up.sh writes them). */
-export function clusterFacts(): { host: string; port: number; user: string; privateKeyPath: string; hostKey: string; hostKeyAlgo: string; hostKeyFingerprint: string } {
+export function clusterFacts(): {
+  host: string;
+  port: number;
+  user: string;
+  privateKeyPath: string;
+  hostKey: string;
+  hostKeyAlgo: string;
+  hostKeyFingerprint: string;
+} {
   execFileSync("node", [path.join(process.cwd(), "scripts/cluster/ensure.mjs")], { stdio: "pipe" });
-  return JSON.parse(readFileSync(path.join(process.env.EMANAGER_CLUSTER_DIR ?? "/var/lib/emanager-cluster", "cluster.json"), "utf8")) as ReturnType<typeof clusterFacts>;
+  return JSON.parse(
+    readFileSync(
+      path.join(process.env.EMANAGER_CLUSTER_DIR ?? "/var/lib/emanager-cluster", "cluster.json"),
+      "utf8",
+    ),
+  ) as ReturnType<typeof clusterFacts>;
 }
 
 /** Adds a SLURM resource on the loopback cluster through the form, accepts its host key and waits for the probe's queues. */
@@ -95,9 +123,14 @@ export async function addSlurmResource(page: Page, label: string, queue: string)
     // build: its error arrived as a plain ERROR); pin the cluster's own key in the database, as
     // resources.spec.ts does for its changed-key case, so this test can go on to the run page.
     const db = new Database(path.join(process.env.E2E_DATA_DIR!, "emanager.db"));
-    db.prepare("UPDATE Resource SET hostKey = ?, hostKeyAlgo = ?, hostKeyFingerprint = ? WHERE label = ? AND hostKey IS NULL").run(c.hostKey, c.hostKeyAlgo, c.hostKeyFingerprint, label);
+    db.prepare(
+      "UPDATE Resource SET hostKey = ?, hostKeyAlgo = ?, hostKeyFingerprint = ? WHERE label = ? AND hostKey IS NULL",
+    ).run(c.hostKey, c.hostKeyAlgo, c.hostKeyFingerprint, label);
     db.close();
-    test.info().annotations.push({ type: "workaround", description: `${label}: host key pinned in the database; the probe offered no "Accept and pin" button` });
+    test.info().annotations.push({
+      type: "workaround",
+      description: `${label}: host key pinned in the database; the probe offered no "Accept and pin" button`,
+    });
     await card.getByRole("button", { name: "Test connection" }).click();
   }
   await expect(page.getByTestId(`queues-${label}`)).toContainText("stampede", { timeout: 30_000 });
@@ -107,7 +140,11 @@ export async function addSlurmResource(page: Page, label: string, queue: string)
  * Samples `read()` every `ms` until `done()` holds (or `timeout`), returning the distinct values
  * in the order seen: how a test proves the page changed on its own, without a reload.
  */
-export async function watch<T>(read: () => Promise<T>, done: (v: T) => boolean, opts: { ms?: number; timeout?: number } = {}): Promise<T[]> {
+export async function watch<T>(
+  read: () => Promise<T>,
+  done: (v: T) => boolean,
+  opts: { ms?: number; timeout?: number } = {},
+): Promise<T[]> {
   const seen: T[] = [];
   const until = Date.now() + (opts.timeout ?? 120_000);
   for (;;) {

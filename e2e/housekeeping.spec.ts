@@ -6,7 +6,9 @@ import { launchRun, newAccount, scaledSc2014, signUpInBrowser } from "./helpers"
 // deleting a skeleton (refused while a run uses it), deleting a run with its directory, and the
 // sizes on disk on the Account page.
 
-test("[HOUSEKEEPING] sign-up shows the password rules up front; the demo button says what it adds and asks first", async ({ page }) => {
+test("[HOUSEKEEPING] sign-up shows the password rules up front; the demo button says what it adds and asks first", async ({
+  page,
+}) => {
   await page.goto("/signup");
   await expect(page.getByTestId("password-rules")).toContainText("8 to 72 characters");
   await signUpInBrowser(page, newAccount("house"));
@@ -16,7 +18,9 @@ test("[HOUSEKEEPING] sign-up shows the password rules up front; the demo button 
     void d.dismiss();
   });
   await page.getByRole("button", { name: "Try the SC2014 demo" }).click();
-  await expect.poll(() => question).toContain("This adds to your account the SC2014 demo skeleton (2 stages, 21 tasks)");
+  await expect
+    .poll(() => question)
+    .toContain("This adds to your account the SC2014 demo skeleton (2 stages, 21 tasks)");
   // dismissed: nothing was added, no run started
   await page.waitForTimeout(500);
   await expect(page).toHaveURL(/\/runs$/);
@@ -24,7 +28,9 @@ test("[HOUSEKEEPING] sign-up shows the password rules up front; the demo button 
   await expect(page.getByText("No skeletons yet")).toBeVisible();
 });
 
-test("[HOUSEKEEPING] a skeleton in use cannot be deleted (the run is named); a finished run is deleted with its directory; sizes on the Account page", async ({ page }) => {
+test("[HOUSEKEEPING] a skeleton in use cannot be deleted (the run is named); a finished run is deleted with its directory; sizes on the Account page", async ({
+  page,
+}) => {
   test.setTimeout(180_000);
   await signUpInBrowser(page, newAccount("house"));
   const runPath = await launchRun(page, scaledSc2014(120, 120));
@@ -36,7 +42,9 @@ test("[HOUSEKEEPING] a skeleton in use cannot be deleted (the run is named); a f
   await page.getByRole("link", { name: "skeleton", exact: true }).click();
   page.once("dialog", (d) => void d.accept());
   await page.getByTestId("delete-skeleton").click();
-  await expect(page.getByTestId("delete-skeleton-error")).toContainText(/skeleton is used by skeleton \S+ \S+ \((NEW|ACTIVE)\): cancel that run or wait until it ends before deleting it/);
+  await expect(page.getByTestId("delete-skeleton-error")).toContainText(
+    /skeleton is used by skeleton \S+ \S+ \((NEW|ACTIVE)\): cancel that run or wait until it ends before deleting it/,
+  );
 
   await page.goto("/account");
   await expect(page.getByTestId("storage")).toContainText("in 1 run directory");

@@ -4,7 +4,9 @@ import { launchRun, newAccount, scaledSc2014, signUpInBrowser } from "./helpers"
 // Issue 15 in the browser: the plan page's simulated TTC for both strategies with its sources, a
 // what-if (local marked as failing: every simulation fails), and the prediction kept with a run
 // beside its actual TTC; the second run's prediction is learned from the first.
-test("[PREDICT] simulated TTC with sources and what-if on the plan page; predicted vs actual on the run page and in run.json", async ({ page }) => {
+test("[PREDICT] simulated TTC with sources and what-if on the plan page; predicted vs actual on the run page and in run.json", async ({
+  page,
+}) => {
   test.setTimeout(240_000);
   await signUpInBrowser(page, newAccount("predict"));
   const text = scaledSc2014(0.3, 0.5);
@@ -27,7 +29,8 @@ test("[PREDICT] simulated TTC with sources and what-if on the plan page; predict
   const form = page.getByRole("form", { name: "Choose resources" });
   await form.getByRole("checkbox", { name: "failing" }).check();
   await form.getByRole("button", { name: "Plan again" }).click();
-  for (const s of ["adaptive", "aimes"]) await expect(page.getByTestId(`prediction-${s}-fail`)).toContainText("100 % fail");
+  for (const s of ["adaptive", "aimes"])
+    await expect(page.getByTestId(`prediction-${s}-fail`)).toContainText("100 % fail");
   await page.screenshot({ path: "test-results/e2e/plan-what-if.png", fullPage: true });
 
   const second = await launchRun(page, text);
@@ -36,7 +39,13 @@ test("[PREDICT] simulated TTC with sources and what-if on the plan page; predict
   await expect(page.getByTestId("predicted-vs-actual")).toContainText("model learned from 1 earlier run(s)");
   await expect(page.getByTestId("prediction-error")).toHaveText(/[+-]?\d+ %/);
   await page.screenshot({ path: "test-results/e2e/run-predicted-vs-actual.png", fullPage: true });
-  const run = (await (await page.request.get(`/api${second}/download/run.json`)).json()) as { prediction: { median: number; inputs: { calibratedFrom: number }; versus: { actual: { ttc: number }; error: { ttc: number } } } };
+  const run = (await (await page.request.get(`/api${second}/download/run.json`)).json()) as {
+    prediction: {
+      median: number;
+      inputs: { calibratedFrom: number };
+      versus: { actual: { ttc: number }; error: { ttc: number } };
+    };
+  };
   expect(run.prediction.inputs.calibratedFrom).toBe(1);
   expect(run.prediction.versus.actual.ttc).toBeGreaterThan(0);
   expect(Number.isFinite(run.prediction.versus.error.ttc)).toBe(true);

@@ -9,10 +9,21 @@ import { newAccount, signedInContext, signUpInBrowser } from "./helpers";
 // The real loopback SLURM + sshd (scripts/cluster/up.sh; `npm test` starts it).
 function cluster() {
   execFileSync("node", [path.join(process.cwd(), "scripts/cluster/ensure.mjs")], { stdio: "pipe" });
-  return JSON.parse(readFileSync(path.join(process.env.EMANAGER_CLUSTER_DIR ?? "/var/lib/emanager-cluster", "cluster.json"), "utf8")) as { host: string; port: number; user: string; privateKeyPath: string; hostKeyFile: string };
+  return JSON.parse(
+    readFileSync(
+      path.join(process.env.EMANAGER_CLUSTER_DIR ?? "/var/lib/emanager-cluster", "cluster.json"),
+      "utf8",
+    ),
+  ) as { host: string; port: number; user: string; privateKeyPath: string; hostKeyFile: string };
 }
 
-async function addResource(page: import("@playwright/test").Page, label: string, port: number, key: string, c: ReturnType<typeof cluster>) {
+async function addResource(
+  page: import("@playwright/test").Page,
+  label: string,
+  port: number,
+  key: string,
+  c: ReturnType<typeof cluster>,
+) {
   await page.goto("/resources/new");
   await page.getByLabel("Label", { exact: true }).fill(label);
   await page.getByLabel("Host", { exact: true }).fill(c.host);
@@ -24,7 +35,9 @@ async function addResource(page: import("@playwright/test").Page, label: string,
   await expect(page).toHaveURL(/\/resources\?added=/);
 }
 
-test("[RESOURCES] add a SLURM resource, pin its host key, probe partitions and limits; a wrong port says so", async ({ page }) => {
+test("[RESOURCES] add a SLURM resource, pin its host key, probe partitions and limits; a wrong port says so", async ({
+  page,
+}) => {
   const c = cluster();
   await signUpInBrowser(page, newAccount("res"));
   await addResource(page, "loopback", c.port, readFileSync(c.privateKeyPath, "utf8"), c);
@@ -57,7 +70,9 @@ test("[RESOURCES] the form refuses injected values field by field", async ({ pag
   await expect(page.locator(".field-error").first()).toContainText("A host name like");
 });
 
-test("[RESOURCES] a wrong key and a changed host key each give their own error; edit, delete key and delete work", async ({ page }) => {
+test("[RESOURCES] a wrong key and a changed host key each give their own error; edit, delete key and delete work", async ({
+  page,
+}) => {
   const c = cluster();
   await signUpInBrowser(page, newAccount("reskeys"));
   // A key the cluster has never seen: generated for this test, not in hpcuser's authorized_keys.
@@ -79,7 +94,9 @@ test("[RESOURCES] a wrong key and a changed host key each give their own error; 
   // use it), the pin is swapped for another real ed25519 key, which is what the client then sees.
   const other = readFileSync(`${c.privateKeyPath}.pub`, "utf8").split(" ")[1]!;
   const db = new Database(path.join(process.env.E2E_DATA_DIR!, "emanager.db"));
-  db.prepare("UPDATE Resource SET hostKey = ?, hostKeyFingerprint = 'SHA256:previous' WHERE label = 'moved'").run(other);
+  db.prepare(
+    "UPDATE Resource SET hostKey = ?, hostKeyFingerprint = 'SHA256:previous' WHERE label = 'moved'",
+  ).run(other);
   db.close();
   await moved.getByRole("button", { name: "Test connection" }).click();
   await expect(moved.getByTestId("probe-error")).toContainText("HOSTKEY_CHANGED");
@@ -99,16 +116,28 @@ test("[RESOURCES] a wrong key and a changed host key each give their own error; 
   await expect(moved).toHaveCount(0);
 });
 
-test("[RESOURCES] the original bundle configuration imports with a report; user B cannot probe, delete or see A's resources", async ({ page, browser }) => {
+test("[RESOURCES] the original bundle configuration imports with a report; user B cannot probe, delete or see A's resources", async ({
+  page,
+  browser,
+}) => {
   await signUpInBrowser(page, newAccount("import"));
   await page.goto("/resources/import");
-  await page.getByLabel("Bundle configuration").fill(readFileSync(path.resolve(process.cwd(), "../shared/fixtures/bundles/emanager_bundle_demo_SC2014.conf"), "utf8"));
+  await page
+    .getByLabel("Bundle configuration")
+    .fill(
+      readFileSync(
+        path.resolve(process.cwd(), "../shared/fixtures/bundles/emanager_bundle_demo_SC2014.conf"),
+        "utf8",
+      ),
+    );
   await page.getByLabel(/Your user name/).fill("alice");
   await page.getByRole("button", { name: "Import" }).click();
   const report = page.getByTestId("import-report");
   await expect(report).toContainText("5 resource(s) imported");
   await expect(report).toContainText("blacklight (pbs) alice@blacklight.psc.xsede.org");
-  const list = (await (await page.request.get("/api/resources")).json()) as { resources: { id: string; label: string }[] };
+  const list = (await (await page.request.get("/api/resources")).json()) as {
+    resources: { id: string; label: string }[];
+  };
   const stampede = list.resources.find((r) => r.label === "stampede")!;
   expect(stampede).toBeTruthy();
 

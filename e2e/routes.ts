@@ -17,7 +17,13 @@ function walk(dir: string, segs: string[], out: AppRoute[]): void {
     const full = path.join(dir, name);
     if (statSync(full).isDirectory()) {
       if (name.startsWith("_")) continue;
-      const seg = name.startsWith("(") ? null : name.startsWith("[...") ? "x/y" : name.startsWith("[") ? "doesnotexist" : name;
+      const seg = name.startsWith("(")
+        ? null
+        : name.startsWith("[...")
+          ? "x/y"
+          : name.startsWith("[")
+            ? "doesnotexist"
+            : name;
       walk(full, seg === null ? segs : [...segs, seg], out);
     } else if (name === "page.tsx" || name === "route.ts") {
       const url = "/" + segs.join("/");

@@ -4,7 +4,9 @@ import { addSlurmResource, launchRun, newAccount, scaledSc2014, signUpInBrowser 
 // Runs: a queue per pilot picked on the plan page from the resource's probed queues, with its
 // limits shown and checked, kept in the plan and its trail; the runs list filtered; two runs
 // compared side by side.
-test("[RUNS][QUEUE][COMPARE] a pilot put on the debug partition from the plan page; the list filtered; two runs compared", async ({ page }) => {
+test("[RUNS][QUEUE][COMPARE] a pilot put on the debug partition from the plan page; the list filtered; two runs compared", async ({
+  page,
+}) => {
   test.setTimeout(300_000);
   await signUpInBrowser(page, newAccount("compare"));
   await addSlurmResource(page, "cluster", "stampede");
@@ -25,7 +27,9 @@ test("[RUNS][QUEUE][COMPARE] a pilot put on the debug partition from the plan pa
   await queue.selectOption("debug");
   await expect(page.getByTestId("queue-limits-1")).toContainText("at most 10 min");
   await page.getByLabel("walltime of pilot 1").fill("20");
-  await expect(page.getByTestId("queue-problem-1")).toHaveText("20.0 min is longer than debug allows (10 min)");
+  await expect(page.getByTestId("queue-problem-1")).toHaveText(
+    "20.0 min is longer than debug allows (10 min)",
+  );
   await expect(page.getByRole("button", { name: "Launch" })).toBeDisabled();
   await page.getByLabel("walltime of pilot 1").fill("5");
   await expect(page.getByTestId("queue-problem-1")).toHaveCount(0);
@@ -36,7 +40,9 @@ test("[RUNS][QUEUE][COMPARE] a pilot put on the debug partition from the plan pa
   // kept in the plan and its trail (run.json carries the plan; the archive has plan.json and plan.txt from it)
   const res = await page.request.get(`/api${slurmRun}/download/run.json`);
   expect(res.status(), await res.text()).toBe(200);
-  const run = (await res.json()) as { plan: { pilots: { queue: string | null }[]; trail: { label: string; value: string }[] } };
+  const run = (await res.json()) as {
+    plan: { pilots: { queue: string | null }[]; trail: { label: string; value: string }[] };
+  };
   expect(run.plan.pilots[0]!.queue).toBe("debug");
   expect(run.plan.trail.find((t) => t.label === "Q1")?.value).toBe("debug");
 

@@ -6,7 +6,9 @@ import { newAccount, signedInContext, signUpInBrowser } from "./helpers";
 
 const FIX = path.resolve(process.cwd(), "../shared/fixtures/skeletons");
 
-test("[SKELETONS] upload the SC2014 skeleton: 2 stages, 21 tasks; a broken one shows its error at its line", async ({ page }) => {
+test("[SKELETONS] upload the SC2014 skeleton: 2 stages, 21 tasks; a broken one shows its error at its line", async ({
+  page,
+}) => {
   await signUpInBrowser(page, newAccount("skel"));
   await page.getByRole("link", { name: "Skeletons" }).click();
   await page.getByTestId("skeleton-file").setInputFiles(path.join(FIX, "emanager_skeleton_demo_SC2014.conf"));
@@ -19,15 +21,23 @@ test("[SKELETONS] upload the SC2014 skeleton: 2 stages, 21 tasks; a broken one s
   await page.getByRole("link", { name: "Skeletons" }).click();
   await page.getByTestId("skeleton-file").setInputFiles(path.join(FIX, "Skeleton-report_lst-bag.input"));
   await page.getByRole("button", { name: "Check and save" }).click();
-  await expect(page.getByTestId("skeleton-errors")).toContainText("line 6, column 5: expected `Task_Length` here but found `Num_Processes`");
+  await expect(page.getByTestId("skeleton-errors")).toContainText(
+    "line 6, column 5: expected `Task_Length` here but found `Num_Processes`",
+  );
 });
 
-test("[PLAN][RUN][STATS] plan the SC2014 skeleton on local with both strategies, launch, watch it finish, download its statistics", async ({ page, browser }) => {
+test("[PLAN][RUN][STATS] plan the SC2014 skeleton on local with both strategies, launch, watch it finish, download its statistics", async ({
+  page,
+  browser,
+}) => {
   test.setTimeout(240_000);
   await signUpInBrowser(page, newAccount("plan"));
   await page.getByRole("link", { name: "Skeletons" }).click();
   // a scaled-down demo (0.5 s and 1 s tasks) so the run finishes in seconds
-  const text = (await import("node:fs")).readFileSync(path.join(FIX, "emanager_skeleton_demo_SC2014.conf"), "utf8").replace("uniform 10", "uniform 0.5").replace("uniform 32", "uniform 1");
+  const text = (await import("node:fs"))
+    .readFileSync(path.join(FIX, "emanager_skeleton_demo_SC2014.conf"), "utf8")
+    .replace("uniform 10", "uniform 0.5")
+    .replace("uniform 32", "uniform 1");
   await page.getByTestId("skeleton-text").fill(text);
   await page.getByRole("button", { name: "Check and save" }).click();
   await page.getByRole("link", { name: "Plan a run" }).click();
@@ -47,18 +57,41 @@ test("[PLAN][RUN][STATS] plan the SC2014 skeleton on local with both strategies,
 
   const runUrl = new URL(page.url()).pathname;
   const api = `/api${runUrl}/download`;
-  const tasks = Papa.parse<Record<string, string>>((await (await page.request.get(`${api}/tasks.csv`)).text()).trim(), { header: true, newline: "\r\n" }).data;
+  const tasks = Papa.parse<Record<string, string>>(
+    (await (await page.request.get(`${api}/tasks.csv`)).text()).trim(),
+    { header: true, newline: "\r\n" },
+  ).data;
   expect(tasks).toHaveLength(21);
   expect(tasks.every((t) => t.final_state === "DONE")).toBe(true);
-  const run = (await (await page.request.get(`${api}/run.json`)).json()) as { state: string; metrics: { ttx: number }; plan: { pilots: unknown[] } };
+  const run = (await (await page.request.get(`${api}/run.json`)).json()) as {
+    state: string;
+    metrics: { ttx: number };
+    plan: { pilots: unknown[] };
+  };
   expect(run.state).toBe("DONE");
   expect(run.metrics.ttx).toBeGreaterThan(0);
   const zipRes = await page.request.get(`${api}/archive`);
   // named after the run, like every other download (the run is named after the skeleton and the time)
-  expect(zipRes.headers()["content-disposition"]).toMatch(/filename="skeleton_\d{4}-\d\d-\d\d_\d\d_\d\d\.zip"/);
+  expect(zipRes.headers()["content-disposition"]).toMatch(
+    /filename="skeleton_\d{4}-\d\d-\d\d_\d\d_\d\d\.zip"/,
+  );
   const files = Object.keys(unzipSync(new Uint8Array(await zipRes.body())));
-  for (const f of ["skeleton.conf", "plan.json", "plan.txt", "events.jsonl", "run.json", "pilots.csv", "tasks.csv", "timeseries.csv", "Stage_2_Output/Stage_2_Output_0_1", "Stage_1_Output/Stage_1_Output_0_20"]) {
-    expect(files.some((x) => x.endsWith(`/${f}`)), f).toBe(true);
+  for (const f of [
+    "skeleton.conf",
+    "plan.json",
+    "plan.txt",
+    "events.jsonl",
+    "run.json",
+    "pilots.csv",
+    "tasks.csv",
+    "timeseries.csv",
+    "Stage_2_Output/Stage_2_Output_0_1",
+    "Stage_1_Output/Stage_1_Output_0_20",
+  ]) {
+    expect(
+      files.some((x) => x.endsWith(`/${f}`)),
+      f,
+    ).toBe(true);
   }
   // another user gets nothing: not the page, not the stream, not a download, not the controls
   const other = await signedInContext(browser, "intruder");

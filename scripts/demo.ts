@@ -18,7 +18,8 @@ import { startDemo } from "../lib/demo/start-demo";
 
 async function main(): Promise<number> {
   const c = spawnSync("node", [path.join(process.cwd(), "scripts/cluster/ensure.mjs")], { stdio: "inherit" });
-  if (c.status !== 0) console.log("[demo] no loopback SLURM cluster here: the demo runs its pilot on `local` instead.");
+  if (c.status !== 0)
+    console.log("[demo] no loopback SLURM cluster here: the demo runs its pilot on `local` instead.");
   const db = openDb(databaseUrl());
   try {
     let user = await db.user.findFirst({ orderBy: { createdAt: "asc" }, select: { id: true, email: true } });
@@ -34,7 +35,9 @@ async function main(): Promise<number> {
       return 2;
     }
     const url = `${process.env.NEXTAUTH_URL ?? `http://127.0.0.1:${process.env.PORT ?? 3000}`}/runs/${r.runId}`;
-    console.log(`[demo] ${r.onCluster ? "five pilots on the loopback SLURM cluster (stampede, trestles, gordon, blacklight, hopper)" : "one pilot on local"}`);
+    console.log(
+      `[demo] ${r.onCluster ? "five pilots on the loopback SLURM cluster (stampede, trestles, gordon, blacklight, hopper)" : "one pilot on local"}`,
+    );
     console.log(`[demo] watch it live (sign in as ${user.email}): ${url}`);
     return (await followRun(db, user.id, r.runId, processIO)) === "DONE" ? 0 : 1;
   } finally {
@@ -42,7 +45,10 @@ async function main(): Promise<number> {
   }
 }
 
-main().then((code) => process.exit(code), (e: unknown) => {
-  console.error(`[demo] ${e instanceof Error ? e.message : String(e)}`);
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(`[demo] ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  },
+);

@@ -12,7 +12,17 @@ import { dataDir, databaseUrl } from "../lib/config/paths";
 import { loadOrCreateSecret } from "../lib/config/secret";
 import { migrateSqlite, sqliteFileFromUrl } from "../lib/db/migrate";
 
-const SOURCES = ["app", "components", "lib", "public", "types", "next.config.ts", "proxy.ts", "instrumentation.ts", "package-lock.json"];
+const SOURCES = [
+  "app",
+  "components",
+  "lib",
+  "public",
+  "types",
+  "next.config.ts",
+  "proxy.ts",
+  "instrumentation.ts",
+  "package-lock.json",
+];
 
 function newestMtime(p: string): number {
   if (!existsSync(p)) return 0;
@@ -40,11 +50,16 @@ function main(): void {
   const url = databaseUrl();
   if (url.startsWith("file:")) {
     const m = migrateSqlite(sqliteFileFromUrl(url));
-    console.log(`[emanager] database ${url} (${m.applied.length ? `applied ${m.applied.join(", ")}` : "up to date"})`);
+    console.log(
+      `[emanager] database ${url} (${m.applied.length ? `applied ${m.applied.join(", ")}` : "up to date"})`,
+    );
   }
   if (process.env.EMANAGER_SKIP_BUILD !== "1" && buildIsStale(root)) {
     console.log("[emanager] building the web application (first start or sources changed)…");
-    const b = spawnSync("npx", ["--no-install", "next", "build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+    const b = spawnSync("npx", ["--no-install", "next", "build"], {
+      stdio: "inherit",
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+    });
     if (b.status !== 0) {
       console.error("[emanager] the build failed; see the messages above.");
       process.exit(b.status ?? 1);
@@ -60,7 +75,10 @@ function main(): void {
     NEXT_TELEMETRY_DISABLED: "1",
   };
   console.log(`[emanager] serving ${publicUrl} (engine starts with the server)`);
-  const child = spawn("npx", ["--no-install", "next", "start", "-p", port, "-H", host], { stdio: "inherit", env });
+  const child = spawn("npx", ["--no-install", "next", "start", "-p", port, "-H", host], {
+    stdio: "inherit",
+    env,
+  });
   const forward = (sig: NodeJS.Signals) => () => child.kill(sig);
   process.on("SIGINT", forward("SIGINT"));
   process.on("SIGTERM", forward("SIGTERM"));

@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 
 // `prettier --check .` joins the static checks once the whole tree has been formatted in one
 // commit (issue 14); until then it would only list every file.
-const CHECK_FORMAT = false;
+const CHECK_FORMAT = true;
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const lines = [];
@@ -41,7 +41,10 @@ mkdirSync("test-results", { recursive: true });
 // 0. the loopback cluster (idempotent; says why when it cannot start)
 if (existsSync("scripts/cluster/ensure.mjs")) {
   const c = run("node", ["scripts/cluster/ensure.mjs"]);
-  if (c !== 0) console.log(`[test] the loopback cluster is not available (exit ${c}); its integration tests will fail and say why.`);
+  if (c !== 0)
+    console.log(
+      `[test] the loopback cluster is not available (exit ${c}); its integration tests will fail and say why.`,
+    );
 }
 
 // 1. static checks
@@ -50,7 +53,19 @@ if (process.env.SKIP_STATIC !== "1") {
   count("typecheck", tsc === 0 ? 1 : 0, tsc === 0 ? 0 : 1);
   const lint = run("npx", ["--no-install", "eslint", "."]);
   count("lint", lint === 0 ? 1 : 0, lint === 0 ? 0 : 1);
-  const layers = run("npx", ["--no-install", "depcruise", "lib", "app", "components", "cli", "scripts", "proxy.ts", "instrumentation.ts", "--config", ".dependency-cruiser.cjs"]);
+  const layers = run("npx", [
+    "--no-install",
+    "depcruise",
+    "lib",
+    "app",
+    "components",
+    "cli",
+    "scripts",
+    "proxy.ts",
+    "instrumentation.ts",
+    "--config",
+    ".dependency-cruiser.cjs",
+  ]);
   count("layers", layers === 0 ? 1 : 0, layers === 0 ? 0 : 1);
   if (CHECK_FORMAT) {
     const format = run("npx", ["--no-install", "prettier", "--check", "."]);
@@ -62,12 +77,24 @@ if (process.env.SKIP_STATIC !== "1") {
 rmSync("test-results/vitest-serial.json", { force: true });
 const vs = run("npx", ["--no-install", "vitest", "run"], { VITEST_SERIAL: "1" });
 const s = readJson("test-results/vitest-serial.json");
-if (s) count("vitest (serial)", s.numPassedTests, s.numFailedTests + (vs !== 0 && s.numFailedTests === 0 ? 1 : 0), s.numPendingTests + s.numTodoTests);
+if (s)
+  count(
+    "vitest (serial)",
+    s.numPassedTests,
+    s.numFailedTests + (vs !== 0 && s.numFailedTests === 0 ? 1 : 0),
+    s.numPendingTests + s.numTodoTests,
+  );
 else count("vitest (serial)", 0, 1);
 rmSync("test-results/vitest.json", { force: true });
 const vt = run("npx", ["--no-install", "vitest", "run"]);
 const v = readJson("test-results/vitest.json");
-if (v) count("vitest", v.numPassedTests, v.numFailedTests + (vt !== 0 && v.numFailedTests === 0 ? 1 : 0), v.numPendingTests + v.numTodoTests);
+if (v)
+  count(
+    "vitest",
+    v.numPassedTests,
+    v.numFailedTests + (vt !== 0 && v.numFailedTests === 0 ? 1 : 0),
+    v.numPendingTests + v.numTodoTests,
+  );
 else count("vitest", 0, 1);
 
 // 3. playwright
@@ -75,10 +102,18 @@ if (process.env.SKIP_E2E !== "1") {
   rmSync("test-results/playwright.json", { force: true });
   const pw = run("npx", ["--no-install", "playwright", "test"]);
   const p = readJson("test-results/playwright.json");
-  if (p?.stats) count("playwright", p.stats.expected + p.stats.flaky, p.stats.unexpected + (pw !== 0 && p.stats.unexpected === 0 ? 1 : 0), p.stats.skipped);
+  if (p?.stats)
+    count(
+      "playwright",
+      p.stats.expected + p.stats.flaky,
+      p.stats.unexpected + (pw !== 0 && p.stats.unexpected === 0 ? 1 : 0),
+      p.stats.skipped,
+    );
   else count("playwright", 0, 1);
 }
 
 console.log("\n" + lines.join("\n"));
-console.log(`${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ""}`);
+console.log(
+  `${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ""}`,
+);
 process.exit(totals.failed === 0 ? 0 : 1);

@@ -17,15 +17,22 @@ const SCALES = [8, 32, 256, 2048];
 const RUNS = 1000;
 const SEED = 1;
 
-const n0 = (x: number | null | undefined) => (x === null || x === undefined ? "—" : Math.round(x).toLocaleString("en"));
+const n0 = (x: number | null | undefined) =>
+  x === null || x === undefined ? "—" : Math.round(x).toLocaleString("en");
 const pct = (x: number) => `${x >= 0 ? "+" : ""}${(x * 100).toFixed(1)} %`;
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const dir = path.resolve(args.find((a) => !a.startsWith("--")) ?? path.join(process.cwd(), "../shared/data/aimes-swift"));
+  const dir = path.resolve(
+    args.find((a) => !a.startsWith("--")) ?? path.join(process.cwd(), "../shared/data/aimes-swift"),
+  );
   const write = !args.includes("--no-write");
   const read = (f: string) => readFile(path.join(dir, f), "utf8");
-  const parsed = parseAimesTexts({ runs: await read("runs.csv"), pilots: await read("pilots.csv"), tasks: await read("tasks.csv").catch(() => null) });
+  const parsed = parseAimesTexts({
+    runs: await read("runs.csv"),
+    pilots: await read("pilots.csv"),
+    tasks: await read("tasks.csv").catch(() => null),
+  });
   if (!parsed.ok) throw new Error(parsed.errors.join("\n"));
   const d = parsed.data;
   const t0 = Date.now();
@@ -33,8 +40,12 @@ async function main(): Promise<void> {
   const rep = replayAll(d);
   // items 2 and 3: overheads fitted per series (each ran its own driver and RADICAL-Pilot version)
   const fits = new Map(SERIES.map((s) => [s, fitOverheads(d, s)]));
-  const dist = SERIES.flatMap((s) => SCALES.map((n) => distributionRow(d, fits.get(s)!, s, n, RUNS, SEED))).filter((x): x is DistributionRow => x !== null);
-  const strat = SERIES.flatMap((s) => SCALES.map((n) => strategyRow(d, fits.get(s)!, s, n, RUNS, SEED))).filter((x): x is StrategyRow => x !== null);
+  const dist = SERIES.flatMap((s) =>
+    SCALES.map((n) => distributionRow(d, fits.get(s)!, s, n, RUNS, SEED)),
+  ).filter((x): x is DistributionRow => x !== null);
+  const strat = SERIES.flatMap((s) =>
+    SCALES.map((n) => strategyRow(d, fits.get(s)!, s, n, RUNS, SEED)),
+  ).filter((x): x is StrategyRow => x !== null);
   const ok1 = rep.within / rep.counted >= 0.8;
   const ok2 = dist.every((r) => r.inside);
 
@@ -61,13 +72,21 @@ async function main(): Promise<void> {
     "",
     "| run | tasks | measured s | simulated s | error | reason |",
     "|---|---:|---:|---:|---:|---|",
-    ...rep.rows.filter((r) => !r.skipped && !r.within).map((r) => `| ${r.runKey} | ${r.nTasks} | ${n0(r.measured)} | ${n0(r.simulated)} | ${pct(r.error ?? 0)} | ${r.why ?? ""} |`),
+    ...rep.rows
+      .filter((r) => !r.skipped && !r.within)
+      .map(
+        (r) =>
+          `| ${r.runKey} | ${r.nTasks} | ${n0(r.measured)} | ${n0(r.simulated)} | ${pct(r.error ?? 0)} | ${r.why ?? ""} |`,
+      ),
     "",
     "<details><summary>Every run</summary>",
     "",
     "| run | tasks | measured s | simulated s | error |",
     "|---|---:|---:|---:|---:|",
-    ...rep.rows.map((r) => `| ${r.runKey} | ${r.nTasks} | ${n0(r.measured)} | ${r.skipped ? `skipped: ${r.skipped}` : n0(r.simulated)} | ${r.error === null ? "—" : pct(r.error)} |`),
+    ...rep.rows.map(
+      (r) =>
+        `| ${r.runKey} | ${r.nTasks} | ${n0(r.measured)} | ${r.skipped ? `skipped: ${r.skipped}` : n0(r.simulated)} | ${r.error === null ? "—" : pct(r.error)} |`,
+    ),
     "",
     "</details>",
     "",
@@ -81,7 +100,10 @@ async function main(): Promise<void> {
     "",
     "| series | tasks | measured median [min–max] s (runs) | simulated median s | p10–p90 s | fails | waits from | inside |",
     "|---|---:|---|---:|---|---:|---|---|",
-    ...dist.map((r) => `| ${r.series} | ${r.n} | ${n0(r.median)} [${n0(r.min)}–${n0(r.max)}] (${r.runs}) | ${n0(r.sim?.median)} | ${n0(r.sim?.p10)}–${n0(r.sim?.p90)} | ${r.sim ? `${(r.sim.failShare * 100).toFixed(1)} %` : "—"} | ${r.scope} | ${r.inside ? "yes" : `**no**: ${r.note}`} |`),
+    ...dist.map(
+      (r) =>
+        `| ${r.series} | ${r.n} | ${n0(r.median)} [${n0(r.min)}–${n0(r.max)}] (${r.runs}) | ${n0(r.sim?.median)} | ${n0(r.sim?.p10)}–${n0(r.sim?.p90)} | ${r.sim ? `${(r.sim.failShare * 100).toFixed(1)} %` : "—"} | ${r.scope} | ${r.inside ? "yes" : `**no**: ${r.note}`} |`,
+    ),
     "",
     "## 3. Strategy study: aimes against adaptive",
     "",
@@ -91,7 +113,10 @@ async function main(): Promise<void> {
     "",
     "| series | tasks | aimes median / p90 s | aimes core-h | aimes fails | adaptive median / p90 s | adaptive core-h | adaptive fails | adaptive loses because | what-if: adaptive + 1 more spare pilot, median / p90 s, core-h, fails |",
     "|---|---:|---|---:|---:|---|---:|---:|---|---|",
-    ...strat.map((r) => `| ${r.series} | ${r.n} | ${cell(r.aimes)} | ${coreH(r.aimes)} | ${fails(r.aimes)} | ${cell(r.adaptive)} | ${coreH(r.adaptive)} | ${fails(r.adaptive)} | ${r.adaptiveLoses ?? "— (adaptive wins)"} | ${cell(r.adaptiveSpare)}, ${coreH(r.adaptiveSpare)}, ${fails(r.adaptiveSpare)} |`),
+    ...strat.map(
+      (r) =>
+        `| ${r.series} | ${r.n} | ${cell(r.aimes)} | ${coreH(r.aimes)} | ${fails(r.aimes)} | ${cell(r.adaptive)} | ${coreH(r.adaptive)} | ${fails(r.adaptive)} | ${r.adaptiveLoses ?? "— (adaptive wins)"} | ${cell(r.adaptiveSpare)}, ${coreH(r.adaptiveSpare)}, ${fails(r.adaptiveSpare)} |`,
+    ),
     "",
     `Adaptive wins ${strat.filter((r) => r.adaptiveLoses === null).length} of ${strat.length} rows. The last column is a what-if, not a strategy: ` +
       "the adaptive plan with `overProvision = 1` (one more pilot on the best-ranked resource besides the strategy's own spare, cancelled by the engine's surplus rule once the others are active). " +
@@ -120,9 +145,12 @@ async function main(): Promise<void> {
   if (!ok1 || !ok2) process.exitCode = 1;
 }
 
-const cell = (s: SimSummary | { error: string }) => ("error" in s ? `no plan: ${s.error}` : `${n0(s.median)} / ${n0(s.p90)}`);
-const coreH = (s: SimSummary | { error: string }) => ("error" in s ? "—" : s.coreHours.median.toLocaleString("en", { maximumFractionDigits: 0 }));
-const fails = (s: SimSummary | { error: string }) => ("error" in s ? "—" : `${(s.failShare * 100).toFixed(1)} %`);
+const cell = (s: SimSummary | { error: string }) =>
+  "error" in s ? `no plan: ${s.error}` : `${n0(s.median)} / ${n0(s.p90)}`;
+const coreH = (s: SimSummary | { error: string }) =>
+  "error" in s ? "—" : s.coreHours.median.toLocaleString("en", { maximumFractionDigits: 0 });
+const fails = (s: SimSummary | { error: string }) =>
+  "error" in s ? "—" : `${(s.failShare * 100).toFixed(1)} %`;
 
 main().catch((e: unknown) => {
   console.error(e);

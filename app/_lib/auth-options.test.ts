@@ -3,7 +3,10 @@ import { authOptions, secureCookiesFor } from "./auth-options";
 
 const saved = { url: process.env.NEXTAUTH_URL, secret: process.env.NEXTAUTH_SECRET };
 afterEach(() => {
-  for (const [k, v] of [["NEXTAUTH_URL", saved.url], ["NEXTAUTH_SECRET", saved.secret]] as const) {
+  for (const [k, v] of [
+    ["NEXTAUTH_URL", saved.url],
+    ["NEXTAUTH_SECRET", saved.secret],
+  ] as const) {
     if (v === undefined) delete process.env[k];
     else process.env[k] = v;
   }
@@ -21,11 +24,28 @@ describe("session cookie and token", () => {
   it("puts the session version in the token and the session, and a token without one gets -1 (refused)", async () => {
     process.env.NEXTAUTH_SECRET = "x".repeat(40);
     const cb = authOptions().callbacks!;
-    const token = await cb.jwt!({ token: {}, user: { id: "u1", role: "user", sv: 3 } as never, account: null, trigger: "signIn" } as never);
+    const token = await cb.jwt!({
+      token: {},
+      user: { id: "u1", role: "user", sv: 3 } as never,
+      account: null,
+      trigger: "signIn",
+    } as never);
     expect(token).toMatchObject({ uid: "u1", role: "user", sv: 3 });
-    const s = await cb.session!({ session: { user: {} as never, expires: "" }, token, user: undefined as never, newSession: undefined, trigger: "update" } as never);
+    const s = await cb.session!({
+      session: { user: {} as never, expires: "" },
+      token,
+      user: undefined as never,
+      newSession: undefined,
+      trigger: "update",
+    } as never);
     expect((s as { user: { sv: number } }).user.sv).toBe(3);
-    const old = await cb.session!({ session: { user: {} as never, expires: "" }, token: { uid: "u1" }, user: undefined as never, newSession: undefined, trigger: "update" } as never);
+    const old = await cb.session!({
+      session: { user: {} as never, expires: "" },
+      token: { uid: "u1" },
+      user: undefined as never,
+      newSession: undefined,
+      trigger: "update",
+    } as never);
     expect((old as { user: { sv: number } }).user.sv).toBe(-1);
   });
 });

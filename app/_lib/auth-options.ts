@@ -27,14 +27,23 @@ export function authOptions(): NextAuthOptions {
     providers: [
       CredentialsProvider({
         name: "E-mail and password",
-        credentials: { email: { label: "E-mail", type: "email" }, password: { label: "Password", type: "password" } },
+        credentials: {
+          email: { label: "E-mail", type: "email" },
+          password: { label: "Password", type: "password" },
+        },
         async authorize(credentials, req) {
           const address = clientAddress((req.headers ?? {}) as HeaderBag, trustProxyFromEnv(process.env));
           const r = await attemptSignIn(db(), credentials ?? {}, address);
           // next-auth hands a thrown message to the form as `error`; a plain wrong password stays anonymous
           if (!r.ok && r.lockedUntil) throw new Error(lockoutMessage(r.lockedUntil));
           if (!r.ok) return null;
-          return { id: r.user.id, email: r.user.email, name: r.user.name, role: r.user.role, sv: r.user.sessionVersion };
+          return {
+            id: r.user.id,
+            email: r.user.email,
+            name: r.user.name,
+            role: r.user.role,
+            sv: r.user.sessionVersion,
+          };
         },
       }),
     ],

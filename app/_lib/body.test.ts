@@ -2,7 +2,11 @@ import { describe, expect, it } from "vitest";
 import { oversizedAction, readBody, readForm, readJson } from "./body";
 
 /** A chunked request: a stream body, no Content-Length, as `curl -T -` or a streaming fetch sends it. */
-function chunked(chunks: number, size: number, headers: Record<string, string> = {}): { req: Request; pulled: () => number } {
+function chunked(
+  chunks: number,
+  size: number,
+  headers: Record<string, string> = {},
+): { req: Request; pulled: () => number } {
   let sent = 0;
   const body = new ReadableStream<Uint8Array>({
     pull(c) {
@@ -11,7 +15,12 @@ function chunked(chunks: number, size: number, headers: Record<string, string> =
       c.enqueue(new Uint8Array(size).fill(0x61));
     },
   });
-  const req = new Request("http://x/api/skeletons", { method: "POST", body, headers, duplex: "half" } as RequestInit);
+  const req = new Request("http://x/api/skeletons", {
+    method: "POST",
+    body,
+    headers,
+    duplex: "half",
+  } as RequestInit);
   return { req, pulled: () => sent };
 }
 
@@ -23,12 +32,18 @@ describe("bounded body reader", () => {
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.response.status).toBe(413);
-    expect(await r.response.json()).toEqual({ error: { code: "TOO_LARGE", message: "Skeleton uploads are limited to 1 MiB." } });
+    expect(await r.response.json()).toEqual({
+      error: { code: "TOO_LARGE", message: "Skeleton uploads are limited to 1 MiB." },
+    });
     expect(pulled()).toBeLessThan(40); // stopped after the limit, not after 64 MB
   });
 
   it("refuses a declared length over the limit before reading", async () => {
-    const req = new Request("http://x", { method: "POST", body: "x".repeat(3000), headers: { "content-length": "3000" } });
+    const req = new Request("http://x", {
+      method: "POST",
+      body: "x".repeat(3000),
+      headers: { "content-length": "3000" },
+    });
     const r = await readJson(req, 2048);
     expect(r.ok || r.response.status).toBe(413);
   });
@@ -37,7 +52,10 @@ describe("bounded body reader", () => {
     const { req } = chunked(4, 1000);
     const b = await readBody(req, 1 << 20);
     expect(b.ok && b.value.byteLength).toBe(4000);
-    const j = await readJson(new Request("http://x", { method: "POST", body: JSON.stringify({ name: "a", text: "b" }) }), 1024);
+    const j = await readJson(
+      new Request("http://x", { method: "POST", body: JSON.stringify({ name: "a", text: "b" }) }),
+      1024,
+    );
     expect(j.ok && j.value).toEqual({ name: "a", text: "b" });
     const fd = new FormData();
     fd.set("file", new File(["Num_Stage = 1"], "s.input"));
@@ -48,12 +66,23 @@ describe("bounded body reader", () => {
   });
 
   it("answers an oversized or length-less server action with 413/411, never letting Next answer 500", async () => {
-    const post = (h: Record<string, string>) => new Request("http://x/account", { method: "POST", headers: { "next-action": "abc", ...h } });
+    const post = (h: Record<string, string>) =>
+      new Request("http://x/account", { method: "POST", headers: { "next-action": "abc", ...h } });
     const big = oversizedAction(post({ "content-length": String(50 << 20) }), 2 << 20);
     expect(big?.status).toBe(413);
-    expect(await big?.json()).toEqual({ error: { code: "TOO_LARGE", message: "Form submissions are limited to 2 MiB." } });
+    expect(await big?.json()).toEqual({
+      error: { code: "TOO_LARGE", message: "Form submissions are limited to 2 MiB." },
+    });
     expect(oversizedAction(post({}), 2 << 20)?.status).toBe(411);
     expect(oversizedAction(post({ "content-length": "1000" }), 2 << 20)).toBeNull();
-    expect(oversizedAction(new Request("http://x/api/skeletons", { method: "POST", headers: { "content-length": String(50 << 20) } }), 2 << 20)).toBeNull();
+    expect(
+      oversizedAction(
+        new Request("http://x/api/skeletons", {
+          method: "POST",
+          headers: { "content-length": String(50 << 20) },
+        }),
+        2 << 20,
+      ),
+    ).toBeNull();
   });
 });

@@ -7,10 +7,14 @@
 
 export type BodyResult<T> = { ok: true; value: T } | { ok: false; response: Response };
 
-const kib = (n: number) => (n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(n % (1 << 20) ? 1 : 0)} MiB` : `${Math.round(n / 1024)} KiB`);
+const kib = (n: number) =>
+  n >= 1 << 20 ? `${(n / (1 << 20)).toFixed(n % (1 << 20) ? 1 : 0)} MiB` : `${Math.round(n / 1024)} KiB`;
 
 export function tooLarge(limit: number, what = "Request bodies"): Response {
-  return Response.json({ error: { code: "TOO_LARGE", message: `${what} are limited to ${kib(limit)}.` } }, { status: 413 });
+  return Response.json(
+    { error: { code: "TOO_LARGE", message: `${what} are limited to ${kib(limit)}.` } },
+    { status: 413 },
+  );
 }
 
 function badRequest(message: string): Response {
@@ -18,7 +22,11 @@ function badRequest(message: string): Response {
 }
 
 /** The raw body, at most `limit` bytes. */
-export async function readBody(req: Request, limit: number, what?: string): Promise<BodyResult<Uint8Array<ArrayBuffer>>> {
+export async function readBody(
+  req: Request,
+  limit: number,
+  what?: string,
+): Promise<BodyResult<Uint8Array<ArrayBuffer>>> {
   const declared = req.headers.get("content-length");
   if (declared !== null && Number(declared) > limit) return { ok: false, response: tooLarge(limit, what) };
   if (!req.body) return { ok: true, value: new Uint8Array() };
@@ -61,7 +69,9 @@ export async function readForm(req: Request, limit: number, what?: string): Prom
   const b = await readBody(req, limit, what);
   if (!b.ok) return b;
   try {
-    const form = await new Response(b.value, { headers: { "content-type": req.headers.get("content-type") ?? "" } }).formData();
+    const form = await new Response(b.value, {
+      headers: { "content-type": req.headers.get("content-type") ?? "" },
+    }).formData();
     return { ok: true, value: form };
   } catch {
     return { ok: false, response: badRequest("The body is not a valid form.") };
@@ -77,7 +87,11 @@ export async function readForm(req: Request, limit: number, what?: string): Prom
 export function oversizedAction(req: Request, limit: number): Response | null {
   if (req.method !== "POST" || !req.headers.has("next-action")) return null;
   const declared = req.headers.get("content-length");
-  if (declared === null) return Response.json({ error: { code: "LENGTH_REQUIRED", message: "Server action requests must declare their length." } }, { status: 411 });
+  if (declared === null)
+    return Response.json(
+      { error: { code: "LENGTH_REQUIRED", message: "Server action requests must declare their length." } },
+      { status: 411 },
+    );
   return Number(declared) > limit ? tooLarge(limit, "Form submissions") : null;
 }
 

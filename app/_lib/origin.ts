@@ -13,7 +13,11 @@ export interface HeaderReader {
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 
-export function crossOriginRefusal(method: string, headers: HeaderReader, publicUrl: string | undefined): string | null {
+export function crossOriginRefusal(
+  method: string,
+  headers: HeaderReader,
+  publicUrl: string | undefined,
+): string | null {
   if (SAFE.has(method.toUpperCase())) return null;
   const origin = headers.get("origin");
   if (origin === null) {
@@ -26,7 +30,9 @@ export function crossOriginRefusal(method: string, headers: HeaderReader, public
   } catch {
     return `Origin ${JSON.stringify(origin.slice(0, 100))} is not a URL`;
   }
-  const ours = [headers.get("x-forwarded-host"), headers.get("host"), publicHost(publicUrl)].filter((h): h is string => !!h).map((h) => h.split(",")[0]!.trim().toLowerCase());
+  const ours = [headers.get("x-forwarded-host"), headers.get("host"), publicHost(publicUrl)]
+    .filter((h): h is string => !!h)
+    .map((h) => h.split(",")[0]!.trim().toLowerCase());
   return ours.includes(host) ? null : `Origin ${origin.slice(0, 100)} is not this server`;
 }
 

@@ -19,7 +19,10 @@ export async function currentUser(): Promise<SessionUser | null> {
   const session = await getServerSession(authOptions());
   const id = session?.user?.id;
   if (!id) return null;
-  const u = await db().user.findUnique({ where: { id }, select: { id: true, email: true, name: true, role: true, sessionVersion: true } });
+  const u = await db().user.findUnique({
+    where: { id },
+    select: { id: true, email: true, name: true, role: true, sessionVersion: true },
+  });
   if (!u || u.sessionVersion !== session.user.sv) return null;
   return { id: u.id, email: u.email, name: u.name, role: u.role };
 }
@@ -34,5 +37,7 @@ export async function requireUser(): Promise<SessionUser> {
 /** For route handlers: the user, or a 401 JSON response to return as-is. */
 export async function apiUser(): Promise<SessionUser | Response> {
   const user = await currentUser();
-  return user ?? Response.json({ error: { code: "UNAUTHENTICATED", message: "Sign in first." } }, { status: 401 });
+  return (
+    user ?? Response.json({ error: { code: "UNAUTHENTICATED", message: "Sign in first." } }, { status: 401 })
+  );
 }

@@ -11,13 +11,33 @@ const data = mkdtempSync(path.join(os.tmpdir(), "em-cli-res-"));
 // the data directory decides the database: an inherited DATABASE_URL would point elsewhere
 const env: NodeJS.ProcessEnv = { ...process.env };
 delete env.DATABASE_URL;
-const em = (...args: string[]) => spawnSync("npx", ["--no-install", "emanager", "resource", ...args], { encoding: "utf8", env: { ...env, EMANAGER_DATA_DIR: data }, timeout: 90_000 });
+const em = (...args: string[]) =>
+  spawnSync("npx", ["--no-install", "emanager", "resource", ...args], {
+    encoding: "utf8",
+    env: { ...env, EMANAGER_DATA_DIR: data },
+    timeout: 90_000,
+  });
 
 describe("emanager resource", () => {
   it("add, probe (the unknown host key pinned only with its fingerprint), list with the queues", () => {
     const c = clusterAccess().info;
     expect(em("list").stdout).toMatch(/^local\tlocal\t\d+ cores on this machine\n$/);
-    const add = em("add", "lo", "--kind", "slurm", "--host", c.host, "--port", String(c.port), "--username", c.user, "--key", c.privateKeyPath, "--queue", "stampede");
+    const add = em(
+      "add",
+      "lo",
+      "--kind",
+      "slurm",
+      "--host",
+      c.host,
+      "--port",
+      String(c.port),
+      "--username",
+      c.user,
+      "--key",
+      c.privateKeyPath,
+      "--queue",
+      "stampede",
+    );
     expect(add.status, add.stderr).toBe(0);
     expect(add.stdout).toContain("added lo; next: emanager resource probe lo");
     expect(em("list").stdout).toMatch(/lo\tslurm\thpcuser@127\.0\.0\.1:\d+\tnever probed/);
@@ -44,12 +64,17 @@ describe("emanager resource", () => {
 
   it("import reads the original's bundle configuration; bad input exits 2 with the reason", () => {
     const bundle = path.join(data, "bundle.conf");
-    writeFileSync(bundle, "cluster_type=moab hostname=stampede.tacc.utexas.edu username=<INSERT_STAMPEDE_USERNAME>\n");
+    writeFileSync(
+      bundle,
+      "cluster_type=moab hostname=stampede.tacc.utexas.edu username=<INSERT_STAMPEDE_USERNAME>\n",
+    );
     const placeholder = em("import", bundle);
     expect(placeholder.status).toBe(2);
     expect(placeholder.stderr).toContain("is a placeholder");
     const r = em("import", bundle, "--username", "ada");
-    expect(r.stdout).toMatch(/added stampede\.tacc\.utexas\.edu|added \S+ \(\w+, ada@stampede\.tacc\.utexas\.edu\)/);
+    expect(r.stdout).toMatch(
+      /added stampede\.tacc\.utexas\.edu|added \S+ \(\w+, ada@stampede\.tacc\.utexas\.edu\)/,
+    );
     expect(em("add", "x", "--kind", "slurm").status).toBe(2);
     expect(em("probe", "nosuch").stderr).toContain("no resource named nosuch");
     expect(em("frobnicate").status).toBe(2);

@@ -23,33 +23,67 @@ export const USAGE = `usage: emanager resource list [--user EMAIL]
 
 const CLI_USER = "cli@localhost";
 const OPTIONS = {
-  user: { type: "string" }, kind: { type: "string" }, host: { type: "string" }, port: { type: "string" }, username: { type: "string" },
-  key: { type: "string" }, queue: { type: "string" }, project: { type: "string" }, "work-dir": { type: "string" }, "accept-host-key": { type: "string" },
+  user: { type: "string" },
+  kind: { type: "string" },
+  host: { type: "string" },
+  port: { type: "string" },
+  username: { type: "string" },
+  key: { type: "string" },
+  queue: { type: "string" },
+  project: { type: "string" },
+  "work-dir": { type: "string" },
+  "accept-host-key": { type: "string" },
 } as const;
 
 const age = (d: Date, now: Date) => {
   const s = Math.max(0, Math.round((now.getTime() - d.getTime()) / 1000));
-  return s < 120 ? `${s} s ago` : s < 7200 ? `${Math.round(s / 60)} min ago` : `${Math.round(s / 3600)} h ago`;
+  return s < 120
+    ? `${s} s ago`
+    : s < 7200
+      ? `${Math.round(s / 60)} min ago`
+      : `${Math.round(s / 3600)} h ago`;
 };
 
 /** One line per resource (or only `label`), then its queues as last probed. */
 async function list(db: Db, userId: string, io: CliIO, label?: string): Promise<number> {
-  const rows = await db.resource.findMany({ where: { userId, ...(label ? { label } : {}) }, orderBy: { createdAt: "asc" }, include: { snapshots: { orderBy: { takenAt: "desc" }, take: 1 } } });
+  const rows = await db.resource.findMany({
+    where: { userId, ...(label ? { label } : {}) },
+    orderBy: { createdAt: "asc" },
+    include: { snapshots: { orderBy: { takenAt: "desc" }, take: 1 } },
+  });
   const now = new Date();
   for (const r of rows) {
-    const where = r.kind === "local" ? `${r.coresPerNode} cores on this machine` : `${r.username}@${r.host}:${r.port}`;
+    const where =
+      r.kind === "local" ? `${r.coresPerNode} cores on this machine` : `${r.username}@${r.host}:${r.port}`;
     const last = r.snapshots[0];
-    const probe = r.kind === "local" ? "" : !last ? "never probed" : last.ok ? `probed ${age(last.takenAt, now)}` : `last probe ${age(last.takenAt, now)} failed: ${last.errorCode}: ${last.error ?? ""}`;
+    const probe =
+      r.kind === "local"
+        ? ""
+        : !last
+          ? "never probed"
+          : last.ok
+            ? `probed ${age(last.takenAt, now)}`
+            : `last probe ${age(last.takenAt, now)} failed: ${last.errorCode}: ${last.error ?? ""}`;
     io.out(`${safe(r.label)}\t${r.kind}\t${safe(where)}${probe ? `\t${safe(probe)}` : ""}\n`);
     if (last?.ok && last.data) {
       const snap = JSON.parse(last.data) as ResourceSnapshot;
-      for (const q of snap.queues) io.out(`  queue ${safe(q.name)}${q.isDefault ? " (default)" : ""}: ${q.enabled ? "up" : "down"}, ${q.maxWalltimeSeconds === null ? "no walltime limit" : `at most ${q.maxWalltimeSeconds / 60} min`}, ${q.coresFree}/${q.coresTotal} cores free\n`);
+      for (const q of snap.queues)
+        io.out(
+          `  queue ${safe(q.name)}${q.isDefault ? " (default)" : ""}: ${q.enabled ? "up" : "down"}, ${q.maxWalltimeSeconds === null ? "no walltime limit" : `at most ${q.maxWalltimeSeconds / 60} min`}, ${q.coresFree}/${q.coresTotal} cores free\n`,
+        );
     }
   }
   return 0;
 }
 
-async function probe(db: Db, userId: string, label: string, accept: string | undefined, secret: string, io: CliIO): Promise<number> {
+async function probe(
+  db: Db,
+  userId: string,
+  label: string,
+  accept: string | undefined,
+  secret: string,
+  io: CliIO,
+): Promise<number> {
   const r = await db.resource.findFirst({ where: { userId, label }, select: { id: true } });
   if (!r) {
     io.err(`no resource named ${safe(label)} (see \`emanager resource list\`)\n`);
@@ -58,7 +92,9 @@ async function probe(db: Db, userId: string, label: string, accept: string | und
   let out = await probeResource(db, userId, r.id, secret);
   if (!out.ok && out.hostKey && accept) {
     if (accept !== out.hostKey.fingerprint) {
-      io.err(`${safe(label)}: the host offers ${out.hostKey.fingerprint}, not ${safe(accept)}: nothing pinned\n`);
+      io.err(
+        `${safe(label)}: the host offers ${out.hostKey.fingerprint}, not ${safe(accept)}: nothing pinned\n`,
+      );
       return 1;
     }
     await pinHostKey(db, userId, r.id, out.hostKey.key);
@@ -67,7 +103,10 @@ async function probe(db: Db, userId: string, label: string, accept: string | und
   }
   if (!out.ok) {
     io.err(`${safe(label)}: ${out.code}: ${safe(out.message)}\n`);
-    if (out.hostKey) io.err(`  the host's key is ${out.hostKey.fingerprint} (${out.hostKey.algo}); if that is the right one, run again with --accept-host-key ${out.hostKey.fingerprint}\n`);
+    if (out.hostKey)
+      io.err(
+        `  the host's key is ${out.hostKey.fingerprint} (${out.hostKey.algo}); if that is the right one, run again with --accept-host-key ${out.hostKey.fingerprint}\n`,
+      );
     return 1;
   }
   io.out(`${safe(label)}: probed in ${out.tookMs} ms, ${out.queues} queue(s)\n`);
@@ -85,7 +124,12 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   }
   const [verb, arg, ...extra] = v.positionals;
   const o = v.values;
-  if (!verb || !["list", "add", "probe", "import"].includes(verb) || (verb !== "list" && !arg) || extra.length) {
+  if (
+    !verb ||
+    !["list", "add", "probe", "import"].includes(verb) ||
+    (verb !== "list" && !arg) ||
+    extra.length
+  ) {
     io.err(USAGE);
     return 2;
   }
@@ -104,7 +148,14 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const db = openDb(databaseUrl());
   try {
     const email = o.user ?? CLI_USER;
-    const user = o.user ? await db.user.findUnique({ where: { email }, select: { id: true } }) : await db.user.upsert({ where: { email }, update: {}, create: { email, name: "command line", passwordHash: "!" }, select: { id: true } });
+    const user = o.user
+      ? await db.user.findUnique({ where: { email }, select: { id: true } })
+      : await db.user.upsert({
+          where: { email },
+          update: {},
+          create: { email, name: "command line", passwordHash: "!" },
+          select: { id: true },
+        });
     if (!user) {
       io.err(`no account ${safe(email)}\n`);
       return 2;
@@ -118,12 +169,32 @@ export async function run(args: string[], io: CliIO): Promise<number> {
         io.err(`${safe(arg!)}: ${safe(r.message)}\n`);
         return 2;
       }
-      for (const c of r.value.created) io.out(`added ${safe(c.label)} (${c.kind}, ${safe(c.username)}@${safe(c.host)}) from line ${c.line}\n`);
+      for (const c of r.value.created)
+        io.out(
+          `added ${safe(c.label)} (${c.kind}, ${safe(c.username)}@${safe(c.host)}) from line ${c.line}\n`,
+        );
       for (const s of r.value.skipped) io.err(`${safe(arg!)}:${s.line}: skipped: ${safe(s.why)}\n`);
-      io.out(`${r.value.created.length} resource(s) added; give each a key (emanager resource add … --key, or the web app) and probe it\n`);
+      io.out(
+        `${r.value.created.length} resource(s) added; give each a key (emanager resource add … --key, or the web app) and probe it\n`,
+      );
       return r.value.created.length ? 0 : 2;
     }
-    const r = await createSshResource(db, user.id, { label: arg, kind: o.kind, host: o.host, port: o.port === undefined ? undefined : Number(o.port), username: o.username, defaultQueue: o.queue ?? "", project: o.project ?? "", workDir: o["work-dir"] ?? "", privateKey: text }, secret);
+    const r = await createSshResource(
+      db,
+      user.id,
+      {
+        label: arg,
+        kind: o.kind,
+        host: o.host,
+        port: o.port === undefined ? undefined : Number(o.port),
+        username: o.username,
+        defaultQueue: o.queue ?? "",
+        project: o.project ?? "",
+        workDir: o["work-dir"] ?? "",
+        privateKey: text,
+      },
+      secret,
+    );
     if (!r.ok) {
       const fields = Object.entries(r.fieldErrors ?? {}).map(([k, m]) => `--${k}: ${m?.[0] ?? ""}`);
       io.err(`${safe(r.message)}${fields.length ? `\n  ${fields.join("\n  ")}` : ""}\n`);

@@ -8,9 +8,16 @@ describe("emanager run (headless, real engine on local)", () => {
   it("runs a skeleton to DONE, prints the summary, the run directory and the archive, exits 0", () => {
     const data = mkdtempSync(path.join(os.tmpdir(), "em-cli-run-"));
     const sk = path.join(data, "demo.conf");
-    const demo = readFileSync(path.resolve(process.cwd(), "../shared/fixtures/skeletons/emanager_skeleton_demo_SC2014.conf"), "utf8");
+    const demo = readFileSync(
+      path.resolve(process.cwd(), "../shared/fixtures/skeletons/emanager_skeleton_demo_SC2014.conf"),
+      "utf8",
+    );
     writeFileSync(sk, demo.replace("uniform 10", "uniform 0.2").replace("uniform 32", "uniform 0.3"));
-    const r = spawnSync("npx", ["--no-install", "emanager", "run", sk], { encoding: "utf8", env: { ...process.env, EMANAGER_DATA_DIR: data }, timeout: 120_000 });
+    const r = spawnSync("npx", ["--no-install", "emanager", "run", sk], {
+      encoding: "utf8",
+      env: { ...process.env, EMANAGER_DATA_DIR: data },
+      timeout: 120_000,
+    });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/\[#{30}\] 21\/21 done/);
     expect(r.stdout).toMatch(/1 pilot requested, 1 became active after \d+ s; 21 tasks done, 0 failed/);
@@ -21,7 +28,16 @@ describe("emanager run (headless, real engine on local)", () => {
   });
   it("exits 2 with the errors for a broken skeleton, before touching the database", () => {
     const data = mkdtempSync(path.join(os.tmpdir(), "em-cli-run-"));
-    const r = spawnSync("npx", ["--no-install", "emanager", "run", path.resolve(process.cwd(), "../shared/fixtures/skeletons/Skeleton-report_lst-bag.input")], { encoding: "utf8", env: { ...process.env, EMANAGER_DATA_DIR: data } });
+    const r = spawnSync(
+      "npx",
+      [
+        "--no-install",
+        "emanager",
+        "run",
+        path.resolve(process.cwd(), "../shared/fixtures/skeletons/Skeleton-report_lst-bag.input"),
+      ],
+      { encoding: "utf8", env: { ...process.env, EMANAGER_DATA_DIR: data } },
+    );
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/:6:5: expected `Task_Length`/);
     expect(existsSync(path.join(data, "emanager.db"))).toBe(false);

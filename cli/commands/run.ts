@@ -8,7 +8,8 @@ import { parseSkeleton } from "../../lib/skeleton";
 import { followRun } from "../follow";
 import type { CliIO } from "../io";
 
-export const USAGE = "usage: emanager run SKELETON [--resources NAME,NAME] [--strategy aimes|adaptive] [--seed N] [--user EMAIL]\n";
+export const USAGE =
+  "usage: emanager run SKELETON [--resources NAME,NAME] [--strategy aimes|adaptive] [--seed N] [--user EMAIL]\n";
 const CLI_USER = "cli@localhost";
 
 /**
@@ -18,7 +19,16 @@ const CLI_USER = "cli@localhost";
 export async function run(args: string[], io: CliIO): Promise<number> {
   let v: { values: Record<string, string | undefined>; positionals: string[] };
   try {
-    v = parseArgs({ args, allowPositionals: true, options: { resources: { type: "string" }, strategy: { type: "string", default: "adaptive" }, seed: { type: "string", default: "0" }, user: { type: "string" } } }) as typeof v;
+    v = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        resources: { type: "string" },
+        strategy: { type: "string", default: "adaptive" },
+        seed: { type: "string", default: "0" },
+        user: { type: "string" },
+      },
+    }) as typeof v;
   } catch (e: unknown) {
     io.err(`${e instanceof Error ? e.message : String(e)}\n${USAGE}`);
     return 2;
@@ -46,22 +56,43 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const db = openDb(databaseUrl());
   try {
     const email = v.values.user ?? CLI_USER;
-    const user = await db.user.upsert({ where: { email }, update: {}, create: { email, name: "command line", passwordHash: "!" } });
+    const user = await db.user.upsert({
+      where: { email },
+      update: {},
+      create: { email, name: "command line", passwordHash: "!" },
+    });
     await ensureLocalResource(db, user.id);
-    const names = (v.values.resources ?? "local").split(",").map((s) => s.trim()).filter(Boolean);
-    const rows = await db.resource.findMany({ where: { userId: user.id, label: { in: names } }, select: { id: true, label: true } });
+    const names = (v.values.resources ?? "local")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const rows = await db.resource.findMany({
+      where: { userId: user.id, label: { in: names } },
+      select: { id: true, label: true },
+    });
     const unknown = names.filter((n) => !rows.some((r) => r.label === n));
     if (unknown.length) {
       io.err(`no resource named ${unknown.join(", ")} for ${email} (add it in the web app, or use --user)\n`);
       return 2;
     }
-    const r = await launchRun(db, { userId: user.id, name: path.basename(file), skeleton: { text, fileName: file }, seed, maxRetries: 1, plan: { strategy, resourceIds: rows.map((x) => x.id) }, now: new Date() });
+    const r = await launchRun(db, {
+      userId: user.id,
+      name: path.basename(file),
+      skeleton: { text, fileName: file },
+      seed,
+      maxRetries: 1,
+      plan: { strategy, resourceIds: rows.map((x) => x.id) },
+      now: new Date(),
+    });
     if (!r.ok) {
-      if (r.skeletonErrors) for (const e of r.skeletonErrors) io.err(`${file}:${e.line}:${e.column}: ${e.message}\n`);
+      if (r.skeletonErrors)
+        for (const e of r.skeletonErrors) io.err(`${file}:${e.line}:${e.column}: ${e.message}\n`);
       else io.err(r.code === "PLAN" ? `no plan: ${r.message}\n` : `${r.message}\n`);
       return 2;
     }
-    io.err(`run ${r.runId}: ${r.plan.pilots.map((x) => `${x.resource} (${x.cores} cores, ${x.walltimeMinutes.toFixed(1)} min)`).join(", ")}\n`);
+    io.err(
+      `run ${r.runId}: ${r.plan.pilots.map((x) => `${x.resource} (${x.cores} cores, ${x.walltimeMinutes.toFixed(1)} min)`).join(", ")}\n`,
+    );
     return (await followRun(db, user.id, r.runId, io)) === "DONE" ? 0 : 1;
   } finally {
     await db.$disconnect();

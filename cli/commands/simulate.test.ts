@@ -9,7 +9,8 @@ const SK = path.resolve(process.cwd(), "../shared/fixtures/skeletons/emanager_sk
 const BUNDLE = path.resolve(process.cwd(), "../shared/fixtures/bundles/emanager_bundle_demo_SC2014.conf");
 const AIMES = path.resolve(process.cwd(), "../shared/data/aimes-swift");
 
-const RUNS_HEADER = "run_key,series,n_tasks,task_length_s,input_bytes_per_task,output_bytes_per_task,resources,cores_per_pilot,walltime_min_per_pilot,ttc_s,t_last_task_done_s,all_tasks_done,data_level";
+const RUNS_HEADER =
+  "run_key,series,n_tasks,task_length_s,input_bytes_per_task,output_bytes_per_task,resources,cores_per_pilot,walltime_min_per_pilot,ttc_s,t_last_task_done_s,all_tasks_done,data_level";
 const PILOTS_HEADER = "run_key,pilot_uid,resource,cores,walltime_min,t_created_s,t_submitted_s,t_active_s";
 
 /** A tiny data set in the columns of ../shared/data/aimes-swift, hand-checkable. */
@@ -20,19 +21,25 @@ function tinyDir(): string {
   // first pilot runs 2 tasks from ≈31 s, second 2 from ≈61 s → last done ≈ 61.1 + 100.4 + 6, TTC ≈ 179.5
   // run B: 2 tasks, one pilot never active, the other active at 30 s → TTC ≈ 30 + 11 + 0.1 + 100.4 + 6 + 12 ≈ 159.5
   // run C: no pilot rows (skipped)
-  writeFileSync(path.join(dir, "runs.csv"), [
-    RUNS_HEADER,
-    "T/4/a,T,4,100,0,0,x;y,2;2,10;10,180,168,true,json",
-    "T/2/b,T,2,100,0,0,x;y,1;1,10;10,250,238,true,json",
-    "T/8/c,T,8,100,0,0,x,8,10,200,,,ttc_only",
-  ].join("\n") + "\n");
-  writeFileSync(path.join(dir, "pilots.csv"), [
-    PILOTS_HEADER,
-    "T/4/a,p1,x,2,10,0,10,20",
-    "T/4/a,p2,y,2,10,1,10,50",
-    "T/2/b,p1,x,1,10,0,5,",
-    "T/2/b,p2,y,2,10,1,10,30",
-  ].join("\n") + "\n");
+  writeFileSync(
+    path.join(dir, "runs.csv"),
+    [
+      RUNS_HEADER,
+      "T/4/a,T,4,100,0,0,x;y,2;2,10;10,180,168,true,json",
+      "T/2/b,T,2,100,0,0,x;y,1;1,10;10,250,238,true,json",
+      "T/8/c,T,8,100,0,0,x,8,10,200,,,ttc_only",
+    ].join("\n") + "\n",
+  );
+  writeFileSync(
+    path.join(dir, "pilots.csv"),
+    [
+      PILOTS_HEADER,
+      "T/4/a,p1,x,2,10,0,10,20",
+      "T/4/a,p2,y,2,10,1,10,50",
+      "T/2/b,p1,x,1,10,0,5,",
+      "T/2/b,p2,y,2,10,1,10,30",
+    ].join("\n") + "\n",
+  );
   return dir;
 }
 
@@ -53,7 +60,11 @@ describe("emanager simulate --replay", () => {
   it("gives the same figures as JSON", async () => {
     const io = memoryIO();
     expect(await main(["simulate", "--replay", tinyDir(), "--format", "json"], io)).toBe(0);
-    const j = JSON.parse(io.stdout) as { within: number; counted: number; runs: { runKey: string; simulated: number | null; skipped?: string }[] };
+    const j = JSON.parse(io.stdout) as {
+      within: number;
+      counted: number;
+      runs: { runKey: string; simulated: number | null; skipped?: string }[];
+    };
     expect([j.within, j.counted]).toEqual([1, 2]);
     expect(j.runs.find((r) => r.runKey === "T/4/a")?.simulated).toBeCloseTo(179.5, 1);
     expect(j.runs.find((r) => r.runKey === "T/2/b")?.simulated).toBeCloseTo(159.5, 1);
@@ -83,31 +94,83 @@ describe("emanager simulate --replay", () => {
 describe("emanager simulate SKELETON", () => {
   it("prints median/p10/p90 TTC and the failure share of both strategies, deterministic for a seed", async () => {
     const a = memoryIO();
-    expect(await main(["simulate", SK, "--resources", BUNDLE, "--runs", "200", "--seed", "3", "--format", "json"], a)).toBe(0);
+    expect(
+      await main(
+        ["simulate", SK, "--resources", BUNDLE, "--runs", "200", "--seed", "3", "--format", "json"],
+        a,
+      ),
+    ).toBe(0);
     const b = memoryIO();
-    expect(await main(["simulate", SK, "--resources", BUNDLE, "--runs", "200", "--seed", "3", "--format", "json"], b)).toBe(0);
+    expect(
+      await main(
+        ["simulate", SK, "--resources", BUNDLE, "--runs", "200", "--seed", "3", "--format", "json"],
+        b,
+      ),
+    ).toBe(0);
     expect(a.stdout).toBe(b.stdout);
-    const j = JSON.parse(a.stdout) as { strategies: { strategy: string; summary: { median: number; p10: number; p90: number; failShare: number } }[] };
+    const j = JSON.parse(a.stdout) as {
+      strategies: {
+        strategy: string;
+        summary: { median: number; p10: number; p90: number; failShare: number };
+      }[];
+    };
     expect(j.strategies.map((s) => s.strategy)).toEqual(["aimes", "adaptive"]);
-    for (const s of j.strategies) expect(s.summary.p10 <= s.summary.median && s.summary.median <= s.summary.p90).toBe(true);
+    for (const s of j.strategies)
+      expect(s.summary.p10 <= s.summary.median && s.summary.median <= s.summary.p90).toBe(true);
     const t = memoryIO();
-    expect(await main(["simulate", SK, "--resources", BUNDLE, "--runs", "100", "--strategy", "aimes"], t)).toBe(0);
-    expect(t.stdout).toMatch(/^aimes: TTC median [\d,]+ s \(p10 [\d,]+ s, p90 [\d,]+ s\); fails in \d+\.\d % of 100 simulated runs/);
+    expect(
+      await main(["simulate", SK, "--resources", BUNDLE, "--runs", "100", "--strategy", "aimes"], t),
+    ).toBe(0);
+    expect(t.stdout).toMatch(
+      /^aimes: TTC median [\d,]+ s \(p10 [\d,]+ s, p90 [\d,]+ s\); fails in \d+\.\d % of 100 simulated runs/,
+    );
   });
 
   it("takes queue waits from --queue-waits: a resource that never starts is never used", async () => {
     const waits = path.join(mkdtempSync(path.join(os.tmpdir(), "emanager-waits-")), "waits.json");
-    writeFileSync(waits, JSON.stringify({ "xsede.stampede": { never: true }, "xsede.gordon": { fixed: 0 }, "nersc.hopper": { never: true }, "xsede.trestles": { never: true }, "xsede.blacklight": { never: true } }));
+    writeFileSync(
+      waits,
+      JSON.stringify({
+        "xsede.stampede": { never: true },
+        "xsede.gordon": { fixed: 0 },
+        "nersc.hopper": { never: true },
+        "xsede.trestles": { never: true },
+        "xsede.blacklight": { never: true },
+      }),
+    );
     const io = memoryIO();
-    expect(await main(["simulate", SK, "--resources", BUNDLE, "--runs", "20", "--strategy", "aimes", "--queue-waits", waits], io)).toBe(0);
-    expect(io.stdout).toMatch(/pilot xsede\.stampede: 5 cores, walltime 16 min; queue wait never starts \(given \(--queue-waits\)\)/);
+    expect(
+      await main(
+        [
+          "simulate",
+          SK,
+          "--resources",
+          BUNDLE,
+          "--runs",
+          "20",
+          "--strategy",
+          "aimes",
+          "--queue-waits",
+          waits,
+        ],
+        io,
+      ),
+    ).toBe(0);
+    expect(io.stdout).toMatch(
+      /pilot xsede\.stampede: 5 cores, walltime 16 min; queue wait never starts \(given \(--queue-waits\)\)/,
+    );
     expect(io.stdout).toMatch(/fails in 0\.0 %/);
     const bad = memoryIO({ [waits]: JSON.stringify({ "xsede.gordon": { median: "soon" } }) });
     expect(await main(["simulate", SK, "--resources", BUNDLE, "--queue-waits", waits], bad)).toBe(2);
   });
 
   it("exits 2 on bad options", async () => {
-    for (const args of [["simulate"], ["simulate", SK, "--resources", BUNDLE, "--strategy", "best"], ["simulate", SK, "--resources", BUNDLE, "--runs", "0"], ["simulate", "--replay", "/nonexistent-dir"]]) {
+    for (const args of [
+      ["simulate"],
+      ["simulate", SK, "--resources", BUNDLE, "--strategy", "best"],
+      ["simulate", SK, "--resources", BUNDLE, "--runs", "0"],
+      ["simulate", "--replay", "/nonexistent-dir"],
+    ]) {
       const io = memoryIO();
       expect(await main(args, io)).toBe(2);
       expect(io.stderr).toMatch(/usage: emanager simulate|cannot read/);

@@ -1,5 +1,16 @@
 import { parseArgs } from "node:util";
-import { expandSkeletonText, jsonChunks, loadSkeletonText, setupChunks, shellChunks, workloadMetrics, type Dialect, type ExpandTextResult, type LoadWarning, type SkeletonError } from "../../lib/skeleton";
+import {
+  expandSkeletonText,
+  jsonChunks,
+  loadSkeletonText,
+  setupChunks,
+  shellChunks,
+  workloadMetrics,
+  type Dialect,
+  type ExpandTextResult,
+  type LoadWarning,
+  type SkeletonError,
+} from "../../lib/skeleton";
 import { crossStageProblems, externalNeeds, externalNeedText } from "../../lib/skeleton/problems";
 import { parseSkeleton } from "../../lib/skeleton/load";
 import { readEmbeddedExternal } from "../../lib/skeleton/embedded-external";
@@ -19,7 +30,8 @@ function report(io: CliIO, file: string, errors: SkeletonError[], warnings: Load
   const f = safe(file);
   // the message says what a valid value looks like, with an example; \`expected\` is for programs (the JSON of the API)
   for (const e of errors) io.err(`${f}:${e.line}:${e.column}: ${e.message}\n`);
-  for (const w of warnings) io.err(`${f}:${w.line ? `${w.line}:${w.column ?? 1}:` : ""} warning: ${safe(w.message)}\n`);
+  for (const w of warnings)
+    io.err(`${f}:${w.line ? `${w.line}:${w.column ?? 1}:` : ""} warning: ${safe(w.message)}\n`);
 }
 
 /** `emanager skeleton …`: validate or expand a skeleton file; errors as FILE:LINE:COL: message. */
@@ -29,7 +41,13 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     parsed = parseArgs({
       args,
       allowPositionals: true,
-      options: { seed: { type: "string" }, format: { type: "string" }, dialect: { type: "string", default: "2014" }, external: { type: "string", multiple: true }, help: { type: "boolean", short: "h" } },
+      options: {
+        seed: { type: "string" },
+        format: { type: "string" },
+        dialect: { type: "string", default: "2014" },
+        external: { type: "string", multiple: true },
+        help: { type: "boolean", short: "h" },
+      },
     });
   } catch (e: unknown) {
     io.err(`${e instanceof Error ? e.message : String(e)}\n${USAGE}`);
@@ -73,7 +91,9 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     try {
       external[spec.slice(0, eq)] = await io.readText(source);
     } catch (e: unknown) {
-      io.err(`${safe(source)}: cannot read the external mapping (${safe(e instanceof Error ? e.message : String(e))})\n`);
+      io.err(
+        `${safe(source)}: cannot read the external mapping (${safe(e instanceof Error ? e.message : String(e))})\n`,
+      );
       return 2;
     }
   }
@@ -85,19 +105,35 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     if (pre.ok && needs.length) {
       const problems = crossStageProblems(pre.skeleton);
       const errors = problems.filter((p) => p.severity === "error");
-      report(io, file, errors, [...pre.warnings, ...problems.filter((p) => p.severity === "warning").map((p) => ({ ...p, code: "OTHER" as const }))]);
+      report(io, file, errors, [
+        ...pre.warnings,
+        ...problems.filter((p) => p.severity === "warning").map((p) => ({ ...p, code: "OTHER" as const })),
+      ]);
       if (errors.length) return 2;
-      const tasks = pre.skeleton.stages.reduce((a, d) => a + d.numTasks * Math.max(1, d.iteration?.num ?? 1), 0);
-      io.out(`${safe(file)}: valid (${pre.format}): ${pre.skeleton.stages.length} stage(s), ${tasks} task(s)\n`);
-      for (const n of needs) io.out(`  needs: ${safe(externalNeedText(n))}; to expand the skeleton, give it with --external ${safe(n.stage)}=OUTPUT.txt\n`);
+      const tasks = pre.skeleton.stages.reduce(
+        (a, d) => a + d.numTasks * Math.max(1, d.iteration?.num ?? 1),
+        0,
+      );
+      io.out(
+        `${safe(file)}: valid (${pre.format}): ${pre.skeleton.stages.length} stage(s), ${tasks} task(s)\n`,
+      );
+      for (const n of needs)
+        io.out(
+          `  needs: ${safe(externalNeedText(n))}; to expand the skeleton, give it with --external ${safe(n.stage)}=OUTPUT.txt\n`,
+        );
       return 0;
     }
     const r = loadSkeletonText(text, opts);
     report(io, file, r.ok ? [] : r.errors, r.warnings);
     if (!r.ok) return 2;
     const m = workloadMetrics(r.workload);
-    io.out(`${safe(file)}: valid (${r.format}): ${r.workload.stages.length} stage(s), ${m.tasks} task(s), ${m.inputMB.toFixed(2)} MB in, ${m.outputMB.toFixed(2)} MB out\n`);
-    for (const s of m.stages) io.out(`  ${s.name}: ${s.tasks} task(s), ${s.lengthMin}–${s.lengthMax} s, ${s.coresMax} core(s) each${s.dependsOn.length ? `, after ${s.dependsOn.join(", ")}` : ""}\n`);
+    io.out(
+      `${safe(file)}: valid (${r.format}): ${r.workload.stages.length} stage(s), ${m.tasks} task(s), ${m.inputMB.toFixed(2)} MB in, ${m.outputMB.toFixed(2)} MB out\n`,
+    );
+    for (const s of m.stages)
+      io.out(
+        `  ${s.name}: ${s.tasks} task(s), ${s.lengthMin}–${s.lengthMax} s, ${s.coresMax} core(s) each${s.dependsOn.length ? `, after ${s.dependsOn.join(", ")}` : ""}\n`,
+      );
     return 0;
   }
   const format = FORMATS.find((f) => f === values.format);
@@ -109,7 +145,12 @@ export async function run(args: string[], io: CliIO): Promise<number> {
   const r: ExpandTextResult = expandSkeletonText(text, opts);
   report(io, file, r.ok ? [] : r.errors, r.ok ? r.expanded.warnings : r.warnings);
   if (!r.ok) return 2;
-  const chunks = format === "shell" ? shellChunks(r.expanded, dialect) : format === "setup" ? setupChunks(r.expanded) : jsonChunks(r.expanded, dialect, file.replace(/^.*\//, ""));
+  const chunks =
+    format === "shell"
+      ? shellChunks(r.expanded, dialect)
+      : format === "setup"
+        ? setupChunks(r.expanded)
+        : jsonChunks(r.expanded, dialect, file.replace(/^.*\//, ""));
   await io.outChunks(chunks);
   return 0;
 }

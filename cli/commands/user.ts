@@ -24,7 +24,9 @@ export async function run(args: string[], io: CliIO): Promise<number> {
       io.err(`emanager user limit: ${r.message}\n`);
       return r.code === "NOT_FOUND" ? 1 : 2;
     }
-    io.out(`${r.row.email}: at most ${(r.row.taskLimit ?? DEFAULT_TASK_LIMIT).toLocaleString("en")} tasks per skeleton${r.row.taskLimit === null ? " (the default)" : ""}\n`);
+    io.out(
+      `${r.row.email}: at most ${(r.row.taskLimit ?? DEFAULT_TASK_LIMIT).toLocaleString("en")} tasks per skeleton${r.row.taskLimit === null ? " (the default)" : ""}\n`,
+    );
     return 0;
   } finally {
     await db.$disconnect();

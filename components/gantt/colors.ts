@@ -24,7 +24,15 @@ export function readTheme(el: Element): TimelineTheme {
   const v = (n: string, d: string) => s.getPropertyValue(n).trim() || d;
   const l = THEMES.light;
   return {
-    bg: v("--panel", l.bg), text: v("--text", l.text), muted: v("--muted", l.muted), border: v("--border", l.border), accent: v("--accent", l.accent),
-    queued: v("--queued", l.queued), active: v("--active", l.active), done: v("--done", l.done), failed: v("--failed", l.failed), canceled: v("--canceled", l.canceled),
+    bg: v("--panel", l.bg),
+    text: v("--text", l.text),
+    muted: v("--muted", l.muted),
+    border: v("--border", l.border),
+    accent: v("--accent", l.accent),
+    queued: v("--queued", l.queued),
+    active: v("--active", l.active),
+    done: v("--done", l.done),
+    failed: v("--failed", l.failed),
+    canceled: v("--canceled", l.canceled),
   };
 }

@@ -5,8 +5,12 @@ import { secondsText, waitNote } from "@/lib/timeline/text";
 const at = (t: number, t0: number) => `${((t - t0) / 1000).toFixed(1)} s`;
 
 export function describeTask(t: GanttTask, t0: number, now: number, pilotLabel: string): string[] {
-  const lines = [`${t.taskId} · ${t.stage} · ${t.state}${t.attempt > 0 ? ` · attempt ${t.attempt + 1}` : ""}`];
-  lines.push(`on ${pilotLabel}, core ${t.lane}${t.width > 1 ? `–${t.lane + t.width - 1}` : ""}: ${at(t.start, t0)} → ${t.end ? at(t.end, t0) : "running"} (${(((t.end ?? now) - t.start) / 1000).toFixed(1)} s)`);
+  const lines = [
+    `${t.taskId} · ${t.stage} · ${t.state}${t.attempt > 0 ? ` · attempt ${t.attempt + 1}` : ""}`,
+  ];
+  lines.push(
+    `on ${pilotLabel}, core ${t.lane}${t.width > 1 ? `–${t.lane + t.width - 1}` : ""}: ${at(t.start, t0)} → ${t.end ? at(t.end, t0) : "running"} (${(((t.end ?? now) - t.start) / 1000).toFixed(1)} s)`,
+  );
   if (t.note) lines.push(t.note);
   return lines;
 }

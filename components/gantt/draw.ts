@@ -1,4 +1,12 @@
-import { AXIS_H, LABEL_W, PILOT_ROW, tickStep, xOf, type PilotBand, type View } from "@/lib/timeline/geometry";
+import {
+  AXIS_H,
+  LABEL_W,
+  PILOT_ROW,
+  tickStep,
+  xOf,
+  type PilotBand,
+  type View,
+} from "@/lib/timeline/geometry";
 import type { GanttModel } from "@/lib/timeline/model";
 import { pilotCaption, waitNote } from "@/lib/timeline/text";
 import { pilotStateColor, stageColor, taskStateColor, type TimelineTheme } from "@/lib/timeline/theme";
@@ -97,7 +105,10 @@ export function drawTimeline(g: CanvasRenderingContext2D, a: DrawArgs): void {
     const lane = Math.min(t.lane, b.lanes - 1);
     const y = b.y + PILOT_ROW + lane * b.lane;
     const h = Math.min(t.width, b.lanes - lane) * b.lane - 1;
-    g.fillStyle = a.colorBy === "stage" ? (stageFill.get(t.stage) ?? stageColor(model.stages, t.stage)) : th[taskStateColor(t.state)];
+    g.fillStyle =
+      a.colorBy === "stage"
+        ? (stageFill.get(t.stage) ?? stageColor(model.stages, t.stage))
+        : th[taskStateColor(t.state)];
     g.fillRect(x0, y, Math.max(1, x1 - x0 - 0.5), h);
     if (t.state === "FAILED" || t.attempt > 0) {
       g.strokeStyle = th.failed;
@@ -122,7 +133,10 @@ function drawFocus(g: CanvasRenderingContext2D, a: DrawArgs, clipX: (x: number) 
   if (!b) return;
   g.strokeStyle = a.theme.accent;
   g.lineWidth = 2;
-  const t = a.focus?.taskIndex !== null && a.focus?.taskIndex !== undefined ? a.model.tasks[a.focus.taskIndex] : undefined;
+  const t =
+    a.focus?.taskIndex !== null && a.focus?.taskIndex !== undefined
+      ? a.model.tasks[a.focus.taskIndex]
+      : undefined;
   if (t) {
     const x0 = clipX(xOf(t.start, a.model.t0, a.view, a.width));
     const x1 = clipX(xOf(t.end ?? a.now, a.model.t0, a.view, a.width));

@@ -1,6 +1,26 @@
 "use client";
-import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent, type WheelEvent } from "react";
-import { LABEL_W, PILOT_ROW, hitTest, layoutBands, pan, totalHeight, xOf, zoom, type Hit, type View } from "@/lib/timeline/geometry";
+import {
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type MouseEvent,
+  type WheelEvent,
+} from "react";
+import {
+  LABEL_W,
+  PILOT_ROW,
+  hitTest,
+  layoutBands,
+  pan,
+  totalHeight,
+  xOf,
+  zoom,
+  type Hit,
+  type View,
+} from "@/lib/timeline/geometry";
 import type { GanttModel } from "@/lib/timeline/model";
 import { readTheme } from "./colors";
 import { describePilot, describeTask } from "./describe";
@@ -34,7 +54,10 @@ export function GanttCanvas({ model, now, colorBy = "stage", onSelectTask }: Pro
   const themeVersion = useThemeVersion();
   const bands = useMemo(() => layoutBands(model), [model]);
   const height = totalHeight(bands);
-  const bounds = useMemo<View>(() => ({ from: 0, to: Math.max(10, (now - model.t0) / 1000 + 1) }), [now, model.t0]);
+  const bounds = useMemo<View>(
+    () => ({ from: 0, to: Math.max(10, (now - model.t0) / 1000 + 1) }),
+    [now, model.t0],
+  );
   const [view, setView] = useState<View | null>(null);
   const v = view ?? bounds;
   const [hover, setHover] = useState<{ hit: Hit; x: number; y: number } | null>(null);
@@ -70,12 +93,28 @@ export function GanttCanvas({ model, now, colorBy = "stage", onSelectTask }: Pro
     if (!g) return;
     g.setTransform(dpr, 0, 0, dpr, 0, 0);
     const pilot = cursor ? bands[cursor.pilot]?.pilot : undefined;
-    drawTimeline(g, { model, bands, view: v, width, height, now, colorBy, theme: readTheme(c), focus: pilot ? { pilotId: pilot.id, taskIndex: cursor?.task ?? null } : null });
+    drawTimeline(g, {
+      model,
+      bands,
+      view: v,
+      width,
+      height,
+      now,
+      colorBy,
+      theme: readTheme(c),
+      focus: pilot ? { pilotId: pilot.id, taskIndex: cursor?.task ?? null } : null,
+    });
     // Marks for the dashboard benchmark (scripts/bench/dashboard.ts): the first paint with data,
     // and the latest paint with how many bars it drew and how long drawing took.
     if (model.pilots.length > 0) {
-      const detail = { tasks: model.tasks.length, pilots: model.pilots.length, drawMs: performance.now() - t, theme: themeVersion };
-      if (performance.getEntriesByName("gantt-first-paint").length === 0) performance.mark("gantt-first-paint", { detail });
+      const detail = {
+        tasks: model.tasks.length,
+        pilots: model.pilots.length,
+        drawMs: performance.now() - t,
+        theme: themeVersion,
+      };
+      if (performance.getEntriesByName("gantt-first-paint").length === 0)
+        performance.mark("gantt-first-paint", { detail });
       performance.clearMarks("gantt-paint");
       performance.mark("gantt-paint", { detail });
     }
@@ -93,11 +132,18 @@ export function GanttCanvas({ model, now, colorBy = "stage", onSelectTask }: Pro
   const cursorPos = useMemo(() => {
     if (!cursor || !cursorHit) return null;
     const b = bands[cursor.pilot]!;
-    if (cursorHit.kind === "task") return { x: Math.max(LABEL_W, xOf(cursorHit.task.start, model.t0, v, width)), y: b.y + PILOT_ROW + cursorHit.task.lane * b.lane };
+    if (cursorHit.kind === "task")
+      return {
+        x: Math.max(LABEL_W, xOf(cursorHit.task.start, model.t0, v, width)),
+        y: b.y + PILOT_ROW + cursorHit.task.lane * b.lane,
+      };
     return { x: LABEL_W, y: b.y };
   }, [bands, cursor, cursorHit, model.t0, v, width]);
 
-  const describe = (h: NonNullable<Hit>) => (h.kind === "task" ? describeTask(h.task, model.t0, now, labels.get(h.task.pilotId) ?? h.task.pilotId) : describePilot(h.pilot, model.t0));
+  const describe = (h: NonNullable<Hit>) =>
+    h.kind === "task"
+      ? describeTask(h.task, model.t0, now, labels.get(h.task.pilotId) ?? h.task.pilotId)
+      : describePilot(h.pilot, model.t0);
 
   const onWheel = (e: WheelEvent<HTMLCanvasElement>) => {
     const r = e.currentTarget.getBoundingClientRect();
@@ -150,46 +196,67 @@ export function GanttCanvas({ model, now, colorBy = "stage", onSelectTask }: Pro
     e.preventDefault();
   };
 
-  const tip = hover?.hit ? { hit: hover.hit, x: hover.x, y: hover.y } : cursorHit && cursorPos ? { hit: cursorHit, ...cursorPos } : null;
+  const tip = hover?.hit
+    ? { hit: hover.hit, x: hover.x, y: hover.y }
+    : cursorHit && cursorPos
+      ? { hit: cursorHit, ...cursorPos }
+      : null;
   return (
     <div ref={wrap} style={{ position: "relative", width: "100%" }}>
       <div className="row" style={{ marginBottom: 6 }}>
-        <button className="btn" type="button" onClick={() => setView(zoom(v, 0.8, LABEL_W + (width - LABEL_W) / 2, width, bounds))} aria-label="Zoom in">+</button>
-        <button className="btn" type="button" onClick={() => setView(zoom(v, 1.25, LABEL_W + (width - LABEL_W) / 2, width, bounds))} aria-label="Zoom out">−</button>
-        <button className="btn" type="button" onClick={() => setView(null)}>Reset view</button>
+        <button
+          className="btn"
+          type="button"
+          onClick={() => setView(zoom(v, 0.8, LABEL_W + (width - LABEL_W) / 2, width, bounds))}
+          aria-label="Zoom in"
+        >
+          +
+        </button>
+        <button
+          className="btn"
+          type="button"
+          onClick={() => setView(zoom(v, 1.25, LABEL_W + (width - LABEL_W) / 2, width, bounds))}
+          aria-label="Zoom out"
+        >
+          −
+        </button>
+        <button className="btn" type="button" onClick={() => setView(null)}>
+          Reset view
+        </button>
         <span className="muted" id="gantt-help">
-          {v.from.toFixed(0)}–{v.to.toFixed(0)} s since start · wheel or +/− to zoom, drag or ←/→ to pan, ↑/↓ and [ ] to step through pilots and tasks, Enter to open a task
+          {v.from.toFixed(0)}–{v.to.toFixed(0)} s since start · wheel or +/− to zoom, drag or ←/→ to pan, ↑/↓
+          and [ ] to step through pilots and tasks, Enter to open a task
         </span>
       </div>
       {/* on a narrow screen the timeline keeps a readable width and scrolls in its own box */}
       <div className="scroll-x" data-scroll>
-      <canvas
-        ref={canvas}
-        data-testid="gantt-canvas"
-        data-tasks={model.tasks.length}
-        data-pilots={model.pilots.length}
-        tabIndex={0}
-        role="img"
-        aria-describedby="gantt-help"
-        aria-label={`Timeline of ${model.pilots.length} pilots and ${model.tasks.length} task executions`}
-        style={{ width, height, display: "block", cursor: "crosshair" }}
-        onWheel={onWheel}
-        onMouseMove={onMove}
-        onMouseLeave={() => {
-          setHover(null);
-          drag.current = null;
-        }}
-        onMouseDown={(e) => {
-          const r = e.currentTarget.getBoundingClientRect();
-          drag.current = { x: e.clientX - r.left, view: v, moved: false };
-        }}
-        onMouseUp={(e) => {
-          onClick(e);
-          drag.current = null;
-        }}
-        onKeyDown={onKey}
-        onBlur={() => setCursor(null)}
-      />
+        <canvas
+          ref={canvas}
+          data-testid="gantt-canvas"
+          data-tasks={model.tasks.length}
+          data-pilots={model.pilots.length}
+          tabIndex={0}
+          role="img"
+          aria-describedby="gantt-help"
+          aria-label={`Timeline of ${model.pilots.length} pilots and ${model.tasks.length} task executions`}
+          style={{ width, height, display: "block", cursor: "crosshair" }}
+          onWheel={onWheel}
+          onMouseMove={onMove}
+          onMouseLeave={() => {
+            setHover(null);
+            drag.current = null;
+          }}
+          onMouseDown={(e) => {
+            const r = e.currentTarget.getBoundingClientRect();
+            drag.current = { x: e.clientX - r.left, view: v, moved: false };
+          }}
+          onMouseUp={(e) => {
+            onClick(e);
+            drag.current = null;
+          }}
+          onKeyDown={onKey}
+          onBlur={() => setCursor(null)}
+        />
       </div>
       <p className="sr-only" aria-live="polite" data-testid="gantt-focus">
         {cursorHit ? describe(cursorHit).join(". ") : ""}
@@ -201,7 +268,12 @@ export function GanttCanvas({ model, now, colorBy = "stage", onSelectTask }: Pro
 
 function Tooltip({ lines, x, y, width }: { lines: string[]; x: number; y: number; width: number }) {
   return (
-    <div role="tooltip" data-testid="gantt-tooltip" className="panel gantt-tip" style={{ left: Math.min(x + 12, Math.max(0, width - 360)), top: y + 40 }}>
+    <div
+      role="tooltip"
+      data-testid="gantt-tooltip"
+      className="panel gantt-tip"
+      style={{ left: Math.min(x + 12, Math.max(0, width - 360)), top: y + 40 }}
+    >
       <strong>{lines[0]}</strong>
       {lines.slice(1).map((l, i) => (
         <div key={i}>{l}</div>

@@ -6,10 +6,41 @@ const m: GanttModel = {
   t0: 1_000_000,
   stages: ["Stage_1"],
   pilots: [
-    { id: "p1", label: "stampede[debug] (4)", cores: 4, segments: [], finalState: null, reason: null, neverActive: false, waited: 0 },
-    { id: "p2", label: "gordon[normal] (4)", cores: 4, segments: [], finalState: "CANCELED", reason: "never started", neverActive: true, waited: 60_000 },
+    {
+      id: "p1",
+      label: "stampede[debug] (4)",
+      cores: 4,
+      segments: [],
+      finalState: null,
+      reason: null,
+      neverActive: false,
+      waited: 0,
+    },
+    {
+      id: "p2",
+      label: "gordon[normal] (4)",
+      cores: 4,
+      segments: [],
+      finalState: "CANCELED",
+      reason: "never started",
+      neverActive: true,
+      waited: 60_000,
+    },
   ],
-  tasks: [{ taskId: "Stage_1_0", pilotId: "p1", lane: 2, width: 1, start: 1_010_000, end: 1_020_000, stage: "Stage_1", state: "DONE", attempt: 0, note: null }],
+  tasks: [
+    {
+      taskId: "Stage_1_0",
+      pilotId: "p1",
+      lane: 2,
+      width: 1,
+      start: 1_010_000,
+      end: 1_020_000,
+      stage: "Stage_1",
+      state: "DONE",
+      attempt: 0,
+      note: null,
+    },
+  ],
 };
 
 describe("gantt geometry", () => {
@@ -24,9 +55,15 @@ describe("gantt geometry", () => {
     expect(xOf(m.t0 + 15_000, m.t0, view, width)).toBe(LABEL_W + 150);
     const b = layoutBands(m);
     const y = b[0]!.y + PILOT_ROW + 2 * b[0]!.lane + 1;
-    expect(hitTest(LABEL_W + 150, y, m, b, view, width, 0)).toMatchObject({ kind: "task", task: { taskId: "Stage_1_0" } });
+    expect(hitTest(LABEL_W + 150, y, m, b, view, width, 0)).toMatchObject({
+      kind: "task",
+      task: { taskId: "Stage_1_0" },
+    });
     expect(hitTest(LABEL_W + 150, y + b[0]!.lane, m, b, view, width, 0)).toMatchObject({ kind: "pilot" });
-    expect(hitTest(LABEL_W + 150, b[1]!.y + 2, m, b, view, width, 0)).toMatchObject({ kind: "pilot", pilot: { id: "p2" } });
+    expect(hitTest(LABEL_W + 150, b[1]!.y + 2, m, b, view, width, 0)).toMatchObject({
+      kind: "pilot",
+      pilot: { id: "p2" },
+    });
   });
   it("zooms around the pointer within bounds and pans without leaving them", () => {
     const bounds = { from: 0, to: 100 };

@@ -7,9 +7,13 @@ export function LiveBanner({ status }: { status: RunEventsState["status"] }) {
     <div className="notice warn live" role="status" data-testid="live-banner" data-status={status}>
       <span>
         <strong>Live updates stopped.</strong>{" "}
-        {status === "polling" ? "The page now checks for changes every 2 s instead; what you see may be up to 2 s old." : "Reconnecting to the server…"}
+        {status === "polling"
+          ? "The page now checks for changes every 2 s instead; what you see may be up to 2 s old."
+          : "Reconnecting to the server…"}
       </span>
-      <button type="button" className="btn" onClick={() => window.location.reload()}>Reload</button>
+      <button type="button" className="btn" onClick={() => window.location.reload()}>
+        Reload
+      </button>
     </div>
   );
 }

@@ -35,8 +35,15 @@ const FINAL = ["DONE", "FAILED", "CANCELED"];
 
 // recharts is most of the page's JavaScript: loaded on its own, after the page is interactive,
 // so it delays neither hydration nor the timeline's first paint
-const OccupancyPlaceholder = () => <section className="panel" data-testid="occupancy-loading" style={{ minHeight: 290 }}><h2 style={{ marginTop: 0 }}>Occupancy</h2></section>;
-const OccupancyPanel = dynamic(() => import("./occupancy-panel").then((m) => m.OccupancyPanel), { ssr: false, loading: OccupancyPlaceholder });
+const OccupancyPlaceholder = () => (
+  <section className="panel" data-testid="occupancy-loading" style={{ minHeight: 290 }}>
+    <h2 style={{ marginTop: 0 }}>Occupancy</h2>
+  </section>
+);
+const OccupancyPanel = dynamic(() => import("./occupancy-panel").then((m) => m.OccupancyPanel), {
+  ssr: false,
+  loading: OccupancyPlaceholder,
+});
 
 /** The live run page: progress, occupancy, timeline, counts, pilots with controls, event log, task detail. */
 export function RunDashboard(p: Props) {
@@ -54,7 +61,15 @@ export function RunDashboard(p: Props) {
   // The bars do not move with the clock: only the pilots' waits do, so only they are redone each
   // second. The stages are copied: the fold appends to its array in place, a memo would miss that.
   const bars = useMemo(() => timelineTasks(view, labels), [view, labels]);
-  const gantt = useMemo<GanttModel>(() => ({ t0: view.t0 ?? end, pilots: timelinePilots(view, labels, end), tasks: bars, stages: view.stages.slice() }), [view, labels, end, bars]);
+  const gantt = useMemo<GanttModel>(
+    () => ({
+      t0: view.t0 ?? end,
+      pilots: timelinePilots(view, labels, end),
+      tasks: bars,
+      stages: view.stages.slice(),
+    }),
+    [view, labels, end, bars],
+  );
   // Everything below the timeline follows a deferred copy: React draws the Gantt first and
   // renders these (statistics, occupancy charts, counts, event log: together they cost more than
   // the canvas on a 10,000-task run) right after, in the background, without holding it up.
@@ -79,31 +94,77 @@ export function RunDashboard(p: Props) {
     <>
       <div className="spread">
         <h1>
-          {p.name} <span className={`badge ${view.runState}`} data-testid="run-state">{view.runState}</span>
+          {p.name}{" "}
+          <span className={`badge ${view.runState}`} data-testid="run-state">
+            {view.runState}
+          </span>
         </h1>
         <div className="row">
-          <span className="muted" data-testid="live-status">{live.status === "live" ? "live" : live.status === "ended" ? "final" : live.status}</span>
+          <span className="muted" data-testid="live-status">
+            {live.status === "live" ? "live" : live.status === "ended" ? "final" : live.status}
+          </span>
           {!ended ? (
-            <button className="btn danger" type="button" onClick={async () => { const r = await cancelRunAction(p.runId); setMsg(r.ok ? "Cancelling…" : r.error.message); }}>
+            <button
+              className="btn danger"
+              type="button"
+              onClick={async () => {
+                const r = await cancelRunAction(p.runId);
+                setMsg(r.ok ? "Cancelling…" : r.error.message);
+              }}
+            >
               Cancel run
             </button>
           ) : (
-            <DeleteButton label="Delete run" testId="delete-run" question={`Delete ${p.name}? Its records, its directory on the server and the archive in it are removed; this cannot be undone.`} action={() => deleteRunAction(p.runId)} then="/runs" />
+            <DeleteButton
+              label="Delete run"
+              testId="delete-run"
+              question={`Delete ${p.name}? Its records, its directory on the server and the archive in it are removed; this cannot be undone.`}
+              action={() => deleteRunAction(p.runId)}
+              then="/runs"
+            />
           )}
         </div>
       </div>
       <LiveBanner status={live.status} />
-      {msg ? <div className="notice" role="status">{msg}</div> : null}
-      {view.runReason && ended ? <div className={`notice ${view.runState === "DONE" ? "" : "error"}`} data-testid="run-reason">{view.runReason}</div> : null}
-      <ProgressSummary p={prog} elapsed={view.t0 ? (end - view.t0) / 1000 : 0} ended={ended} pilotsActive={gantt.pilots.filter((x) => !x.finalState && x.segments.at(-1)?.state === "PMGR_ACTIVE").length} pilotsTotal={gantt.pilots.length} />
-      {heavy && lagEnded ? <StatsPanel runId={p.runId} events={lagging.events} view={lagView} prediction={p.prediction ?? null} /> : null}
+      {msg ? (
+        <div className="notice" role="status">
+          {msg}
+        </div>
+      ) : null}
+      {view.runReason && ended ? (
+        <div className={`notice ${view.runState === "DONE" ? "" : "error"}`} data-testid="run-reason">
+          {view.runReason}
+        </div>
+      ) : null}
+      <ProgressSummary
+        p={prog}
+        elapsed={view.t0 ? (end - view.t0) / 1000 : 0}
+        ended={ended}
+        pilotsActive={
+          gantt.pilots.filter((x) => !x.finalState && x.segments.at(-1)?.state === "PMGR_ACTIVE").length
+        }
+        pilotsTotal={gantt.pilots.length}
+      />
+      {heavy && lagEnded ? (
+        <StatsPanel
+          runId={p.runId}
+          events={lagging.events}
+          view={lagView}
+          prediction={p.prediction ?? null}
+        />
+      ) : null}
       <section className="panel" aria-labelledby="timeline-h">
         <div className="spread">
-          <h2 style={{ margin: 0 }} id="timeline-h">Timeline</h2>
+          <h2 style={{ margin: 0 }} id="timeline-h">
+            Timeline
+          </h2>
           <div className="row">
             <label style={{ flexDirection: "row", alignItems: "center", gap: 6 }}>
               Colour tasks by
-              <select value={colorBy} onChange={(e) => setColorBy(e.target.value === "state" ? "state" : "stage")}>
+              <select
+                value={colorBy}
+                onChange={(e) => setColorBy(e.target.value === "state" ? "state" : "stage")}
+              >
                 <option value="stage">stage</option>
                 <option value="state">state</option>
               </select>
@@ -122,9 +183,26 @@ export function RunDashboard(p: Props) {
       <div className="grid2">
         <EventLog events={lagging.events} t0={lagView.t0} labels={labels} onTask={openTask} />
         <section className="panel" id="task" aria-labelledby="task-h">
-          <h2 style={{ marginTop: 0 }} id="task-h">Task</h2>
-          {task ? <TaskDetail runId={p.runId} taskId={task} view={view.tasks.get(task) ?? null} t0={view.t0 ?? 0} labels={labels} /> : <p className="muted">Pick a task in the timeline (click, or Enter on the keyboard) or in the event log to see its states, attempts and output.</p>}
-          <p className="muted">Run directory on the server: <code>{p.dir}</code></p>
+          <h2 style={{ marginTop: 0 }} id="task-h">
+            Task
+          </h2>
+          {task ? (
+            <TaskDetail
+              runId={p.runId}
+              taskId={task}
+              view={view.tasks.get(task) ?? null}
+              t0={view.t0 ?? 0}
+              labels={labels}
+            />
+          ) : (
+            <p className="muted">
+              Pick a task in the timeline (click, or Enter on the keyboard) or in the event log to see its
+              states, attempts and output.
+            </p>
+          )}
+          <p className="muted">
+            Run directory on the server: <code>{p.dir}</code>
+          </p>
         </section>
       </div>
     </>

@@ -29,7 +29,14 @@ export interface RunEventsState {
   view: RunView;
 }
 
-const initial = (): RunEventsState => ({ events: [], lastSeq: 0, status: "connecting", runState: null, loaded: false, view: emptyView() });
+const initial = (): RunEventsState => ({
+  events: [],
+  lastSeq: 0,
+  status: "connecting",
+  runState: null,
+  loaded: false,
+  view: emptyView(),
+});
 const FINAL = ["DONE", "FAILED", "CANCELED"];
 const ZPolled = z.object({ events: ZEventList, state: z.string() });
 const ZEnd = z.object({ state: z.string() });
@@ -52,13 +59,20 @@ function parse(text: string): unknown {
 export function useRunEvents(runId: string): RunEventsState {
   const qc = useQueryClient();
   const key = runEventsKey(runId);
-  const { data } = useQuery({ queryKey: key, queryFn: () => qc.getQueryData<RunEventsState>(key) ?? initial(), staleTime: Infinity, initialData: initial, structuralSharing: false });
+  const { data } = useQuery({
+    queryKey: key,
+    queryFn: () => qc.getQueryData<RunEventsState>(key) ?? initial(),
+    staleTime: Infinity,
+    initialData: initial,
+    structuralSharing: false,
+  });
 
   useEffect(() => {
     let closed = false;
     let errors = 0;
     let poll: ReturnType<typeof setInterval> | null = null;
-    const set = (f: (s: RunEventsState) => RunEventsState) => qc.setQueryData<RunEventsState>(key, (s) => f(s ?? initial()));
+    const set = (f: (s: RunEventsState) => RunEventsState) =>
+      qc.setQueryData<RunEventsState>(key, (s) => f(s ?? initial()));
     // the working copy (a page that comes back to a run starts from what the cache has)
     const start = qc.getQueryData<RunEventsState>(key) ?? initial();
     const events = start.events.slice();
@@ -88,7 +102,11 @@ export function useRunEvents(runId: string): RunEventsState {
       frame = timer = null;
       const fresh = dirty;
       dirty = false;
-      set((s) => ({ ...s, ...(fresh ? { events: events.slice(), lastSeq, view: { ...view } } : {}), ...patch }));
+      set((s) => ({
+        ...s,
+        ...(fresh ? { events: events.slice(), lastSeq, view: { ...view } } : {}),
+        ...patch,
+      }));
     };
     const schedule = () => {
       if (frame !== null || !dirty) return;
@@ -109,7 +127,11 @@ export function useRunEvents(runId: string): RunEventsState {
           const body = ZPolled.safeParse(await r.json());
           if (!body.success) return;
           take(body.data.events);
-          publish({ loaded: true, runState: body.data.state, status: FINAL.includes(body.data.state) ? "ended" : "polling" });
+          publish({
+            loaded: true,
+            runState: body.data.state,
+            status: FINAL.includes(body.data.state) ? "ended" : "polling",
+          });
         } catch {
           // still offline; the banner says so
         }
@@ -134,7 +156,9 @@ export function useRunEvents(runId: string): RunEventsState {
       if (!chunk.done) return;
       publish({ status: "live", loaded: true });
       // for the dashboard benchmark: how long the snapshot took to arrive and fold
-      performance.mark("run-events-backlog", { detail: { events: backlogEvents, ms: performance.now() - t0 } });
+      performance.mark("run-events-backlog", {
+        detail: { events: backlogEvents, ms: performance.now() - t0 },
+      });
     });
     es.addEventListener("events", (m: MessageEvent<string>) => {
       const body = ZEventList.safeParse(parse(m.data));

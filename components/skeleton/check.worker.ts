@@ -8,7 +8,8 @@ import { skeletonCheck, type ExternalNeed, type Problem } from "@/lib/skeleton/p
  */
 const ZRequest = z.object({ id: z.number().int(), text: z.string(), fileName: z.string() });
 
-export type CheckReply = { id: number; problems: Problem[]; needs: ExternalNeed[] } | { id: number; failed: string };
+export type CheckReply =
+  { id: number; problems: Problem[]; needs: ExternalNeed[] } | { id: number; failed: string };
 
 interface WorkerScope {
   onmessage: ((e: MessageEvent<unknown>) => void) | null;

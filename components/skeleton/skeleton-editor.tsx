@@ -2,7 +2,13 @@
 import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
 import { lintGutter, setDiagnostics, type Diagnostic } from "@codemirror/lint";
 import { EditorState, type Text } from "@codemirror/state";
-import { EditorView, highlightActiveLine, highlightActiveLineGutter, keymap, lineNumbers } from "@codemirror/view";
+import {
+  EditorView,
+  highlightActiveLine,
+  highlightActiveLineGutter,
+  keymap,
+  lineNumbers,
+} from "@codemirror/view";
 import { useEffect, useRef } from "react";
 import type { Problem } from "@/lib/skeleton/problems";
 
@@ -22,10 +28,21 @@ function diagnostic(doc: Text, p: Problem): Diagnostic {
 }
 
 const theme = EditorView.theme({
-  "&": { background: "var(--bg)", color: "var(--text)", border: "1px solid var(--border)", borderRadius: "6px", fontSize: "13px", maxHeight: "420px" },
+  "&": {
+    background: "var(--bg)",
+    color: "var(--text)",
+    border: "1px solid var(--border)",
+    borderRadius: "6px",
+    fontSize: "13px",
+    maxHeight: "420px",
+  },
   "&.cm-focused": { outline: "2px solid var(--accent)", outlineOffset: "2px" },
   ".cm-scroller": { fontFamily: "var(--mono)", overflow: "auto", minHeight: "12em" },
-  ".cm-gutters": { background: "var(--panel)", color: "var(--muted)", borderRight: "1px solid var(--border)" },
+  ".cm-gutters": {
+    background: "var(--panel)",
+    color: "var(--muted)",
+    borderRight: "1px solid var(--border)",
+  },
   ".cm-activeLine, .cm-activeLineGutter": { background: "color-mix(in srgb, var(--accent) 8%, transparent)" },
   ".cm-content": { caretColor: "var(--text)" },
 });
@@ -35,7 +52,17 @@ const theme = EditorView.theme({
  * gutter (hover for the message), long lines wrapped so the page never scrolls sideways. `jumpTo`
  * moves the cursor to a problem and scrolls it into view.
  */
-export function SkeletonEditor({ value, onChange, problems, jumpRef }: { value: string; onChange: (text: string) => void; problems: Problem[]; jumpRef: { current: ((line: number, column: number) => void) | null } }) {
+export function SkeletonEditor({
+  value,
+  onChange,
+  problems,
+  jumpRef,
+}: {
+  value: string;
+  onChange: (text: string) => void;
+  problems: Problem[];
+  jumpRef: { current: ((line: number, column: number) => void) | null };
+}) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
   const change = useRef(onChange);
@@ -58,7 +85,11 @@ export function SkeletonEditor({ value, onChange, problems, jumpRef }: { value: 
           lintGutter(),
           EditorView.lineWrapping,
           theme,
-          EditorView.contentAttributes.of({ "data-testid": "skeleton-text", "aria-label": "Skeleton text", spellcheck: "false" }),
+          EditorView.contentAttributes.of({
+            "data-testid": "skeleton-text",
+            "aria-label": "Skeleton text",
+            spellcheck: "false",
+          }),
           EditorView.updateListener.of((u) => {
             if (u.docChanged) change.current(u.state.doc.toString());
           }),
@@ -83,12 +114,19 @@ export function SkeletonEditor({ value, onChange, problems, jumpRef }: { value: 
   // a file picked or a text set from outside replaces the document (typing already matches it)
   useEffect(() => {
     const v = view.current;
-    if (v && v.state.doc.toString() !== value) v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: value } });
+    if (v && v.state.doc.toString() !== value)
+      v.dispatch({ changes: { from: 0, to: v.state.doc.length, insert: value } });
   }, [value]);
 
   useEffect(() => {
     const v = view.current;
-    if (v) v.dispatch(setDiagnostics(v.state, problems.map((p) => diagnostic(v.state.doc, p))));
+    if (v)
+      v.dispatch(
+        setDiagnostics(
+          v.state,
+          problems.map((p) => diagnostic(v.state.doc, p)),
+        ),
+      );
   }, [problems]);
 
   return <div ref={host} data-testid="skeleton-editor" />;

@@ -6,7 +6,10 @@ import type { CheckReply } from "./check.worker";
 /** How long typing must pause before the text is checked. */
 export const CHECK_DELAY_MS = 300;
 
-export type CheckState = { status: "idle" | "checking" } | { status: "done"; problems: Problem[]; needs: ExternalNeed[] } | { status: "failed"; message: string };
+export type CheckState =
+  | { status: "idle" | "checking" }
+  | { status: "done"; problems: Problem[]; needs: ExternalNeed[] }
+  | { status: "failed"; message: string };
 
 /**
  * Checks the text on a Web Worker once typing pauses. A newer text while the worker is still on an
@@ -34,7 +37,11 @@ export function useSkeletonCheck(text: string, fileName: string): CheckState {
         w.onmessage = (e: MessageEvent<CheckReply>) => {
           slot.busy = false;
           if (e.data.id !== seq.current) return;
-          setState("problems" in e.data ? { status: "done", problems: e.data.problems, needs: e.data.needs } : { status: "failed", message: e.data.failed });
+          setState(
+            "problems" in e.data
+              ? { status: "done", problems: e.data.problems, needs: e.data.needs }
+              : { status: "failed", message: e.data.failed },
+          );
         };
         w.onerror = (e) => {
           slot.busy = false;

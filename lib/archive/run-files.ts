@@ -22,8 +22,21 @@ export const DATA_LIMIT_BYTES = 64 << 20;
 export function runSummary(r: RunRecord, st: RunStats) {
   // the prediction made at launch beside what happened, with the model's error (issue 15)
   const p = ZPredictionRecord.safeParse(r.prediction);
-  const prediction = p.success ? { ...p.data, versus: p.data.median !== null ? versus(p.data, r.events) : null } : null;
-  return { id: r.id, name: r.name, state: r.state, reason: r.stateReason, strategy: r.strategy, createdAt: r.createdAt.toISOString(), report: plainReport(st), metrics: st, prediction, plan: r.plan };
+  const prediction = p.success
+    ? { ...p.data, versus: p.data.median !== null ? versus(p.data, r.events) : null }
+    : null;
+  return {
+    id: r.id,
+    name: r.name,
+    state: r.state,
+    reason: r.stateReason,
+    strategy: r.strategy,
+    createdAt: r.createdAt.toISOString(),
+    report: plainReport(st),
+    metrics: st,
+    prediction,
+    plan: r.plan,
+  };
 }
 
 export function statisticsFiles(r: RunRecord): Record<string, string> {
@@ -49,12 +62,15 @@ async function walk(dir: string, rel = ""): Promise<string[]> {
   return out;
 }
 
-export async function buildArchive(r: RunRecord): Promise<{ name: string; zip: Uint8Array; skipped: string[] }> {
+export async function buildArchive(
+  r: RunRecord,
+): Promise<{ name: string; zip: Uint8Array; skipped: string[] }> {
   const tasks = new Set(r.events.filter((e) => e.entity === "task").map((e) => e.entityId)).size;
   const root = `run-${tasks}-${r.id}`;
   const enc = new TextEncoder();
   const files: Zippable = {};
-  const put = (p: string, data: string | Uint8Array) => (files[`${root}/${p}`] = typeof data === "string" ? enc.encode(data) : data);
+  const put = (p: string, data: string | Uint8Array) =>
+    (files[`${root}/${p}`] = typeof data === "string" ? enc.encode(data) : data);
   put("skeleton.conf", r.skeletonText);
   put("resources.json", JSON.stringify(r.resources, null, 2) + "\n");
   put("plan.json", JSON.stringify(r.plan, null, 2) + "\n");
@@ -75,6 +91,10 @@ export async function buildArchive(r: RunRecord): Promise<{ name: string; zip: U
       put(rel.split(path.sep).join("/"), new Uint8Array(await readFile(path.join(r.dir, rel))));
     }
   }
-  if (skipped.length) put("SKIPPED.txt", `Left out to keep the archive under ${DATA_LIMIT_BYTES >> 20} MiB; they stay in ${r.dir} on the server:\n${skipped.join("\n")}\n`);
+  if (skipped.length)
+    put(
+      "SKIPPED.txt",
+      `Left out to keep the archive under ${DATA_LIMIT_BYTES >> 20} MiB; they stay in ${r.dir} on the server:\n${skipped.join("\n")}\n`,
+    );
   return { name: `${root}.zip`, zip: zipSync(files, { level: 6 }), skipped };
 }

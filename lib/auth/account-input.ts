@@ -18,7 +18,10 @@ export const ZPassword = z
 export const ZSignUpInput = z.object({
   email: ZEmail,
   name: z.string().trim().max(100, "Name is too long (100 characters at most).").optional().default(""),
-  password: ZPassword.refine((p) => !isCommonPassword(p), "This password is one of the most common ones, the first an attacker tries. Choose another."),
+  password: ZPassword.refine(
+    (p) => !isCommonPassword(p),
+    "This password is one of the most common ones, the first an attacker tries. Choose another.",
+  ),
 });
 export type TSignUpInput = z.infer<typeof ZSignUpInput>;
 

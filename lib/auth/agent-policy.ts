@@ -19,7 +19,10 @@ export function agentDecision(user: AgentUser, socket: string | undefined, targe
     };
   }
   if (!socket) {
-    return { ok: false, message: `${target}: this resource has no stored private key, and the server runs without an ssh-agent (SSH_AUTH_SOCK is unset). Add a private key to the resource.` };
+    return {
+      ok: false,
+      message: `${target}: this resource has no stored private key, and the server runs without an ssh-agent (SSH_AUTH_SOCK is unset). Add a private key to the resource.`,
+    };
   }
   return { ok: true, socket };
 }

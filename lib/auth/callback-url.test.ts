@@ -28,7 +28,13 @@ describe("safeCallbackPath: only same-site paths are followed after sign-in", ()
 
   it("refuses every variant a decoded query string can spell (%5C, %09, %0A in any position)", () => {
     for (const bad of ["\\", "\t", "\n", "\r", "\u0000"]) {
-      for (const s of [`/${bad}evil.example`, `/${bad}/evil.example`, `//${bad}evil.example`, `/${bad}${bad}evil.example`]) expect(safeCallbackPath(s)).toBe("/runs");
+      for (const s of [
+        `/${bad}evil.example`,
+        `/${bad}/evil.example`,
+        `//${bad}evil.example`,
+        `/${bad}${bad}evil.example`,
+      ])
+        expect(safeCallbackPath(s)).toBe("/runs");
     }
   });
 });

@@ -18,7 +18,10 @@ function one(v: string | string[] | undefined): string | undefined {
 
 export function clientAddress(headers: HeaderBag, trustProxy: boolean): string | null {
   if (trustProxy) {
-    const hops = (one(headers["x-forwarded-for"]) ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+    const hops = (one(headers["x-forwarded-for"]) ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
     const last = hops[hops.length - 1];
     if (last) return normalise(last);
   }

@@ -11,7 +11,12 @@ let list: Set<string> | null = null;
 
 function load(): Set<string> {
   const text = readFileSync(path.join(process.cwd(), "lib", "auth", "common-passwords.txt"), "utf8");
-  return new Set(text.split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#")));
+  return new Set(
+    text
+      .split("\n")
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith("#")),
+  );
 }
 
 export function isCommonPassword(password: string): boolean {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { ACCOUNT_POLICY, afterFailure, isStale, lockedUntil, lockoutMessage, type ThrottleState } from "./throttle";
+import {
+  ACCOUNT_POLICY,
+  afterFailure,
+  isStale,
+  lockedUntil,
+  lockoutMessage,
+  type ThrottleState,
+} from "./throttle";
 
 const t0 = new Date("2026-12-06T01:00:00Z");
 const at = (min: number) => new Date(t0.getTime() + min * 60_000);
@@ -18,17 +25,27 @@ describe("sign-in throttle rules", () => {
     expect(lockedUntil(ten, at(15.99))).toEqual(at(16));
     expect(lockedUntil(ten, at(16))).toBeNull();
     // after the lock, counting starts again
-    expect(afterFailure(ten, at(16), ACCOUNT_POLICY)).toEqual({ failures: 1, windowStart: at(16), lockedUntil: null });
+    expect(afterFailure(ten, at(16), ACCOUNT_POLICY)).toEqual({
+      failures: 1,
+      windowStart: at(16),
+      lockedUntil: null,
+    });
   });
 
   it("forgets failures older than the window", () => {
     const s = fail(9);
-    expect(afterFailure(s, at(15), ACCOUNT_POLICY)).toEqual({ failures: 1, windowStart: at(15), lockedUntil: null });
+    expect(afterFailure(s, at(15), ACCOUNT_POLICY)).toEqual({
+      failures: 1,
+      windowStart: at(15),
+      lockedUntil: null,
+    });
     expect(isStale(s!, at(15), ACCOUNT_POLICY)).toBe(true);
     expect(isStale(s!, at(14), ACCOUNT_POLICY)).toBe(false);
   });
 
   it("says when to try again, in UTC", () => {
-    expect(lockoutMessage(new Date("2026-12-06T01:23:45Z"))).toBe("too many failed sign-ins; try again after 01:23 UTC");
+    expect(lockoutMessage(new Date("2026-12-06T01:23:45Z"))).toBe(
+      "too many failed sign-ins; try again after 01:23 UTC",
+    );
   });
 });

@@ -29,10 +29,17 @@ export function lockedUntil(s: ThrottleState | null, now: Date): Date | null {
 
 /** The row after one more failure at `now`: a new window when the old one is over. */
 export function afterFailure(s: ThrottleState | null, now: Date, p: ThrottlePolicy): ThrottleState {
-  const fresh = !s || now.getTime() - s.windowStart.getTime() >= p.windowMs || (s.lockedUntil !== null && s.lockedUntil <= now);
+  const fresh =
+    !s ||
+    now.getTime() - s.windowStart.getTime() >= p.windowMs ||
+    (s.lockedUntil !== null && s.lockedUntil <= now);
   const failures = fresh ? 1 : s.failures + 1;
   const windowStart = fresh ? now : s.windowStart;
-  return { failures, windowStart, lockedUntil: failures >= p.maxFailures ? new Date(now.getTime() + p.lockMs) : null };
+  return {
+    failures,
+    windowStart,
+    lockedUntil: failures >= p.maxFailures ? new Date(now.getTime() + p.lockMs) : null,
+  };
 }
 
 /** Rows that no longer matter at `now` (window over and not locked) can be deleted. */

@@ -24,7 +24,9 @@ const SHARED = path.resolve(process.cwd(), "../shared/fixtures/batch");
 const OWN = path.resolve(process.cwd(), "lib/batch/fixtures");
 const ident = { resourceId: "r", label: "l", host: "h", now: new Date(0) };
 const ROOTS = [SHARED, OWN];
-const all = ROOTS.flatMap((root) => fixtureFiles(root).map((f) => ({ root, file: f, label: `${root === OWN ? "own" : "shared"}:${f}` })));
+const all = ROOTS.flatMap((root) =>
+  fixtureFiles(root).map((f) => ({ root, file: f, label: `${root === OWN ? "own" : "shared"}:${f}` })),
+);
 
 describe("every recorded batch output is read or explained", () => {
   const files = all.map((x) => x.label);
@@ -44,11 +46,22 @@ describe("every recorded batch output is read or explained", () => {
     writeFileSync(path.join(dir, "slurm", "site_sprio_weights.txt"), "JOBID PARTITION PRIORITY\n");
     writeFileSync(path.join(dir, "README.md"), "notes");
     expect(fixtureFiles(dir)).toEqual(["slurm/site_sprio_weights.txt"]);
-    expect(() => judge("slurm/site_sprio_weights.txt", "JOBID PARTITION PRIORITY\n")).toThrow(/no rule for slurm\/site_sprio_weights.txt/);
+    expect(() => judge("slurm/site_sprio_weights.txt", "JOBID PARTITION PRIORITY\n")).toThrow(
+      /no rule for slurm\/site_sprio_weights.txt/,
+    );
     // a status error read as "ended" is a failing fixture, not a quiet pass
-    expect(() => judge("slurm/x_squeue_stderr_made_up.txt", "slurm_load_jobs error: Invalid job id specified")).not.toThrow();
-    expect(() => judge("pbspro/x_qstat_stderr_made_up.txt", "qstat: 123.srv Job has finished, use -x or -H")).not.toThrow();
-    expect(() => judge("slurm/x_scancel_stderr_made_up.txt", "scancel: error: Kill job error on job id 1: Job/step already completing or completed")).toThrow(/names why the controller did not answer/);
+    expect(() =>
+      judge("slurm/x_squeue_stderr_made_up.txt", "slurm_load_jobs error: Invalid job id specified"),
+    ).not.toThrow();
+    expect(() =>
+      judge("pbspro/x_qstat_stderr_made_up.txt", "qstat: 123.srv Job has finished, use -x or -H"),
+    ).not.toThrow();
+    expect(() =>
+      judge(
+        "slurm/x_scancel_stderr_made_up.txt",
+        "scancel: error: Kill job error on job id 1: Job/step already completing or completed",
+      ),
+    ).toThrow(/names why the controller did not answer/);
   });
 
   // Any parser, any file: an answer, or an Error that says what was wrong; never a TypeError
@@ -63,7 +76,16 @@ describe("every recorded batch output is read or explained", () => {
     }
     parseQstatTable(t);
     parseBjobs(t);
-    for (const f of [parsePbsNodes, parsePbsAny, parseBqueues, parseBhosts, (x: string) => parsePbsProbe(x, ident), (x: string) => parseLsfProbe(x, ident), (x: string) => parseSlurmProbe(x, ident), (x: string) => parseSgeProbe(x, ident)]) {
+    for (const f of [
+      parsePbsNodes,
+      parsePbsAny,
+      parseBqueues,
+      parseBhosts,
+      (x: string) => parsePbsProbe(x, ident),
+      (x: string) => parseLsfProbe(x, ident),
+      (x: string) => parseSlurmProbe(x, ident),
+      (x: string) => parseSgeProbe(x, ident),
+    ]) {
       try {
         f(t);
       } catch (e) {
@@ -74,7 +96,15 @@ describe("every recorded batch output is read or explained", () => {
   });
 
   it("the SLURM probe reads what EManager asks sinfo and squeue for", () => {
-    const snap = parseSlurmProbe("debug*|up|10:00|1|0/16/0/16\nstampede|up|1:00:00|1|4/12/0/16\n--squeue--\nstampede|RUNNING\nstampede|PENDING\n", { resourceId: "r", label: "l", host: "h", now: new Date(0) });
-    expect(snap.queues.map((q) => [q.name, q.isDefault, q.maxWalltimeSeconds, q.coresFree, q.jobsQueued])).toEqual([["debug", true, 600, 16, 0], ["stampede", false, 3600, 12, 1]]);
+    const snap = parseSlurmProbe(
+      "debug*|up|10:00|1|0/16/0/16\nstampede|up|1:00:00|1|4/12/0/16\n--squeue--\nstampede|RUNNING\nstampede|PENDING\n",
+      { resourceId: "r", label: "l", host: "h", now: new Date(0) },
+    );
+    expect(
+      snap.queues.map((q) => [q.name, q.isDefault, q.maxWalltimeSeconds, q.coresFree, q.jobsQueued]),
+    ).toEqual([
+      ["debug", true, 600, 16, 0],
+      ["stampede", false, 3600, 12, 1],
+    ]);
   });
 });

@@ -36,7 +36,11 @@ export const fork: BatchAdapter = {
     // queue and project are unused here, yet refused like anywhere else; the name goes into a
     // comment line, which a newline would end
     checkSpec(s);
-    return ["#!/bin/bash", `# ${MARK}: ${s.jobName.trim()}, ${Math.trunc(s.cores)} core(s), ${Math.ceil(s.walltimeMinutes)} min (the agent keeps the walltime)`, ...scriptBody(s)].join("\n");
+    return [
+      "#!/bin/bash",
+      `# ${MARK}: ${s.jobName.trim()}, ${Math.trunc(s.cores)} core(s), ${Math.ceil(s.walltimeMinutes)} min (the agent keeps the walltime)`,
+      ...scriptBody(s),
+    ].join("\n");
   },
   submitCommand(script: string): string {
     const p = ZRemotePath.parse(script);
@@ -50,7 +54,12 @@ export const fork: BatchAdapter = {
   parseSubmit(stdout: string, stderr: string, code: number | null): SubmitResult {
     const pid = stdout.trim().split(/\s+/).pop() ?? "";
     if (code === 0 && /^\d+$/.test(pid)) return { ok: true, jobId: pid };
-    return { ok: false, code: "REJECTED", message: stderr.trim() || stdout.trim() || `the login host refused to start the pilot (exit code ${code})` };
+    return {
+      ok: false,
+      code: "REJECTED",
+      message:
+        stderr.trim() || stdout.trim() || `the login host refused to start the pilot (exit code ${code})`,
+    };
   },
   statusCommand: (ids) =>
     `for p in ${ids.map((i) => sh(ZJobId.parse(i))).join(" ")}; do ` +
@@ -61,20 +70,31 @@ export const fork: BatchAdapter = {
     for (const line of stdout.split(/\r?\n/)) {
       const r = /^(\d+) (running|ended)(?: (\d+))?(?: ([A-Z]+))?\s*$/.exec(line.trim());
       if (!r || !ids.includes(r[1]!)) continue;
-      m.set(r[1]!, r[2] === "running" ? { state: "running", reason: "process running" } : { state: "ended", reason: endReason(r[3], r[4]) });
+      m.set(
+        r[1]!,
+        r[2] === "running"
+          ? { state: "running", reason: "process running" }
+          : { state: "ended", reason: endReason(r[3], r[4]) },
+      );
     }
-    for (const i of ids) if (!m.has(i)) m.set(i, { state: "unknown", reason: "the status check printed nothing for this process" });
+    for (const i of ids)
+      if (!m.has(i))
+        m.set(i, { state: "unknown", reason: "the status check printed nothing for this process" });
     return m;
   },
   // the negative PID signals the whole process group: the wrapper, the agent and every task it started
-  cancelCommand: (id) => `kill -TERM -- -${ZJobId.parse(id)} 2>/dev/null || kill -TERM ${ZJobId.parse(id)} 2>/dev/null; true`,
+  cancelCommand: (id) =>
+    `kill -TERM -- -${ZJobId.parse(id)} 2>/dev/null || kill -TERM ${ZJobId.parse(id)} 2>/dev/null; true`,
 };
 
 function endReason(code: string | undefined, signal: string | undefined): string {
   if (signal) return `the pilot was stopped by SIG${signal} (exit code ${code ?? "?"})`;
-  if (code === undefined) return "the pilot process has exited (no exit status recorded: it was killed outright)";
+  if (code === undefined)
+    return "the pilot process has exited (no exit status recorded: it was killed outright)";
   const n = Number(code);
   // bash reports death by signal N as 128+N
   if (n > 128 && n < 160) return `the pilot process was killed by signal ${n - 128} (exit code ${n})`;
-  return n === 0 ? "the pilot process exited normally (exit code 0)" : `the pilot process failed with exit code ${n}`;
+  return n === 0
+    ? "the pilot process exited normally (exit code 0)"
+    : `the pilot process failed with exit code ${n}`;
 }

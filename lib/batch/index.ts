@@ -13,6 +13,9 @@ const ADAPTERS: Record<string, BatchAdapter> = { slurm, pbs, lsf, sge, fork, loc
 /** The adapter for a resource's batch system (`local`: the fork adapter on this machine, local.ts). */
 export function getBatchAdapter(kind: string): BatchAdapter {
   const a = ADAPTERS[kind];
-  if (!a) throw new Error(`batch system ${kind} is not one EManager can submit to (slurm, pbs, lsf, sge, fork, local)`);
+  if (!a)
+    throw new Error(
+      `batch system ${kind} is not one EManager can submit to (slurm, pbs, lsf, sge, fork, local)`,
+    );
   return a;
 }

@@ -8,9 +8,21 @@ import { local } from "./local";
 describe("the local adapter", () => {
   it("is the fork adapter's script and submission, with the job id as local:<pid>", () => {
     expect(getBatchAdapter("local")).toBe(local);
-    const spec = { pilotId: "p", sandbox: "/tmp/sb", jobName: "emanager-p", cores: 2, nodes: 1, walltimeMinutes: 5, queue: null, project: null, envSetup: [] };
+    const spec = {
+      pilotId: "p",
+      sandbox: "/tmp/sb",
+      jobName: "emanager-p",
+      cores: 2,
+      nodes: 1,
+      walltimeMinutes: 5,
+      queue: null,
+      project: null,
+      envSetup: [],
+    };
     expect(local.renderJobScript(spec)).toBe(fork.renderJobScript(spec));
-    expect(local.submitCommand("/tmp/sb/pilot.job").startsWith(`${fork.submitCommand("/tmp/sb/pilot.job")} | `)).toBe(true);
+    expect(
+      local.submitCommand("/tmp/sb/pilot.job").startsWith(`${fork.submitCommand("/tmp/sb/pilot.job")} | `),
+    ).toBe(true);
     expect(local.parseSubmit("4242\n", "", 0)).toEqual({ ok: true, jobId: "local:4242" });
     expect(local.parseSubmit("", "setsid: failed", 1)).toMatchObject({ ok: false, code: "REJECTED" });
   });

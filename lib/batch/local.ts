@@ -32,7 +32,10 @@ export const local: BatchAdapter = {
   statusCommand: (ids) => fork.statusCommand(ids.map(pidOf)),
   parseStatus(stdout, stderr, ids, code) {
     const byPid = fork.parseStatus(stdout, stderr, ids.map(pidOf), code);
-    const unknown: JobStatus = { state: "unknown", reason: "the status check printed nothing for this process" };
+    const unknown: JobStatus = {
+      state: "unknown",
+      reason: "the status check printed nothing for this process",
+    };
     return new Map(ids.map((id) => [id, byPid.get(pidOf(id)) ?? unknown]));
   },
   cancelCommand: (id) => `${fork.cancelCommand(pidOf(id))}; kill -CONT -- -${pidOf(id)} 2>/dev/null; true`,

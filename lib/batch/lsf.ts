@@ -11,9 +11,16 @@ import type { BatchAdapter, JobStatus, PilotJobSpec, SubmitResult } from "./type
  * "Job <id> is not found" means the job has left mbatchd's memory, i.e. it has finished.
  */
 const STATE: Record<string, JobStatus["state"]> = {
-  PEND: "queued", PSUSP: "queued", WAIT: "queued", PROV: "queued",
-  RUN: "running", USUSP: "running", SSUSP: "running",
-  DONE: "ended", EXIT: "ended", ZOMBI: "ended",
+  PEND: "queued",
+  PSUSP: "queued",
+  WAIT: "queued",
+  PROV: "queued",
+  RUN: "running",
+  USUSP: "running",
+  SSUSP: "running",
+  DONE: "ended",
+  EXIT: "ended",
+  ZOMBI: "ended",
   UNKWN: "unknown",
 };
 
@@ -33,7 +40,14 @@ function lsfMinutes(m: number): string {
 /** `bjobs -o … -json`: every value is a string, empty when unset. */
 const ZBjobsJson = z.object({
   COMMAND: z.literal("bjobs"),
-  RECORDS: z.array(z.object({ JOBID: z.string().optional(), STAT: z.string().optional(), EXIT_CODE: z.string().optional(), EXIT_REASON: z.string().optional() })),
+  RECORDS: z.array(
+    z.object({
+      JOBID: z.string().optional(),
+      STAT: z.string().optional(),
+      EXIT_CODE: z.string().optional(),
+      EXIT_REASON: z.string().optional(),
+    }),
+  ),
 });
 
 /**
@@ -54,7 +68,15 @@ export function parseBjobs(text: string): { id: string; stat: string; reason: st
     if (!doc.success) return [];
     // records without JOBID (when -o did not ask for it) cannot be matched to a job: left out
     return doc.data.RECORDS.flatMap((r) =>
-      r.JOBID && r.STAT ? [{ id: r.JOBID, stat: r.STAT, reason: [r.EXIT_CODE && `exit code ${r.EXIT_CODE}`, r.EXIT_REASON].filter(Boolean).join("; ") }] : [],
+      r.JOBID && r.STAT
+        ? [
+            {
+              id: r.JOBID,
+              stat: r.STAT,
+              reason: [r.EXIT_CODE && `exit code ${r.EXIT_CODE}`, r.EXIT_REASON].filter(Boolean).join("; "),
+            },
+          ]
+        : [],
     );
   }
   const rows: { id: string; stat: string; reason: string }[] = [];
@@ -67,7 +89,11 @@ export function parseBjobs(text: string): { id: string; stat: string; reason: st
       const extra = rest.slice(0, 2);
       const code = extra.find((f) => /^\d+$/.test(f));
       const why = extra.find((f) => /TERM_|\s/.test(f));
-      rows.push({ id: id!, stat: stat!, reason: [code ? `exit code ${code}` : "", why ?? ""].filter(Boolean).join("; ") });
+      rows.push({
+        id: id!,
+        stat: stat!,
+        reason: [code ? `exit code ${code}` : "", why ?? ""].filter(Boolean).join("; "),
+      });
       continue;
     }
     const cols = /^(\d+(?:\[\d+\])?)\s+\S+\s+([A-Z]{3,5})\s/.exec(line);
@@ -98,15 +124,27 @@ export const lsf: BatchAdapter = {
   parseSubmit(stdout: string, stderr: string, code: number | null): SubmitResult {
     const id = /Job <(\d+)> is submitted to (?:default )?queue/.exec(stdout)?.[1];
     if (code === 0 && id) return { ok: true, jobId: id };
-    if (code === 0) return { ok: false, code: "PARSE", message: `bsub said ${JSON.stringify(stdout.trim().slice(0, 300))}, which has no job id` };
+    if (code === 0)
+      return {
+        ok: false,
+        code: "PARSE",
+        message: `bsub said ${JSON.stringify(stdout.trim().slice(0, 300))}, which has no job id`,
+      };
     // Some sites print their own usage text on stdout when they refuse a job; stderr has the why.
-    return { ok: false, code: "REJECTED", message: submitComplaint(stderr.trim() ? "" : stdout, stderr, code) };
+    return {
+      ok: false,
+      code: "REJECTED",
+      message: submitComplaint(stderr.trim() ? "" : stdout, stderr, code),
+    };
   },
-  statusCommand: (ids) => `bjobs -noheader -o 'jobid stat exit_code exit_reason delimiter="|"' ${ids.map((i) => sh(ZJobId.parse(i))).join(" ")} 2>&1`,
+  statusCommand: (ids) =>
+    `bjobs -noheader -o 'jobid stat exit_code exit_reason delimiter="|"' ${ids.map((i) => sh(ZJobId.parse(i))).join(" ")} 2>&1`,
   parseStatus(stdout: string, _stderr: string, ids: string[], code?: number | null): Map<string, JobStatus> {
     const m = new Map<string, JobStatus>();
     for (const r of parseBjobs(stdout)) if (ids.includes(r.id)) m.set(r.id, lsfState(r.stat, r.reason));
-    for (const [, id] of stdout.matchAll(/Job <(\d+)> is not found/g)) if (id && ids.includes(id) && !m.has(id)) m.set(id, { state: "ended", reason: "mbatchd no longer knows the job (it has finished)" });
+    for (const [, id] of stdout.matchAll(/Job <(\d+)> is not found/g))
+      if (id && ids.includes(id) && !m.has(id))
+        m.set(id, { state: "ended", reason: "mbatchd no longer knows the job (it has finished)" });
     // only mbatchd's "is not found" means a job has gone; "LSF is down" or silence: unknown
     for (const i of ids) if (!m.has(i)) m.set(i, unplaced("bjobs", stdout, code));
     return m;

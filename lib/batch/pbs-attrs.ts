@@ -53,15 +53,32 @@ export function parsePbsBlocks(text: string): PbsBlock[] {
 
 /** A JSON attribute value: PBS Pro mixes strings, numbers, lists (node `jobs`) and nested resource objects. */
 type JsonValue = string | number | boolean | null | JsonValue[] | { [k: string]: JsonValue };
-const ZJsonValue: z.ZodType<JsonValue> = z.lazy(() => z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(ZJsonValue), z.record(z.string(), ZJsonValue)]));
+const ZJsonValue: z.ZodType<JsonValue> = z.lazy(() =>
+  z.union([
+    z.string(),
+    z.number(),
+    z.boolean(),
+    z.null(),
+    z.array(ZJsonValue),
+    z.record(z.string(), ZJsonValue),
+  ]),
+);
 const ZObjects = z.record(z.string(), z.record(z.string(), ZJsonValue));
 /** `qstat -f -F json` → Jobs, `qstat -Qf -F json` → Queue, `qstat -Bf -F json` → Server, `pbsnodes -a -F json` → nodes. */
-const ZPbsJson = z.object({ pbs_version: z.string().optional(), Jobs: ZObjects.optional(), Queue: ZObjects.optional(), Server: ZObjects.optional(), nodes: ZObjects.optional() });
+const ZPbsJson = z.object({
+  pbs_version: z.string().optional(),
+  Jobs: ZObjects.optional(),
+  Queue: ZObjects.optional(),
+  Server: ZObjects.optional(),
+  nodes: ZObjects.optional(),
+});
 
 function flatten(prefix: string, v: JsonValue, out: Map<string, string>): void {
   if (v === null) return;
-  if (Array.isArray(v)) out.set(prefix, v.map((x) => (typeof x === "object" ? JSON.stringify(x) : String(x))).join(", "));
-  else if (typeof v === "object") for (const [k, x] of Object.entries(v)) flatten(prefix ? `${prefix}.${k}` : k, x, out);
+  if (Array.isArray(v))
+    out.set(prefix, v.map((x) => (typeof x === "object" ? JSON.stringify(x) : String(x))).join(", "));
+  else if (typeof v === "object")
+    for (const [k, x] of Object.entries(v)) flatten(prefix ? `${prefix}.${k}` : k, x, out);
   else out.set(prefix, String(v));
 }
 
@@ -80,7 +97,10 @@ export function parsePbsJson(text: string): PbsBlock[] {
     throw new Error(`PBS printed JSON that does not parse: ${e instanceof Error ? e.message : String(e)}`);
   }
   const doc = ZPbsJson.safeParse(raw);
-  if (!doc.success) throw new Error(`PBS JSON without the expected Jobs/Queue/Server/nodes objects: ${doc.error.issues[0]?.message ?? "unexpected shape"}`);
+  if (!doc.success)
+    throw new Error(
+      `PBS JSON without the expected Jobs/Queue/Server/nodes objects: ${doc.error.issues[0]?.message ?? "unexpected shape"}`,
+    );
   const objs = { ...doc.data.Server, ...doc.data.Queue, ...doc.data.Jobs, ...doc.data.nodes };
   return Object.entries(objs).map(([name, o]) => {
     const attrs = new Map<string, string>();
@@ -90,7 +110,8 @@ export function parsePbsJson(text: string): PbsBlock[] {
 }
 
 /** Either form. */
-export const parsePbsAny = (text: string): PbsBlock[] => (looksJson(text) ? parsePbsJson(text) : parsePbsBlocks(text));
+export const parsePbsAny = (text: string): PbsBlock[] =>
+  looksJson(text) ? parsePbsJson(text) : parsePbsBlocks(text);
 
 /**
  * Rows of the one-line-per-job tables (`qstat`, `qstat -a`, `qstat -u`, `qstat -s`): the row

@@ -32,7 +32,12 @@ const STATE: Record<string, { state: JobStatus["state"]; word: string }> = {
 export function pbsState(letter: string, detail: { exitStatus?: string; comment?: string } = {}): JobStatus {
   const s = STATE[letter.trim().toUpperCase()];
   if (!s) return { state: "unknown", reason: `unknown PBS job state ${letter}` };
-  const extra = [detail.exitStatus !== undefined ? `exit_status ${detail.exitStatus}` : "", detail.comment ?? ""].filter(Boolean).join("; ");
+  const extra = [
+    detail.exitStatus !== undefined ? `exit_status ${detail.exitStatus}` : "",
+    detail.comment ?? "",
+  ]
+    .filter(Boolean)
+    .join("; ");
   return { state: s.state, reason: extra ? `${letter} (${s.word}): ${extra}` : `${letter} (${s.word})` };
 }
 
@@ -73,8 +78,14 @@ export const pbs: BatchAdapter = {
   parseSubmit(stdout: string, stderr: string, code: number | null): SubmitResult {
     const id = stdout.trim().split(/\r?\n/).pop()?.trim() ?? "";
     if (code === 0 && ZJobId.safeParse(id).success) return { ok: true, jobId: id };
-    if (code === 0 && /^\d+\[\d*\]/.test(id)) return { ok: false, code: "PARSE", message: `qsub made an array job (${id}); a pilot is one job` };
-    if (code === 0) return { ok: false, code: "PARSE", message: `qsub said ${JSON.stringify(stdout.trim())}, which has no job id` };
+    if (code === 0 && /^\d+\[\d*\]/.test(id))
+      return { ok: false, code: "PARSE", message: `qsub made an array job (${id}); a pilot is one job` };
+    if (code === 0)
+      return {
+        ok: false,
+        code: "PARSE",
+        message: `qsub said ${JSON.stringify(stdout.trim())}, which has no job id`,
+      };
     return { ok: false, code: "REJECTED", message: submitComplaint(stdout, stderr, code) };
   },
   statusCommand: (ids) => `qstat -f ${ids.map((i) => sh(ZJobId.parse(i))).join(" ")} 2>&1`,
@@ -84,7 +95,14 @@ export const pbs: BatchAdapter = {
     for (const j of jobBlocks(stdout)) {
       const id = bySeq.get(seq(j.name));
       const st = j.attrs.get("job_state");
-      if (id && st) m.set(id, pbsState(st, { exitStatus: j.attrs.get("exit_status") ?? j.attrs.get("Exit_status"), comment: j.attrs.get("comment") }));
+      if (id && st)
+        m.set(
+          id,
+          pbsState(st, {
+            exitStatus: j.attrs.get("exit_status") ?? j.attrs.get("Exit_status"),
+            comment: j.attrs.get("comment"),
+          }),
+        );
     }
     // the one-line tables (plain `qstat`), should a site wrapper print those instead
     for (const r of parseQstatTable(stdout)) {
@@ -95,7 +113,8 @@ export const pbs: BatchAdapter = {
       // Torque/PBS: "qstat: Unknown Job Id 123.srv"; PBS Pro ≥ 13: "qstat: 123.srv Job has finished, use -x or -H …"
       const gone = /Unknown Job Id (?:Error )?(\S+)/i.exec(line) ?? /(\S+) Job has finished/.exec(line);
       const id = gone ? bySeq.get(seq(gone[1]!)) : undefined;
-      if (id && !m.has(id)) m.set(id, { state: "ended", reason: "the server no longer knows the job (it has finished)" });
+      if (id && !m.has(id))
+        m.set(id, { state: "ended", reason: "the server no longer knows the job (it has finished)" });
     }
     // Only the server's word ("Unknown Job Id", "Job has finished") means a job has gone; a
     // failing client (pbs_iff, no server, bad credentials) or silence leaves it unknown.

@@ -8,7 +8,12 @@ import { ZBatchWord, ZEnvLine, ZRemotePath } from "../shell/patterns";
  */
 export function scriptBody(s: PilotJobSpec): string[] {
   const sb = ZRemotePath.parse(s.sandbox);
-  return ["# environment set-up of the resource", ...s.envSetup.map((l) => ZEnvLine.parse(l)), `exec bash ${sh(`${sb}/emanager-agent.sh`)} ${sh(sb)}`, ""];
+  return [
+    "# environment set-up of the resource",
+    ...s.envSetup.map((l) => ZEnvLine.parse(l)),
+    `exec bash ${sh(`${sb}/emanager-agent.sh`)} ${sh(sb)}`,
+    "",
+  ];
 }
 
 /**
@@ -49,7 +54,7 @@ export function submitComplaint(stdout: string, stderr: string, code: number | n
   for (const raw of text.split(/\r?\n/)) {
     let l = raw.trim();
     // a prefix may repeat (a wrapper quoting the real program): strip until none is left
-    for (let prev = ""; prev !== l; ) {
+    for (let prev = ""; prev !== l;) {
       prev = l;
       l = l.replace(PROGRAM_PREFIX, "").trim();
     }

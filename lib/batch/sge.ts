@@ -25,14 +25,29 @@ const MARK = "emanager-job";
  */
 export function sgeState(letters: string): JobStatus {
   const s = letters.trim();
-  if (!/^[A-Za-z]+$/.test(s)) return { state: "unknown", reason: `unknown Grid Engine job state ${JSON.stringify(letters)}` };
+  if (!/^[A-Za-z]+$/.test(s))
+    return { state: "unknown", reason: `unknown Grid Engine job state ${JSON.stringify(letters)}` };
   // zombie: listed only with `qstat -s z`, after the job has finished
   if (s.includes("z")) return { state: "ended", reason: `${s} (finished)` };
   // E: qmaster put the job in error; it never starts until an administrator clears it (qmod -cj)
-  if (s.includes("E")) return { state: "queued", reason: `${s} (error state: qstat -j shows why; it waits until qmod -cj clears it)` };
+  if (s.includes("E"))
+    return {
+      state: "queued",
+      reason: `${s} (error state: qstat -j shows why; it waits until qmod -cj clears it)`,
+    };
   const holds = /[rt]/.test(s);
   if (holds && /[sST]/.test(s)) return { state: "queued", reason: `${s} (suspended)` };
-  if (holds) return { state: "running", reason: s.includes("d") ? `${s} (being deleted)` : s.includes("t") ? `${s} (starting)` : s.includes("R") ? `${s} (restarted)` : s };
+  if (holds)
+    return {
+      state: "running",
+      reason: s.includes("d")
+        ? `${s} (being deleted)`
+        : s.includes("t")
+          ? `${s} (starting)`
+          : s.includes("R")
+            ? `${s} (restarted)`
+            : s,
+    };
   if (/[qwh]/.test(s)) return { state: "queued", reason: s.includes("h") ? `${s} (held)` : `${s} (waiting)` };
   if (s.includes("d")) return { state: "running", reason: `${s} (being deleted)` };
   return { state: "unknown", reason: `unknown Grid Engine job state ${s}` };
@@ -54,7 +69,12 @@ export function parseQstatXml(xml: string): Map<string, string> {
 function accounting(text: string): string {
   const failed = /^failed\s+(.+?)\s*$/m.exec(text)?.[1];
   const exit = /^exit_status\s+(.+?)\s*$/m.exec(text)?.[1];
-  return [exit !== undefined ? `exit_status ${exit}` : "", failed !== undefined && failed !== "0" ? `failed ${failed}` : ""].filter(Boolean).join("; ");
+  return [
+    exit !== undefined ? `exit_status ${exit}` : "",
+    failed !== undefined && failed !== "0" ? `failed ${failed}` : "",
+  ]
+    .filter(Boolean)
+    .join("; ");
 }
 
 /** Each unlisted id's answer: the text after its mark. Without marks, the whole text answers a lone id. */
@@ -97,11 +117,21 @@ export const sge: BatchAdapter = {
   parseSubmit(stdout: string, stderr: string, code: number | null): SubmitResult {
     const id = stdout.trim().split(/\r?\n/).pop()?.trim() ?? "";
     if (code === 0 && /^\d+$/.test(id)) return { ok: true, jobId: id };
-    if (code === 0) return { ok: false, code: "PARSE", message: `qsub said ${JSON.stringify(stdout.trim())}, which has no job id` };
+    if (code === 0)
+      return {
+        ok: false,
+        code: "PARSE",
+        message: `qsub said ${JSON.stringify(stdout.trim())}, which has no job id`,
+      };
     // "Unable to run job: <why>" / "Exiting.": the why is the message
     const text = (stderr.trim() || stdout.trim())
       .split(/\r?\n/)
-      .map((l) => l.replace(/^Unable to run job:\s*/, "").replace(/^error:\s*/, "").trim())
+      .map((l) =>
+        l
+          .replace(/^Unable to run job:\s*/, "")
+          .replace(/^error:\s*/, "")
+          .trim(),
+      )
       .filter((l) => l && l !== "Exiting.")
       .join("\n");
     return { ok: false, code: "REJECTED", message: submitComplaint("", text, code) };
@@ -130,7 +160,12 @@ export const sge: BatchAdapter = {
       const gone = /Following jobs do not exist:?\s*([\d,\s]*)/.exec(said);
       if (gone && (ids.length === 1 || gone[1]!.split(/[\s,]+/).includes(i))) {
         const acct = accounting(said);
-        m.set(i, { state: "ended", reason: acct ? `qmaster no longer knows the job; qacct: ${acct}` : "qmaster no longer knows the job" });
+        m.set(i, {
+          state: "ended",
+          reason: acct
+            ? `qmaster no longer knows the job; qacct: ${acct}`
+            : "qmaster no longer knows the job",
+        });
       } else {
         m.set(i, unplaced("qstat", said || head, code));
       }

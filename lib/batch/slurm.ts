@@ -8,14 +8,40 @@ import type { BatchAdapter, JobStatus, PilotJobSpec, SubmitResult } from "./type
  * SLURM. Status comes from one command that works without accounting: `squeue` for jobs still
  * known to the controller, then `scontrol show job -o` for the final state of those that left it.
  */
-const QUEUED = ["PENDING", "CONFIGURING", "REQUEUED", "REQUEUE_HOLD", "REQUEUE_FED", "RESV_DEL_HOLD", "SUSPENDED", "STOPPED", "SIGNALING", "RESIZING"];
+const QUEUED = [
+  "PENDING",
+  "CONFIGURING",
+  "REQUEUED",
+  "REQUEUE_HOLD",
+  "REQUEUE_FED",
+  "RESV_DEL_HOLD",
+  "SUSPENDED",
+  "STOPPED",
+  "SIGNALING",
+  "RESIZING",
+];
 const RUNNING = ["RUNNING", "COMPLETING", "STAGE_OUT"];
 
 export function slurmState(native: string, reason?: string): JobStatus {
   const s = native.toUpperCase().replace(/\+$/, "").split(" ")[0] ?? "";
-  if (QUEUED.includes(s)) return { state: "queued", reason: reason && reason !== "None" ? `${s}: ${reason}` : s };
+  if (QUEUED.includes(s))
+    return { state: "queued", reason: reason && reason !== "None" ? `${s}: ${reason}` : s };
   if (RUNNING.includes(s)) return { state: "running", reason: s };
-  if (["COMPLETED", "CANCELLED", "FAILED", "TIMEOUT", "NODE_FAIL", "PREEMPTED", "OUT_OF_MEMORY", "BOOT_FAIL", "DEADLINE", "REVOKED", "SPECIAL_EXIT"].includes(s)) {
+  if (
+    [
+      "COMPLETED",
+      "CANCELLED",
+      "FAILED",
+      "TIMEOUT",
+      "NODE_FAIL",
+      "PREEMPTED",
+      "OUT_OF_MEMORY",
+      "BOOT_FAIL",
+      "DEADLINE",
+      "REVOKED",
+      "SPECIAL_EXIT",
+    ].includes(s)
+  ) {
     return { state: "ended", reason: reason && reason !== "None" ? `${s} (${reason})` : s };
   }
   return { state: "unknown", reason: `unknown SLURM state ${native}` };
@@ -44,7 +70,9 @@ function minutes(m: number): string {
   const d = Math.floor(total / 1440);
   const h = Math.floor((total % 1440) / 60);
   const mm = total % 60;
-  return d > 0 ? `${d}-${String(h).padStart(2, "0")}:${String(mm).padStart(2, "0")}:00` : `${String(h).padStart(2, "0")}:${String(mm).padStart(2, "0")}:00`;
+  return d > 0
+    ? `${d}-${String(h).padStart(2, "0")}:${String(mm).padStart(2, "0")}:00`
+    : `${String(h).padStart(2, "0")}:${String(mm).padStart(2, "0")}:00`;
 }
 
 export const slurm: BatchAdapter = {
@@ -72,7 +100,12 @@ export const slurm: BatchAdapter = {
   parseSubmit(stdout: string, stderr: string, code: number | null): SubmitResult {
     const id = stdout.trim().split("\n").pop()?.split(";")[0]?.trim() ?? "";
     if (code === 0 && /^\d+$/.test(id)) return { ok: true, jobId: id };
-    if (code === 0) return { ok: false, code: "PARSE", message: `sbatch said ${JSON.stringify(stdout.trim())}, which has no job id` };
+    if (code === 0)
+      return {
+        ok: false,
+        code: "PARSE",
+        message: `sbatch said ${JSON.stringify(stdout.trim())}, which has no job id`,
+      };
     return { ok: false, code: "REJECTED", message: submitComplaint(stdout, stderr, code) };
   },
   statusCommand(ids: string[]): string {
@@ -90,7 +123,8 @@ export const slurm: BatchAdapter = {
     // scontrol records: one line each with -o, several lines in the plain form; split on JobId=
     for (const rec of stdout.split(/(?=\bJobId=\d)/)) {
       const id = /^JobId=(\d+)/.exec(rec)?.[1];
-      if (id && ids.includes(id) && !m.has(id)) m.set(id, slurmState(/JobState=(\S+)/.exec(rec)?.[1] ?? "UNKNOWN", /Reason=(\S+)/.exec(rec)?.[1]));
+      if (id && ids.includes(id) && !m.has(id))
+        m.set(id, slurmState(/JobState=(\S+)/.exec(rec)?.[1] ?? "UNKNOWN", /Reason=(\S+)/.exec(rec)?.[1]));
     }
     // Only the controller's own "Invalid job id specified" for this id means the job has gone;
     // anything else (an unreachable or mute controller, a lost connection) leaves it unknown.
@@ -98,7 +132,12 @@ export const slurm: BatchAdapter = {
     for (const i of ids) {
       if (m.has(i)) continue;
       const said = answers.get(i) ?? "";
-      m.set(i, /Invalid job id specified/i.test(said) ? { state: "ended", reason: "the controller no longer knows the job" } : unplaced("scontrol", said, code));
+      m.set(
+        i,
+        /Invalid job id specified/i.test(said)
+          ? { state: "ended", reason: "the controller no longer knows the job" }
+          : unplaced("scontrol", said, code),
+      );
     }
     return m;
   },

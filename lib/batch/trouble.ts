@@ -67,5 +67,10 @@ export function unplaced(command: string, text: string, code: number | null | un
   if (trouble) return { state: "unknown", reason: `${command} did not answer: ${trouble}` };
   const head = text.trim().split(/\r?\n/).slice(0, 2).join(" | ").slice(0, 200);
   const exit = code === undefined || code === null ? "" : ` (exit code ${code})`;
-  return { state: "unknown", reason: head ? `${command} said nothing about the job${exit}: ${head}` : `${command} printed nothing about the job${exit}` };
+  return {
+    state: "unknown",
+    reason: head
+      ? `${command} said nothing about the job${exit}: ${head}`
+      : `${command} printed nothing about the job${exit}`,
+  };
 }

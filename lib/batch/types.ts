@@ -18,7 +18,8 @@ export interface PilotJobSpec {
   envSetup: string[];
 }
 
-export type SubmitResult = { ok: true; jobId: string } | { ok: false; code: "REJECTED" | "PARSE"; message: string };
+export type SubmitResult =
+  { ok: true; jobId: string } | { ok: false; code: "REJECTED" | "PARSE"; message: string };
 
 /** One batch system: how to write the pilot job, submit, ask and cancel, and read the answers. */
 export interface BatchAdapter {

@@ -8,7 +8,8 @@ import { maxOf } from "../util/extent";
  * their slots (`bhosts -w`). The text forms, because `-json` exists only from LSF 10.1 on and
  * not in OpenLava; the queue reader takes `bqueues -o … -json` too.
  */
-export const LSF_PROBE = "bqueues -w && echo '--limits--' && bqueues -l && echo '--params--' && (bparams 2>/dev/null || true) && echo '--hosts--' && bhosts -w";
+export const LSF_PROBE =
+  "bqueues -w && echo '--limits--' && bqueues -l && echo '--params--' && (bparams 2>/dev/null || true) && echo '--hosts--' && bhosts -w";
 
 const n = (v: string | undefined): number | null => (v !== undefined && /^\d+$/.test(v) ? Number(v) : null);
 
@@ -23,9 +24,23 @@ export function parseLsfTable(text: string): Record<string, string>[] {
 }
 
 /** The columns EManager needs from each table; `-` (no limit) and missing counts are allowed. */
-const ZQueueRow = z.object({ QUEUE_NAME: z.string().min(1), STATUS: z.string().min(1), MAX: z.string().optional(), PEND: z.string().optional(), RUN: z.string().optional() });
-const ZHostRow = z.object({ HOST_NAME: z.string().min(1), STATUS: z.string().min(1), MAX: z.string(), NJOBS: z.string() });
-const ZBqueuesJson = z.object({ COMMAND: z.literal("bqueues"), RECORDS: z.array(z.record(z.string(), z.string())) });
+const ZQueueRow = z.object({
+  QUEUE_NAME: z.string().min(1),
+  STATUS: z.string().min(1),
+  MAX: z.string().optional(),
+  PEND: z.string().optional(),
+  RUN: z.string().optional(),
+});
+const ZHostRow = z.object({
+  HOST_NAME: z.string().min(1),
+  STATUS: z.string().min(1),
+  MAX: z.string(),
+  NJOBS: z.string(),
+});
+const ZBqueuesJson = z.object({
+  COMMAND: z.literal("bqueues"),
+  RECORDS: z.array(z.record(z.string(), z.string())),
+});
 export type LsfQueueRow = z.infer<typeof ZQueueRow>;
 export type LsfHostRow = z.infer<typeof ZHostRow>;
 
@@ -55,7 +70,8 @@ function bqueuesJson(t: string): Record<string, string>[] | null {
 /** `bhosts [-w]` → host rows; like bqueues, anything but the table throws with the text. */
 export function parseBhosts(text: string): LsfHostRow[] {
   const t = text.trim();
-  if (!/^HOST_NAME\s/.test(t)) throw new Error(`bhosts printed no host table: ${JSON.stringify(t.slice(0, 200))}`);
+  if (!/^HOST_NAME\s/.test(t))
+    throw new Error(`bhosts printed no host table: ${JSON.stringify(t.slice(0, 200))}`);
   return parseLsfTable(t).flatMap((r) => {
     const h = ZHostRow.safeParse(r);
     return h.success ? [h.data] : [];
@@ -81,7 +97,10 @@ export function parseQueueLimits(text: string): Map<string, { runSeconds?: numbe
     else if (want && queue) {
       const lim = out.get(queue)!;
       const m = /([\d.]+)\s*min/.exec(line);
-      const nums = line.trim().split(/\s+/).filter((x) => /^\d+$/.test(x));
+      const nums = line
+        .trim()
+        .split(/\s+/)
+        .filter((x) => /^\d+$/.test(x));
       if (want === "run" && m) lim.runSeconds = Math.round(Number(m[1]) * 60);
       if (want === "slots" && nums.length) lim.maxSlots = Number(nums[nums.length - 1]);
       want = null;
@@ -92,22 +111,34 @@ export function parseQueueLimits(text: string): Map<string, { runSeconds?: numbe
 
 /** Run limits alone, in seconds. */
 export function parseRunLimits(text: string): Map<string, number> {
-  return new Map([...parseQueueLimits(text)].flatMap(([q, l]) => (l.runSeconds !== undefined ? [[q, l.runSeconds] as const] : [])));
+  return new Map(
+    [...parseQueueLimits(text)].flatMap(([q, l]) =>
+      l.runSeconds !== undefined ? [[q, l.runSeconds] as const] : [],
+    ),
+  );
 }
 
 /** The probe's four sections, each required (a missing one means the command did not run through). */
 const ZSections = z.tuple([z.string(), z.string(), z.string(), z.string()]);
 
-export function parseLsfProbe(out: string, id: { resourceId: string; label: string; host: string; now: Date }): ResourceSnapshot {
+export function parseLsfProbe(
+  out: string,
+  id: { resourceId: string; label: string; host: string; now: Date },
+): ResourceSnapshot {
   const parts = out.split(/^--(?:limits|params|hosts)--$/m);
   const sec = ZSections.safeParse(parts);
-  if (!sec.success) throw new Error(`the LSF probe printed ${parts.length} of its 4 sections (bqueues -w, bqueues -l, bparams, bhosts -w)`);
+  if (!sec.success)
+    throw new Error(
+      `the LSF probe printed ${parts.length} of its 4 sections (bqueues -w, bqueues -l, bparams, bhosts -w)`,
+    );
   const [queuesText, limitsText, paramsText, hostsText] = sec.data;
   const limits = parseQueueLimits(limitsText);
   const defaults = (/DEFAULT_QUEUE\s*=\s*(.+)/.exec(paramsText)?.[1] ?? "").trim().split(/\s+/);
   // compute hosts: open ones, and those closed only because they are busy (closed_Full, closed_Excl;
   // OpenLava's plain bhosts says "closed"); MAX 0 is a login node. Only open hosts have free slots.
-  const hosts = parseBhosts(hostsText).filter((h) => /^(ok|closed_Full|closed_Excl|closed)$/.test(h.STATUS) && (n(h.MAX) ?? 0) > 0);
+  const hosts = parseBhosts(hostsText).filter(
+    (h) => /^(ok|closed_Full|closed_Excl|closed)$/.test(h.STATUS) && (n(h.MAX) ?? 0) > 0,
+  );
   const open = hosts.filter((h) => h.STATUS === "ok");
   const slots = hosts.reduce((s, h) => s + (n(h.MAX) ?? 0), 0);
   const free = open.reduce((s, h) => s + Math.max(0, (n(h.MAX) ?? 0) - (n(h.NJOBS) ?? 0)), 0);
@@ -128,7 +159,17 @@ export function parseLsfProbe(out: string, id: { resourceId: string; label: stri
     jobsRunning: n(q.RUN) ?? 0,
   }));
   return {
-    resourceId: id.resourceId, label: id.label, batch: "lsf", host: id.host, takenAt: id.now.toISOString(), source: "probe",
-    nodes: hosts.length, coresPerNode: widest, queues, waitHistory: [], bandwidthInMBps: null, bandwidthOutMBps: null,
+    resourceId: id.resourceId,
+    label: id.label,
+    batch: "lsf",
+    host: id.host,
+    takenAt: id.now.toISOString(),
+    source: "probe",
+    nodes: hosts.length,
+    coresPerNode: widest,
+    queues,
+    waitHistory: [],
+    bandwidthInMBps: null,
+    bandwidthOutMBps: null,
   };
 }

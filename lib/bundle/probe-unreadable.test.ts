@@ -8,11 +8,27 @@ const id = { resourceId: "r", label: "l", host: "h", now: new Date(0) };
 
 describe("a probe whose output cannot be read", () => {
   it.each([
-    ["slurm", "sinfo: error: resolve_ctls_from_dns_srv: res_nsearch error: Unknown host\nsinfo: error: fetch_config: DNS SRV lookup failed", /^the SLURM probe's output names no queue: `sinfo -h -o '%P\|%a\|%l\|%D\|%C' && echo '--squeue--' && squeue -h -o '%P\|%T'` printed:\n> sinfo: error: resolve_ctls_from_dns_srv: res_nsearch error: Unknown host\n> sinfo: error: fetch_config/],
+    [
+      "slurm",
+      "sinfo: error: resolve_ctls_from_dns_srv: res_nsearch error: Unknown host\nsinfo: error: fetch_config: DNS SRV lookup failed",
+      /^the SLURM probe's output names no queue: `sinfo -h -o '%P\|%a\|%l\|%D\|%C' && echo '--squeue--' && squeue -h -o '%P\|%T'` printed:\n> sinfo: error: resolve_ctls_from_dns_srv: res_nsearch error: Unknown host\n> sinfo: error: fetch_config/,
+    ],
     ["slurm", "", /names no queue: `sinfo .*` printed:\n\(nothing\)$/],
-    ["fork", "<html><body>502 Bad Gateway</body></html>", /^the fork probe's output cannot be read \(nproc did not print a number of cores\): `nproc && \(cat \/proc\/loadavg 2>\/dev\/null \|\| true\)` printed:\n> <html><body>502 Bad Gateway<\/body><\/html>$/],
-    ["pbs", "qstat: cannot connect to server pbs01 (errno=111) Connection refused", /^the PBS probe's output cannot be read \(the PBS probe printed 1 of its 3 sections.*\): `.*qstat -Bf.*` printed:\n> qstat: cannot connect to server pbs01/s],
-    ["lsf", "LSF is down. Please wait ...", /^the LSF probe's output cannot be read \(.*\): `bqueues -w .*` printed:\n> LSF is down\. Please wait \.\.\.$/s],
+    [
+      "fork",
+      "<html><body>502 Bad Gateway</body></html>",
+      /^the fork probe's output cannot be read \(nproc did not print a number of cores\): `nproc && \(cat \/proc\/loadavg 2>\/dev\/null \|\| true\)` printed:\n> <html><body>502 Bad Gateway<\/body><\/html>$/,
+    ],
+    [
+      "pbs",
+      "qstat: cannot connect to server pbs01 (errno=111) Connection refused",
+      /^the PBS probe's output cannot be read \(the PBS probe printed 1 of its 3 sections.*\): `.*qstat -Bf.*` printed:\n> qstat: cannot connect to server pbs01/s,
+    ],
+    [
+      "lsf",
+      "LSF is down. Please wait ...",
+      /^the LSF probe's output cannot be read \(.*\): `bqueues -w .*` printed:\n> LSF is down\. Please wait \.\.\.$/s,
+    ],
   ])("%s: %j → an error with the command and the first lines", (kind, out, msg) => {
     expect(() => probeFor(kind)!.parse(out, id)).toThrow(msg);
   });

@@ -31,7 +31,11 @@ const PROBES: Record<string, Probe> = {
 
 /** At most 5 lines of 200 characters: enough to see a login banner, a wrapper's error or HTML. */
 function firstLines(text: string): string {
-  const lines = text.trim().split(/\r?\n/).slice(0, 5).map((l) => (l.length > 200 ? `${l.slice(0, 197)}...` : l));
+  const lines = text
+    .trim()
+    .split(/\r?\n/)
+    .slice(0, 5)
+    .map((l) => (l.length > 200 ? `${l.slice(0, 197)}...` : l));
   return lines.length && lines[0] ? lines.map((l) => `> ${l}`).join("\n") : "(nothing)";
 }
 
@@ -49,9 +53,14 @@ function readable(name: string, command: string, parse: Probe["parse"]): Probe {
       try {
         snap = parse(stdout, id);
       } catch (e: unknown) {
-        throw new Error(`the ${name} probe's output cannot be read (${e instanceof Error ? e.message : String(e)}): ${showCommand(command)} printed:\n${firstLines(stdout)}`);
+        throw new Error(
+          `the ${name} probe's output cannot be read (${e instanceof Error ? e.message : String(e)}): ${showCommand(command)} printed:\n${firstLines(stdout)}`,
+        );
       }
-      if (snap.queues.length === 0) throw new Error(`the ${name} probe's output names no queue: ${showCommand(command)} printed:\n${firstLines(stdout)}`);
+      if (snap.queues.length === 0)
+        throw new Error(
+          `the ${name} probe's output names no queue: ${showCommand(command)} printed:\n${firstLines(stdout)}`,
+        );
       return snap;
     },
   };
@@ -68,8 +77,32 @@ export function parseForkProbe(stdout: string, id: Ident): ResourceSnapshot {
   const cores = Number.parseInt(coresLine, 10);
   const busy = Math.min(cores, Math.round(Number.parseFloat(load.split(/\s+/)[0] ?? "0") || 0));
   return {
-    resourceId: id.resourceId, label: id.label, batch: "fork", host: id.host, takenAt: id.now.toISOString(), source: "probe", nodes: 1, coresPerNode: cores,
-    queues: [{ name: "fork", isDefault: true, enabled: true, maxWalltimeSeconds: null, maxCoresPerJob: cores, maxQueuedJobs: null, nodesTotal: 1, nodesFree: busy === 0 ? 1 : 0, coresTotal: cores, coresFree: cores - busy, jobsQueued: 0, jobsRunning: 0 }],
-    waitHistory: [], bandwidthInMBps: null, bandwidthOutMBps: null,
+    resourceId: id.resourceId,
+    label: id.label,
+    batch: "fork",
+    host: id.host,
+    takenAt: id.now.toISOString(),
+    source: "probe",
+    nodes: 1,
+    coresPerNode: cores,
+    queues: [
+      {
+        name: "fork",
+        isDefault: true,
+        enabled: true,
+        maxWalltimeSeconds: null,
+        maxCoresPerJob: cores,
+        maxQueuedJobs: null,
+        nodesTotal: 1,
+        nodesFree: busy === 0 ? 1 : 0,
+        coresTotal: cores,
+        coresFree: cores - busy,
+        jobsQueued: 0,
+        jobsRunning: 0,
+      },
+    ],
+    waitHistory: [],
+    bandwidthInMBps: null,
+    bandwidthOutMBps: null,
   };
 }

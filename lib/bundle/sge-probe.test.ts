@@ -15,8 +15,34 @@ describe("Grid Engine probe", () => {
     expect(snap.nodes).toBe(1);
     expect(snap.coresPerNode).toBe(2);
     expect(snap.queues).toEqual([
-      { name: "all.q", isDefault: true, enabled: true, maxWalltimeSeconds: 3600, maxCoresPerJob: 8, maxQueuedJobs: null, nodesTotal: 1, nodesFree: 0, coresTotal: 8, coresFree: 5, jobsQueued: 1, jobsRunning: 2 },
-      { name: "dead.q", isDefault: false, enabled: false, maxWalltimeSeconds: 3600, maxCoresPerJob: 1, maxQueuedJobs: null, nodesTotal: 1, nodesFree: 0, coresTotal: 1, coresFree: 0, jobsQueued: 1, jobsRunning: 0 },
+      {
+        name: "all.q",
+        isDefault: true,
+        enabled: true,
+        maxWalltimeSeconds: 3600,
+        maxCoresPerJob: 8,
+        maxQueuedJobs: null,
+        nodesTotal: 1,
+        nodesFree: 0,
+        coresTotal: 8,
+        coresFree: 5,
+        jobsQueued: 1,
+        jobsRunning: 2,
+      },
+      {
+        name: "dead.q",
+        isDefault: false,
+        enabled: false,
+        maxWalltimeSeconds: 3600,
+        maxCoresPerJob: 1,
+        maxQueuedJobs: null,
+        nodesTotal: 1,
+        nodesFree: 0,
+        coresTotal: 1,
+        coresFree: 0,
+        jobsQueued: 1,
+        jobsRunning: 0,
+      },
     ]);
   });
   it("reads durations", () => {
@@ -31,8 +57,11 @@ describe("Grid Engine probe", () => {
     const p = probeFor("sge")!;
     expect(p.parse(fx("loopback_sge_probe_stdout.txt"), id).queues).toHaveLength(2);
     const refused = fx("loopback_sge_qstat_gc_stderr_connection_refused.txt");
-    expect(() => p.parse(refused, id)).toThrow(/^the Grid Engine probe's output cannot be read \(the Grid Engine probe printed 1 of its 4 sections.*\): `qstat -g c && .*` printed:\n> error: commlib error: got select error \(Connection refused\)/s);
-    const noQueues = "CLUSTER QUEUE CQLOAD USED RES AVAIL TOTAL aoACDS cdsuE\n--queues--\n--hosts--\n--jobs--\n";
+    expect(() => p.parse(refused, id)).toThrow(
+      /^the Grid Engine probe's output cannot be read \(the Grid Engine probe printed 1 of its 4 sections.*\): `qstat -g c && .*` printed:\n> error: commlib error: got select error \(Connection refused\)/s,
+    );
+    const noQueues =
+      "CLUSTER QUEUE CQLOAD USED RES AVAIL TOTAL aoACDS cdsuE\n--queues--\n--hosts--\n--jobs--\n";
     expect(() => p.parse(noQueues, id)).toThrow(/qstat -g c listed no cluster queue/);
   });
 });

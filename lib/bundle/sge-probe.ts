@@ -22,7 +22,16 @@ export interface ClusterQueueRow {
   cdsuE: number;
 }
 
-const ZRow = z.tuple([z.string().min(1), z.string(), z.coerce.number().int(), z.coerce.number().int(), z.coerce.number().int(), z.coerce.number().int(), z.coerce.number().int(), z.coerce.number().int()]);
+const ZRow = z.tuple([
+  z.string().min(1),
+  z.string(),
+  z.coerce.number().int(),
+  z.coerce.number().int(),
+  z.coerce.number().int(),
+  z.coerce.number().int(),
+  z.coerce.number().int(),
+  z.coerce.number().int(),
+]);
 
 export function parseQstatGc(text: string): ClusterQueueRow[] {
   const out: ClusterQueueRow[] = [];
@@ -69,30 +78,48 @@ export function parseQhost(text: string): { name: string; cores: number }[] {
 }
 
 /** `qstat -u '*'` rows: state letters and, for running jobs, the queue instance (`all.q@host`). */
-export function parseQstatJobs(text: string): { id: string; state: string; queue: string | null; host: string | null }[] {
+export function parseQstatJobs(
+  text: string,
+): { id: string; state: string; queue: string | null; host: string | null }[] {
   const out: { id: string; state: string; queue: string | null; host: string | null }[] = [];
   for (const line of text.split(/\r?\n/)) {
     const t = line.trim().split(/\s+/);
     if (!/^\d+$/.test(t[0] ?? "") || t.length < 5) continue;
     const inst = t.find((x) => /^[^@\s]+@\S+$/.test(x));
-    out.push({ id: t[0]!, state: t[4]!, queue: inst?.split("@")[0] ?? null, host: inst?.split("@")[1] ?? null });
+    out.push({
+      id: t[0]!,
+      state: t[4]!,
+      queue: inst?.split("@")[0] ?? null,
+      host: inst?.split("@")[1] ?? null,
+    });
   }
   return out;
 }
 
 const ZSections = z.tuple([z.string(), z.string(), z.string(), z.string()]);
 
-export function parseSgeProbe(out: string, id: { resourceId: string; label: string; host: string; now: Date }): ResourceSnapshot {
+export function parseSgeProbe(
+  out: string,
+  id: { resourceId: string; label: string; host: string; now: Date },
+): ResourceSnapshot {
   const parts = out.split(/^--(?:queues|hosts|jobs)--$/m);
   const sec = ZSections.safeParse(parts);
-  if (!sec.success) throw new Error(`the Grid Engine probe printed ${parts.length} of its 4 sections (qstat -g c, qconf -sq, qhost, qstat -u '*')`);
+  if (!sec.success)
+    throw new Error(
+      `the Grid Engine probe printed ${parts.length} of its 4 sections (qstat -g c, qconf -sq, qhost, qstat -u '*')`,
+    );
   const [gcText, confText, hostText, jobText] = sec.data;
   const rows = parseQstatGc(gcText);
   if (rows.length === 0) throw new Error("qstat -g c listed no cluster queue");
   const confs = parseQueueConfs(confText);
   const hosts = parseQhost(hostText);
   const jobs = parseQstatJobs(jobText);
-  const busyHosts = new Set(jobs.map((j) => j.host).filter((h): h is string => h !== null).map((h) => h.split(".")[0]));
+  const busyHosts = new Set(
+    jobs
+      .map((j) => j.host)
+      .filter((h): h is string => h !== null)
+      .map((h) => h.split(".")[0]),
+  );
   // pending jobs wait in the cell, not in a queue: any queue that fits may take them
   const pending = jobs.filter((j) => j.queue === null && /[qw]/.test(j.state)).length;
   const queues: QueueSnapshot[] = rows.map((r) => {
@@ -104,7 +131,9 @@ export function parseSgeProbe(out: string, id: { resourceId: string; label: stri
       isDefault: r.name === "all.q",
       enabled: r.total > 0 && r.cdsuE < r.total,
       maxWalltimeSeconds: sgeDuration(conf?.get("h_rt")),
-      maxCoresPerJob: slotValues.length ? Math.min(maxOf(slotValues, 0), Math.max(r.total, 1)) : r.total || null,
+      maxCoresPerJob: slotValues.length
+        ? Math.min(maxOf(slotValues, 0), Math.max(r.total, 1))
+        : r.total || null,
       maxQueuedJobs: null,
       nodesTotal: hosts.length,
       nodesFree: hosts.filter((h) => !busyHosts.has(h.name.split(".")[0])).length,
@@ -115,7 +144,20 @@ export function parseSgeProbe(out: string, id: { resourceId: string; label: stri
     };
   });
   return {
-    resourceId: id.resourceId, label: id.label, batch: "sge", host: id.host, takenAt: id.now.toISOString(), source: "probe",
-    nodes: hosts.length, coresPerNode: maxOf(hosts.map((h) => h.cores), 0), queues, waitHistory: [], bandwidthInMBps: null, bandwidthOutMBps: null,
+    resourceId: id.resourceId,
+    label: id.label,
+    batch: "sge",
+    host: id.host,
+    takenAt: id.now.toISOString(),
+    source: "probe",
+    nodes: hosts.length,
+    coresPerNode: maxOf(
+      hosts.map((h) => h.cores),
+      0,
+    ),
+    queues,
+    waitHistory: [],
+    bandwidthInMBps: null,
+    bandwidthOutMBps: null,
   };
 }

@@ -19,7 +19,10 @@ export function slurmDuration(s: string): number | null {
   return Number(a) * 60;
 }
 
-export function parseSlurmProbe(out: string, id: { resourceId: string; label: string; host: string; now: Date }): ResourceSnapshot {
+export function parseSlurmProbe(
+  out: string,
+  id: { resourceId: string; label: string; host: string; now: Date },
+): ResourceSnapshot {
   const [sinfo = "", squeue = ""] = out.split("--squeue--");
   const jobs = new Map<string, { q: number; r: number }>();
   for (const l of squeue.split("\n")) {
@@ -43,10 +46,33 @@ export function parseSlurmProbe(out: string, id: { resourceId: string; label: st
     nodes = Math.max(nodes, Number(nNodes));
     cpus = Math.max(cpus, total);
     queues.push({
-      name, isDefault: rawName.endsWith("*"), enabled: avail === "up", maxWalltimeSeconds: slurmDuration(limit), maxCoresPerJob: total, maxQueuedJobs: null,
-      nodesTotal: Number(nNodes), nodesFree: alloc === 0 ? Number(nNodes) : 0, coresTotal: total, coresFree: idle, jobsQueued: j.q, jobsRunning: j.r,
+      name,
+      isDefault: rawName.endsWith("*"),
+      enabled: avail === "up",
+      maxWalltimeSeconds: slurmDuration(limit),
+      maxCoresPerJob: total,
+      maxQueuedJobs: null,
+      nodesTotal: Number(nNodes),
+      nodesFree: alloc === 0 ? Number(nNodes) : 0,
+      coresTotal: total,
+      coresFree: idle,
+      jobsQueued: j.q,
+      jobsRunning: j.r,
     });
     void alloc;
   }
-  return { resourceId: id.resourceId, label: id.label, batch: "slurm", host: id.host, takenAt: id.now.toISOString(), source: "probe", nodes, coresPerNode: nodes > 0 ? Math.round(cpus / nodes) : cpus, queues, waitHistory: [], bandwidthInMBps: null, bandwidthOutMBps: null };
+  return {
+    resourceId: id.resourceId,
+    label: id.label,
+    batch: "slurm",
+    host: id.host,
+    takenAt: id.now.toISOString(),
+    source: "probe",
+    nodes,
+    coresPerNode: nodes > 0 ? Math.round(cpus / nodes) : cpus,
+    queues,
+    waitHistory: [],
+    bandwidthInMBps: null,
+    bandwidthOutMBps: null,
+  };
 }

@@ -49,6 +49,9 @@ export function clusterDir(): string {
 export function readClusterInfo(dir = clusterDir()): ClusterInfo {
   const file = path.join(dir, "cluster.json");
   const parsed = ZClusterInfo.safeParse(JSON.parse(readFileSync(file, "utf8")));
-  if (!parsed.success) throw new Error(`${file} is not what scripts/cluster/up.sh writes: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  if (!parsed.success)
+    throw new Error(
+      `${file} is not what scripts/cluster/up.sh writes: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+    );
   return parsed.data;
 }

@@ -5,7 +5,9 @@ import path from "node:path";
  * (EMANAGER_DATA_DIR, default ./data): the SQLite file, the generated secret, run directories.
  */
 export function dataDir(): string {
-  return path.resolve(/*turbopackIgnore: true*/ process.env.EMANAGER_DATA_DIR ?? path.join(process.cwd(), "data"));
+  return path.resolve(
+    /*turbopackIgnore: true*/ process.env.EMANAGER_DATA_DIR ?? path.join(process.cwd(), "data"),
+  );
 }
 
 /** `file:` URL of the SQLite database (DATABASE_URL overrides). */

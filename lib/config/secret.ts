@@ -13,7 +13,8 @@ export function loadOrCreateSecret(dir: string = dataDir()): { secret: string; c
   const file = path.join(dir, "secret");
   if (existsSync(file)) {
     const secret = readFileSync(file, "utf8").trim();
-    if (secret.length < 32) throw new Error(`${file} holds a secret shorter than 32 characters; delete it to generate a new one`);
+    if (secret.length < 32)
+      throw new Error(`${file} holds a secret shorter than 32 characters; delete it to generate a new one`);
     return { secret, created: false };
   }
   mkdirSync(dir, { recursive: true });

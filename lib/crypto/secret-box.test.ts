@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import { SecretBoxError, isSealed, open, seal } from "./secret-box";
 
 const S = "s".repeat(43);
-const KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmU=\n-----END OPENSSH PRIVATE KEY-----\n";
+const KEY =
+  "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmU=\n-----END OPENSSH PRIVATE KEY-----\n";
 
 function code(f: () => unknown): string {
   try {
@@ -30,7 +31,9 @@ describe("secret box", () => {
   it("is AES-256-GCM under HKDF-SHA256(secret, salt, purpose): iv | tag | ciphertext", () => {
     const raw = Buffer.from(seal("hello", S, "passphrases").slice(3), "base64");
     expect(raw.length).toBe(12 + 16 + 5);
-    const key = Buffer.from(hkdfSync("sha256", Buffer.from(S), Buffer.from("emanager"), Buffer.from("passphrases"), 32));
+    const key = Buffer.from(
+      hkdfSync("sha256", Buffer.from(S), Buffer.from("emanager"), Buffer.from("passphrases"), 32),
+    );
     const d = createDecipheriv("aes-256-gcm", key, raw.subarray(0, 12));
     d.setAuthTag(raw.subarray(12, 28));
     expect(Buffer.concat([d.update(raw.subarray(28)), d.final()]).toString()).toBe("hello");

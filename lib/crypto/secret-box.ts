@@ -31,7 +31,11 @@ const MIN_SECRET_CHARS = 32; // as lib/config/secret.ts requires of the server s
 export const DEFAULT_PURPOSE = "credentials";
 
 function deriveKey(secret: string, purpose: string): Buffer {
-  if (secret.length < MIN_SECRET_CHARS) throw new SecretBoxError("BAD_SECRET", `the server secret must have at least ${MIN_SECRET_CHARS} characters to encrypt stored keys`);
+  if (secret.length < MIN_SECRET_CHARS)
+    throw new SecretBoxError(
+      "BAD_SECRET",
+      `the server secret must have at least ${MIN_SECRET_CHARS} characters to encrypt stored keys`,
+    );
   if (!purpose) throw new SecretBoxError("BAD_SECRET", "a purpose label is required to derive the key");
   return Buffer.from(hkdfSync("sha256", Buffer.from(secret, "utf8"), SALT, Buffer.from(purpose, "utf8"), 32));
 }
@@ -72,10 +76,16 @@ export function isSealed(value: string): boolean {
 function parse(sealed: string): Buffer {
   const m = /^v(\d+):/.exec(sealed);
   if (!m) throw new SecretBoxError("MALFORMED", "not an EManager sealed value (expected `v1:` and base64)");
-  if (`v${m[1]}:` !== VERSION) throw new SecretBoxError("MALFORMED", `sealed with format v${m[1]}, which this server does not read (it reads v1); was it written by a newer EManager?`);
+  if (`v${m[1]}:` !== VERSION)
+    throw new SecretBoxError(
+      "MALFORMED",
+      `sealed with format v${m[1]}, which this server does not read (it reads v1); was it written by a newer EManager?`,
+    );
   const b64 = sealed.slice(VERSION.length);
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64) || b64.length % 4 !== 0) throw new SecretBoxError("MALFORMED", "the sealed value is not valid base64 (cut or altered?)");
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64) || b64.length % 4 !== 0)
+    throw new SecretBoxError("MALFORMED", "the sealed value is not valid base64 (cut or altered?)");
   const raw = Buffer.from(b64, "base64");
-  if (raw.length < IV_BYTES + TAG_BYTES) throw new SecretBoxError("MALFORMED", "the sealed value is truncated");
+  if (raw.length < IV_BYTES + TAG_BYTES)
+    throw new SecretBoxError("MALFORMED", "the sealed value is truncated");
   return raw;
 }

@@ -19,7 +19,13 @@ export interface BulkTaskMove {
   ids: readonly string[];
   reason?: string | null;
   /** columns to set on every moved row */
-  set?: { pilotId?: string | null; attempt?: number; startedAt?: Date | null; endedAt?: Date | null; reason?: string | null };
+  set?: {
+    pilotId?: string | null;
+    attempt?: number;
+    startedAt?: Date | null;
+    endedAt?: Date | null;
+    reason?: string | null;
+  };
   /** per-task event time (keyed by database id); defaults to `at` */
   atFor?: (id: string) => Date;
   /** per-task event data (keyed by database id) */
@@ -34,13 +40,29 @@ export async function moveTasksBulk(tx: Tx, m: BulkTaskMove): Promise<{ id: stri
   const moved: { id: string; taskId: string }[] = [];
   for (let i = 0; i < m.ids.length; i += CHUNK) {
     const ids = m.ids.slice(i, i + CHUNK);
-    const rows = await tx.task.findMany({ where: { runId: m.runId, id: { in: [...ids] }, state: m.from }, select: { id: true, taskId: true } });
+    const rows = await tx.task.findMany({
+      where: { runId: m.runId, id: { in: [...ids] }, state: m.from },
+      select: { id: true, taskId: true },
+    });
     if (rows.length === 0) continue;
-    const r = await tx.task.updateMany({ where: { id: { in: rows.map((x) => x.id) }, state: m.from }, data: { state: m.to, ...m.set } });
-    if (r.count !== rows.length) throw new Error(`bulk task move ${m.from}→${m.to}: expected ${rows.length} rows, moved ${r.count}`);
+    const r = await tx.task.updateMany({
+      where: { id: { in: rows.map((x) => x.id) }, state: m.from },
+      data: { state: m.to, ...m.set },
+    });
+    if (r.count !== rows.length)
+      throw new Error(`bulk task move ${m.from}→${m.to}: expected ${rows.length} rows, moved ${r.count}`);
     await tx.event.createMany({
       data: rows.map((row) =>
-        eventRow({ runId: m.runId, entity: "task", entityId: row.taskId, from: m.from, to: m.to, at: m.atFor?.(row.id) ?? m.at, reason: m.reason ?? null, data: m.data?.(row.id) ?? null }),
+        eventRow({
+          runId: m.runId,
+          entity: "task",
+          entityId: row.taskId,
+          from: m.from,
+          to: m.to,
+          at: m.atFor?.(row.id) ?? m.at,
+          reason: m.reason ?? null,
+          data: m.data?.(row.id) ?? null,
+        }),
       ),
     });
     pushAll(moved, rows);

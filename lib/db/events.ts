@@ -29,8 +29,17 @@ export function eventRow(e: NewEvent) {
 }
 
 /** Events of a run after `afterSeq` (the SSE stream resumes from Last-Event-ID this way). */
-export async function readEvents(db: Db | Tx, runId: string, afterSeq = 0, limit = 50_000): Promise<RunEvent[]> {
-  const rows = await db.event.findMany({ where: { runId, id: { gt: afterSeq } }, orderBy: { id: "asc" }, take: limit });
+export async function readEvents(
+  db: Db | Tx,
+  runId: string,
+  afterSeq = 0,
+  limit = 50_000,
+): Promise<RunEvent[]> {
+  const rows = await db.event.findMany({
+    where: { runId, id: { gt: afterSeq } },
+    orderBy: { id: "asc" },
+    take: limit,
+  });
   return rows.map((r) => ({
     seq: r.id,
     runId: r.runId,

@@ -24,7 +24,8 @@ export function migrationsDir(): string {
 }
 
 export function sqliteFileFromUrl(url: string): string {
-  if (!url.startsWith("file:")) throw new Error(`only file: URLs are SQLite databases (got ${url.split(":")[0]}:)`);
+  if (!url.startsWith("file:"))
+    throw new Error(`only file: URLs are SQLite databases (got ${url.split(":")[0]}:)`);
   return path.resolve(url.slice("file:".length));
 }
 
@@ -35,9 +36,11 @@ export function migrateSqlite(file: string, dir: string = migrationsDir()): Migr
     db.pragma("journal_mode = WAL");
     db.exec(BOOKKEEPING);
     const done = new Set(
-      (db.prepare(`SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL`).all() as { migration_name: string }[]).map(
-        (r) => r.migration_name,
-      ),
+      (
+        db.prepare(`SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL`).all() as {
+          migration_name: string;
+        }[]
+      ).map((r) => r.migration_name),
     );
     const names = readdirSync(/*turbopackIgnore: true*/ dir, { withFileTypes: true })
       .filter((d) => d.isDirectory())

@@ -30,8 +30,17 @@ export async function loadRunRecord(db: Db, userId: string, runId: string): Prom
   if (!run) return null;
   const workload = ZStoredWorkload.parse(JSON.parse(run.workload));
   return {
-    id: run.id, name: run.name, state: run.state, stateReason: run.stateReason, strategy: run.strategy, createdAt: run.createdAt, dir: run.dir,
-    plan: ZExecutionStrategy.parse(JSON.parse(run.plan)), resources: JSON.parse(run.resources) as unknown, skeletonText: workload.skeletonText ?? "", events: await readEvents(db, run.id, 0, 10_000_000),
+    id: run.id,
+    name: run.name,
+    state: run.state,
+    stateReason: run.stateReason,
+    strategy: run.strategy,
+    createdAt: run.createdAt,
+    dir: run.dir,
+    plan: ZExecutionStrategy.parse(JSON.parse(run.plan)),
+    resources: JSON.parse(run.resources) as unknown,
+    skeletonText: workload.skeletonText ?? "",
+    events: await readEvents(db, run.id, 0, 10_000_000),
     prediction: run.prediction ? (JSON.parse(run.prediction) as unknown) : null,
   };
 }

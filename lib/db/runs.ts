@@ -41,7 +41,10 @@ export interface NewRun {
  */
 export async function createRun(db: Db, r: NewRun): Promise<{ id: string }> {
   for (const p of r.plan.pilots) {
-    if (!(p.resourceId in r.resourceKinds)) throw new Error(`the plan names resource ${p.resource} (${p.resourceId}), which is not among the run's resources`);
+    if (!(p.resourceId in r.resourceKinds))
+      throw new Error(
+        `the plan names resource ${p.resource} (${p.resourceId}), which is not among the run's resources`,
+      );
   }
   return db.$transaction(async (tx) => {
     const run = await tx.run.create({
@@ -54,13 +57,21 @@ export async function createRun(db: Db, r: NewRun): Promise<{ id: string }> {
         maxRetries: r.maxRetries,
         plan: JSON.stringify(r.plan),
         resources: JSON.stringify(r.resourcesSnapshot),
-        workload: JSON.stringify({ name: r.workload.name, seed: r.workload.seed, skeletonText: r.skeletonText, stages: r.workload.stages, warnings: r.workload.warnings }),
+        workload: JSON.stringify({
+          name: r.workload.name,
+          seed: r.workload.seed,
+          skeletonText: r.skeletonText,
+          stages: r.workload.stages,
+          warnings: r.workload.warnings,
+        }),
         createdAt: r.now,
       },
       select: { id: true },
     });
     await tx.run.update({ where: { id: run.id }, data: { dir: path.join(runsDir(), run.id) } });
-    const events = [eventRow({ runId: run.id, entity: "run", entityId: run.id, from: null, to: "NEW", at: r.now })];
+    const events = [
+      eventRow({ runId: run.id, entity: "run", entityId: run.id, from: null, to: "NEW", at: r.now }),
+    ];
     for (const [index, p] of r.plan.pilots.entries()) {
       const pilot = await tx.pilot.create({
         data: {
@@ -85,7 +96,15 @@ export async function createRun(db: Db, r: NewRun): Promise<{ id: string }> {
           from: null,
           to: "NEW",
           at: r.now,
-          data: { label: p.resource, resource: p.resourceId, queue: p.queue, cores: p.cores, nodes: p.nodes, walltimeMinutes: p.walltimeMinutes, surplus: p.surplus ?? false },
+          data: {
+            label: p.resource,
+            resource: p.resourceId,
+            queue: p.queue,
+            cores: p.cores,
+            nodes: p.nodes,
+            walltimeMinutes: p.walltimeMinutes,
+            surplus: p.surplus ?? false,
+          },
         }),
       );
     }
@@ -101,7 +120,17 @@ export async function createRun(db: Db, r: NewRun): Promise<{ id: string }> {
       })),
     });
     for (const t of r.workload.tasks) {
-      events.push(eventRow({ runId: run.id, entity: "task", entityId: t.id, from: null, to: "NEW", at: r.now, data: { stage: t.stage, cores: t.cores, attempt: 0 } }));
+      events.push(
+        eventRow({
+          runId: run.id,
+          entity: "task",
+          entityId: t.id,
+          from: null,
+          to: "NEW",
+          at: r.now,
+          data: { stage: t.stage, cores: t.cores, attempt: 0 },
+        }),
+      );
     }
     await tx.event.createMany({ data: events });
     return run;

@@ -23,7 +23,11 @@ export async function recordSignInFailure(db: Db, keys: ThrottleKey[], now: Date
     for (const k of keys) {
       const row = await tx.signInThrottle.findUnique({ where: { key: k.key } });
       const next = afterFailure(row, now, k.policy);
-      await tx.signInThrottle.upsert({ where: { key: k.key }, create: { key: k.key, ...next }, update: next });
+      await tx.signInThrottle.upsert({
+        where: { key: k.key },
+        create: { key: k.key, ...next },
+        update: next,
+      });
       out.push(next.lockedUntil);
     }
     return out;
@@ -43,7 +47,10 @@ async function pruneNow(db: Db, keys: ThrottleKey[], now: Date): Promise<void> {
   if (now.getTime() - lastPrune < 60_000) return;
   lastPrune = now.getTime();
   const longest = Math.max(...keys.map((k) => k.policy.windowMs));
-  const candidates = await db.signInThrottle.findMany({ where: { windowStart: { lt: new Date(now.getTime() - longest) } }, take: 1000 });
+  const candidates = await db.signInThrottle.findMany({
+    where: { windowStart: { lt: new Date(now.getTime() - longest) } },
+    take: 1000,
+  });
   const stale = candidates.filter((r) => isStale(r, now, { maxFailures: 0, windowMs: longest, lockMs: 0 }));
   if (stale.length) await db.signInThrottle.deleteMany({ where: { key: { in: stale.map((r) => r.key) } } });
 }

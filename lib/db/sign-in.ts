@@ -1,7 +1,12 @@
 import { ZSignInInput } from "../auth/account-input";
 import { ACCOUNT_POLICY, ADDRESS_POLICY } from "../auth/throttle";
 import type { Db } from "./client";
-import { clearSignInFailures, recordSignInFailure, signInLockedUntil, type ThrottleKey } from "./sign-in-throttle";
+import {
+  clearSignInFailures,
+  recordSignInFailure,
+  signInLockedUntil,
+  type ThrottleKey,
+} from "./sign-in-throttle";
 import { checkCredentials, type CheckedUser } from "./users";
 
 export type SignInOutcome = { ok: true; user: CheckedUser } | { ok: false; lockedUntil: Date | null };
@@ -11,7 +16,12 @@ export type SignInOutcome = { ok: true; user: CheckedUser } | { ok: false; locke
  * at once (no password check: the lock must not be a free oracle); a failure counts against both
  * keys, for an unknown address too, so the answer never depends on whether the account exists.
  */
-export async function attemptSignIn(db: Db, input: unknown, address: string | null, now: Date = new Date()): Promise<SignInOutcome> {
+export async function attemptSignIn(
+  db: Db,
+  input: unknown,
+  address: string | null,
+  now: Date = new Date(),
+): Promise<SignInOutcome> {
   const parsed = ZSignInInput.safeParse(input);
   const email = parsed.success ? parsed.data.email : "";
   const keys: ThrottleKey[] = [{ key: `acct:${email}`, policy: ACCOUNT_POLICY }];

@@ -18,6 +18,18 @@ export async function taskLimitOf(db: Db, userId: string): Promise<number> {
 }
 
 /** Stores a skeleton that lib/runs/skeletons.ts has validated. */
-export async function insertSkeleton(db: Db, s: { userId: string; name: string; text: string; format: SkeletonFormat; summary: SkeletonSummary }): Promise<{ id: string }> {
-  return db.skeleton.create({ data: { userId: s.userId, name: s.name, text: s.text, format: s.format, summary: JSON.stringify(s.summary) }, select: { id: true } });
+export async function insertSkeleton(
+  db: Db,
+  s: { userId: string; name: string; text: string; format: SkeletonFormat; summary: SkeletonSummary },
+): Promise<{ id: string }> {
+  return db.skeleton.create({
+    data: {
+      userId: s.userId,
+      name: s.name,
+      text: s.text,
+      format: s.format,
+      summary: JSON.stringify(s.summary),
+    },
+    select: { id: true },
+  });
 }

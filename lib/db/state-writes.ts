@@ -29,7 +29,16 @@ function check<S extends string>(table: Record<S, readonly S[]>, what: string, f
 
 export async function moveTask(
   tx: Tx,
-  m: Move<TaskState> & { set?: { pilotId?: string | null; attempt?: number; exitCode?: number | null; startedAt?: Date | null; endedAt?: Date | null; reason?: string | null } },
+  m: Move<TaskState> & {
+    set?: {
+      pilotId?: string | null;
+      attempt?: number;
+      exitCode?: number | null;
+      startedAt?: Date | null;
+      endedAt?: Date | null;
+      reason?: string | null;
+    };
+  },
 ): Promise<boolean> {
   check(TASK_TRANSITIONS, `task ${m.entityId}`, m.from, m.to);
   const r = await tx.task.updateMany({ where: { id: m.id, state: m.from }, data: { state: m.to, ...m.set } });
@@ -41,11 +50,23 @@ export async function moveTask(
 export async function movePilot(
   tx: Tx,
   m: Move<PilotState> & {
-    set?: { jobId?: string; sandbox?: string; reason?: string | null; submittedAt?: Date; activeAt?: Date; endedAt?: Date; cores?: number; nodes?: number };
+    set?: {
+      jobId?: string;
+      sandbox?: string;
+      reason?: string | null;
+      submittedAt?: Date;
+      activeAt?: Date;
+      endedAt?: Date;
+      cores?: number;
+      nodes?: number;
+    };
   },
 ): Promise<boolean> {
   check(PILOT_TRANSITIONS, `pilot ${m.entityId}`, m.from, m.to);
-  const r = await tx.pilot.updateMany({ where: { id: m.id, state: m.from }, data: { state: m.to, ...m.set } });
+  const r = await tx.pilot.updateMany({
+    where: { id: m.id, state: m.from },
+    data: { state: m.to, ...m.set },
+  });
   if (r.count !== 1) return false;
   await tx.event.create({ data: eventRow({ ...m, entity: "pilot" }) });
   return true;

@@ -21,7 +21,10 @@ describe("accounts", () => {
   });
   it("a duplicate sign-up says the address is taken", async () => {
     const r = await signUp(db, { email: "ada@example.org", password: "another one" });
-    expect(r).toEqual({ ok: false, error: { code: "EMAIL_TAKEN", message: expect.stringMatching(/already exists/) } });
+    expect(r).toEqual({
+      ok: false,
+      error: { code: "EMAIL_TAKEN", message: expect.stringMatching(/already exists/) },
+    });
   });
   it("bad input gets a field message, not an exception", async () => {
     const long = await signUp(db, { email: `${"x".repeat(300)}@example.org`, password: "longenough" });
@@ -32,7 +35,9 @@ describe("accounts", () => {
     expect(short.ok).toBe(false);
   });
   it("checks credentials without saying which part was wrong", async () => {
-    expect(await checkCredentials(db, { email: "ada@example.org", password: "correct horse" })).toMatchObject({ role: "admin" });
+    expect(await checkCredentials(db, { email: "ada@example.org", password: "correct horse" })).toMatchObject(
+      { role: "admin" },
+    );
     expect(await checkCredentials(db, { email: "ada@example.org", password: "wrong" })).toBeNull();
     expect(await checkCredentials(db, { email: "nobody@example.org", password: "correct horse" })).toBeNull();
   });

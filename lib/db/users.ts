@@ -5,7 +5,14 @@ import { ensureLocalResource } from "./resources";
 
 export type SignUpResult =
   | { ok: true; user: { id: string; email: string; role: string } }
-  | { ok: false; error: { code: "INVALID_INPUT" | "EMAIL_TAKEN"; message: string; fieldErrors?: Record<string, string[]> } };
+  | {
+      ok: false;
+      error: {
+        code: "INVALID_INPUT" | "EMAIL_TAKEN";
+        message: string;
+        fieldErrors?: Record<string, string[]>;
+      };
+    };
 
 /**
  * Creates an account. The first account of an install becomes the administrator; the
@@ -33,7 +40,13 @@ export async function signUp(db: Db, input: unknown): Promise<SignUpResult> {
     return { ok: true, user };
   } catch (e: unknown) {
     if (isUniqueViolation(e)) {
-      return { ok: false, error: { code: "EMAIL_TAKEN", message: "An account with this e-mail address already exists. Sign in instead." } };
+      return {
+        ok: false,
+        error: {
+          code: "EMAIL_TAKEN",
+          message: "An account with this e-mail address already exists. Sign in instead.",
+        },
+      };
     }
     throw e;
   }
@@ -61,7 +74,13 @@ export async function checkCredentials(db: Db, input: unknown): Promise<CheckedU
   });
   const match = await verifyPassword(parsed.data.password, user?.passwordHash ?? DUMMY_HASH);
   if (!user || !match) return null;
-  return { id: user.id, email: user.email, name: user.name, role: user.role, sessionVersion: user.sessionVersion };
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    sessionVersion: user.sessionVersion,
+  };
 }
 
 /** Ends every session of the account (sign-out): tokens carry the version they were issued with. */
@@ -79,7 +98,12 @@ export type AdminOutcome = { ok: true } | { ok: false; code: "NOT_FOUND"; messag
  * An administrator allows (or stops) an account's resources using the server's ssh-agent
  * (lib/auth/agent-policy.ts). Anyone else gets NOT_FOUND, as for every id not theirs.
  */
-export async function setSshAgentAllowed(db: Db, adminId: string, userId: string, allowed: boolean): Promise<AdminOutcome> {
+export async function setSshAgentAllowed(
+  db: Db,
+  adminId: string,
+  userId: string,
+  allowed: boolean,
+): Promise<AdminOutcome> {
   const admin = await db.user.findUnique({ where: { id: adminId }, select: { role: true } });
   if (admin?.role !== "admin") return { ok: false, code: "NOT_FOUND", message: "No such account." };
   const r = await db.user.updateMany({ where: { id: userId }, data: { sshAgentAllowed: allowed } });
@@ -87,8 +111,15 @@ export async function setSshAgentAllowed(db: Db, adminId: string, userId: string
 }
 
 /** The accounts an administrator sees on the Account page (never password hashes). */
-export async function listAccountsForAdmin(db: Db, adminId: string): Promise<{ id: string; email: string; role: string; sshAgentAllowed: boolean }[]> {
+export async function listAccountsForAdmin(
+  db: Db,
+  adminId: string,
+): Promise<{ id: string; email: string; role: string; sshAgentAllowed: boolean }[]> {
   const admin = await db.user.findUnique({ where: { id: adminId }, select: { role: true } });
   if (admin?.role !== "admin") return [];
-  return db.user.findMany({ orderBy: { createdAt: "asc" }, take: 500, select: { id: true, email: true, role: true, sshAgentAllowed: true } });
+  return db.user.findMany({
+    orderBy: { createdAt: "asc" },
+    take: 500,
+    select: { id: true, email: true, role: true, sshAgentAllowed: true },
+  });
 }

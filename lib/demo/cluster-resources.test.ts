@@ -12,7 +12,16 @@ describe("the demo's view of the loopback cluster", () => {
     const empty = mkdtempSync(path.join(os.tmpdir(), "em-demo-cluster-"));
     expect(clusterInfo(empty)).toBeNull();
     const bad = mkdtempSync(path.join(os.tmpdir(), "em-demo-cluster-"));
-    writeFileSync(path.join(bad, "cluster.json"), JSON.stringify({ host: "127.0.0.1", port: "2222", user: "hpcuser", privateKeyPath: "/etc/hostname", hostKey: "x" }));
+    writeFileSync(
+      path.join(bad, "cluster.json"),
+      JSON.stringify({
+        host: "127.0.0.1",
+        port: "2222",
+        user: "hpcuser",
+        privateKeyPath: "/etc/hostname",
+        hostKey: "x",
+      }),
+    );
     expect(clusterInfo(bad)).toBeNull();
     // the loopback cluster of this machine (scripts/cluster/up.sh; the integration tests need it anyway)
     const real = JSON.parse(readFileSync(path.join(clusterDir(), "cluster.json"), "utf8")) as unknown;

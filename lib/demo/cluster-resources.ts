@@ -29,14 +29,39 @@ export async function ensureDemoResources(db: Db, userId: string, secret: string
   const c = clusterInfo();
   if (!c) return null;
   const key = readFileSync(c.privateKeyPath, "utf8");
-  let cred = await db.credential.findFirst({ where: { userId, label: "loopback cluster (demo)" }, select: { id: true } });
-  cred ??= await db.credential.create({ data: { userId, label: "loopback cluster (demo)", kind: "key", encryptedKey: seal(key, secret) }, select: { id: true } });
+  let cred = await db.credential.findFirst({
+    where: { userId, label: "loopback cluster (demo)" },
+    select: { id: true },
+  });
+  cred ??= await db.credential.create({
+    data: { userId, label: "loopback cluster (demo)", kind: "key", encryptedKey: seal(key, secret) },
+    select: { id: true },
+  });
   const ids: string[] = [];
   for (const m of DEMO_MACHINES) {
     const r = await db.resource.upsert({
       where: { userId_label: { userId, label: m } },
-      update: { hostKey: c.hostKey, hostKeyAlgo: c.hostKeyAlgo, credentialId: cred.id, port: c.port, host: c.host },
-      create: { userId, label: m, kind: "slurm", host: c.host, port: c.port, username: c.user, credentialId: cred.id, defaultQueue: m, workDir: "~/emanager", hostKey: c.hostKey, hostKeyAlgo: c.hostKeyAlgo, coresPerNode: 16 },
+      update: {
+        hostKey: c.hostKey,
+        hostKeyAlgo: c.hostKeyAlgo,
+        credentialId: cred.id,
+        port: c.port,
+        host: c.host,
+      },
+      create: {
+        userId,
+        label: m,
+        kind: "slurm",
+        host: c.host,
+        port: c.port,
+        username: c.user,
+        credentialId: cred.id,
+        defaultQueue: m,
+        workDir: "~/emanager",
+        hostKey: c.hostKey,
+        hostKeyAlgo: c.hostKeyAlgo,
+        coresPerNode: 16,
+      },
       select: { id: true },
     });
     ids.push(r.id);

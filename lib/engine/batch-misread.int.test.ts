@@ -32,7 +32,9 @@ afterAll(() => closer.close());
 
 /** slurm.conf with the controller at `port` and a short message timeout, readable by the cluster user */
 function badConf(name: string, port: number): string {
-  const conf = readFileSync("/etc/slurm/slurm.conf", "utf8").replace(/^SlurmctldPort=.*$/m, "").replace(/^MessageTimeout=.*$/m, "");
+  const conf = readFileSync("/etc/slurm/slurm.conf", "utf8")
+    .replace(/^SlurmctldPort=.*$/m, "")
+    .replace(/^MessageTimeout=.*$/m, "");
   const file = path.join(dir, `${name}.conf`);
   writeFileSync(file, `${conf}\nSlurmctldPort=${port}\nMessageTimeout=2\n`, { mode: 0o644 });
   return file;
@@ -57,13 +59,17 @@ function faulty(t: Transport, f: Faults, statusConf: string, cancelConf: string)
       c = `export SLURM_CONF=${cancelConf}; ${cmd}`;
     }
     const r = await t.exec(c, opts);
-    if (c !== cmd) f.seen.push(`${cmd.split(" ")[0]} → exit ${r.code}: ${(r.stdout + r.stderr).trim().split("\n").slice(-1)[0]}`);
+    if (c !== cmd)
+      f.seen.push(
+        `${cmd.split(" ")[0]} → exit ${r.code}: ${(r.stdout + r.stderr).trim().split("\n").slice(-1)[0]}`,
+      );
     return r;
   };
   return w;
 }
 
-const squeue = (jobId: string) => spawnSync("squeue", ["-h", "-j", jobId, "-o", "%T"], { encoding: "utf8" }).stdout.trim();
+const squeue = (jobId: string) =>
+  spawnSync("squeue", ["-h", "-j", jobId, "-o", "%T"], { encoding: "utf8" }).stdout.trim();
 
 describe("a batch system that does not answer is never read as 'job ended', and given-up jobs are cancelled until SLURM confirms", () => {
   it("transient status errors leave the pilot alone; the pending pilot's failed cancel is repeated until its job is gone", async () => {
@@ -73,8 +79,16 @@ describe("a batch system that does not answer is never read as 'job ended', and 
     const db = bed.db();
     const { user, resource } = await clusterUser(db, bed.cluster(), "batch-misread@x.org", SECRET);
     // stampede runs the work; gordon is DOWN, so its pilot stays queued and is cancelled when the run ends
-    const res = await Promise.all(["stampede", "gordon"].map((label) => resource(label, "slurm", { defaultQueue: label })));
-    const { run } = await startRun(db, user.id, "misread", demoSkeleton("uniform 1", "uniform 1"), res.map((r) => ({ resourceId: r.id, resource: r.label, kind: "slurm", queue: r.label, cores: 4 })));
+    const res = await Promise.all(
+      ["stampede", "gordon"].map((label) => resource(label, "slurm", { defaultQueue: label })),
+    );
+    const { run } = await startRun(
+      db,
+      user.id,
+      "misread",
+      demoSkeleton("uniform 1", "uniform 1"),
+      res.map((r) => ({ resourceId: r.id, resource: r.label, kind: "slurm", queue: r.label, cores: 4 })),
+    );
 
     const faults: Faults = { status: 4, cancel: 0, seen: [] };
     const logs: string[] = [];
@@ -95,7 +109,8 @@ describe("a batch system that does not answer is never read as 'job ended', and 
       await engineTick(ctx, [run.id]);
       const r = await db.run.findUniqueOrThrow({ where: { id: run.id } });
       // once the status faults are used up, the end-of-run cancels fail next (3 times)
-      if (faults.status === 0 && faults.cancel === 0 && !faults.seen.some((s) => s.startsWith("scancel"))) faults.cancel = 3;
+      if (faults.status === 0 && faults.cancel === 0 && !faults.seen.some((s) => s.startsWith("scancel")))
+        faults.cancel = 3;
       if (r.state !== "ACTIVE" && r.state !== "NEW") break;
       if (Date.now() > end) throw new Error(`the run did not finish: ${logs.slice(-5).join(" / ")}`);
       await new Promise((res2) => setTimeout(res2, 200));
@@ -104,12 +119,16 @@ describe("a batch system that does not answer is never read as 'job ended', and 
     expect([final.state, final.stateReason]).toEqual(["DONE", "all 21 task(s) done"]);
     // the status faults were real SLURM errors, and they were hit
     expect(faults.seen.filter((s) => s.startsWith("squeue")).length).toBe(4);
-    expect(faults.seen.find((s) => s.startsWith("squeue"))).toMatch(/Zero Bytes were transmitted or received/);
+    expect(faults.seen.find((s) => s.startsWith("squeue"))).toMatch(
+      /Zero Bytes were transmitted or received/,
+    );
     const pilots = await db.pilot.findMany({ where: { runId: run.id }, orderBy: { index: "asc" } });
     const [work, pending] = pilots;
     // no pilot was FAILED by a status that did not answer
     expect(work!.state).toBe("DONE");
-    expect((await readEvents(db, run.id)).filter((e) => e.entity === "pilot" && e.to === "FAILED")).toEqual([]);
+    expect((await readEvents(db, run.id)).filter((e) => e.entity === "pilot" && e.to === "FAILED")).toEqual(
+      [],
+    );
     expect(pending!.state).toBe("CANCELED");
     expect(pending!.jobId).toBeTruthy();
 
@@ -119,7 +138,10 @@ describe("a batch system that does not answer is never read as 'job ended', and 
       await engineTick(ctx, [run.id]);
       const p = await db.pilot.findUniqueOrThrow({ where: { id: pending!.id } });
       if (!owesConfirmation(p) && faults.cancel === 0) break;
-      if (Date.now() > settleBy) throw new Error(`job ${pending!.jobId} was not confirmed gone: squeue says ${squeue(pending!.jobId!)}; ${logs.slice(-4).join(" / ")}`);
+      if (Date.now() > settleBy)
+        throw new Error(
+          `job ${pending!.jobId} was not confirmed gone: squeue says ${squeue(pending!.jobId!)}; ${logs.slice(-4).join(" / ")}`,
+        );
       await new Promise((res2) => setTimeout(res2, 300));
     }
     await runEndsSettled(10_000);
@@ -129,7 +151,8 @@ describe("a batch system that does not answer is never read as 'job ended', and 
     expect(logs.some((l) => /job \d+ not confirmed gone yet/.test(l))).toBe(true);
     // SLURM itself: the job is no longer queued (gone, or shown as CANCELLED until it is purged)
     expect(["", "CANCELLED"]).toContain(squeue(pending!.jobId!));
-    for (const p of await db.pilot.findMany({ where: { runId: run.id } })) expect(owesConfirmation(p), p.label).toBe(false);
+    for (const p of await db.pilot.findMany({ where: { runId: run.id } }))
+      expect(owesConfirmation(p), p.label).toBe(false);
     expect((await db.run.findUniqueOrThrow({ where: { id: run.id } })).leaseUntil).toBeNull();
   }, 200_000);
 });

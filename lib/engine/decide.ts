@@ -39,13 +39,23 @@ export function readiness(rt: RunRuntime, waiting: TaskRow[], byTaskId: Map<stri
  * later still get work); very short tasks get batches (throughput).
  */
 export function prefetchFor(cores: number, meanLengthS: number, o: { share: number; tickS: number }): number {
-  return Math.min(32 * cores, Math.max(Math.ceil(cores * o.share), Math.ceil((cores * o.tickS) / Math.max(meanLengthS, 0.01))));
+  return Math.min(
+    32 * cores,
+    Math.max(Math.ceil(cores * o.share), Math.ceil((cores * o.tickS) / Math.max(meanLengthS, 0.01))),
+  );
 }
 
 /** What every active pilot can take this tick: its cores and prefetch, less the cores its held tasks use. */
-export function capacities(pilots: PilotRow[], ready: TaskRow[], busy: ReadonlyMap<string, number>, o: { share: number; tickS: number }): Capacity[] {
+export function capacities(
+  pilots: PilotRow[],
+  ready: TaskRow[],
+  busy: ReadonlyMap<string, number>,
+  o: { share: number; tickS: number },
+): Capacity[] {
   const meanLen = ready.length ? ready.reduce((a, t) => a + t.length, 0) / ready.length : 1;
-  return pilots.filter((p) => p.state === "PMGR_ACTIVE" && !p.cancelRequestedAt).map((p) => ({ pilot: p, free: p.cores + prefetchFor(p.cores, meanLen, o) - (busy.get(p.id) ?? 0) }));
+  return pilots
+    .filter((p) => p.state === "PMGR_ACTIVE" && !p.cancelRequestedAt)
+    .map((p) => ({ pilot: p, free: p.cores + prefetchFor(p.cores, meanLen, o) - (busy.get(p.id) ?? 0) }));
 }
 
 export interface Capacity {
@@ -61,7 +71,9 @@ export interface Capacity {
 export function bindLate(ready: TaskRow[], caps: Capacity[]): Map<string, TaskRow[]> {
   const out = new Map<string, TaskRow[]>();
   const free = caps.map((c) => ({ ...c }));
-  const ordered = [...ready].sort((a, b) => a.stageIndex - b.stageIndex || a.taskId.localeCompare(b.taskId, "en", { numeric: true }));
+  const ordered = [...ready].sort(
+    (a, b) => a.stageIndex - b.stageIndex || a.taskId.localeCompare(b.taskId, "en", { numeric: true }),
+  );
   for (const t of ordered) {
     const c = free.find((x) => x.free >= t.cores);
     if (!c) {
@@ -84,7 +96,8 @@ export type PilotEndVerdict = { task: TaskRow; action: "requeue" | "retry" | "fa
 export function onPilotEnded(p: PilotRow, held: TaskRow[], maxRetries: number): PilotEndVerdict[] {
   const why = `pilot ${p.label} (${p.index}) ended ${p.state}${p.reason ? `: ${p.reason}` : ""}`;
   return held.map((t) => {
-    if (TASK_UNSTARTED_BOUND.includes(t.state) || t.state === "TMGR_STAGING_INPUT") return { task: t, action: "requeue", reason: `rebind: ${why}` };
+    if (TASK_UNSTARTED_BOUND.includes(t.state) || t.state === "TMGR_STAGING_INPUT")
+      return { task: t, action: "requeue", reason: `rebind: ${why}` };
     if (t.attempt < maxRetries) return { task: t, action: "retry", reason: `retry: ${why}` };
     return { task: t, action: "fail", reason: `${why} while the task ran (no retries left)` };
   });
@@ -95,19 +108,26 @@ export function onPilotEnded(p: PilotRow, held: TaskRow[], maxRetries: number): 
  * queued job cannot start until someone acts (`queueBlocked`: pilot id → the batch system's
  * reason, lib/engine/queue-block.ts) counts as gone: waiting for it would never end.
  */
-export function stuckReason(pilots: PilotRow[], remaining: TaskRow[], queueBlocked: ReadonlyMap<string, string> = new Map()): string | null {
+export function stuckReason(
+  pilots: PilotRow[],
+  remaining: TaskRow[],
+  queueBlocked: ReadonlyMap<string, string> = new Map(),
+): string | null {
   if (remaining.length === 0) return null;
   const live = pilots.filter((p) => !isPilotFinal(p.state) && !queueBlocked.has(p.id));
   if (live.length === 0) {
     const ends = pilots.map((p) => {
       const blocked = queueBlocked.get(p.id);
-      return blocked && !isPilotFinal(p.state) ? `${p.label}: queued, cannot start (${blocked})` : `${p.label}: ${p.state}${p.reason ? ` (${p.reason})` : ""}`;
+      return blocked && !isPilotFinal(p.state)
+        ? `${p.label}: queued, cannot start (${blocked})`
+        : `${p.label}: ${p.state}${p.reason ? ` (${p.reason})` : ""}`;
     });
     return `no pilot is left to run the ${remaining.length} remaining task(s). ${ends.join("; ")}`;
   }
   const widest = remaining.reduce((m, t) => Math.max(m, t.cores), -Infinity); // no spread: remaining can hold 10^6 tasks
   const biggest = live.reduce((m, p) => Math.max(m, p.cores), -Infinity);
-  if (widest > biggest) return `a remaining task needs ${widest} cores but the largest live pilot has ${biggest}`;
+  if (widest > biggest)
+    return `a remaining task needs ${widest} cores but the largest live pilot has ${biggest}`;
   return null;
 }
 
@@ -133,7 +153,13 @@ export const SIGNAL_EXITS: readonly number[] = [129, 130, 137, 143];
  * retried (anywhere) while attempts remain, else FAILED with the agent's words. A record the
  * agent could not read would be refused again: FAILED at once.
  */
-export function onTaskGivenUp(p: Pick<PilotRow, "label" | "index">, t: Pick<TaskRow, "attempt">, reason: string, detail: string, maxRetries: number): { action: "retry" | "fail"; reason: string } {
+export function onTaskGivenUp(
+  p: Pick<PilotRow, "label" | "index">,
+  t: Pick<TaskRow, "attempt">,
+  reason: string,
+  detail: string,
+  maxRetries: number,
+): { action: "retry" | "fail"; reason: string } {
   const why = `the agent on pilot ${p.label} (${p.index}) gave up on it (${reason}): ${detail}`;
   if (reason !== "bad_record" && t.attempt < maxRetries) return { action: "retry", reason: `retry: ${why}` };
   return { action: "fail", reason: reason === "bad_record" ? why : `${why} (no retries left)` };

@@ -6,7 +6,15 @@ import { isRunFinal, isRunState } from "../states/run";
 import { TASK_FINAL, TASK_HOLDS_CORES } from "../states/task";
 import { notifyRun } from "./bus";
 import type { EngineContext } from "./context";
-import { agentExitState, bindLate, capacities, onPilotEnded, readiness, SIGNAL_EXITS, stuckReason } from "./decide";
+import {
+  agentExitState,
+  bindLate,
+  capacities,
+  onPilotEnded,
+  readiness,
+  SIGNAL_EXITS,
+  stuckReason,
+} from "./decide";
 import { checkHeartbeat, endPilot, launchPilot, pollPilot } from "./pilots";
 import { readPilotFacts } from "./monitor";
 import { noteJobStatus, queueBlocks } from "./queue-block";
@@ -52,7 +60,10 @@ export async function driveRun(ctx: EngineContext, runId: string): Promise<void>
 
 /** The run, when it is one this engine should drive now (not final, with a directory). */
 async function openRun(ctx: EngineContext, runId: string): Promise<DrivenRun | null> {
-  const run = await ctx.db.run.findUnique({ where: { id: runId }, select: { id: true, state: true, dir: true, maxRetries: true, cancelRequestedAt: true, plan: true } });
+  const run = await ctx.db.run.findUnique({
+    where: { id: runId },
+    select: { id: true, state: true, dir: true, maxRetries: true, cancelRequestedAt: true, plan: true },
+  });
   if (!run || !run.dir || !isRunState(run.state) || isRunFinal(run.state)) return null;
   if (run.state !== "NEW" && run.state !== "ACTIVE") return null;
   return { ...run, state: run.state, dir: run.dir };
@@ -65,9 +76,29 @@ async function startRun(ctx: EngineContext, rt: RunRuntime, run: DrivenRun): Pro
   const now = ctx.now();
   const runId = run.id;
   await ctx.db.$transaction(async (tx) => {
-    if (!(await moveRun(tx, { id: runId, runId, entityId: runId, from: "NEW", to: "ACTIVE", at: now, set: { startedAt: now } }))) return;
-    const ids = (await tx.task.findMany({ where: { runId, state: "NEW" }, select: { id: true } })).map((t) => t.id);
-    await moveTasksBulk(tx, { runId, from: "NEW", to: "TMGR_SCHEDULING_PENDING", at: now, ids, data: () => ({ attempt: 0 }) });
+    if (
+      !(await moveRun(tx, {
+        id: runId,
+        runId,
+        entityId: runId,
+        from: "NEW",
+        to: "ACTIVE",
+        at: now,
+        set: { startedAt: now },
+      }))
+    )
+      return;
+    const ids = (await tx.task.findMany({ where: { runId, state: "NEW" }, select: { id: true } })).map(
+      (t) => t.id,
+    );
+    await moveTasksBulk(tx, {
+      runId,
+      from: "NEW",
+      to: "TMGR_SCHEDULING_PENDING",
+      at: now,
+      ids,
+      data: () => ({ attempt: 0 }),
+    });
   });
 }
 
@@ -97,7 +128,8 @@ async function watchLivePilots(ctx: EngineContext, rt: RunRuntime, run: DrivenRu
       if (exited?.kind === "agent_exit") {
         // the facts just read may have moved the pilot (to PMGR_ACTIVE): end it from where it is now
         const now = await loadPilot(ctx.db, p.id);
-        if (now) await endPilot(ctx, now, agentExitState(exited.reason), `agent exited: ${exited.reason}`, false);
+        if (now)
+          await endPilot(ctx, now, agentExitState(exited.reason), `agent exited: ${exited.reason}`, false);
         continue;
       }
       const t = ctx.now().getTime();
@@ -118,11 +150,17 @@ async function cancelSurplus(ctx: EngineContext, run: DrivenRun): Promise<PilotR
   const pilots = await loadPilots(ctx.db, { runId: run.id });
   const surplus = surplusToCancel(pilots, surplusCount(run.plan));
   if (surplus.ids.length === 0) return pilots;
-  for (const p of pilots.filter((x) => surplus.ids.includes(x.id))) await endPilot(ctx, p, "CANCELED", surplus.reason, true);
+  for (const p of pilots.filter((x) => surplus.ids.includes(x.id)))
+    await endPilot(ctx, p, "CANCELED", surplus.reason, true);
   return loadPilots(ctx.db, { runId: run.id });
 }
 
-async function releaseFromEndedPilots(ctx: EngineContext, runId: string, pilots: PilotRow[], maxRetries: number): Promise<void> {
+async function releaseFromEndedPilots(
+  ctx: EngineContext,
+  runId: string,
+  pilots: PilotRow[],
+  maxRetries: number,
+): Promise<void> {
   const ended = pilots.filter((p) => isPilotFinal(p.state));
   if (ended.length === 0) return;
   const failed = ended.filter((p) => p.state !== "DONE").map((p) => p.id);
@@ -137,13 +175,35 @@ async function releaseFromEndedPilots(ctx: EngineContext, runId: string, pilots:
   const at = ctx.now();
   await ctx.db.$transaction(async (tx) => {
     for (const p of ended) {
-      for (const v of onPilotEnded(p, held.filter((t) => t.pilotId === p.id), maxRetries)) {
+      for (const v of onPilotEnded(
+        p,
+        held.filter((t) => t.pilotId === p.id),
+        maxRetries,
+      )) {
         const from = v.task.state;
         if (v.action === "fail") {
-          await moveTasksBulk(tx, { runId, from, to: "FAILED", at, ids: [v.task.id], reason: v.reason, set: { reason: v.reason }, data: () => ({ pilotId: p.id, attempt: v.task.attempt }) });
+          await moveTasksBulk(tx, {
+            runId,
+            from,
+            to: "FAILED",
+            at,
+            ids: [v.task.id],
+            reason: v.reason,
+            set: { reason: v.reason },
+            data: () => ({ pilotId: p.id, attempt: v.task.attempt }),
+          });
         } else {
           const attempt = v.action === "retry" ? v.task.attempt + 1 : v.task.attempt;
-          await moveTasksBulk(tx, { runId, from, to: "TMGR_SCHEDULING_PENDING", at, ids: [v.task.id], reason: v.reason, set: { pilotId: null, attempt }, data: () => ({ fromPilotId: p.id, attempt }) });
+          await moveTasksBulk(tx, {
+            runId,
+            from,
+            to: "TMGR_SCHEDULING_PENDING",
+            at,
+            ids: [v.task.id],
+            reason: v.reason,
+            set: { pilotId: null, attempt },
+            data: () => ({ fromPilotId: p.id, attempt }),
+          });
         }
       }
     }
@@ -151,7 +211,12 @@ async function releaseFromEndedPilots(ctx: EngineContext, runId: string, pilots:
 }
 
 /** Brings back the outputs of finished tasks on any pilot (one that just ended may still hold them in its sandbox). */
-async function collectFinished(ctx: EngineContext, rt: RunRuntime, run: DrivenRun, pilots: PilotRow[]): Promise<void> {
+async function collectFinished(
+  ctx: EngineContext,
+  rt: RunRuntime,
+  run: DrivenRun,
+  pilots: PilotRow[],
+): Promise<void> {
   const finished = await loadTasks(ctx.db, { runId: run.id, state: "AGENT_STAGING_OUTPUT" });
   for (const p of pilots) {
     const mine = finished.filter((t) => t.pilotId === p.id);
@@ -165,17 +230,34 @@ async function collectFinished(ctx: EngineContext, rt: RunRuntime, run: DrivenRu
 }
 
 /** Fails the tasks whose inputs will never come, and hands the ready ones to active pilots (decide.ts). */
-async function bindReady(ctx: EngineContext, rt: RunRuntime, run: DrivenRun, pilots: PilotRow[]): Promise<void> {
+async function bindReady(
+  ctx: EngineContext,
+  rt: RunRuntime,
+  run: DrivenRun,
+  pilots: PilotRow[],
+): Promise<void> {
   const runId = run.id;
   const tasks = await loadTasks(ctx.db, { runId });
   const byTaskId = new Map(tasks.map((t) => [t.taskId, t]));
-  const { ready, blocked } = readiness(rt, tasks.filter((t) => t.state === "TMGR_SCHEDULING_PENDING"), byTaskId);
+  const { ready, blocked } = readiness(
+    rt,
+    tasks.filter((t) => t.state === "TMGR_SCHEDULING_PENDING"),
+    byTaskId,
+  );
   if (blocked.length) {
     const at = ctx.now();
     await ctx.db.$transaction(async (tx) => {
       for (const b of blocked) {
         const reason = `its input comes from ${b.by}, which ${byTaskId.get(b.by)?.state ?? "did not finish"}`;
-        await moveTasksBulk(tx, { runId, from: "TMGR_SCHEDULING_PENDING", to: "FAILED", at, ids: [b.task.id], reason, set: { reason } });
+        await moveTasksBulk(tx, {
+          runId,
+          from: "TMGR_SCHEDULING_PENDING",
+          to: "FAILED",
+          at,
+          ids: [b.task.id],
+          reason,
+          set: { reason },
+        });
       }
     });
   }
@@ -185,12 +267,18 @@ async function bindReady(ctx: EngineContext, rt: RunRuntime, run: DrivenRun, pil
     try {
       await dispatch(ctx, rt, run.dir, p, list);
     } catch (e: unknown) {
-      ctx.log(`dispatching ${list.length} task(s) to ${p.label}: ${e instanceof Error ? e.message : String(e)}`);
+      ctx.log(
+        `dispatching ${list.length} task(s) to ${p.label}: ${e instanceof Error ? e.message : String(e)}`,
+      );
     }
   }
 }
 
-async function finishIfDone(ctx: EngineContext, runId: string, queueBlocked: ReadonlyMap<string, string>): Promise<void> {
+async function finishIfDone(
+  ctx: EngineContext,
+  runId: string,
+  queueBlocked: ReadonlyMap<string, string>,
+): Promise<void> {
   const counts = await ctx.db.task.groupBy({ by: ["state"], where: { runId }, _count: true });
   const n = (s: string) => counts.find((c) => c.state === s)?._count ?? 0;
   const total = counts.reduce((a, c) => a + c._count, 0);
@@ -205,18 +293,43 @@ async function finishIfDone(ctx: EngineContext, runId: string, queueBlocked: Rea
     await ctx.db.$transaction(async (tx) => {
       for (const s of ["NEW", "TMGR_SCHEDULING_PENDING"] as const) {
         const ids = remaining.filter((t) => t.state === s).map((t) => t.id);
-        await moveTasksBulk(tx, { runId, from: s, to: "CANCELED", at, ids, reason: `run stopped: ${reason}`, set: { reason: `run stopped: ${reason}` } });
+        await moveTasksBulk(tx, {
+          runId,
+          from: s,
+          to: "CANCELED",
+          at,
+          ids,
+          reason: `run stopped: ${reason}`,
+          set: { reason: `run stopped: ${reason}` },
+        });
       }
     });
   }
   for (const p of pilots.filter((x) => !isPilotFinal(x.state))) {
-    await endPilot(ctx, p, p.state === "PMGR_ACTIVE" ? "DONE" : "CANCELED", "the run finished; pilot released", true);
+    await endPilot(
+      ctx,
+      p,
+      p.state === "PMGR_ACTIVE" ? "DONE" : "CANCELED",
+      "the run finished; pilot released",
+      true,
+    );
   }
   const failed = n("FAILED");
   const state = reason ? "FAILED" : failed > 0 ? "FAILED" : "DONE";
   const why = reason ?? (failed > 0 ? `${failed} of ${total} task(s) failed` : `all ${total} task(s) done`);
   const at = ctx.now();
-  await ctx.db.$transaction((tx) => moveRun(tx, { id: runId, runId, entityId: runId, from: "ACTIVE", to: state, at, reason: why, set: { stateReason: why, endedAt: at } }));
+  await ctx.db.$transaction((tx) =>
+    moveRun(tx, {
+      id: runId,
+      runId,
+      entityId: runId,
+      from: "ACTIVE",
+      to: state,
+      at,
+      reason: why,
+      set: { stateReason: why, endedAt: at },
+    }),
+  );
   forgetRuntime(runId);
 }
 
@@ -226,10 +339,28 @@ async function cancelRun(ctx: EngineContext, runId: string, pilots: PilotRow[]):
   const open = await loadTasks(ctx.db, { runId, state: { notIn: [...TASK_FINAL] } });
   await ctx.db.$transaction(async (tx) => {
     for (const s of new Set(open.map((t) => t.state))) {
-      await moveTasksBulk(tx, { runId, from: s, to: "CANCELED", at, ids: open.filter((t) => t.state === s).map((t) => t.id), reason: "the run was cancelled by the user", set: { reason: "cancelled by the user" } });
+      await moveTasksBulk(tx, {
+        runId,
+        from: s,
+        to: "CANCELED",
+        at,
+        ids: open.filter((t) => t.state === s).map((t) => t.id),
+        reason: "the run was cancelled by the user",
+        set: { reason: "cancelled by the user" },
+      });
     }
     const run = await tx.run.findUniqueOrThrow({ where: { id: runId }, select: { state: true } });
-    if (run.state === "NEW" || run.state === "ACTIVE") await moveRun(tx, { id: runId, runId, entityId: runId, from: run.state, to: "CANCELED", at, reason: "cancelled by the user", set: { stateReason: "cancelled by the user", endedAt: at } });
+    if (run.state === "NEW" || run.state === "ACTIVE")
+      await moveRun(tx, {
+        id: runId,
+        runId,
+        entityId: runId,
+        from: run.state,
+        to: "CANCELED",
+        at,
+        reason: "cancelled by the user",
+        set: { stateReason: "cancelled by the user", endedAt: at },
+      });
   });
   forgetRuntime(runId);
   notifyRun(runId);

@@ -14,13 +14,25 @@ const GIVEN_UP: readonly string[] = ["lost", "launch_error", "too_wide", "bad_re
 
 function givenUp(e: AgentEventOf<"task_failed">): AgentFact | null {
   if (!GIVEN_UP.includes(e.reason) || e.exitStatus !== null) return null;
-  return { kind: "task_given_up", at: e.at, taskId: e.taskId, attempt: e.attempt, reason: e.reason, detail: e.detail };
+  return {
+    kind: "task_given_up",
+    at: e.at,
+    taskId: e.taskId,
+    attempt: e.attempt,
+    reason: e.reason,
+    detail: e.detail,
+  };
 }
 
-export function parseAgentFacts(chunk: Uint8Array | string, startOffset: number): { facts: AgentFact[]; nextOffset: number; problems: string[] } {
+export function parseAgentFacts(
+  chunk: Uint8Array | string,
+  startOffset: number,
+): { facts: AgentFact[]; nextOffset: number; problems: string[] } {
   const r = parseLog(chunk, startOffset);
   const facts: AgentFact[] = [];
-  const problems = r.problems.map((p) => `agent log at byte ${p.offset}: ${p.message}: ${JSON.stringify(p.line.slice(0, 200))}`);
+  const problems = r.problems.map(
+    (p) => `agent log at byte ${p.offset}: ${p.message}: ${JSON.stringify(p.line.slice(0, 200))}`,
+  );
   for (const e of r.events) {
     const g = e.kind === "task_failed" ? givenUp(e) : null;
     const f = g ?? toFact(e);

@@ -1,7 +1,13 @@
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { readEvents } from "../db/events";
-import { clusterTestBed, clusterUser, demoSkeleton, driveUntilFinal, startRun } from "../test-support/engine-run";
+import {
+  clusterTestBed,
+  clusterUser,
+  demoSkeleton,
+  driveUntilFinal,
+  startRun,
+} from "../test-support/engine-run";
 import { engineContext, engineTick } from "./wiring";
 
 // "Cancel run" while tasks run on two active SLURM pilots and a third pilot waits in a DOWN
@@ -21,15 +27,32 @@ describe("cancelling a run on SLURM", () => {
   it("cancels every job on SLURM (running and queued), every pilot and every open task", async () => {
     const db = bed.db();
     const { user, resource } = await clusterUser(db, bed.cluster(), "failures-cancel@x.org", SECRET);
-    const res = await Promise.all(["stampede", "trestles", "gordon"].map((label) => resource(label, "slurm", { defaultQueue: label })));
-    const { run } = await startRun(db, user.id, "cancel", demoSkeleton("uniform 5", "uniform 1"), res.map((r) => ({ resourceId: r.id, resource: r.label, kind: "slurm", queue: r.label, cores: 2 })));
+    const res = await Promise.all(
+      ["stampede", "trestles", "gordon"].map((label) => resource(label, "slurm", { defaultQueue: label })),
+    );
+    const { run } = await startRun(
+      db,
+      user.id,
+      "cancel",
+      demoSkeleton("uniform 5", "uniform 1"),
+      res.map((r) => ({ resourceId: r.id, resource: r.label, kind: "slurm", queue: r.label, cores: 2 })),
+    );
     // until both active pilots run tasks (gordon's job stays PENDING in its DOWN partition)
-    await driveUntilFinal(db, run.id, 60_000, async () => (await db.pilot.count({ where: { runId: run.id, state: "PMGR_ACTIVE" } })) === 2 && (await db.task.count({ where: { runId: run.id, state: "AGENT_EXECUTING" } })) >= 3);
+    await driveUntilFinal(
+      db,
+      run.id,
+      60_000,
+      async () =>
+        (await db.pilot.count({ where: { runId: run.id, state: "PMGR_ACTIVE" } })) === 2 &&
+        (await db.task.count({ where: { runId: run.id, state: "AGENT_EXECUTING" } })) >= 3,
+    );
     const before = await db.pilot.findMany({ where: { runId: run.id }, orderBy: { index: "asc" } });
     expect(before.map((p) => p.state)).toEqual(["PMGR_ACTIVE", "PMGR_ACTIVE", "PMGR_ACTIVE_PENDING"]);
     const jobIds = before.map((p) => p.jobId!);
     expect(liveJobs(jobIds)).toHaveLength(3);
-    const open = await db.task.findMany({ where: { runId: run.id, state: { notIn: ["DONE", "FAILED", "CANCELED"] } } });
+    const open = await db.task.findMany({
+      where: { runId: run.id, state: { notIn: ["DONE", "FAILED", "CANCELED"] } },
+    });
     expect(open.length).toBeGreaterThan(0);
 
     // what the run page's "Cancel run" does
@@ -39,7 +62,9 @@ describe("cancelling a run on SLURM", () => {
     expect(Date.now() - askedAt).toBeLessThan(15_000);
     expect([final.state, final.stateReason]).toEqual(["CANCELED", "cancelled by the user"]);
     const pilots = await db.pilot.findMany({ where: { runId: run.id }, orderBy: { index: "asc" } });
-    expect(pilots.map((p) => [p.label, p.state, p.reason])).toEqual(["stampede", "trestles", "gordon"].map((l) => [l, "CANCELED", "the run was cancelled by the user"]));
+    expect(pilots.map((p) => [p.label, p.state, p.reason])).toEqual(
+      ["stampede", "trestles", "gordon"].map((l) => [l, "CANCELED", "the run was cancelled by the user"]),
+    );
     // every task that was open is CANCELED; nothing FAILED
     const tasks = await db.task.findMany({ where: { runId: run.id } });
     expect(tasks.filter((t) => t.state === "FAILED")).toEqual([]);

@@ -44,11 +44,19 @@ function groupAlive(pgid: number): boolean {
 describe("a pilot whose heartbeat goes stale beside a healthy one", () => {
   it("is FAILED, its tasks are rebound or retried on the other pilot, the run ends DONE, and the frozen agent is gone", async () => {
     const u = await db.user.create({ data: { email: "failures-hb@x.org", passwordHash: "h" } });
-    const res = await db.resource.create({ data: { userId: u.id, label: "local", kind: "local", coresPerNode: 4 } });
-    const { run } = await startRun(db, u.id, "stale beside healthy", demoSkeleton("uniform 2", "uniform 0.5"), [
-      { resourceId: res.id, resource: "local", kind: "local", cores: 2 },
-      { resourceId: res.id, resource: "local", kind: "local", cores: 2 },
-    ]);
+    const res = await db.resource.create({
+      data: { userId: u.id, label: "local", kind: "local", coresPerNode: 4 },
+    });
+    const { run } = await startRun(
+      db,
+      u.id,
+      "stale beside healthy",
+      demoSkeleton("uniform 2", "uniform 0.5"),
+      [
+        { resourceId: res.id, resource: "local", kind: "local", cores: 2 },
+        { resourceId: res.id, resource: "local", kind: "local", cores: 2 },
+      ],
+    );
     const ctx = engineContext(db, { log: () => undefined, heartbeatTimeoutS: 5 });
     let victimId: string | null = null;
     let heldAtFreeze: { id: string; taskId: string; state: string }[] = [];
@@ -60,7 +68,9 @@ describe("a pilot whose heartbeat goes stale beside a healthy one", () => {
       if (r.state !== "NEW" && r.state !== "ACTIVE") break;
       if (frozen === null) {
         const p = await db.pilot.findFirstOrThrow({ where: { runId: run.id, index: 0 } });
-        const held = await db.task.findMany({ where: { runId: run.id, pilotId: p.id, state: { in: ["AGENT_STAGING_INPUT", "AGENT_EXECUTING"] } } });
+        const held = await db.task.findMany({
+          where: { runId: run.id, pilotId: p.id, state: { in: ["AGENT_STAGING_INPUT", "AGENT_EXECUTING"] } },
+        });
         if (held.some((t) => t.state === "AGENT_EXECUTING")) {
           frozen = Number(p.jobId!.replace(/^local:/, ""));
           process.kill(-frozen, "SIGSTOP");
@@ -78,7 +88,9 @@ describe("a pilot whose heartbeat goes stale beside a healthy one", () => {
     expect(pilots.map((p) => p.state)).toEqual(["FAILED", "DONE"]);
     expect(pilots[0]!.reason).toMatch(/^no heartbeat for \d+ s \(limit 5 s\)$/);
     const events = await readEvents(db, run.id);
-    const failedAt = events.find((e) => e.entity === "pilot" && e.entityId === victimId && e.to === "FAILED")!.at;
+    const failedAt = events.find(
+      (e) => e.entity === "pilot" && e.entityId === victimId && e.to === "FAILED",
+    )!.at;
     // not before the timeout, and not much after it either
     expect(failedAt - frozenAt).toBeGreaterThanOrEqual(3_000);
     expect(failedAt - frozenAt).toBeLessThan(15_000);
@@ -88,10 +100,18 @@ describe("a pilot whose heartbeat goes stale beside a healthy one", () => {
     for (const h of heldAtFreeze) {
       const t = await db.task.findUniqueOrThrow({ where: { id: h.id } });
       expect([t.state, t.pilotId]).toEqual(["DONE", pilots[1]!.id]);
-      const back = events.filter((e) => e.entityId === h.taskId && e.to === "TMGR_SCHEDULING_PENDING" && e.from !== "NEW");
+      const back = events.filter(
+        (e) => e.entityId === h.taskId && e.to === "TMGR_SCHEDULING_PENDING" && e.from !== "NEW",
+      );
       expect(back).toHaveLength(1);
-      const ran = events.some((e) => e.entityId === h.taskId && e.to === "AGENT_EXECUTING" && e.data?.pilotId === victimId);
-      expect(back[0]!.reason).toMatch(ran ? /^retry: pilot local \(0\) ended FAILED: no heartbeat/ : /^rebind: pilot local \(0\) ended FAILED: no heartbeat/);
+      const ran = events.some(
+        (e) => e.entityId === h.taskId && e.to === "AGENT_EXECUTING" && e.data?.pilotId === victimId,
+      );
+      expect(back[0]!.reason).toMatch(
+        ran
+          ? /^retry: pilot local \(0\) ended FAILED: no heartbeat/
+          : /^rebind: pilot local \(0\) ended FAILED: no heartbeat/,
+      );
       expect(t.attempt).toBe(ran ? 1 : 0);
     }
     // all 21 tasks DONE once

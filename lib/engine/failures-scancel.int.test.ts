@@ -35,12 +35,26 @@ ${stage("Stage_2", 1, "0.5", "    Input_Files_Each_Task = 6\n        Input_Task_
 async function scancelMidRun(email: string, maxRetries: number) {
   const db = bed.db();
   const { user, resource } = await clusterUser(db, bed.cluster(), email, SECRET);
-  const res = await Promise.all(["stampede", "trestles"].map((label) => resource(label, "slurm", { defaultQueue: label })));
-  const { run } = await startRun(db, user.id, email, SKELETON, res.map((r) => ({ resourceId: r.id, resource: r.label, kind: "slurm", queue: r.label, cores: 2 })));
+  const res = await Promise.all(
+    ["stampede", "trestles"].map((label) => resource(label, "slurm", { defaultQueue: label })),
+  );
+  const { run } = await startRun(
+    db,
+    user.id,
+    email,
+    SKELETON,
+    res.map((r) => ({ resourceId: r.id, resource: r.label, kind: "slurm", queue: r.label, cores: 2 })),
+  );
   await db.run.update({ where: { id: run.id }, data: { maxRetries } });
   const victimOf = () => db.pilot.findFirstOrThrow({ where: { runId: run.id, label: "stampede" } });
-  const held = async (state: string) => db.task.findMany({ where: { runId: run.id, pilotId: (await victimOf()).id, state } });
-  await driveUntilFinal(db, run.id, 60_000, async () => (await held("AGENT_EXECUTING")).length > 0 && (await held("AGENT_STAGING_INPUT")).length > 0);
+  const held = async (state: string) =>
+    db.task.findMany({ where: { runId: run.id, pilotId: (await victimOf()).id, state } });
+  await driveUntilFinal(
+    db,
+    run.id,
+    60_000,
+    async () => (await held("AGENT_EXECUTING")).length > 0 && (await held("AGENT_STAGING_INPUT")).length > 0,
+  );
   const victim = await victimOf();
   const running = await held("AGENT_EXECUTING");
   const waiting = await held("AGENT_STAGING_INPUT");
@@ -51,7 +65,8 @@ async function scancelMidRun(email: string, maxRetries: number) {
   return { final, victim: await victimOf(), running, waiting, events, after };
 }
 
-const ofTask = (events: RunEvent[], id: string, to: string) => events.filter((e) => e.entity === "task" && e.entityId === id && e.to === to);
+const ofTask = (events: RunEvent[], id: string, to: string) =>
+  events.filter((e) => e.entity === "task" && e.entityId === id && e.to === to);
 
 describe("a pilot scancel'ed mid-run on SLURM", () => {
   it("with retries allowed: unstarted tasks are rebound under the same id and attempt, running ones retried elsewhere; the run ends DONE", async () => {
@@ -70,7 +85,12 @@ describe("a pilot scancel'ed mid-run on SLURM", () => {
       expect(retry[0]!.reason).toMatch(/^retry: pilot stampede \(0\) ended FAILED: /);
       expect(retry[0]!.data).toMatchObject({ fromPilotId: victim.id, attempt: 1 });
       // executed twice, once per attempt, each on its own pilot
-      expect(ofTask(events, t.taskId, "AGENT_EXECUTING").map((e) => [e.data?.attempt, e.data?.pilotId])).toEqual([[0, victim.id], [1, other.id]]);
+      expect(
+        ofTask(events, t.taskId, "AGENT_EXECUTING").map((e) => [e.data?.attempt, e.data?.pilotId]),
+      ).toEqual([
+        [0, victim.id],
+        [1, other.id],
+      ]);
     }
     for (const t of waiting) {
       const a = after.get(t.id)!;
@@ -88,18 +108,25 @@ describe("a pilot scancel'ed mid-run on SLURM", () => {
     expect(new Set(done.map((e) => e.entityId)).size).toBe(7);
     for (const id of new Set(events.filter((e) => e.entity === "task").map((e) => e.entityId))) {
       const execs = ofTask(events, id, "AGENT_EXECUTING").length;
-      const retries = ofTask(events, id, "TMGR_SCHEDULING_PENDING").filter((e) => e.reason?.startsWith("retry:")).length;
+      const retries = ofTask(events, id, "TMGR_SCHEDULING_PENDING").filter((e) =>
+        e.reason?.startsWith("retry:"),
+      ).length;
       expect(execs, id).toBeLessThanOrEqual(1 + retries);
     }
   }, 120_000);
 
   it("with no retries: the running tasks are FAILED naming the pilot, the unstarted one still runs elsewhere, and the run ends (FAILED, with the count)", async () => {
-    const { final, victim, running, waiting, events, after } = await scancelMidRun("scancel-noretry@x.org", 0);
+    const { final, victim, running, waiting, events, after } = await scancelMidRun(
+      "scancel-noretry@x.org",
+      0,
+    );
     expect(victim.state).toBe("FAILED");
     for (const t of running) {
       const a = after.get(t.id)!;
       expect([a.state, a.attempt]).toEqual(["FAILED", 0]);
-      expect(a.reason).toMatch(/^pilot stampede \(0\) ended FAILED: .* while the task ran \(no retries left\)$/);
+      expect(a.reason).toMatch(
+        /^pilot stampede \(0\) ended FAILED: .* while the task ran \(no retries left\)$/,
+      );
       expect(ofTask(events, t.taskId, "AGENT_EXECUTING")).toHaveLength(1);
     }
     for (const t of waiting) expect([after.get(t.id)!.state, after.get(t.id)!.attempt]).toEqual(["DONE", 0]);

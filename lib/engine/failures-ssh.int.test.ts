@@ -47,8 +47,16 @@ describe("SSH connections killed during a run on SLURM", () => {
   it("the transport reconnects at every step, and the run completes with no pilot failed and no task lost", async () => {
     const db = bed.db();
     const { user, resource } = await clusterUser(db, bed.cluster(), "failures-ssh@x.org", SECRET);
-    const res = await Promise.all(["stampede", "hopper"].map((label) => resource(label, "slurm", { defaultQueue: label })));
-    const { run, workload } = await startRun(db, user.id, "ssh kills", demoSkeletonSmall(), res.map((r) => ({ resourceId: r.id, resource: r.label, kind: "slurm", queue: r.label, cores: 3 })));
+    const res = await Promise.all(
+      ["stampede", "hopper"].map((label) => resource(label, "slurm", { defaultQueue: label })),
+    );
+    const { run, workload } = await startRun(
+      db,
+      user.id,
+      "ssh kills",
+      demoSkeletonSmall(),
+      res.map((r) => ({ resourceId: r.id, resource: r.label, kind: "slurm", queue: r.label, cores: 3 })),
+    );
     const logs: string[] = [];
     const ctx = engineContext(db, { log: (m) => logs.push(m) });
     const real = ctx.site.bind(ctx);
@@ -65,7 +73,8 @@ describe("SSH connections killed during a run on SLURM", () => {
         midRunKill = true;
         killSessions();
       }
-      if (Date.now() > end) throw new Error(`the run did not end; engine log: ${logs.slice(-10).join(" | ")}`);
+      if (Date.now() > end)
+        throw new Error(`the run did not end; engine log: ${logs.slice(-10).join(" | ")}`);
       await new Promise((r) => setTimeout(r, 200));
     }
     expect([...fired].sort()).toEqual([...STEPS].sort());
@@ -73,7 +82,8 @@ describe("SSH connections killed during a run on SLURM", () => {
 
     const final = await db.run.findUniqueOrThrow({ where: { id: run.id } });
     expect(final.state, `${final.stateReason}; engine log: ${logs.join(" | ")}`).toBe("DONE");
-    for (const t of workload.tasks) for (const o of t.outputs) expect(statSync(path.join(final.dir!, o.path)).size).toBe(o.size);
+    for (const t of workload.tasks)
+      for (const o of t.outputs) expect(statSync(path.join(final.dir!, o.path)).size).toBe(o.size);
     // a dropped connection is not a failed pilot, and nothing had to be retried
     const pilots = await db.pilot.findMany({ where: { runId: run.id } });
     expect(pilots.map((p) => [p.label, p.state, p.reason])).toEqual([
@@ -83,7 +93,9 @@ describe("SSH connections killed during a run on SLURM", () => {
     const events = await readEvents(db, run.id);
     const task = events.filter((e) => e.entity === "task");
     expect(task.filter((e) => e.to === "DONE")).toHaveLength(workload.tasks.length);
-    expect(new Set(task.filter((e) => e.to === "DONE").map((e) => e.entityId)).size).toBe(workload.tasks.length);
+    expect(new Set(task.filter((e) => e.to === "DONE").map((e) => e.entityId)).size).toBe(
+      workload.tasks.length,
+    );
     expect(task.filter((e) => e.reason?.startsWith("retry:"))).toEqual([]);
     expect(task.filter((e) => e.to === "AGENT_EXECUTING")).toHaveLength(workload.tasks.length);
   }, 120_000);
@@ -91,14 +103,22 @@ describe("SSH connections killed during a run on SLURM", () => {
   it("connections dropped while a pilot is submitted and while tasks are handed over: the steps are redone or the tasks retried, no pilot fails", async () => {
     const db = bed.db();
     const { user, resource } = await clusterUser(db, bed.cluster(), "failures-ssh-inflight@x.org", SECRET);
-    const res = await Promise.all(["stampede", "hopper"].map((label) => resource(label, "slurm", { defaultQueue: label })));
-    const { run, workload } = await startRun(db, user.id, "ssh kills in flight", demoSkeletonSmall(), res.map((r) => ({ resourceId: r.id, resource: r.label, kind: "slurm", queue: r.label, cores: 3 })));
+    const res = await Promise.all(
+      ["stampede", "hopper"].map((label) => resource(label, "slurm", { defaultQueue: label })),
+    );
+    const { run, workload } = await startRun(
+      db,
+      user.id,
+      "ssh kills in flight",
+      demoSkeletonSmall(),
+      res.map((r) => ({ resourceId: r.id, resource: r.label, kind: "slurm", queue: r.label, cores: 3 })),
+    );
     const logs: string[] = [];
     const ctx = engineContext(db, { log: (m) => logs.push(m) });
     const real = ctx.site.bind(ctx);
     const fired = new Set<string>();
     // TEST-ONLY: the plug is pulled a few milliseconds *into* the first submission and the first hand-over
-    const during = <T,>(step: string, call: () => Promise<T>): Promise<T> => {
+    const during = <T>(step: string, call: () => Promise<T>): Promise<T> => {
       if (!fired.has(step)) {
         fired.add(step);
         setTimeout(killSessions, 3);
@@ -107,31 +127,45 @@ describe("SSH connections killed during a run on SLURM", () => {
     };
     ctx.site = async (resourceId, kind) => {
       const site = await real(resourceId, kind);
-      return { ...site, launch: (spec) => during("launch", () => site.launch(spec)), submitTasks: (sb, seq, tasks) => during("submitTasks", () => site.submitTasks(sb, seq, tasks)) };
+      return {
+        ...site,
+        launch: (spec) => during("launch", () => site.launch(spec)),
+        submitTasks: (sb, seq, tasks) => during("submitTasks", () => site.submitTasks(sb, seq, tasks)),
+      };
     };
     const end = Date.now() + 100_000;
     for (;;) {
       await engineTick(ctx, [run.id]);
       const st = (await db.run.findUniqueOrThrow({ where: { id: run.id } })).state;
       if (st !== "NEW" && st !== "ACTIVE") break;
-      if (Date.now() > end) throw new Error(`the run did not end; engine log: ${logs.slice(-10).join(" | ")}`);
+      if (Date.now() > end)
+        throw new Error(`the run did not end; engine log: ${logs.slice(-10).join(" | ")}`);
       await new Promise((r) => setTimeout(r, 200));
     }
     expect([...fired].sort()).toEqual(["launch", "submitTasks"]);
     const final = await db.run.findUniqueOrThrow({ where: { id: run.id } });
     expect(final.state, `${final.stateReason}; engine log: ${logs.join(" | ")}`).toBe("DONE");
-    for (const t of workload.tasks) for (const o of t.outputs) expect(statSync(path.join(final.dir!, o.path)).size).toBe(o.size);
+    for (const t of workload.tasks)
+      for (const o of t.outputs) expect(statSync(path.join(final.dir!, o.path)).size).toBe(o.size);
     const pilots = await db.pilot.findMany({ where: { runId: run.id } });
-    expect(pilots.map((p) => p.state), JSON.stringify(pilots.map((p) => p.reason))).toEqual(["DONE", "DONE"]);
+    expect(
+      pilots.map((p) => p.state),
+      JSON.stringify(pilots.map((p) => p.reason)),
+    ).toEqual(["DONE", "DONE"]);
     const events = await readEvents(db, run.id);
     const tasks = await db.task.findMany({ where: { runId: run.id } });
     for (const t of tasks) {
       const mine = events.filter((e) => e.entity === "task" && e.entityId === t.taskId);
       const retries = mine.filter((e) => e.reason?.startsWith("retry:"));
-      expect(mine.filter((e) => e.to === "DONE"), t.taskId).toHaveLength(1);
+      expect(
+        mine.filter((e) => e.to === "DONE"),
+        t.taskId,
+      ).toHaveLength(1);
       // a hand-over that may not have arrived is a recorded retry, and only then may a task run twice
       expect(t.attempt, t.taskId).toBe(retries.length);
-      expect(mine.filter((e) => e.to === "AGENT_EXECUTING").length, t.taskId).toBeLessThanOrEqual(1 + retries.length);
+      expect(mine.filter((e) => e.to === "AGENT_EXECUTING").length, t.taskId).toBeLessThanOrEqual(
+        1 + retries.length,
+      );
       for (const r of retries) expect(r.reason).toMatch(/^retry: handing it to (stampede|hopper) failed: /);
     }
   }, 120_000);

@@ -1,7 +1,13 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { readEvents } from "../db/events";
-import { clusterTestBed, clusterUser, demoSkeleton, driveUntilFinal, startRun } from "../test-support/engine-run";
+import {
+  clusterTestBed,
+  clusterUser,
+  demoSkeleton,
+  driveUntilFinal,
+  startRun,
+} from "../test-support/engine-run";
 import { engineContext, engineTick } from "./wiring";
 
 // A run whose only live pilot left cannot start, on the real loopback SLURM: stampede runs the
@@ -22,16 +28,34 @@ describe("a run whose remaining pilot waits in a DOWN partition", () => {
   it("stops with the reason once its running pilot is scancel'ed, instead of waiting for ever", async () => {
     const db = bed.db();
     const { user, resource } = await clusterUser(db, bed.cluster(), "failures-stuck@x.org", SECRET);
-    const res = await Promise.all(["stampede", "gordon"].map((label) => resource(label, "slurm", { defaultQueue: label })));
-    const { run } = await startRun(db, user.id, "stuck", demoSkeleton("uniform 3", "uniform 1"), res.map((r) => ({ resourceId: r.id, resource: r.label, kind: "slurm", queue: r.label, cores: 2 })));
+    const res = await Promise.all(
+      ["stampede", "gordon"].map((label) => resource(label, "slurm", { defaultQueue: label })),
+    );
+    const { run } = await startRun(
+      db,
+      user.id,
+      "stuck",
+      demoSkeleton("uniform 3", "uniform 1"),
+      res.map((r) => ({ resourceId: r.id, resource: r.label, kind: "slurm", queue: r.label, cores: 2 })),
+    );
     const pilotOf = (label: string) => db.pilot.findFirstOrThrow({ where: { runId: run.id, label } });
-    await driveUntilFinal(db, run.id, 45_000, async () => (await db.task.count({ where: { runId: run.id, pilotId: (await pilotOf("stampede")).id, state: "AGENT_EXECUTING" } })) > 0);
+    await driveUntilFinal(
+      db,
+      run.id,
+      45_000,
+      async () =>
+        (await db.task.count({
+          where: { runId: run.id, pilotId: (await pilotOf("stampede")).id, state: "AGENT_EXECUTING" },
+        })) > 0,
+    );
     const before = [await pilotOf("stampede"), await pilotOf("gordon")];
     expect(before.map((p) => p.state)).toEqual(["PMGR_ACTIVE", "PMGR_ACTIVE_PENDING"]);
     // gordon's job is there, waiting for a partition that is down
     const sq = spawnSync("squeue", ["-h", "-j", before[1]!.jobId!, "-o", "%T %r"], { encoding: "utf8" });
     expect(sq.stdout.trim()).toBe("PENDING PartitionDown");
-    const running = await db.task.findMany({ where: { runId: run.id, pilotId: before[0]!.id, state: "AGENT_EXECUTING" } });
+    const running = await db.task.findMany({
+      where: { runId: run.id, pilotId: before[0]!.id, state: "AGENT_EXECUTING" },
+    });
 
     execFileSync("scancel", [before[0]!.jobId!]);
     const killedAt = Date.now();
@@ -39,7 +63,9 @@ describe("a run whose remaining pilot waits in a DOWN partition", () => {
     // stopped promptly: the next polls after the kill, not a timeout
     expect(Date.now() - killedAt).toBeLessThan(20_000);
     expect(final.state).toBe("FAILED");
-    expect(final.stateReason).toMatch(/^no pilot is left to run the \d+ remaining task\(s\)\. stampede: FAILED \(agent exited: signal[^)]*\); gordon: queued, cannot start \(PENDING: PartitionDown\)$/);
+    expect(final.stateReason).toMatch(
+      /^no pilot is left to run the \d+ remaining task\(s\)\. stampede: FAILED \(agent exited: signal[^)]*\); gordon: queued, cannot start \(PENDING: PartitionDown\)$/,
+    );
 
     const pilots = [await pilotOf("stampede"), await pilotOf("gordon")];
     expect(pilots.map((p) => p.state)).toEqual(["FAILED", "CANCELED"]);
@@ -57,7 +83,9 @@ describe("a run whose remaining pilot waits in a DOWN partition", () => {
     for (const t of running) {
       const after = tasks.find((x) => x.id === t.id)!;
       expect([after.state, after.attempt]).toEqual(["CANCELED", 1]);
-      const trail = events.filter((e) => e.entity === "task" && e.entityId === t.taskId && e.from !== "NEW").map((e) => e.to);
+      const trail = events
+        .filter((e) => e.entity === "task" && e.entityId === t.taskId && e.from !== "NEW")
+        .map((e) => e.to);
       expect(trail.slice(-2)).toEqual(["TMGR_SCHEDULING_PENDING", "CANCELED"]);
     }
     const runEnd = events.filter((e) => e.entity === "run" && e.to === "FAILED");

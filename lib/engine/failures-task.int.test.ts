@@ -69,15 +69,21 @@ function faulty(site: PilotSite, rewrite: (t: AgentTask) => TInboxTaskInput): Pi
 
 const shellFaults = (t: AgentTask): TInboxTaskInput => {
   const cmd = FAULTS[t.taskId];
-  return cmd ? { kind: "shell", taskId: t.taskId, attempt: t.attempt, cores: t.cores, workdir: null, command: cmd } : toInboxTask(t);
+  return cmd
+    ? { kind: "shell", taskId: t.taskId, attempt: t.attempt, cores: t.cores, workdir: null, command: cmd }
+    : toInboxTask(t);
 };
 
 /** Starts a run of SKELETON on one 2-core local pilot and ticks the engine until it ends. */
 async function runWithFaults(email: string, rewrite: (t: AgentTask) => TInboxTaskInput) {
   const u = await db.user.create({ data: { email, passwordHash: "h" } });
-  const res = await db.resource.create({ data: { userId: u.id, label: "local", kind: "local", coresPerNode: 2 } });
+  const res = await db.resource.create({
+    data: { userId: u.id, label: "local", kind: "local", coresPerNode: 2 },
+  });
   // maxRetries is 1 (startRun): retries are allowed
-  const { run, workload } = await startRun(db, u.id, email, SKELETON, [{ resourceId: res.id, resource: "local", kind: "local", cores: 2 }]);
+  const { run, workload } = await startRun(db, u.id, email, SKELETON, [
+    { resourceId: res.id, resource: "local", kind: "local", cores: 2 },
+  ]);
   const ctx = engineContext(db, { log: () => undefined });
   const real = ctx.site.bind(ctx);
   ctx.site = async (resourceId, kind) => faulty(await real(resourceId, kind), rewrite);
@@ -105,17 +111,26 @@ describe("tasks that exit non-zero on a healthy pilot", () => {
     // 143 is SIGTERM's code; on a pilot that is alive it is the program's failure, not the pilot's
     expect(row("Stage_2_2")).toEqual(["FAILED", 143, "the task exited with a non-zero code"]);
     // stdout and stderr of the failed attempts, fetched from the sandbox into the run directory
-    const logs = (id: string, f: string) => readFileSync(path.join(final.dir!, "tasks", `${id}.0`, f), "utf8");
+    const logs = (id: string, f: string) =>
+      readFileSync(path.join(final.dir!, "tasks", `${id}.0`, f), "utf8");
     expect(logs("Stage_1_1", "stderr")).toBe("FAULT-INJECTED: disk on fire\n");
     expect(logs("Stage_1_1", "stdout")).toBe("victim stdout line\n");
     expect(logs("Stage_2_2", "stderr")).toMatch(/^about to die\n/);
 
     // descendants: the direct consumer of Stage_1_1, and (transitively) Stage_3_0, which reads all of Stage_2
-    expect([tasks.get("Stage_2_1")!.state, tasks.get("Stage_2_1")!.reason]).toEqual(["FAILED", "its input comes from Stage_1_1, which FAILED"]);
+    expect([tasks.get("Stage_2_1")!.state, tasks.get("Stage_2_1")!.reason]).toEqual([
+      "FAILED",
+      "its input comes from Stage_1_1, which FAILED",
+    ]);
     expect(tasks.get("Stage_3_0")!.state).toBe("FAILED");
     expect(tasks.get("Stage_3_0")!.reason).toMatch(/^its input comes from Stage_2_[12], which FAILED$/);
     // descendants never reached a pilot
-    for (const id of ["Stage_2_1", "Stage_3_0"]) expect(events.filter((e) => e.entityId === id).map((e) => e.to)).toEqual(["NEW", "TMGR_SCHEDULING_PENDING", "FAILED"]);
+    for (const id of ["Stage_2_1", "Stage_3_0"])
+      expect(events.filter((e) => e.entityId === id).map((e) => e.to)).toEqual([
+        "NEW",
+        "TMGR_SCHEDULING_PENDING",
+        "FAILED",
+      ]);
     // everything else finished
     const ok = ["Stage_1_0", "Stage_1_2", "Stage_1_3", "Stage_2_0", "Stage_2_3"];
     expect(ok.map((id) => tasks.get(id)!.state)).toEqual(ok.map(() => "DONE"));
@@ -135,21 +150,37 @@ describe("tasks that exit non-zero on a healthy pilot", () => {
 
   it("a task the agent gives up on (no exit status: too wide for its allocation) is retried, then FAILED with the agent's reason; the run never hangs", async () => {
     // Stage_1_0 is too wide only at attempt 0 (the retry runs); Stage_1_2 at every attempt
-    const wide = (t: AgentTask): TInboxTaskInput => ({ ...toInboxTask(t), cores: (t.taskId === "Stage_1_0" && t.attempt === 0) || t.taskId === "Stage_1_2" ? 64 : t.cores });
+    const wide = (t: AgentTask): TInboxTaskInput => ({
+      ...toInboxTask(t),
+      cores: (t.taskId === "Stage_1_0" && t.attempt === 0) || t.taskId === "Stage_1_2" ? 64 : t.cores,
+    });
     const { run, tasks, events } = await runWithFaults("failures-wide@x.org", wide);
     const retried = tasks.get("Stage_1_0")!;
     expect([retried.state, retried.attempt]).toEqual(["DONE", 1]);
-    const retryEv = events.find((e) => e.entityId === "Stage_1_0" && e.to === "TMGR_SCHEDULING_PENDING" && e.from !== "NEW")!;
-    expect(retryEv.reason).toBe("retry: the agent on pilot local (0) gave up on it (too_wide): it needs 64 cores; this pilot has 2");
+    const retryEv = events.find(
+      (e) => e.entityId === "Stage_1_0" && e.to === "TMGR_SCHEDULING_PENDING" && e.from !== "NEW",
+    )!;
+    expect(retryEv.reason).toBe(
+      "retry: the agent on pilot local (0) gave up on it (too_wide): it needs 64 cores; this pilot has 2",
+    );
     expect(retryEv.data).toMatchObject({ attempt: 1, agentReason: "too_wide" });
     const failed = tasks.get("Stage_1_2")!;
     expect([failed.state, failed.attempt, failed.exitCode]).toEqual(["FAILED", 1, null]);
-    expect(failed.reason).toBe("the agent on pilot local (0) gave up on it (too_wide): it needs 64 cores; this pilot has 2 (no retries left)");
-    expect([tasks.get("Stage_2_2")!.state, tasks.get("Stage_2_2")!.reason]).toEqual(["FAILED", "its input comes from Stage_1_2, which FAILED"]);
+    expect(failed.reason).toBe(
+      "the agent on pilot local (0) gave up on it (too_wide): it needs 64 cores; this pilot has 2 (no retries left)",
+    );
+    expect([tasks.get("Stage_2_2")!.state, tasks.get("Stage_2_2")!.reason]).toEqual([
+      "FAILED",
+      "its input comes from Stage_1_2, which FAILED",
+    ]);
     expect(tasks.get("Stage_3_0")!.state).toBe("FAILED");
     expect([run.state, run.stateReason]).toEqual(["FAILED", "3 of 9 task(s) failed"]);
     // neither ever executed; the pilot was not blamed
-    expect(events.filter((e) => ["Stage_1_0", "Stage_1_2"].includes(e.entityId) && e.to === "AGENT_EXECUTING").map((e) => e.entityId)).toEqual(["Stage_1_0"]);
+    expect(
+      events
+        .filter((e) => ["Stage_1_0", "Stage_1_2"].includes(e.entityId) && e.to === "AGENT_EXECUTING")
+        .map((e) => e.entityId),
+    ).toEqual(["Stage_1_0"]);
     expect((await db.pilot.findFirstOrThrow({ where: { runId: run.id } })).state).toBe("DONE");
   }, 60_000);
 });

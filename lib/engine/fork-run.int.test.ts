@@ -4,7 +4,13 @@ import { describe, expect, it } from "vitest";
 import { fork } from "../batch/fork";
 import { SshTransport } from "../transport/ssh";
 import type { JobStatus } from "../batch/types";
-import { clusterTestBed, clusterUser, demoSkeleton, driveUntilFinal, startRun } from "../test-support/engine-run";
+import {
+  clusterTestBed,
+  clusterUser,
+  demoSkeleton,
+  driveUntilFinal,
+  startRun,
+} from "../test-support/engine-run";
 
 // The SC2014 demo on a `fork` resource: no batch system, the pilot started on the login host of
 // the loopback sshd (127.0.0.1:2222) by the fork adapter, then driven by the real engine.
@@ -16,15 +22,28 @@ describe("a run on a fork resource", () => {
     const cl = bed.cluster();
     const { user, resource } = await clusterUser(bed.db(), cl, "fork@x.org", SECRET);
     const login = await resource("login", "fork", { workDir: "~/emanager-fork" });
-    const { run, workload } = await startRun(bed.db(), user.id, "fork demo", demoSkeleton("uniform 1", "uniform 1"), [{ resourceId: login.id, resource: "login", kind: "fork", cores: 4 }]);
+    const { run, workload } = await startRun(
+      bed.db(),
+      user.id,
+      "fork demo",
+      demoSkeleton("uniform 1", "uniform 1"),
+      [{ resourceId: login.id, resource: "login", kind: "fork", cores: 4 }],
+    );
     const final = await driveUntilFinal(bed.db(), run.id, 120_000);
     expect(final.state, final.stateReason ?? "").toBe("DONE");
-    for (const task of workload.tasks) for (const o of task.outputs) expect(statSync(path.join(final.dir!, o.path)).size).toBe(o.size);
+    for (const task of workload.tasks)
+      for (const o of task.outputs) expect(statSync(path.join(final.dir!, o.path)).size).toBe(o.size);
     const pilot = await bed.db().pilot.findFirstOrThrow({ where: { runId: run.id } });
     expect(pilot.jobId).toMatch(/^\d+$/);
     expect(pilot.activeAt).not.toBeNull();
     // the agent drains and exits once the run is over; its process is then gone
-    const t = new SshTransport({ host: cl.host, port: cl.port, username: cl.user, privateKey: readFileSync(cl.privateKeyPath), hostKey: cl.hostKey });
+    const t = new SshTransport({
+      host: cl.host,
+      port: cl.port,
+      username: cl.user,
+      privateKey: readFileSync(cl.privateKeyPath),
+      hostKey: cl.hostKey,
+    });
     try {
       const deadline = Date.now() + 15_000;
       let st: JobStatus = { state: "running" };

@@ -47,7 +47,9 @@ class Relay {
     });
   }
   listen(): Promise<number> {
-    return new Promise((r) => this.server.listen(0, "127.0.0.1", () => r((this.server.address() as net.AddressInfo).port)));
+    return new Promise((r) =>
+      this.server.listen(0, "127.0.0.1", () => r((this.server.address() as net.AddressInfo).port)),
+    );
   }
   cutAll(): void {
     this.cuts++;
@@ -74,7 +76,8 @@ function cutAfterFirstBatchRename(t: Transport, r: Relay, fired: { at: string | 
     // the loopback cluster's home is this machine's: wait until the server has done the rename
     const claimed = to.replace("/inbox/", "/inbox/claimed/");
     const deadline = Date.now() + 10_000;
-    while (!existsSync(to) && !existsSync(claimed) && Date.now() < deadline) await new Promise((res) => setTimeout(res, 5));
+    while (!existsSync(to) && !existsSync(claimed) && Date.now() < deadline)
+      await new Promise((res) => setTimeout(res, 5));
     r.cutAll();
     return call;
   };
@@ -85,12 +88,16 @@ async function cutRun(email: string, restartAfterCut: boolean) {
   const db = bed.db();
   const cl = bed.cluster();
   relay ??= new Relay({ host: cl.host, port: cl.port });
-  const port = relay.server.listening ? (relay.server.address() as net.AddressInfo).port : await relay.listen();
+  const port = relay.server.listening
+    ? (relay.server.address() as net.AddressInfo).port
+    : await relay.listen();
   const cutsBefore = relay.cuts;
   const { user, resource } = await clusterUser(db, cl, email, SECRET);
   const r = await resource("stampede", "slurm", { defaultQueue: "stampede" });
   await db.resource.update({ where: { id: r.id }, data: { port } });
-  const { run } = await startRun(db, user.id, "cut", demoSkeleton("uniform 1", "uniform 1"), [{ resourceId: r.id, resource: "stampede", kind: "slurm", queue: "stampede", cores: 4 }]);
+  const { run } = await startRun(db, user.id, "cut", demoSkeleton("uniform 1", "uniform 1"), [
+    { resourceId: r.id, resource: "stampede", kind: "slurm", queue: "stampede", cores: 4 },
+  ]);
 
   const logs: string[] = [];
   const fired = { at: null as string | null };
@@ -135,9 +142,18 @@ async function cutRun(email: string, restartAfterCut: boolean) {
   for (const id of tasks) {
     const mine = events.filter((e) => e.entity === "task" && e.entityId === id);
     // every task executed once, with attempt 0, and ended DONE once: no retry, no second copy
-    expect(mine.filter((e) => e.to === "AGENT_EXECUTING").map((e) => e.data?.attempt ?? 0), id).toEqual([0]);
-    expect(mine.filter((e) => e.to === "DONE"), id).toHaveLength(1);
-    expect(mine.filter((e) => e.to === "TMGR_SCHEDULING_PENDING" && e.from !== "NEW"), id).toEqual([]);
+    expect(
+      mine.filter((e) => e.to === "AGENT_EXECUTING").map((e) => e.data?.attempt ?? 0),
+      id,
+    ).toEqual([0]);
+    expect(
+      mine.filter((e) => e.to === "DONE"),
+      id,
+    ).toHaveLength(1);
+    expect(
+      mine.filter((e) => e.to === "TMGR_SCHEDULING_PENDING" && e.from !== "NEW"),
+      id,
+    ).toEqual([]);
   }
   const sandbox = fired.at!.replace(/\/inbox\/batch-\d+\.tsv$/, "");
   return { logs, log: readFileSync(`${sandbox}/events.log`, "utf8") };
@@ -146,7 +162,11 @@ async function cutRun(email: string, restartAfterCut: boolean) {
 describe("a task hand-over cut right after the rename into the agent's inbox", () => {
   it("is not lost and not run twice: the engine finds the batch with the agent and moves on", async () => {
     const { logs, log } = await cutRun("handover-cut@x.org", false);
-    expect(logs.some((l) => /^batch 0 \(\d+ task\(s\)\) handed to stampede after an interrupted hand-over$/.test(l))).toBe(true);
+    expect(
+      logs.some((l) =>
+        /^batch 0 \(\d+ task\(s\)\) handed to stampede after an interrupted hand-over$/.test(l),
+      ),
+    ).toBe(true);
     // the agent acknowledged batch 0 once, and never saw a second copy of it
     expect(log.match(/\tbatch_read\tbatch-00000000\.tsv\t/g)).toHaveLength(1);
     expect(log).not.toMatch(/\tinbox_error\t/);
@@ -154,9 +174,13 @@ describe("a task hand-over cut right after the rename into the agent's inbox", (
 
   it("and the server restarts before its next tick: the tasks are handed over again, same attempt, and run once", async () => {
     const { logs, log } = await cutRun("handover-cut-restart@x.org", true);
-    expect(logs.some((l) => /^\d+ task\(s\) handed to stampede again after a restart \(batch \d+\)$/.test(l))).toBe(true);
+    expect(
+      logs.some((l) => /^\d+ task\(s\) handed to stampede again after a restart \(batch \d+\)$/.test(l)),
+    ).toBe(true);
     // the agent had batch 0; the copies in the new batch were recognised and ignored
     expect(log.match(/\tbatch_read\tbatch-00000000\.tsv\t/g)).toHaveLength(1);
-    expect(log).toMatch(/\tinbox_error\tbatch-\d+\.tsv\t\d+\ttask \S+ attempt 0 was received before; this copy is ignored/);
+    expect(log).toMatch(
+      /\tinbox_error\tbatch-\d+\.tsv\t\d+\ttask \S+ attempt 0 was received before; this copy is ignored/,
+    );
   }, 180_000);
 });

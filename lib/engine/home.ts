@@ -14,7 +14,10 @@ interface Home {
   ticks: Tick[];
 }
 
-const g = globalThis as unknown as { __emanagerEngine?: Home; __emanagerCtx?: import("./context").EngineContext };
+const g = globalThis as unknown as {
+  __emanagerEngine?: Home;
+  __emanagerCtx?: import("./context").EngineContext;
+};
 
 export function registerTick(tick: Tick): void {
   home().ticks.push(tick);
@@ -43,7 +46,10 @@ export function startEngine(): void {
   if (h.ticks.length === 0) {
     // lazy imports keep the database out of processes that only import the loop
     registerTick(async () => {
-      const [{ db }, { engineContext, engineTick }] = await Promise.all([import("../db/client"), import("./wiring")]);
+      const [{ db }, { engineContext, engineTick }] = await Promise.all([
+        import("../db/client"),
+        import("./wiring"),
+      ]);
       g.__emanagerCtx ??= engineContext(db());
       await engineTick(g.__emanagerCtx);
     });

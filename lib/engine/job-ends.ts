@@ -25,7 +25,12 @@ const CHASE_MS = 24 * 3600_000;
 const lastTry = new Map<string, number>();
 const misses = new Map<string, number>();
 
-export function owesConfirmation(p: { state: string; jobId: string | null; endedAt: Date | null; polledAt: Date | null }): boolean {
+export function owesConfirmation(p: {
+  state: string;
+  jobId: string | null;
+  endedAt: Date | null;
+  polledAt: Date | null;
+}): boolean {
   if (!isPilotState(p.state) || !isPilotFinal(p.state) || !p.jobId || !p.endedAt) return false;
   return !p.polledAt || p.polledAt.getTime() < p.endedAt.getTime();
 }
@@ -34,7 +39,11 @@ export function owesConfirmation(p: { state: string; jobId: string | null; ended
  * One round for one job: ask the batch system; ended → true; otherwise (queued, running, or no
  * answer) drain the agent and cancel the job again, → false. Never throws.
  */
-export async function chaseJob(ctx: JobCtx, p: Pick<PilotRow, "resourceId" | "kind" | "jobId" | "sandbox" | "label">, cancelFirst: boolean): Promise<boolean> {
+export async function chaseJob(
+  ctx: JobCtx,
+  p: Pick<PilotRow, "resourceId" | "kind" | "jobId" | "sandbox" | "label">,
+  cancelFirst: boolean,
+): Promise<boolean> {
   if (!p.jobId) return true;
   try {
     const site = await ctx.site(p.resourceId, p.kind);
@@ -42,20 +51,30 @@ export async function chaseJob(ctx: JobCtx, p: Pick<PilotRow, "resourceId" | "ki
     const st = (await site.poll([p.jobId])).get(p.jobId);
     if (st?.state === "ended") return true;
     if (!cancelFirst) await cancel(ctx, site, p);
-    ctx.log(`pilot ${p.label}: job ${p.jobId} not confirmed gone yet (${st ? `${st.state}${st.reason ? `: ${st.reason}` : ""}` : "no answer"}); cancelling again later`);
+    ctx.log(
+      `pilot ${p.label}: job ${p.jobId} not confirmed gone yet (${st ? `${st.state}${st.reason ? `: ${st.reason}` : ""}` : "no answer"}); cancelling again later`,
+    );
   } catch (e: unknown) {
-    ctx.log(`pilot ${p.label}: job ${p.jobId} not confirmed gone yet: ${e instanceof Error ? e.message : String(e)}`);
+    ctx.log(
+      `pilot ${p.label}: job ${p.jobId} not confirmed gone yet: ${e instanceof Error ? e.message : String(e)}`,
+    );
   }
   return false;
 }
 
-async function cancel(ctx: JobCtx, site: Awaited<ReturnType<JobCtx["site"]>>, p: Pick<PilotRow, "jobId" | "sandbox" | "label">): Promise<void> {
+async function cancel(
+  ctx: JobCtx,
+  site: Awaited<ReturnType<JobCtx["site"]>>,
+  p: Pick<PilotRow, "jobId" | "sandbox" | "label">,
+): Promise<void> {
   // the drain request first: an agent that still runs leaves cleanly even if the cancel is lost
   if (p.sandbox) await site.drain(p.sandbox).catch(() => undefined);
   try {
     await site.cancel(p.jobId!);
   } catch (e: unknown) {
-    ctx.log(`cancelling job ${p.jobId} of pilot ${p.label} failed: ${e instanceof Error ? e.message : String(e)}`);
+    ctx.log(
+      `cancelling job ${p.jobId} of pilot ${p.label} failed: ${e instanceof Error ? e.message : String(e)}`,
+    );
   }
 }
 
@@ -73,7 +92,12 @@ export async function markJobGone(ctx: Pick<JobCtx, "db" | "now">, pilotId: stri
  */
 export async function chaseEndedJobs(ctx: JobCtx, runId: string): Promise<number> {
   const since = new Date(ctx.now().getTime() - CHASE_MS);
-  const rows = await loadEndedPilots(ctx.db, { runId, state: { in: [...PILOT_FINAL] }, jobId: { not: null }, endedAt: { gte: since } });
+  const rows = await loadEndedPilots(ctx.db, {
+    runId,
+    state: { in: [...PILOT_FINAL] },
+    jobId: { not: null },
+    endedAt: { gte: since },
+  });
   let owed = 0;
   for (const p of rows.filter(owesConfirmation)) {
     const last = lastTry.get(p.id) ?? 0;

@@ -11,7 +11,9 @@ afterAll(() => db.$disconnect());
 describe("run leases", () => {
   it("one engine at a time; a dead engine's runs are adopted after the lease expires", async () => {
     const u = await db.user.create({ data: { email: "l@x.org", passwordHash: "h" } });
-    const run = await db.run.create({ data: { userId: u.id, name: "r", strategy: "aimes", plan: "{}", state: "ACTIVE" } });
+    const run = await db.run.create({
+      data: { userId: u.id, name: "r", strategy: "aimes", plan: "{}", state: "ACTIVE" },
+    });
     const t0 = new Date("2026-11-24T10:00:00Z");
     expect(await claimRuns(db, "engine-a", t0, 10_000)).toEqual([run.id]);
     expect(await claimRuns(db, "engine-b", new Date(t0.getTime() + 5_000), 10_000)).toEqual([]);

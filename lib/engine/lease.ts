@@ -6,7 +6,13 @@ import type { Db } from "../db/client";
  * (even by SIGKILL) another one, or the same one restarted, adopts its runs once the lease
  * has run out. The claim is a compare-and-set on (leaseOwner, leaseUntil).
  */
-export async function claimRuns(db: Db, owner: string, now: Date, ttlMs: number, only?: string[]): Promise<string[]> {
+export async function claimRuns(
+  db: Db,
+  owner: string,
+  now: Date,
+  ttlMs: number,
+  only?: string[],
+): Promise<string[]> {
   const until = new Date(now.getTime() + ttlMs);
   const candidates = await db.run.findMany({
     where: {
@@ -28,5 +34,8 @@ export async function claimRuns(db: Db, owner: string, now: Date, ttlMs: number,
 }
 
 export async function releaseRun(db: Db, owner: string, runId: string): Promise<void> {
-  await db.run.updateMany({ where: { id: runId, leaseOwner: owner }, data: { leaseOwner: null, leaseUntil: null } });
+  await db.run.updateMany({
+    where: { id: runId, leaseOwner: owner },
+    data: { leaseOwner: null, leaseUntil: null },
+  });
 }

@@ -13,7 +13,13 @@ import type { RunRuntime } from "./runtime";
  * changes. Facts about an older attempt of a task (its pilot was given up on, but the agent
  * ran it anyway) are ignored: the task's current attempt decides.
  */
-export async function readPilotFacts(ctx: EngineContext, rt: RunRuntime, p: PilotRow, tasks: Map<string, TaskRow>, maxRetries: number): Promise<{ exited: AgentFact | null }> {
+export async function readPilotFacts(
+  ctx: EngineContext,
+  rt: RunRuntime,
+  p: PilotRow,
+  tasks: Map<string, TaskRow>,
+  maxRetries: number,
+): Promise<{ exited: AgentFact | null }> {
   if (!p.sandbox) return { exited: null };
   const site = await ctx.site(p.resourceId, p.kind);
   const { facts, nextOffset, problems } = await site.readFacts(p.sandbox, p.logOffset);
@@ -40,14 +46,24 @@ export async function readPilotFacts(ctx: EngineContext, rt: RunRuntime, p: Pilo
   await ctx.db.$transaction(async (tx) => {
     if (active && p.state === "PMGR_ACTIVE_PENDING") {
       await movePilot(tx, {
-        id: p.id, runId: p.runId, entityId: p.id, from: p.state, to: "PMGR_ACTIVE", at: at(active.at),
-        set: { activeAt: at(active.at) }, data: { cores: active.cores, nodes: active.nodes.length, hosts: active.nodes },
+        id: p.id,
+        runId: p.runId,
+        entityId: p.id,
+        from: p.state,
+        to: "PMGR_ACTIVE",
+        at: at(active.at),
+        set: { activeAt: at(active.at) },
+        data: { cores: active.cores, nodes: active.nodes.length, hosts: active.nodes },
       });
     }
     // bulk moves (three statements each, whatever the count); every event keeps its fact's time
     const exec = new Map(executing.map((e) => [e.id, e.f]));
     await moveTasksBulk(tx, {
-      runId: p.runId, from: "AGENT_STAGING_INPUT", to: "AGENT_EXECUTING", at: ctx.now(), ids: [...exec.keys()],
+      runId: p.runId,
+      from: "AGENT_STAGING_INPUT",
+      to: "AGENT_EXECUTING",
+      at: ctx.now(),
+      ids: [...exec.keys()],
       atFor: (id) => at(exec.get(id)!.at),
       data: (id) => {
         const f = exec.get(id)!;
@@ -56,15 +72,26 @@ export async function readPilotFacts(ctx: EngineContext, rt: RunRuntime, p: Pilo
     });
     const fin = new Map(done.map((d) => [d.id, d.f]));
     await moveTasksBulk(tx, {
-      runId: p.runId, from: "AGENT_EXECUTING", to: "AGENT_STAGING_OUTPUT", at: ctx.now(), ids: [...fin.keys()],
+      runId: p.runId,
+      from: "AGENT_EXECUTING",
+      to: "AGENT_STAGING_OUTPUT",
+      at: ctx.now(),
+      ids: [...fin.keys()],
       atFor: (id) => at(fin.get(id)!.at),
       data: (id) => ({ pilotId: p.id, attempt: fin.get(id)!.attempt, exitCode: fin.get(id)!.exitCode }),
     });
     const byCode = new Map<number, string[]>();
     for (const d of done) byCode.set(d.f.exitCode, [...(byCode.get(d.f.exitCode) ?? []), d.id]);
-    for (const [exitCode, ids] of byCode) await tx.task.updateMany({ where: { id: { in: ids } }, data: { exitCode } });
+    for (const [exitCode, ids] of byCode)
+      await tx.task.updateMany({ where: { id: { in: ids } }, data: { exitCode } });
     for (const g of givenUp) await giveUp(tx, p, g.id, g.f, maxRetries, at(g.f.at));
-    await tx.pilot.update({ where: { id: p.id }, data: { logOffset: nextOffset, ...(facts.length ? { lastHeartbeat: at(facts[facts.length - 1]!.at) } : {}) } });
+    await tx.pilot.update({
+      where: { id: p.id },
+      data: {
+        logOffset: nextOffset,
+        ...(facts.length ? { lastHeartbeat: at(facts[facts.length - 1]!.at) } : {}),
+      },
+    });
   });
   return { exited };
 }
@@ -72,17 +99,45 @@ export async function readPilotFacts(ctx: EngineContext, rt: RunRuntime, p: Pilo
 const AGENT_HELD: readonly TaskState[] = ["AGENT_STAGING_INPUT", "AGENT_SCHEDULING", "AGENT_EXECUTING"];
 
 /** A task the agent gave up on (no task_done will come): retried or FAILED (decide.ts), never left bound. */
-async function giveUp(tx: Tx, p: PilotRow, id: string, f: Extract<AgentFact, { kind: "task_given_up" }>, maxRetries: number, at: Date): Promise<void> {
+async function giveUp(
+  tx: Tx,
+  p: PilotRow,
+  id: string,
+  f: Extract<AgentFact, { kind: "task_given_up" }>,
+  maxRetries: number,
+  at: Date,
+): Promise<void> {
   // the row as it is now: the same batch of facts may have moved it (e.g. to AGENT_EXECUTING)
-  const t = await tx.task.findUnique({ where: { id }, select: { state: true, attempt: true, pilotId: true } });
+  const t = await tx.task.findUnique({
+    where: { id },
+    select: { state: true, attempt: true, pilotId: true },
+  });
   if (!t || t.pilotId !== p.id || t.attempt !== f.attempt) return;
   const from = taskState(t.state, id);
   if (!AGENT_HELD.includes(from)) return;
   const v = onTaskGivenUp(p, t, f.reason, f.detail, maxRetries);
   if (v.action === "fail") {
-    await moveTasksBulk(tx, { runId: p.runId, from, to: "FAILED", at, ids: [id], reason: v.reason, set: { reason: v.reason }, data: () => ({ pilotId: p.id, attempt: t.attempt, agentReason: f.reason }) });
+    await moveTasksBulk(tx, {
+      runId: p.runId,
+      from,
+      to: "FAILED",
+      at,
+      ids: [id],
+      reason: v.reason,
+      set: { reason: v.reason },
+      data: () => ({ pilotId: p.id, attempt: t.attempt, agentReason: f.reason }),
+    });
   } else {
     const attempt = t.attempt + 1;
-    await moveTasksBulk(tx, { runId: p.runId, from, to: "TMGR_SCHEDULING_PENDING", at, ids: [id], reason: v.reason, set: { pilotId: null, attempt }, data: () => ({ fromPilotId: p.id, attempt, agentReason: f.reason }) });
+    await moveTasksBulk(tx, {
+      runId: p.runId,
+      from,
+      to: "TMGR_SCHEDULING_PENDING",
+      at,
+      ids: [id],
+      reason: v.reason,
+      set: { pilotId: null, attempt },
+      data: () => ({ fromPilotId: p.id, attempt, agentReason: f.reason }),
+    });
   }
 }

@@ -34,12 +34,21 @@ afterAll(async () => {
   await new Promise<void>((r) => failingHook.close(() => r()));
 });
 
-const demo = readFileSync(path.resolve(process.cwd(), "../shared/fixtures/skeletons/emanager_skeleton_demo_SC2014.conf"), "utf8").replace("uniform 10", "uniform 0.2").replace("uniform 32", "uniform 0.2");
+const demo = readFileSync(
+  path.resolve(process.cwd(), "../shared/fixtures/skeletons/emanager_skeleton_demo_SC2014.conf"),
+  "utf8",
+)
+  .replace("uniform 10", "uniform 0.2")
+  .replace("uniform 32", "uniform 0.2");
 
 async function runToEnd(email: string, prefs: { notifyEmail: string | null; notifyWebhook: string | null }) {
   const u = await db.user.create({ data: { email, passwordHash: "h", notifyOnRunEnd: true, ...prefs } });
-  const res = await db.resource.create({ data: { userId: u.id, label: "local", kind: "local", coresPerNode: 4 } });
-  const { run } = await startRun(db, u.id, "notified demo", demo, [{ resourceId: res.id, resource: "local", kind: "local", cores: 4, walltimeMinutes: 5 }]);
+  const res = await db.resource.create({
+    data: { userId: u.id, label: "local", kind: "local", coresPerNode: 4 },
+  });
+  const { run } = await startRun(db, u.id, "notified demo", demo, [
+    { resourceId: res.id, resource: "local", kind: "local", cores: 4, walltimeMinutes: 5 },
+  ]);
   const ctx = engineContext(db, { log: () => undefined });
   const end = Date.now() + 60_000;
   while (Date.now() < end) {
@@ -52,7 +61,10 @@ async function runToEnd(email: string, prefs: { notifyEmail: string | null; noti
 
 describe("run-end notification from the engine", () => {
   it("mails the owner once with the run's summary, link and timeline", async () => {
-    const { run } = await runToEnd("mailme@x.org", { notifyEmail: "scientist@lab.example", notifyWebhook: null });
+    const { run } = await runToEnd("mailme@x.org", {
+      notifyEmail: "scientist@lab.example",
+      notifyWebhook: null,
+    });
     expect(run.state).toBe("DONE");
     const rows = await db.notification.findMany({ where: { runId: run.id } });
     expect(rows.map((r) => [r.channel, r.ok])).toEqual([["email", true]]);

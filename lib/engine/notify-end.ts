@@ -22,11 +22,23 @@ export function runUrl(runId: string, env: NodeJS.ProcessEnv = process.env): str
  * again (a restarted server does not repeat it). A failed delivery is recorded and shown on the
  * Account page; it never changes the run.
  */
-export async function notifyRunEnd(db: Db, runId: string, log: (m: string) => void = () => undefined): Promise<Delivery[]> {
+export async function notifyRunEnd(
+  db: Db,
+  runId: string,
+  log: (m: string) => void = () => undefined,
+): Promise<Delivery[]> {
   if (inFlight.has(runId)) return [];
   inFlight.add(runId);
   try {
-    const run = await db.run.findUnique({ where: { id: runId }, select: { id: true, userId: true, state: true, user: { select: { notifyOnRunEnd: true, notifyEmail: true, notifyWebhook: true } } } });
+    const run = await db.run.findUnique({
+      where: { id: runId },
+      select: {
+        id: true,
+        userId: true,
+        state: true,
+        user: { select: { notifyOnRunEnd: true, notifyEmail: true, notifyWebhook: true } },
+      },
+    });
     if (!run || !(isRunState(run.state) && isRunFinal(run.state)) || !run.user.notifyOnRunEnd) return [];
     if (await db.notification.findFirst({ where: { runId }, select: { id: true } })) return [];
     const rec = await loadRunRecord(db, run.userId, runId);
@@ -34,12 +46,23 @@ export async function notifyRunEnd(db: Db, runId: string, log: (m: string) => vo
     const summary = plainReport(computeStats(rec.events, foldEvents(emptyView(), rec.events)));
     const svg = runTimelineSvg(rec);
     const deliveries = await sendRunEnd(
-      { runId, runName: rec.name, state: rec.state, summary: `${rec.name}: ${rec.state}${rec.stateReason ? ` (${rec.stateReason})` : ""}.\n${summary}`, url: runUrl(runId), attachments: [{ filename: "timeline.svg", content: svg, contentType: "image/svg+xml" }] },
+      {
+        runId,
+        runName: rec.name,
+        state: rec.state,
+        summary: `${rec.name}: ${rec.state}${rec.stateReason ? ` (${rec.stateReason})` : ""}.\n${summary}`,
+        url: runUrl(runId),
+        attachments: [{ filename: "timeline.svg", content: svg, contentType: "image/svg+xml" }],
+      },
       { email: run.user.notifyEmail, webhook: run.user.notifyWebhook },
       smtpFromEnv(process.env),
     );
-    for (const d of deliveries) await db.notification.create({ data: { userId: run.userId, runId, channel: d.channel, ok: d.ok, detail: d.detail.slice(0, 2000) } });
-    for (const d of deliveries.filter((x) => !x.ok)) log(`run ${runId}: ${d.channel} notification failed: ${d.internal ?? d.detail}`);
+    for (const d of deliveries)
+      await db.notification.create({
+        data: { userId: run.userId, runId, channel: d.channel, ok: d.ok, detail: d.detail.slice(0, 2000) },
+      });
+    for (const d of deliveries.filter((x) => !x.ok))
+      log(`run ${runId}: ${d.channel} notification failed: ${d.internal ?? d.detail}`);
     return deliveries;
   } catch (e: unknown) {
     log(`run ${runId}: notification not sent: ${e instanceof Error ? e.message : String(e)}`);

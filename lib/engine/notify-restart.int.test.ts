@@ -38,9 +38,18 @@ afterAll(async () => {
 });
 
 function engine(): ChildProcess {
-  const env: NodeJS.ProcessEnv = { ...process.env, EMANAGER_DATA_DIR: DATA, EMANAGER_ENGINE_INTERVAL_MS: "300", EMANAGER_SMTP_URL: `smtp://127.0.0.1:${smtp.port}` };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    EMANAGER_DATA_DIR: DATA,
+    EMANAGER_ENGINE_INTERVAL_MS: "300",
+    EMANAGER_SMTP_URL: `smtp://127.0.0.1:${smtp.port}`,
+  };
   delete env.DATABASE_URL;
-  const child = spawn("node", ["bin/emanager.mjs", "engine"], { detached: true, stdio: ["ignore", "pipe", "pipe"], env });
+  const child = spawn("node", ["bin/emanager.mjs", "engine"], {
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env,
+  });
   const echo = (d: Buffer) => process.stderr.write(`[engine ${child.pid}] ${d.toString()}`);
   child.stdout?.on("data", echo);
   child.stderr?.on("data", echo);
@@ -57,9 +66,15 @@ async function until(what: string, ms: number, pred: () => Promise<boolean> | bo
 }
 
 async function notifiedUser(email: string, on: boolean) {
-  const u = await db.user.create({ data: { email, passwordHash: "h", notifyOnRunEnd: on, notifyEmail: on ? "scientist@lab.example" : null } });
-  const res = await db.resource.create({ data: { userId: u.id, label: "local", kind: "local", coresPerNode: 4 } });
-  return startRun(db, u.id, `${email} run`, demoSkeleton("uniform 0.2", "uniform 0.2"), [{ resourceId: res.id, resource: "local", kind: "local", cores: 4 }]);
+  const u = await db.user.create({
+    data: { email, passwordHash: "h", notifyOnRunEnd: on, notifyEmail: on ? "scientist@lab.example" : null },
+  });
+  const res = await db.resource.create({
+    data: { userId: u.id, label: "local", kind: "local", coresPerNode: 4 },
+  });
+  return startRun(db, u.id, `${email} run`, demoSkeleton("uniform 0.2", "uniform 0.2"), [
+    { resourceId: res.id, resource: "local", kind: "local", cores: 4 },
+  ]);
 }
 
 describe("the run-end notification across an engine killed while sending it", () => {
@@ -80,7 +95,11 @@ describe("the run-end notification across an engine killed while sending it", ()
 
     smtp.hold = false;
     const second = engine();
-    await until("the second engine to send the notification", SETTLE_CLAIM_MS + 20_000, async () => (await db.notification.count({ where: { runId: run.id } })) > 0);
+    await until(
+      "the second engine to send the notification",
+      SETTLE_CLAIM_MS + 20_000,
+      async () => (await db.notification.count({ where: { runId: run.id } })) > 0,
+    );
     const sentAt = Date.now();
     // not before the dead engine's claim ran out (the claim, not a guess, keeps two engines apart)
     expect(sentAt).toBeGreaterThanOrEqual(atKill.leaseUntil!.getTime());
@@ -90,7 +109,11 @@ describe("the run-end notification across an engine killed while sending it", ()
     expect(smtp.mails[0]!.to).toBe("scientist@lab.example");
     expect(smtp.mails[0]!.body).toMatch(/Subject: \[EManager\] restart-notify@x.org run: DONE/);
     expect(smtp.mails[0]!.body).toMatch(/21 tasks? done, 0 failed/);
-    await until("the run to be settled", 5_000, async () => (await db.run.findUniqueOrThrow({ where: { id: run.id } })).leaseUntil === null);
+    await until(
+      "the run to be settled",
+      5_000,
+      async () => (await db.run.findUniqueOrThrow({ where: { id: run.id } })).leaseUntil === null,
+    );
     const settled = await db.run.findUniqueOrThrow({ where: { id: run.id } });
     expect(settled.leaseOwner).toContain(`:${second.pid}:`);
     // more ticks of the second engine (and a sweep from this process) send nothing more
@@ -113,8 +136,18 @@ describe("the run-end notification across an engine killed while sending it", ()
     const mailsBefore = smtp.mails.length;
 
     // a finished run from before this rule (its lease never cleared), ended two days ago, whose owner now wants mail
-    await db.user.update({ where: { email: "quiet@x.org" }, data: { notifyOnRunEnd: true, notifyEmail: "late@lab.example" } });
-    await db.run.update({ where: { id: run.id }, data: { endedAt: new Date(Date.now() - 48 * 3600_000), leaseOwner: "gone:1:abc", leaseUntil: new Date(Date.now() - 60_000) } });
+    await db.user.update({
+      where: { email: "quiet@x.org" },
+      data: { notifyOnRunEnd: true, notifyEmail: "late@lab.example" },
+    });
+    await db.run.update({
+      where: { id: run.id },
+      data: {
+        endedAt: new Date(Date.now() - 48 * 3600_000),
+        leaseOwner: "gone:1:abc",
+        leaseUntil: new Date(Date.now() - 60_000),
+      },
+    });
     expect(await settleRunEnds(db, "another-engine", new Date(), { only: [run.id] })).toEqual([]);
     await runEndsSettled();
     expect(smtp.mails).toHaveLength(mailsBefore);

@@ -29,11 +29,20 @@ afterAll(async () => {
 });
 
 async function finishedUnderDeadEngine(email: string, notify: { email: string | null }) {
-  const u = await db.user.create({ data: { email, passwordHash: "h", notifyOnRunEnd: true, notifyEmail: notify.email } });
-  const res = await db.resource.create({ data: { userId: u.id, label: "local", kind: "local", coresPerNode: 4 } });
-  const { run } = await startRun(db, u.id, `${email} run`, demoSkeleton("uniform 0.1", "uniform 0.1"), [{ resourceId: res.id, resource: "local", kind: "local", cores: 4 }]);
+  const u = await db.user.create({
+    data: { email, passwordHash: "h", notifyOnRunEnd: true, notifyEmail: notify.email },
+  });
+  const res = await db.resource.create({
+    data: { userId: u.id, label: "local", kind: "local", coresPerNode: 4 },
+  });
+  const { run } = await startRun(db, u.id, `${email} run`, demoSkeleton("uniform 0.1", "uniform 0.1"), [
+    { resourceId: res.id, resource: "local", kind: "local", cores: 4 },
+  ]);
   // the dead engine's ticks: it drove the run (holding the lease) but never settled its end
-  await db.run.update({ where: { id: run.id }, data: { leaseOwner: "dead-host:1:abcdef", leaseUntil: new Date(Date.now() + 60_000) } });
+  await db.run.update({
+    where: { id: run.id },
+    data: { leaseOwner: "dead-host:1:abcdef", leaseUntil: new Date(Date.now() + 60_000) },
+  });
   const ctx = engineContext(db, { log: () => undefined });
   const end = Date.now() + 60_000;
   while ((await db.run.findUniqueOrThrow({ where: { id: run.id } })).state !== "DONE") {
@@ -60,7 +69,9 @@ describe("a run that became final while no engine could notify", () => {
     for (let i = 0; i < 5; i++) await engineTick(ctx, [run.id]);
     await runEndsSettled();
     expect(smtp.mails.filter((m) => m.body.includes("sweep@x.org run"))).toHaveLength(1);
-    expect((await db.notification.findMany({ where: { runId: run.id } })).map((n) => [n.channel, n.ok])).toEqual([["email", true]]);
+    expect(
+      (await db.notification.findMany({ where: { runId: run.id } })).map((n) => [n.channel, n.ok]),
+    ).toEqual([["email", true]]);
   }, 90_000);
 
   it("an owner who asked for notifications but gave no address: settled at once, nothing sent", async () => {

@@ -13,12 +13,17 @@ import type { PilotSite } from "./ports";
  */
 
 function envLines(raw: string | null | undefined): string[] {
-  return (raw ?? "").split("\n").map((l) => l.trim()).filter((l) => l.length > 0);
+  return (raw ?? "")
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
 }
 
 export async function launchPilot(ctx: EngineContext, p: PilotRow, envSetup: string | null): Promise<void> {
   const now = ctx.now();
-  const won = await ctx.db.$transaction((tx) => movePilot(tx, { id: p.id, runId: p.runId, entityId: p.id, from: p.state, to: "PMGR_LAUNCHING", at: now }));
+  const won = await ctx.db.$transaction((tx) =>
+    movePilot(tx, { id: p.id, runId: p.runId, entityId: p.id, from: p.state, to: "PMGR_LAUNCHING", at: now }),
+  );
   if (!won) return;
   let result: { ok: true; jobId: string; sandbox: string } | { ok: false; message: string };
   try {
@@ -42,8 +47,26 @@ export async function launchPilot(ctx: EngineContext, p: PilotRow, envSetup: str
   const at = ctx.now();
   await ctx.db.$transaction((tx) =>
     result.ok
-      ? movePilot(tx, { id: p.id, runId: p.runId, entityId: p.id, from: "PMGR_LAUNCHING", to: "PMGR_ACTIVE_PENDING", at, set: { jobId: result.jobId, sandbox: result.sandbox, submittedAt: at }, data: { jobId: result.jobId } })
-      : movePilot(tx, { id: p.id, runId: p.runId, entityId: p.id, from: "PMGR_LAUNCHING", to: "FAILED", at, reason: `submission failed: ${result.message}`, set: { reason: `submission failed: ${result.message}`, endedAt: at } }),
+      ? movePilot(tx, {
+          id: p.id,
+          runId: p.runId,
+          entityId: p.id,
+          from: "PMGR_LAUNCHING",
+          to: "PMGR_ACTIVE_PENDING",
+          at,
+          set: { jobId: result.jobId, sandbox: result.sandbox, submittedAt: at },
+          data: { jobId: result.jobId },
+        })
+      : movePilot(tx, {
+          id: p.id,
+          runId: p.runId,
+          entityId: p.id,
+          from: "PMGR_LAUNCHING",
+          to: "FAILED",
+          at,
+          reason: `submission failed: ${result.message}`,
+          set: { reason: `submission failed: ${result.message}`, endedAt: at },
+        }),
   );
 }
 
@@ -65,9 +88,17 @@ export async function abandonInterruptedLaunch(ctx: EngineContext, p: PilotRow):
     await site.drain(await sandboxFor(site, p));
   } catch (e: unknown) {
     // no sandbox yet: the server died before making it, so no job was submitted either
-    ctx.log(`pilot ${p.label}: no drain request left for an interrupted launch: ${e instanceof Error ? e.message : String(e)}`);
+    ctx.log(
+      `pilot ${p.label}: no drain request left for an interrupted launch: ${e instanceof Error ? e.message : String(e)}`,
+    );
   }
-  await endPilot(ctx, p, "FAILED", "its submission was interrupted by a server restart; a job that was queued anyway is told to drain when it starts", false);
+  await endPilot(
+    ctx,
+    p,
+    "FAILED",
+    "its submission was interrupted by a server restart; a job that was queued anyway is told to drain when it starts",
+    false,
+  );
 }
 
 /**
@@ -76,12 +107,28 @@ export async function abandonInterruptedLaunch(ctx: EngineContext, p: PilotRow):
  * chased by the sweep (job-ends.ts) until it is, so no pilot the engine gives up on leaves its
  * job on the cluster.
  */
-export async function endPilot(ctx: EngineContext, p: PilotRow, to: "DONE" | "FAILED" | "CANCELED", reason: string, cancelJob: boolean, jobGone = false): Promise<boolean> {
+export async function endPilot(
+  ctx: EngineContext,
+  p: PilotRow,
+  to: "DONE" | "FAILED" | "CANCELED",
+  reason: string,
+  cancelJob: boolean,
+  jobGone = false,
+): Promise<boolean> {
   if (isPilotFinal(p.state)) return false;
   const gone = jobGone || !p.jobId || (cancelJob && (await chaseJob(ctx, p, true)));
   const at = ctx.now();
   return ctx.db.$transaction(async (tx) => {
-    const moved = await movePilot(tx, { id: p.id, runId: p.runId, entityId: p.id, from: p.state, to, at, reason, set: { reason, endedAt: at } });
+    const moved = await movePilot(tx, {
+      id: p.id,
+      runId: p.runId,
+      entityId: p.id,
+      from: p.state,
+      to,
+      at,
+      reason,
+      set: { reason, endedAt: at },
+    });
     if (moved && gone && p.jobId) await tx.pilot.update({ where: { id: p.id }, data: { polledAt: at } });
     return moved;
   });
@@ -98,7 +145,10 @@ export async function pollPilot(ctx: EngineContext, p: PilotRow): Promise<JobSta
   await ctx.db.pilot.update({ where: { id: p.id }, data: { polledAt: ctx.now() } });
   if (!st || st.state !== "ended") return st;
   const why = st.reason ? `batch job ${p.jobId} ended: ${st.reason}` : `batch job ${p.jobId} ended`;
-  const detail = p.state === "PMGR_ACTIVE" ? `${why} (the agent did not report its exit)` : `${why} before its agent became active`;
+  const detail =
+    p.state === "PMGR_ACTIVE"
+      ? `${why} (the agent did not report its exit)`
+      : `${why} before its agent became active`;
   // the batch system's own word that the job ended (lib/batch/trouble.ts): nothing left to cancel
   await endPilot(ctx, p, "FAILED", detail, false, true);
   return st;
@@ -110,6 +160,12 @@ export async function checkHeartbeat(ctx: EngineContext, p: PilotRow): Promise<v
   const site = await ctx.site(p.resourceId, p.kind);
   const age = await site.heartbeatAgeMs(p.sandbox, ctx.now().getTime());
   if (age !== null && age > ctx.heartbeatTimeoutS * 1000) {
-    await endPilot(ctx, p, "FAILED", `no heartbeat for ${Math.round(age / 1000)} s (limit ${ctx.heartbeatTimeoutS} s)`, true);
+    await endPilot(
+      ctx,
+      p,
+      "FAILED",
+      `no heartbeat for ${Math.round(age / 1000)} s (limit ${ctx.heartbeatTimeoutS} s)`,
+      true,
+    );
   }
 }

@@ -18,7 +18,10 @@ export interface PilotSite {
   /** asks the agent to finish what runs and exit */
   drain(sandbox: string): Promise<void>;
   /** reads new agent facts after `offset` bytes of its event log */
-  readFacts(sandbox: string, offset: number): Promise<{ facts: AgentFact[]; nextOffset: number; problems: string[] }>;
+  readFacts(
+    sandbox: string,
+    offset: number,
+  ): Promise<{ facts: AgentFact[]; nextOffset: number; problems: string[] }>;
   /** milliseconds since the agent's last heartbeat, or null when it has none yet */
   heartbeatAgeMs(sandbox: string, now: number): Promise<number | null>;
   /** uploads files from the run directory into the sandbox's data directory */

@@ -32,8 +32,12 @@ afterAll(async () => {
 describe("a pilot whose heartbeat goes stale", () => {
   it("is FAILED, its tasks are taken back, and a run with no pilot left stops saying why", async () => {
     const u = await db.user.create({ data: { email: "hb@x.org", passwordHash: "h" } });
-    const res = await db.resource.create({ data: { userId: u.id, label: "local", kind: "local", coresPerNode: 2 } });
-    const { run } = await startRun(db, u.id, "stale", demoSkeleton("uniform 20", "uniform 1"), [{ resourceId: res.id, resource: "local", kind: "local", cores: 2 }]);
+    const res = await db.resource.create({
+      data: { userId: u.id, label: "local", kind: "local", coresPerNode: 2 },
+    });
+    const { run } = await startRun(db, u.id, "stale", demoSkeleton("uniform 20", "uniform 1"), [
+      { resourceId: res.id, resource: "local", kind: "local", cores: 2 },
+    ]);
     const ctx = engineContext(db, { log: () => undefined, heartbeatTimeoutS: 5 });
     const end = Date.now() + 90_000;
     for (;;) {
@@ -41,7 +45,10 @@ describe("a pilot whose heartbeat goes stale", () => {
       const r = await db.run.findUniqueOrThrow({ where: { id: run.id } });
       if (r.state !== "NEW" && r.state !== "ACTIVE") break;
       const p = await db.pilot.findFirstOrThrow({ where: { runId: run.id } });
-      if (frozen === null && (await db.task.count({ where: { runId: run.id, state: "AGENT_EXECUTING" } })) > 0) {
+      if (
+        frozen === null &&
+        (await db.task.count({ where: { runId: run.id, state: "AGENT_EXECUTING" } })) > 0
+      ) {
         frozen = Number(p.jobId!.replace(/^local:/, ""));
         process.kill(-frozen, "SIGSTOP"); // the agent's whole session: agent, spawner and tasks
       }
@@ -53,7 +60,9 @@ describe("a pilot whose heartbeat goes stale", () => {
     expect(pilot.reason).toMatch(/^no heartbeat for \d+ s \(limit 5 s\)$/);
     const final = await db.run.findUniqueOrThrow({ where: { id: run.id } });
     expect(final.state).toBe("FAILED");
-    expect(final.stateReason).toMatch(/^no pilot is left to run the \d+ remaining task\(s\)\. local: FAILED \(no heartbeat/);
+    expect(final.stateReason).toMatch(
+      /^no pilot is left to run the \d+ remaining task\(s\)\. local: FAILED \(no heartbeat/,
+    );
     const tasks = await db.task.findMany({ where: { runId: run.id } });
     expect(tasks.some((t) => t.state === "DONE")).toBe(false);
     expect(tasks.every((t) => t.state === "FAILED" || t.state === "CANCELED")).toBe(true);

@@ -29,9 +29,17 @@ afterAll(async () => {
 });
 
 function engine(): ChildProcess {
-  const env: NodeJS.ProcessEnv = { ...process.env, EMANAGER_DATA_DIR: DATA, EMANAGER_ENGINE_INTERVAL_MS: "300" };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    EMANAGER_DATA_DIR: DATA,
+    EMANAGER_ENGINE_INTERVAL_MS: "300",
+  };
   delete env.DATABASE_URL;
-  const child = spawn("node", ["bin/emanager.mjs", "engine"], { detached: true, stdio: ["ignore", "pipe", "pipe"], env });
+  const child = spawn("node", ["bin/emanager.mjs", "engine"], {
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env,
+  });
   child.stdout?.on("data", (d: Buffer) => process.stderr.write(`[engine ${child.pid}] ${d.toString()}`));
   child.stderr?.on("data", (d: Buffer) => process.stderr.write(`[engine ${child.pid}] ${d.toString()}`));
   engines.push(child);
@@ -44,7 +52,9 @@ async function until(what: string, ms: number, pred: () => Promise<boolean>): Pr
     if (Date.now() > end) {
       const states = await db.task.groupBy({ by: ["state"], _count: true });
       const pilots = await db.pilot.findMany({ select: { state: true, reason: true, logOffset: true } });
-      throw new Error(`timed out waiting for ${what}: tasks ${JSON.stringify(states.map((s) => [s.state, s._count]))}, pilots ${JSON.stringify(pilots)}`);
+      throw new Error(
+        `timed out waiting for ${what}: tasks ${JSON.stringify(states.map((s) => [s.state, s._count]))}, pilots ${JSON.stringify(pilots)}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -53,25 +63,40 @@ async function until(what: string, ms: number, pred: () => Promise<boolean>): Pr
 describe("an engine killed mid-run", () => {
   it("is replaced by a new engine process and the run completes, no task lost or run twice", async () => {
     const u = await db.user.create({ data: { email: "restart@x.org", passwordHash: "h" } });
-    const res = await db.resource.create({ data: { userId: u.id, label: "local", kind: "local", coresPerNode: 2 } });
-    const { run, workload } = await startRun(db, u.id, "restart", demoSkeleton("uniform 1", "uniform 1"), [{ resourceId: res.id, resource: "local", kind: "local", cores: 2 }]);
+    const res = await db.resource.create({
+      data: { userId: u.id, label: "local", kind: "local", coresPerNode: 2 },
+    });
+    const { run, workload } = await startRun(db, u.id, "restart", demoSkeleton("uniform 1", "uniform 1"), [
+      { resourceId: res.id, resource: "local", kind: "local", cores: 2 },
+    ]);
     const first = engine();
     const count = (state: string) => db.task.count({ where: { runId: run.id, state } });
-    await until("tasks to run under the first engine", 60_000, async () => (await count("DONE")) >= 3 && (await count("AGENT_EXECUTING")) >= 1);
+    await until(
+      "tasks to run under the first engine",
+      60_000,
+      async () => (await count("DONE")) >= 3 && (await count("AGENT_EXECUTING")) >= 1,
+    );
     process.kill(-first.pid!, "SIGKILL");
     const doneAtKill = await count("DONE");
     // the agent goes on without a server: tasks finish and the events pile up in its log
     await new Promise((r) => setTimeout(r, 2000));
     engine();
-    await until("the run to end under the second engine", 120_000, async () => !["NEW", "ACTIVE"].includes((await db.run.findUniqueOrThrow({ where: { id: run.id } })).state));
+    await until(
+      "the run to end under the second engine",
+      120_000,
+      async () =>
+        !["NEW", "ACTIVE"].includes((await db.run.findUniqueOrThrow({ where: { id: run.id } })).state),
+    );
     const final = await db.run.findUniqueOrThrow({ where: { id: run.id } });
     expect(final.state, final.stateReason ?? "").toBe("DONE");
     expect(doneAtKill).toBeLessThan(21);
-    for (const t of workload.tasks) for (const o of t.outputs) expect(statSync(path.join(final.dir!, o.path)).size).toBe(o.size);
+    for (const t of workload.tasks)
+      for (const o of t.outputs) expect(statSync(path.join(final.dir!, o.path)).size).toBe(o.size);
     const events = await readEvents(db, run.id);
     const per = (to: string) => {
       const m = new Map<string, number>();
-      for (const e of events) if (e.entity === "task" && e.to === to) m.set(e.entityId, (m.get(e.entityId) ?? 0) + 1);
+      for (const e of events)
+        if (e.entity === "task" && e.to === to) m.set(e.entityId, (m.get(e.entityId) ?? 0) + 1);
       return m;
     };
     expect(per("DONE").size).toBe(21);

@@ -24,14 +24,32 @@ afterAll(() => db.$disconnect());
 const VICTIM = "Stage_1_3";
 
 function withMissingInput(site: PilotSite): PilotSite {
-  return { ...site, submitTasks: (sb, seq, tasks) => site.submitTasks(sb, seq, tasks.map((t) => (t.taskId === VICTIM ? { ...t, inputs: [...t.inputs, "Stage_1_Input/not-there"] } : t))) };
+  return {
+    ...site,
+    submitTasks: (sb, seq, tasks) =>
+      site.submitTasks(
+        sb,
+        seq,
+        tasks.map((t) =>
+          t.taskId === VICTIM ? { ...t, inputs: [...t.inputs, "Stage_1_Input/not-there"] } : t,
+        ),
+      ),
+  };
 }
 
 describe("a task that exits non-zero", () => {
   it("fails with its exit code and stderr kept; its dependents fail saying why; the rest finish", async () => {
     const u = await db.user.create({ data: { email: "fail@x.org", passwordHash: "h" } });
-    const res = await db.resource.create({ data: { userId: u.id, label: "local", kind: "local", coresPerNode: 4 } });
-    const { run, workload } = await startRun(db, u.id, "failing task", demoSkeleton("uniform 0.2", "uniform 0.2"), [{ resourceId: res.id, resource: "local", kind: "local", cores: 4 }]);
+    const res = await db.resource.create({
+      data: { userId: u.id, label: "local", kind: "local", coresPerNode: 4 },
+    });
+    const { run, workload } = await startRun(
+      db,
+      u.id,
+      "failing task",
+      demoSkeleton("uniform 0.2", "uniform 0.2"),
+      [{ resourceId: res.id, resource: "local", kind: "local", cores: 4 }],
+    );
     const ctx = engineContext(db, { log: () => undefined });
     const real = ctx.site.bind(ctx);
     ctx.site = async (resourceId, kind) => withMissingInput(await real(resourceId, kind));
@@ -46,11 +64,21 @@ describe("a task that exits non-zero", () => {
     const final = await db.run.findUniqueOrThrow({ where: { id: run.id } });
     const tasks = new Map((await db.task.findMany({ where: { runId: run.id } })).map((t) => [t.taskId, t]));
     const victim = tasks.get(VICTIM)!;
-    expect([victim.state, victim.exitCode, victim.reason]).toEqual(["FAILED", 3, "the task exited with a non-zero code"]);
-    expect(readFileSync(path.join(final.dir!, "tasks", `${VICTIM}.0`, "stderr"), "utf8")).toMatch(/cannot read input .*Stage_1_Input\/not-there/);
+    expect([victim.state, victim.exitCode, victim.reason]).toEqual([
+      "FAILED",
+      3,
+      "the task exited with a non-zero code",
+    ]);
+    expect(readFileSync(path.join(final.dir!, "tasks", `${VICTIM}.0`, "stderr"), "utf8")).toMatch(
+      /cannot read input .*Stage_1_Input\/not-there/,
+    );
     const needsIt = workload.tasks.filter((t) => t.dependsOn.includes(VICTIM)).map((t) => t.id);
     expect(needsIt.length).toBeGreaterThan(0);
-    for (const id of needsIt) expect([tasks.get(id)!.state, tasks.get(id)!.reason]).toEqual(["FAILED", `its input comes from ${VICTIM}, which FAILED`]);
+    for (const id of needsIt)
+      expect([tasks.get(id)!.state, tasks.get(id)!.reason]).toEqual([
+        "FAILED",
+        `its input comes from ${VICTIM}, which FAILED`,
+      ]);
     const others = workload.tasks.filter((t) => t.id !== VICTIM && !needsIt.includes(t.id));
     expect(others.every((t) => tasks.get(t.id)!.state === "DONE")).toBe(true);
     expect(final.state).toBe("FAILED");

@@ -12,13 +12,52 @@ import { runtimeFor } from "./runtime";
 const db = openDb(`file:${path.join(mkdtempSync(path.join(os.tmpdir(), "em-rows-")), "em.db")}`);
 afterAll(() => db.$disconnect());
 
-const spec = { id: "Stage_1_0", stage: "Stage_1", stageIndex: 0, type: "serial", mode: "time", cores: 1, length: 2, readBuffer: 1, writeBuffer: 1, interleave: 0, inputs: [], outputs: [{ name: "o", dir: "Stage_1_Output", path: "Stage_1_Output/o", size: 3 }], dependsOn: [] };
+const spec = {
+  id: "Stage_1_0",
+  stage: "Stage_1",
+  stageIndex: 0,
+  type: "serial",
+  mode: "time",
+  cores: 1,
+  length: 2,
+  readBuffer: 1,
+  writeBuffer: 1,
+  interleave: 0,
+  inputs: [],
+  outputs: [{ name: "o", dir: "Stage_1_Output", path: "Stage_1_Output/o", size: 3 }],
+  dependsOn: [],
+};
 
 async function runWith(pilotState: string, taskState: string, taskSpec: string) {
   const u = await db.user.create({ data: { email: `rows-${Math.random()}@x.org`, passwordHash: "h" } });
-  const run = await db.run.create({ data: { userId: u.id, name: "rows", strategy: "adaptive", plan: "{}" }, select: { id: true } });
-  await db.pilot.create({ data: { runId: run.id, index: 0, label: "local", kind: "local", cores: 2, nodes: 1, walltimeMinutes: 5, state: pilotState } });
-  await db.task.create({ data: { runId: run.id, taskId: "Stage_1_0", stage: "Stage_1", stageIndex: 0, cores: 1, length: 2, state: taskState, spec: taskSpec } });
+  const run = await db.run.create({
+    data: { userId: u.id, name: "rows", strategy: "adaptive", plan: "{}" },
+    select: { id: true },
+  });
+  await db.pilot.create({
+    data: {
+      runId: run.id,
+      index: 0,
+      label: "local",
+      kind: "local",
+      cores: 2,
+      nodes: 1,
+      walltimeMinutes: 5,
+      state: pilotState,
+    },
+  });
+  await db.task.create({
+    data: {
+      runId: run.id,
+      taskId: "Stage_1_0",
+      stage: "Stage_1",
+      stageIndex: 0,
+      cores: 1,
+      length: 2,
+      state: taskState,
+      spec: taskSpec,
+    },
+  });
   return run.id;
 }
 
@@ -33,7 +72,9 @@ describe("engine rows", () => {
 
   it("refuse a state no state machine knows, naming the row", async () => {
     const runId = await runWith("PMGR_RUNNING", "EXECUTING", JSON.stringify(spec));
-    await expect(loadPilots(db, { runId })).rejects.toThrow(/^pilot \S+ has the unknown state "PMGR_RUNNING"$/);
+    await expect(loadPilots(db, { runId })).rejects.toThrow(
+      /^pilot \S+ has the unknown state "PMGR_RUNNING"$/,
+    );
     await expect(loadTasks(db, { runId })).rejects.toThrow(/^task \S+ has the unknown state "EXECUTING"$/);
   });
 
@@ -46,7 +87,9 @@ describe("engine rows", () => {
   });
 
   it("read the plan's surplus marks from a whole plan or a bare one", () => {
-    expect(parsePlanPilots(JSON.stringify({ strategy: "adaptive", pilots: [{ cores: 1 }, { surplus: true }] }))).toEqual([{}, { surplus: true }]);
+    expect(
+      parsePlanPilots(JSON.stringify({ strategy: "adaptive", pilots: [{ cores: 1 }, { surplus: true }] })),
+    ).toEqual([{}, { surplus: true }]);
     expect(parsePlanPilots("{}")).toEqual([]);
     expect(() => parsePlanPilots(JSON.stringify({ pilots: [{ surplus: "yes" }] }))).toThrow();
   });
@@ -62,10 +105,33 @@ describe("prefetch (decide.ts)", () => {
 
   it("is given only to active pilots nobody asked to cancel, less what they hold", () => {
     const pilot = (id: string, state: "PMGR_ACTIVE" | "PMGR_ACTIVE_PENDING", cancel = false) => ({
-      id, runId: "r", index: 0, resourceId: null, label: id, kind: "local", queue: null, project: null, cores: 4, nodes: 1, walltimeMinutes: 5, state,
-      reason: null, jobId: null, sandbox: null, logOffset: 0, inboxSeq: 0, activeAt: null, submittedAt: null, cancelRequestedAt: cancel ? new Date() : null,
+      id,
+      runId: "r",
+      index: 0,
+      resourceId: null,
+      label: id,
+      kind: "local",
+      queue: null,
+      project: null,
+      cores: 4,
+      nodes: 1,
+      walltimeMinutes: 5,
+      state,
+      reason: null,
+      jobId: null,
+      sandbox: null,
+      logOffset: 0,
+      inboxSeq: 0,
+      activeAt: null,
+      submittedAt: null,
+      cancelRequestedAt: cancel ? new Date() : null,
     });
-    const caps = capacities([pilot("a", "PMGR_ACTIVE"), pilot("b", "PMGR_ACTIVE_PENDING"), pilot("c", "PMGR_ACTIVE", true)], [], new Map([["a", 3]]), { share: 0.5, tickS: 0.5 });
+    const caps = capacities(
+      [pilot("a", "PMGR_ACTIVE"), pilot("b", "PMGR_ACTIVE_PENDING"), pilot("c", "PMGR_ACTIVE", true)],
+      [],
+      new Map([["a", 3]]),
+      { share: 0.5, tickS: 0.5 },
+    );
     expect(caps.map((c) => [c.pilot.id, c.free])).toEqual([["a", 4 + 2 - 3]]);
   });
 });

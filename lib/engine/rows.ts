@@ -47,13 +47,39 @@ export interface TaskRow {
 }
 
 const PILOT_SELECT = {
-  id: true, runId: true, index: true, resourceId: true, label: true, kind: true, queue: true, project: true, cores: true, nodes: true,
-  walltimeMinutes: true, state: true, reason: true, jobId: true, sandbox: true, logOffset: true, inboxSeq: true, activeAt: true,
-  submittedAt: true, cancelRequestedAt: true,
+  id: true,
+  runId: true,
+  index: true,
+  resourceId: true,
+  label: true,
+  kind: true,
+  queue: true,
+  project: true,
+  cores: true,
+  nodes: true,
+  walltimeMinutes: true,
+  state: true,
+  reason: true,
+  jobId: true,
+  sandbox: true,
+  logOffset: true,
+  inboxSeq: true,
+  activeAt: true,
+  submittedAt: true,
+  cancelRequestedAt: true,
 } as const;
 
 const TASK_SELECT = {
-  id: true, taskId: true, stage: true, stageIndex: true, cores: true, length: true, state: true, pilotId: true, attempt: true, exitCode: true,
+  id: true,
+  taskId: true,
+  stage: true,
+  stageIndex: true,
+  cores: true,
+  length: true,
+  state: true,
+  pilotId: true,
+  attempt: true,
+  exitCode: true,
 } as const;
 
 type Reader = Db | Tx;
@@ -89,8 +115,17 @@ export async function loadPilot(db: Reader, id: string): Promise<PilotRow | null
 }
 
 /** Ended pilots with the two columns the job chase needs besides the row. */
-export async function loadEndedPilots(db: Reader, where: PilotWhere): Promise<(PilotRow & { endedAt: Date | null; polledAt: Date | null })[]> {
-  return (await db.pilot.findMany({ where, select: { ...PILOT_SELECT, endedAt: true, polledAt: true }, orderBy: { index: "asc" } })).map(toPilot);
+export async function loadEndedPilots(
+  db: Reader,
+  where: PilotWhere,
+): Promise<(PilotRow & { endedAt: Date | null; polledAt: Date | null })[]> {
+  return (
+    await db.pilot.findMany({
+      where,
+      select: { ...PILOT_SELECT, endedAt: true, polledAt: true },
+      orderBy: { index: "asc" },
+    })
+  ).map(toPilot);
 }
 
 export async function loadTasks(db: Reader, where: TaskWhere): Promise<TaskRow[]> {

@@ -19,7 +19,8 @@ export async function createInitialInputs(runDir: string, tasks: WorkloadTask[])
     await mkdir(path.dirname(full), { recursive: true });
     const h = await open(full, "w");
     try {
-      for (let left = f.size; left > 0; left -= zero.length) await h.write(zero, 0, Math.min(left, zero.length));
+      for (let left = f.size; left > 0; left -= zero.length)
+        await h.write(zero, 0, Math.min(left, zero.length));
     } finally {
       await h.close();
     }

@@ -34,7 +34,12 @@ const WINDOW_MS = 24 * 3600_000;
 const settling = new Set<string>();
 
 /** Claims the finished, unsettled runs this engine may settle and settles each in the background; returns their ids. */
-export async function settleRunEnds(db: Db, owner: string, now: Date, opts: { only?: string[]; log?: (m: string) => void; jobs?: JobCtx } = {}): Promise<string[]> {
+export async function settleRunEnds(
+  db: Db,
+  owner: string,
+  now: Date,
+  opts: { only?: string[]; log?: (m: string) => void; jobs?: JobCtx } = {},
+): Promise<string[]> {
   const log = opts.log ?? (() => undefined);
   const candidates = await db.run.findMany({
     where: {
@@ -68,16 +73,30 @@ const tries = new Map<string, number>();
 const RETRY_MS = 2_000;
 const RETRY_MAX_MS = 5 * 60_000;
 
-async function settle(db: Db, owner: string, runId: string, log: (m: string) => void, jobs: JobCtx | undefined): Promise<void> {
+async function settle(
+  db: Db,
+  owner: string,
+  runId: string,
+  log: (m: string) => void,
+  jobs: JobCtx | undefined,
+): Promise<void> {
   const renew = setInterval(() => {
     // never after the settle below (leaseUntil null): a settled run must stay settled
-    db.run.updateMany({ where: { id: runId, leaseOwner: owner, leaseUntil: { not: null } }, data: { leaseUntil: new Date(Date.now() + SETTLE_CLAIM_MS) } }).catch(() => undefined);
+    db.run
+      .updateMany({
+        where: { id: runId, leaseOwner: owner, leaseUntil: { not: null } },
+        data: { leaseUntil: new Date(Date.now() + SETTLE_CLAIM_MS) },
+      })
+      .catch(() => undefined);
   }, RENEW_MS);
   renew.unref();
   try {
     // never throws; delivery failures become Notification rows, other errors are logged
     await notifyRunEnd(db, runId, log);
-    const run = await db.run.findUnique({ where: { id: runId }, select: { user: { select: { notifyOnRunEnd: true, notifyEmail: true, notifyWebhook: true } } } });
+    const run = await db.run.findUnique({
+      where: { id: runId },
+      select: { user: { select: { notifyOnRunEnd: true, notifyEmail: true, notifyWebhook: true } } },
+    });
     // a wanted notification leaves a row, delivered or failed; none means notifyRunEnd hit an error
     const wanted = Boolean(run?.user.notifyOnRunEnd && (run.user.notifyEmail || run.user.notifyWebhook));
     const unsent = wanted && !(await db.notification.findFirst({ where: { runId }, select: { id: true } }));
@@ -88,7 +107,11 @@ async function settle(db: Db, owner: string, runId: string, log: (m: string) => 
       const n = unsent ? (tries.get(runId) ?? 0) + 1 : 0;
       if (unsent) tries.set(runId, n);
       // on the engine's clock, as the sweep that reads it compares it with its `now`
-      retryAt.set(runId, (jobs?.now() ?? new Date()).getTime() + (unsent ? Math.min(RETRY_MAX_MS, RETRY_MS * 2 ** (n - 1)) : RETRY_MS));
+      retryAt.set(
+        runId,
+        (jobs?.now() ?? new Date()).getTime() +
+          (unsent ? Math.min(RETRY_MAX_MS, RETRY_MS * 2 ** (n - 1)) : RETRY_MS),
+      );
       if (unsent) log(`run ${runId}: its run-end notification is not recorded yet; trying again`);
       return;
     }

@@ -30,8 +30,19 @@ function cache(): Map<string, RunRuntime> {
 export async function runtimeFor(db: Db, runId: string): Promise<RunRuntime> {
   const hit = cache().get(runId);
   if (hit) return hit;
-  const rows = await db.task.findMany({ where: { runId }, select: { id: true, taskId: true, spec: true, state: true, pilotId: true } });
-  const rt: RunRuntime = { runId, specs: new Map(), dbIdOf: new Map(), taskIdOf: new Map(), consumers: new Map(), present: new Map(), lastPoll: new Map() };
+  const rows = await db.task.findMany({
+    where: { runId },
+    select: { id: true, taskId: true, spec: true, state: true, pilotId: true },
+  });
+  const rt: RunRuntime = {
+    runId,
+    specs: new Map(),
+    dbIdOf: new Map(),
+    taskIdOf: new Map(),
+    consumers: new Map(),
+    present: new Map(),
+    lastPoll: new Map(),
+  };
   for (const r of rows) {
     const spec = parseTaskSpec(r.spec);
     rt.specs.set(r.taskId, spec);

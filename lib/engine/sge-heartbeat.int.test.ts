@@ -31,8 +31,22 @@ afterAll(() => db.$disconnect());
 describe("an SGE pilot suspended by qmod -sj beside a healthy one", () => {
   it("is FAILED for its stale heartbeat, its job deleted, its tasks finished on the other pilot", async () => {
     const { user, resource } = await clusterUser(db, cl, "sge-hb@x.org", SECRET);
-    const res = await Promise.all(["sge-a", "sge-b"].map((label) => resource(label, "sge", { defaultQueue: sge.enabledQueue })));
-    const { run } = await startRun(db, user.id, "sge suspended", demoSkeleton("uniform 2", "uniform 0.5"), res.map((r) => ({ resourceId: r.id, resource: r.label, kind: "sge", queue: sge.enabledQueue, cores: 2 })));
+    const res = await Promise.all(
+      ["sge-a", "sge-b"].map((label) => resource(label, "sge", { defaultQueue: sge.enabledQueue })),
+    );
+    const { run } = await startRun(
+      db,
+      user.id,
+      "sge suspended",
+      demoSkeleton("uniform 2", "uniform 0.5"),
+      res.map((r) => ({
+        resourceId: r.id,
+        resource: r.label,
+        kind: "sge",
+        queue: sge.enabledQueue,
+        cores: 2,
+      })),
+    );
     const ctx = engineContext(db, { log: () => undefined, heartbeatTimeoutS: 15 }); // three of the remote agent's 5 s heartbeats
     let victim: { id: string; jobId: string } | null = null;
     let suspendedAt = 0;
@@ -44,7 +58,9 @@ describe("an SGE pilot suspended by qmod -sj beside a healthy one", () => {
       if (r.state !== "NEW" && r.state !== "ACTIVE") break;
       if (victim === null) {
         const p = await db.pilot.findFirstOrThrow({ where: { runId: run.id, index: 0 } });
-        if ((await db.task.count({ where: { runId: run.id, pilotId: p.id, state: "AGENT_EXECUTING" } })) > 0) {
+        if (
+          (await db.task.count({ where: { runId: run.id, pilotId: p.id, state: "AGENT_EXECUTING" } })) > 0
+        ) {
           // root is a Grid Engine manager: it may suspend hpcuser's job, as an operator would
           execFileSync("qmod", ["-sj", p.jobId!]);
           victim = { id: p.id, jobId: p.jobId! };
@@ -63,7 +79,9 @@ describe("an SGE pilot suspended by qmod -sj beside a healthy one", () => {
     expect(pilots.map((p) => p.state)).toEqual(["FAILED", "DONE"]);
     expect(pilots[0]!.reason).toMatch(/^no heartbeat for \d+ s \(limit 15 s\)$/);
     const events = await readEvents(db, run.id);
-    const failedAt = events.find((e) => e.entity === "pilot" && e.entityId === victim!.id && e.to === "FAILED")!.at;
+    const failedAt = events.find(
+      (e) => e.entity === "pilot" && e.entityId === victim!.id && e.to === "FAILED",
+    )!.at;
     expect(failedAt - suspendedAt).toBeGreaterThanOrEqual(10_000);
     expect(failedAt - suspendedAt).toBeLessThan(40_000);
     const done = events.filter((e) => e.entity === "task" && e.to === "DONE");
@@ -71,7 +89,8 @@ describe("an SGE pilot suspended by qmod -sj beside a healthy one", () => {
     expect(done).toHaveLength(21);
     // the suspended job was deleted with the pilot
     const deadline = Date.now() + 20_000;
-    while (sgeJobsOf(sge.user).some((j) => j.id === victim!.jobId) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+    while (sgeJobsOf(sge.user).some((j) => j.id === victim!.jobId) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 500));
     expect(sgeJobsOf(sge.user).map((j) => j.id)).not.toContain(victim!.jobId);
   }, 180_000);
 });

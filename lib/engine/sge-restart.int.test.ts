@@ -36,9 +36,19 @@ afterAll(async () => {
 });
 
 function engine(): ChildProcess {
-  const env: NodeJS.ProcessEnv = { ...process.env, EMANAGER_DATA_DIR: DATA, NEXTAUTH_SECRET: SECRET, EMANAGER_ENGINE_INTERVAL_MS: "300", EMANAGER_POLL_INTERVAL_S: "1" };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    EMANAGER_DATA_DIR: DATA,
+    NEXTAUTH_SECRET: SECRET,
+    EMANAGER_ENGINE_INTERVAL_MS: "300",
+    EMANAGER_POLL_INTERVAL_S: "1",
+  };
   delete env.DATABASE_URL;
-  const child = spawn("node", ["bin/emanager.mjs", "engine"], { detached: true, stdio: ["ignore", "pipe", "pipe"], env });
+  const child = spawn("node", ["bin/emanager.mjs", "engine"], {
+    detached: true,
+    stdio: ["ignore", "pipe", "pipe"],
+    env,
+  });
   const echo = (d: Buffer) => process.stderr.write(`[engine ${child.pid}] ${d.toString()}`);
   child.stdout?.on("data", echo);
   child.stderr?.on("data", echo);
@@ -49,7 +59,10 @@ function engine(): ChildProcess {
 async function until(what: string, ms: number, pred: () => Promise<boolean>): Promise<void> {
   const end = Date.now() + ms;
   while (!(await pred())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: tasks ${JSON.stringify(await db.task.groupBy({ by: ["state"], _count: true }))}`);
+    if (Date.now() > end)
+      throw new Error(
+        `timed out waiting for ${what}: tasks ${JSON.stringify(await db.task.groupBy({ by: ["state"], _count: true }))}`,
+      );
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -75,12 +88,30 @@ describe("the engine process killed with SIGKILL mid-run on Grid Engine", () => 
   it("is replaced by a new process that re-adopts the run and its pilots, reads the events it missed, and completes it; no task lost or run twice", async () => {
     process.env.NEXTAUTH_SECRET = SECRET; // clusterUser seals the key with it, as the server would
     const { user, resource } = await clusterUser(db, cl, "sge-restart@x.org", SECRET);
-    const res = await Promise.all(["sge-a", "sge-b"].map((label) => resource(label, "sge", { defaultQueue: sge.enabledQueue })));
-    const { run, workload } = await startRun(db, user.id, "restart on sge", SKELETON, res.map((r) => ({ resourceId: r.id, resource: r.label, kind: "sge", queue: sge.enabledQueue, cores: 2 })));
+    const res = await Promise.all(
+      ["sge-a", "sge-b"].map((label) => resource(label, "sge", { defaultQueue: sge.enabledQueue })),
+    );
+    const { run, workload } = await startRun(
+      db,
+      user.id,
+      "restart on sge",
+      SKELETON,
+      res.map((r) => ({
+        resourceId: r.id,
+        resource: r.label,
+        kind: "sge",
+        queue: sge.enabledQueue,
+        cores: 2,
+      })),
+    );
     const count = (state: string) => db.task.count({ where: { runId: run.id, state } });
 
     const first = engine();
-    await until("tasks to run under the first engine", 50_000, async () => (await count("AGENT_EXECUTING")) >= 2);
+    await until(
+      "tasks to run under the first engine",
+      50_000,
+      async () => (await count("AGENT_EXECUTING")) >= 2,
+    );
     process.kill(-first.pid!, "SIGKILL");
     const killedAt = Date.now();
     const atKill = await db.run.findUniqueOrThrow({ where: { id: run.id } });
@@ -89,7 +120,12 @@ describe("the engine process killed with SIGKILL mid-run on Grid Engine", () => 
     expect(await count("DONE")).toBeLessThan(11);
 
     const second = engine();
-    await until("the run to end under the second engine", 60_000, async () => !["NEW", "ACTIVE"].includes((await db.run.findUniqueOrThrow({ where: { id: run.id } })).state));
+    await until(
+      "the run to end under the second engine",
+      60_000,
+      async () =>
+        !["NEW", "ACTIVE"].includes((await db.run.findUniqueOrThrow({ where: { id: run.id } })).state),
+    );
     const final = await db.run.findUniqueOrThrow({ where: { id: run.id } });
     expect(final.state, final.stateReason ?? "").toBe("DONE");
     // adopted by the second process, and only once the first one's lease had run out
@@ -99,14 +135,22 @@ describe("the engine process killed with SIGKILL mid-run on Grid Engine", () => 
     expect(Math.min(...afterKill.map((e) => e.seq))).toBeGreaterThan(lastSeqAtKill);
     // missed events: tasks that finished on the cluster while no engine ran, learnt from the agents' logs
     // (their events carry the agent's time, before the new engine could take the lease)
-    const missed = afterKill.filter((e) => e.entity === "task" && e.to === "AGENT_STAGING_OUTPUT" && e.at >= killedAt && e.at < atKill.leaseUntil!.getTime());
+    const missed = afterKill.filter(
+      (e) =>
+        e.entity === "task" &&
+        e.to === "AGENT_STAGING_OUTPUT" &&
+        e.at >= killedAt &&
+        e.at < atKill.leaseUntil!.getTime(),
+    );
     expect(missed.length).toBeGreaterThan(0);
 
     // no task lost: every one DONE exactly once, its outputs in the run directory
-    for (const t of workload.tasks) for (const o of t.outputs) expect(statSync(path.join(final.dir!, o.path)).size).toBe(o.size);
+    for (const t of workload.tasks)
+      for (const o of t.outputs) expect(statSync(path.join(final.dir!, o.path)).size).toBe(o.size);
     const tasks = await db.task.findMany({ where: { runId: run.id } });
     expect(tasks.map((t) => t.state)).toEqual(tasks.map(() => "DONE"));
-    const per = (id: string, to: string) => events.filter((e) => e.entity === "task" && e.entityId === id && e.to === to);
+    const per = (id: string, to: string) =>
+      events.filter((e) => e.entity === "task" && e.entityId === id && e.to === to);
     for (const t of workload.tasks) {
       expect(per(t.id, "DONE"), t.id).toHaveLength(1);
       // executed more than once only after a recorded retry (attempt + 1 with a reason)
@@ -120,7 +164,8 @@ describe("the engine process killed with SIGKILL mid-run on Grid Engine", () => 
     // and their jobs have left Grid Engine
     const jobs = pilots.map((p) => p.jobId);
     const end = Date.now() + 20_000;
-    while (sgeJobsOf(sge.user).some((j) => jobs.includes(j.id)) && Date.now() < end) await new Promise((r) => setTimeout(r, 500));
+    while (sgeJobsOf(sge.user).some((j) => jobs.includes(j.id)) && Date.now() < end)
+      await new Promise((r) => setTimeout(r, 500));
     expect(sgeJobsOf(sge.user).filter((j) => jobs.includes(j.id))).toEqual([]);
   }, 120_000);
 });

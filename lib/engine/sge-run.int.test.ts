@@ -36,20 +36,37 @@ async function executingOn(runId: string, label: string) {
 
 async function twoPilotRun(email: string, name: string) {
   const { user, resource } = await clusterUser(db, cl, email, SECRET);
-  const res = await Promise.all(["sge-a", "sge-b"].map((label) => resource(label, "sge", { defaultQueue: sge.enabledQueue })));
-  return startRun(db, user.id, name, demoSkeleton("uniform 3", "uniform 1"), res.map((r) => ({ resourceId: r.id, resource: r.label, kind: "sge", queue: sge.enabledQueue, cores: 2 })));
+  const res = await Promise.all(
+    ["sge-a", "sge-b"].map((label) => resource(label, "sge", { defaultQueue: sge.enabledQueue })),
+  );
+  return startRun(
+    db,
+    user.id,
+    name,
+    demoSkeleton("uniform 3", "uniform 1"),
+    res.map((r) => ({ resourceId: r.id, resource: r.label, kind: "sge", queue: sge.enabledQueue, cores: 2 })),
+  );
 }
 
 /** Every task DONE exactly once; a second execution only after a recorded retry. */
 async function doneOnce(runId: string) {
   const events = await readEvents(db, runId);
   const done = new Map<string, number>();
-  for (const e of events) if (e.entity === "task" && e.to === "DONE") done.set(e.entityId, (done.get(e.entityId) ?? 0) + 1);
+  for (const e of events)
+    if (e.entity === "task" && e.to === "DONE") done.set(e.entityId, (done.get(e.entityId) ?? 0) + 1);
   expect(done.size).toBe(21);
   expect([...done.values()].every((n) => n === 1)).toBe(true);
-  const retried = new Set(events.filter((e) => e.entity === "task" && e.to === "TMGR_SCHEDULING_PENDING" && e.reason?.startsWith("retry:")).map((e) => e.entityId));
+  const retried = new Set(
+    events
+      .filter(
+        (e) => e.entity === "task" && e.to === "TMGR_SCHEDULING_PENDING" && e.reason?.startsWith("retry:"),
+      )
+      .map((e) => e.entityId),
+  );
   for (const id of done.keys()) {
-    const runs = events.filter((x) => x.entity === "task" && x.entityId === id && x.to === "AGENT_EXECUTING").length;
+    const runs = events.filter(
+      (x) => x.entity === "task" && x.entityId === id && x.to === "AGENT_EXECUTING",
+    ).length;
     if (runs > 1) expect(retried.has(id), id).toBe(true);
   }
   return events;
@@ -65,10 +82,23 @@ describe("runs on the loopback Grid Engine cell", () => {
       { label: "sge-dead", queue: sge.disabledQueue, cores: 1 },
     ];
     const res = await Promise.all(plan.map((p) => resource(p.label, "sge", { defaultQueue: p.queue })));
-    const { run, workload } = await startRun(db, user.id, "sge demo", demoSkeleton("uniform 1", "uniform 2"), plan.map((p, i) => ({ resourceId: res[i]!.id, resource: p.label, kind: "sge", queue: p.queue, cores: p.cores })));
+    const { run, workload } = await startRun(
+      db,
+      user.id,
+      "sge demo",
+      demoSkeleton("uniform 1", "uniform 2"),
+      plan.map((p, i) => ({
+        resourceId: res[i]!.id,
+        resource: p.label,
+        kind: "sge",
+        queue: p.queue,
+        cores: p.cores,
+      })),
+    );
     const final = await driveUntilFinal(db, run.id, 150_000);
     expect(final.state, final.stateReason ?? "").toBe("DONE");
-    for (const t of workload.tasks) for (const o of t.outputs) expect(statSync(path.join(final.dir!, o.path)).size).toBe(o.size);
+    for (const t of workload.tasks)
+      for (const o of t.outputs) expect(statSync(path.join(final.dir!, o.path)).size).toBe(o.size);
     const pilots = new Map((await db.pilot.findMany({ where: { runId: run.id } })).map((p) => [p.label, p]));
     expect(pilots.get("sge-wide")?.state).toBe("FAILED");
     expect(pilots.get("sge-wide")?.reason).toMatch(/no suitable queues/);
@@ -89,13 +119,21 @@ describe("runs on the loopback Grid Engine cell", () => {
   it("a pilot qdel'ed mid-run: its tasks are retried and finish on the other pilot", async () => {
     const { run, workload } = await twoPilotRun("sge-qdel@x.org", "sge qdel");
     let victim: Awaited<ReturnType<typeof executingOn>> = null;
-    await driveUntilFinal(db, run.id, 90_000, async () => (victim = await executingOn(run.id, "sge-a")) !== null);
-    const runningThen = await db.task.findMany({ where: { runId: run.id, pilotId: victim!.id, state: "AGENT_EXECUTING" } });
+    await driveUntilFinal(
+      db,
+      run.id,
+      90_000,
+      async () => (victim = await executingOn(run.id, "sge-a")) !== null,
+    );
+    const runningThen = await db.task.findMany({
+      where: { runId: run.id, pilotId: victim!.id, state: "AGENT_EXECUTING" },
+    });
     // root is a Grid Engine manager: it may delete hpcuser's job, as an administrator would
     execFileSync("qdel", [victim!.jobId!]);
     const final = await driveUntilFinal(db, run.id, 150_000);
     expect(final.state, final.stateReason ?? "").toBe("DONE");
-    for (const t of workload.tasks) for (const o of t.outputs) expect(statSync(path.join(final.dir!, o.path)).size).toBe(o.size);
+    for (const t of workload.tasks)
+      for (const o of t.outputs) expect(statSync(path.join(final.dir!, o.path)).size).toBe(o.size);
     const pilot = await db.pilot.findUniqueOrThrow({ where: { id: victim!.id } });
     expect(pilot.state, pilot.reason ?? "").toBe("FAILED");
     // qdel kills the agent (SIGKILL): the end is known from qmaster, not from the agent
@@ -111,8 +149,16 @@ describe("runs on the loopback Grid Engine cell", () => {
 
   it("cancelling the run deletes every job on Grid Engine and cancels every open task", async () => {
     const { run } = await twoPilotRun("sge-cancel@x.org", "sge cancel");
-    await driveUntilFinal(db, run.id, 90_000, async () => (await executingOn(run.id, "sge-a")) !== null || (await executingOn(run.id, "sge-b")) !== null);
-    const jobs = (await db.pilot.findMany({ where: { runId: run.id } })).map((p) => p.jobId).filter((j): j is string => j !== null);
+    await driveUntilFinal(
+      db,
+      run.id,
+      90_000,
+      async () =>
+        (await executingOn(run.id, "sge-a")) !== null || (await executingOn(run.id, "sge-b")) !== null,
+    );
+    const jobs = (await db.pilot.findMany({ where: { runId: run.id } }))
+      .map((p) => p.jobId)
+      .filter((j): j is string => j !== null);
     expect(sgeJobsOf(sge.user).filter((j) => jobs.includes(j.id)).length).toBeGreaterThan(0);
     await db.run.update({ where: { id: run.id }, data: { cancelRequestedAt: new Date() } });
     const final = await driveUntilFinal(db, run.id, 60_000);
@@ -120,10 +166,13 @@ describe("runs on the loopback Grid Engine cell", () => {
     const tasks = await db.task.findMany({ where: { runId: run.id } });
     expect(tasks.every((t) => ["DONE", "CANCELED", "FAILED"].includes(t.state))).toBe(true);
     expect(tasks.some((t) => t.state === "CANCELED")).toBe(true);
-    expect((await db.pilot.findMany({ where: { runId: run.id } })).every((p) => p.state === "CANCELED")).toBe(true);
+    expect((await db.pilot.findMany({ where: { runId: run.id } })).every((p) => p.state === "CANCELED")).toBe(
+      true,
+    );
     // a deleted running job may show `dr` for a moment: wait for qmaster to forget it
     const end = Date.now() + 20_000;
-    while (sgeJobsOf(sge.user).some((j) => jobs.includes(j.id)) && Date.now() < end) await new Promise((r) => setTimeout(r, 500));
+    while (sgeJobsOf(sge.user).some((j) => jobs.includes(j.id)) && Date.now() < end)
+      await new Promise((r) => setTimeout(r, 500));
     expect(sgeJobsOf(sge.user).filter((j) => jobs.includes(j.id))).toEqual([]);
   }, 300_000);
 });

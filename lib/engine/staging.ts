@@ -15,7 +15,8 @@ export function initialInputs(w: Workload): WorkloadFile[] {
   const produced = new Set<string>();
   for (const t of w.tasks) for (const o of t.outputs) produced.add(o.path);
   const seen = new Map<string, WorkloadFile>();
-  for (const t of w.tasks) for (const i of t.inputs) if (!produced.has(i.path) && !seen.has(i.path)) seen.set(i.path, i);
+  for (const t of w.tasks)
+    for (const i of t.inputs) if (!produced.has(i.path) && !seen.has(i.path)) seen.set(i.path, i);
   return [...seen.values()];
 }
 

@@ -15,13 +15,19 @@ export interface SurplusPilot {
 
 const WAITING = ["PMGR_LAUNCHING_PENDING", "PMGR_LAUNCHING", "PMGR_ACTIVE_PENDING"];
 
-export function surplusToCancel(pilots: readonly SurplusPilot[], surplus: number): { ids: string[]; reason: string } {
+export function surplusToCancel(
+  pilots: readonly SurplusPilot[],
+  surplus: number,
+): { ids: string[]; reason: string } {
   if (surplus <= 0) return { ids: [], reason: "" };
   const needed = pilots.length - surplus;
   const started = pilots.filter((p) => p.activeAt !== null).length;
   if (needed <= 0 || started < needed) return { ids: [], reason: "" };
   const waiting = pilots.filter((p) => p.activeAt === null && WAITING.includes(p.state)).map((p) => p.id);
-  return { ids: waiting, reason: `surplus: ${started} of ${pilots.length} planned pilots became active, the ${needed} the workload needs` };
+  return {
+    ids: waiting,
+    reason: `surplus: ${started} of ${pilots.length} planned pilots became active, the ${needed} the workload needs`,
+  };
 }
 
 /** How many of a frozen plan's pilots are marked surplus (the plan is stored as JSON on the run). */

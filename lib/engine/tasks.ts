@@ -19,20 +19,39 @@ export function agentTask(rt: RunRuntime, t: TaskRow): AgentTask {
   const s = rt.specs.get(t.taskId);
   if (!s) throw new Error(`task ${t.taskId} has no spec`);
   return {
-    taskId: t.taskId, attempt: t.attempt, cores: s.cores, type: s.type, mode: s.mode, length: s.length,
-    readBuffer: s.readBuffer, writeBuffer: s.writeBuffer, interleave: s.interleave,
-    inputs: s.inputs.map((f) => f.path), outputs: s.outputs.map((f) => ({ path: f.path, size: f.size })),
+    taskId: t.taskId,
+    attempt: t.attempt,
+    cores: s.cores,
+    type: s.type,
+    mode: s.mode,
+    length: s.length,
+    readBuffer: s.readBuffer,
+    writeBuffer: s.writeBuffer,
+    interleave: s.interleave,
+    inputs: s.inputs.map((f) => f.path),
+    outputs: s.outputs.map((f) => ({ path: f.path, size: f.size })),
   };
 }
 
 /** Binds `taskIds` to `pilot`, stages their inputs and drops them into the agent's inbox. */
-export async function dispatch(ctx: EngineContext, rt: RunRuntime, runDir: string, p: PilotRow, tasks: TaskRow[]): Promise<void> {
+export async function dispatch(
+  ctx: EngineContext,
+  rt: RunRuntime,
+  runDir: string,
+  p: PilotRow,
+  tasks: TaskRow[],
+): Promise<void> {
   if (tasks.length === 0 || !p.sandbox) return;
   const at = ctx.now();
   const bound = await ctx.db.$transaction((tx) =>
     moveTasksBulk(tx, {
-      runId: p.runId, from: "TMGR_SCHEDULING_PENDING", to: "TMGR_SCHEDULING", at, ids: tasks.map((t) => t.id),
-      set: { pilotId: p.id }, data: (id) => ({ pilotId: p.id, attempt: tasks.find((t) => t.id === id)?.attempt ?? 0 }),
+      runId: p.runId,
+      from: "TMGR_SCHEDULING_PENDING",
+      to: "TMGR_SCHEDULING",
+      at,
+      ids: tasks.map((t) => t.id),
+      set: { pilotId: p.id },
+      data: (id) => ({ pilotId: p.id, attempt: tasks.find((t) => t.id === id)?.attempt ?? 0 }),
     }),
   );
   if (bound.length === 0) return;
@@ -45,14 +64,34 @@ export async function dispatch(ctx: EngineContext, rt: RunRuntime, runDir: strin
     const spec = rt.specs.get(t.taskId);
     if (spec) for (const f of inputsToUpload(spec, have)) uploads.add(f.path);
   }
-  await ctx.db.$transaction((tx) => moveTasksBulk(tx, { runId: p.runId, from: "TMGR_SCHEDULING", to: "TMGR_STAGING_INPUT", at: ctx.now(), ids: mine.map((t) => t.id), data: () => ({ pilotId: p.id, files: uploads.size }) }));
+  await ctx.db.$transaction((tx) =>
+    moveTasksBulk(tx, {
+      runId: p.runId,
+      from: "TMGR_SCHEDULING",
+      to: "TMGR_STAGING_INPUT",
+      at: ctx.now(),
+      ids: mine.map((t) => t.id),
+      data: () => ({ pilotId: p.id, files: uploads.size }),
+    }),
+  );
   try {
     await site.stageIn(p.sandbox, runDir, [...uploads]);
   } catch (e: unknown) {
     // Nothing reached the agent yet: the tasks go back to the wait queue (a dropped connection
     // or a full disk must not strand them in TMGR_STAGING_INPUT on a live pilot).
     const reason = `staging inputs to ${p.label} failed: ${e instanceof Error ? e.message : String(e)}`;
-    await ctx.db.$transaction((tx) => moveTasksBulk(tx, { runId: p.runId, from: "TMGR_STAGING_INPUT", to: "TMGR_SCHEDULING_PENDING", at: ctx.now(), ids: mine.map((t) => t.id), reason, set: { pilotId: null }, data: () => ({ fromPilotId: p.id }) }));
+    await ctx.db.$transaction((tx) =>
+      moveTasksBulk(tx, {
+        runId: p.runId,
+        from: "TMGR_STAGING_INPUT",
+        to: "TMGR_SCHEDULING_PENDING",
+        at: ctx.now(),
+        ids: mine.map((t) => t.id),
+        reason,
+        set: { pilotId: null },
+        data: () => ({ fromPilotId: p.id }),
+      }),
+    );
     throw e;
   }
   for (const u of uploads) have.add(u);
@@ -60,7 +99,11 @@ export async function dispatch(ctx: EngineContext, rt: RunRuntime, runDir: strin
   await ctx.db.pilot.update({ where: { id: p.id }, data: { inboxSeq: seq + 1 } });
   p.inboxSeq = seq + 1;
   try {
-    await site.submitTasks(p.sandbox, seq, mine.map((t) => agentTask(rt, { ...t, pilotId: p.id })));
+    await site.submitTasks(
+      p.sandbox,
+      seq,
+      mine.map((t) => agentTask(rt, { ...t, pilotId: p.id })),
+    );
   } catch (e: unknown) {
     // The batch may or may not have reached the agent (the connection dropped while it was
     // written or renamed). Sending it to another pilot could run its tasks twice; dropping it
@@ -69,7 +112,16 @@ export async function dispatch(ctx: EngineContext, rt: RunRuntime, runDir: strin
     pendingOf(rt).set(`${p.id}:${seq}`, { pilotId: p.id, seq, ids: mine.map((t) => t.id) });
     throw e;
   }
-  await ctx.db.$transaction((tx) => moveTasksBulk(tx, { runId: p.runId, from: "TMGR_STAGING_INPUT", to: "AGENT_STAGING_INPUT", at: ctx.now(), ids: mine.map((t) => t.id), data: () => ({ pilotId: p.id }) }));
+  await ctx.db.$transaction((tx) =>
+    moveTasksBulk(tx, {
+      runId: p.runId,
+      from: "TMGR_STAGING_INPUT",
+      to: "AGENT_STAGING_INPUT",
+      at: ctx.now(),
+      ids: mine.map((t) => t.id),
+      data: () => ({ pilotId: p.id }),
+    }),
+  );
 }
 
 /** A hand-over that failed ambiguously: batch `seq` of pilot `pilotId`, with these task rows. */
@@ -97,20 +149,39 @@ export async function resendPending(ctx: EngineContext, rt: RunRuntime): Promise
   if (!m?.size) return;
   for (const [key, h] of m) {
     const p = await loadPilot(ctx.db, h.pilotId);
-    const rows = await loadTasks(ctx.db, { id: { in: h.ids }, pilotId: h.pilotId, state: "TMGR_STAGING_INPUT" });
+    const rows = await loadTasks(ctx.db, {
+      id: { in: h.ids },
+      pilotId: h.pilotId,
+      state: "TMGR_STAGING_INPUT",
+    });
     if (!p?.sandbox || !PILOT_LIVE.includes(p.state) || rows.length === 0) {
       m.delete(key);
       continue;
     }
     try {
       const site = await ctx.site(p.resourceId, p.kind);
-      await site.submitTasks(p.sandbox, h.seq, rows.map((t) => agentTask(rt, t)));
+      await site.submitTasks(
+        p.sandbox,
+        h.seq,
+        rows.map((t) => agentTask(rt, t)),
+      );
     } catch (e: unknown) {
-      ctx.log(`handing batch ${h.seq} (${rows.length} task(s)) to ${p.label} again failed; trying next tick: ${e instanceof Error ? e.message : String(e)}`);
+      ctx.log(
+        `handing batch ${h.seq} (${rows.length} task(s)) to ${p.label} again failed; trying next tick: ${e instanceof Error ? e.message : String(e)}`,
+      );
       continue;
     }
     m.delete(key);
-    await ctx.db.$transaction((tx) => moveTasksBulk(tx, { runId: p.runId, from: "TMGR_STAGING_INPUT", to: "AGENT_STAGING_INPUT", at: ctx.now(), ids: rows.map((t) => t.id), data: () => ({ pilotId: p.id, handOverRepeated: true }) }));
+    await ctx.db.$transaction((tx) =>
+      moveTasksBulk(tx, {
+        runId: p.runId,
+        from: "TMGR_STAGING_INPUT",
+        to: "AGENT_STAGING_INPUT",
+        at: ctx.now(),
+        ids: rows.map((t) => t.id),
+        data: () => ({ pilotId: p.id, handOverRepeated: true }),
+      }),
+    );
     ctx.log(`batch ${h.seq} (${rows.length} task(s)) handed to ${p.label} after an interrupted hand-over`);
   }
 }
@@ -122,7 +193,13 @@ export async function resendPending(ctx: EngineContext, rt: RunRuntime): Promise
  * did reach the agent, the agent ignores these copies (an id.attempt it has seen), so each task
  * runs once either way. Throws when staging or the new hand-over fails (the caller falls back).
  */
-export async function handOverAgain(ctx: EngineContext, rt: RunRuntime, runDir: string, p: PilotRow, tasks: TaskRow[]): Promise<void> {
+export async function handOverAgain(
+  ctx: EngineContext,
+  rt: RunRuntime,
+  runDir: string,
+  p: PilotRow,
+  tasks: TaskRow[],
+): Promise<void> {
   if (!p.sandbox || tasks.length === 0) return;
   const site = await ctx.site(p.resourceId, p.kind);
   const have = presentOn(rt, p.id);
@@ -133,40 +210,89 @@ export async function handOverAgain(ctx: EngineContext, rt: RunRuntime, runDir: 
   }
   await site.stageIn(p.sandbox, runDir, [...uploads]);
   for (const u of uploads) have.add(u);
-  const row = await ctx.db.pilot.update({ where: { id: p.id }, data: { inboxSeq: { increment: 1 } }, select: { inboxSeq: true } });
+  const row = await ctx.db.pilot.update({
+    where: { id: p.id },
+    data: { inboxSeq: { increment: 1 } },
+    select: { inboxSeq: true },
+  });
   const seq = row.inboxSeq - 1;
   try {
-    await site.submitTasks(p.sandbox, seq, tasks.map((t) => agentTask(rt, t)));
+    await site.submitTasks(
+      p.sandbox,
+      seq,
+      tasks.map((t) => agentTask(rt, t)),
+    );
   } catch (e: unknown) {
     // ambiguous again: this engine keeps trying the same batch (resendPending)
     pendingOf(rt).set(`${p.id}:${seq}`, { pilotId: p.id, seq, ids: tasks.map((t) => t.id) });
-    ctx.log(`handing ${tasks.length} task(s) to ${p.label} again after a restart failed; trying next tick: ${e instanceof Error ? e.message : String(e)}`);
+    ctx.log(
+      `handing ${tasks.length} task(s) to ${p.label} again after a restart failed; trying next tick: ${e instanceof Error ? e.message : String(e)}`,
+    );
     return;
   }
-  await ctx.db.$transaction((tx) => moveTasksBulk(tx, { runId: p.runId, from: "TMGR_STAGING_INPUT", to: "AGENT_STAGING_INPUT", at: ctx.now(), ids: tasks.map((t) => t.id), data: () => ({ pilotId: p.id, handOverRepeated: true }) }));
+  await ctx.db.$transaction((tx) =>
+    moveTasksBulk(tx, {
+      runId: p.runId,
+      from: "TMGR_STAGING_INPUT",
+      to: "AGENT_STAGING_INPUT",
+      at: ctx.now(),
+      ids: tasks.map((t) => t.id),
+      data: () => ({ pilotId: p.id, handOverRepeated: true }),
+    }),
+  );
   ctx.log(`${tasks.length} task(s) handed to ${p.label} again after a restart (batch ${seq})`);
 }
 
 /** Outputs of tasks that exited 0 come back to the run directory; failures keep their logs. */
-export async function collect(ctx: EngineContext, rt: RunRuntime, runDir: string, p: PilotRow, finished: TaskRow[]): Promise<{ done: string[]; failed: string[] }> {
+export async function collect(
+  ctx: EngineContext,
+  rt: RunRuntime,
+  runDir: string,
+  p: PilotRow,
+  finished: TaskRow[],
+): Promise<{ done: string[]; failed: string[] }> {
   if (finished.length === 0 || !p.sandbox) return { done: [], failed: [] };
   const site = await ctx.site(p.resourceId, p.kind);
   const ok = finished.filter((t) => t.exitCode === 0);
   const bad = finished.filter((t) => t.exitCode !== 0);
   const outs = ok.flatMap((t) => rt.specs.get(t.taskId)?.outputs.map((o) => o.path) ?? []);
   if (ok.length) {
-    await ctx.db.$transaction((tx) => moveTasksBulk(tx, { runId: p.runId, from: "AGENT_STAGING_OUTPUT", to: "TMGR_STAGING_OUTPUT", at: ctx.now(), ids: ok.map((t) => t.id), data: () => ({ pilotId: p.id }) }));
+    await ctx.db.$transaction((tx) =>
+      moveTasksBulk(tx, {
+        runId: p.runId,
+        from: "AGENT_STAGING_OUTPUT",
+        to: "TMGR_STAGING_OUTPUT",
+        at: ctx.now(),
+        ids: ok.map((t) => t.id),
+        data: () => ({ pilotId: p.id }),
+      }),
+    );
     await site.stageOut(p.sandbox, runDir, outs);
     const have = presentOn(rt, p.id);
     for (const o of outs) have.add(o);
   }
-  for (const t of bad) await site.fetchTaskLogs(p.sandbox, t.taskId, t.attempt, path.join(runDir, "tasks", `${t.taskId}.${t.attempt}`)).catch(() => undefined);
+  for (const t of bad)
+    await site
+      .fetchTaskLogs(p.sandbox, t.taskId, t.attempt, path.join(runDir, "tasks", `${t.taskId}.${t.attempt}`))
+      .catch(() => undefined);
   const at = ctx.now();
   const [done, failed] = await ctx.db.$transaction(async (tx) => [
-    await moveTasksBulk(tx, { runId: p.runId, from: "TMGR_STAGING_OUTPUT", to: "DONE", at, ids: ok.map((t) => t.id), data: () => ({ pilotId: p.id }) }),
     await moveTasksBulk(tx, {
-      runId: p.runId, from: "AGENT_STAGING_OUTPUT", to: "FAILED", at, ids: bad.map((t) => t.id),
-      reason: "the task exited with a non-zero code", set: { reason: "the task exited with a non-zero code" },
+      runId: p.runId,
+      from: "TMGR_STAGING_OUTPUT",
+      to: "DONE",
+      at,
+      ids: ok.map((t) => t.id),
+      data: () => ({ pilotId: p.id }),
+    }),
+    await moveTasksBulk(tx, {
+      runId: p.runId,
+      from: "AGENT_STAGING_OUTPUT",
+      to: "FAILED",
+      at,
+      ids: bad.map((t) => t.id),
+      reason: "the task exited with a non-zero code",
+      set: { reason: "the task exited with a non-zero code" },
       data: (id) => ({ pilotId: p.id, exitCode: bad.find((t) => t.id === id)?.exitCode ?? null }),
     }),
   ]);
@@ -177,7 +303,8 @@ export async function collect(ctx: EngineContext, rt: RunRuntime, runDir: string
 export function busyCores(tasks: Iterable<TaskRow>): Map<string, number> {
   const busy = new Map<string, number>();
   for (const t of tasks) {
-    if (t.pilotId && TASK_HOLDS_CORES.includes(t.state)) busy.set(t.pilotId, (busy.get(t.pilotId) ?? 0) + t.cores);
+    if (t.pilotId && TASK_HOLDS_CORES.includes(t.state))
+      busy.set(t.pilotId, (busy.get(t.pilotId) ?? 0) + t.cores);
   }
   return busy;
 }

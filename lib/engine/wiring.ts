@@ -32,10 +32,16 @@ const LEASE_MS = 15_000;
  * and drain sooner than a cluster's: nothing waits in a queue here.
  */
 export function localPilotSite(root = path.join(dataDir(), "sandboxes")): PilotSite {
-  return remoteSite(new LocalTransport(), getBatchAdapter("local"), root, { heartbeatSeconds: 2, drainMarginSeconds: 10 });
+  return remoteSite(new LocalTransport(), getBatchAdapter("local"), root, {
+    heartbeatSeconds: 2,
+    drainMarginSeconds: 10,
+  });
 }
 
-export function engineContext(db: Db, opts: { log?: (m: string) => void; heartbeatTimeoutS?: number } = {}): EngineContext {
+export function engineContext(
+  db: Db,
+  opts: { log?: (m: string) => void; heartbeatTimeoutS?: number } = {},
+): EngineContext {
   const sites = new Map<string, PilotSite>();
   const settings = engineSettings();
   return {

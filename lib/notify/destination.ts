@@ -12,12 +12,31 @@ import { BlockList, isIP, type LookupFunction } from "node:net";
  */
 const blocked = new BlockList();
 for (const [net, bits] of [
-  ["0.0.0.0", 8], ["10.0.0.0", 8], ["100.64.0.0", 10], ["127.0.0.0", 8], ["169.254.0.0", 16], ["172.16.0.0", 12],
-  ["192.0.0.0", 24], ["192.168.0.0", 16], ["198.18.0.0", 15], ["224.0.0.0", 4], ["240.0.0.0", 4],
-] as const) blocked.addSubnet(net, bits, "ipv4");
+  ["0.0.0.0", 8],
+  ["10.0.0.0", 8],
+  ["100.64.0.0", 10],
+  ["127.0.0.0", 8],
+  ["169.254.0.0", 16],
+  ["172.16.0.0", 12],
+  ["192.0.0.0", 24],
+  ["192.168.0.0", 16],
+  ["198.18.0.0", 15],
+  ["224.0.0.0", 4],
+  ["240.0.0.0", 4],
+] as const)
+  blocked.addSubnet(net, bits, "ipv4");
 for (const [net, bits] of [
-  ["::", 128], ["::1", 128], ["fe80::", 10], ["fc00::", 7], ["ff00::", 8], ["64:ff9b::", 96], ["64:ff9b:1::", 48], ["2002::", 16], ["100::", 64],
-] as const) blocked.addSubnet(net, bits, "ipv6");
+  ["::", 128],
+  ["::1", 128],
+  ["fe80::", 10],
+  ["fc00::", 7],
+  ["ff00::", 8],
+  ["64:ff9b::", 96],
+  ["64:ff9b:1::", 48],
+  ["2002::", 16],
+  ["100::", 64],
+] as const)
+  blocked.addSubnet(net, bits, "ipv6");
 
 export function isPrivateAddress(ip: string): boolean {
   const v = isIP(ip);
@@ -44,7 +63,12 @@ export function guardedLookup(allowPrivate: boolean): LookupFunction {
       if (err) return callback(err, "", 0);
       const list = addresses;
       const bad = list.find((a) => isPrivateAddress(a.address));
-      if (bad && !allowPrivate) return callback(new DestinationRefused(`${hostname} resolves to ${bad.address}, not a public address`), "", 0);
+      if (bad && !allowPrivate)
+        return callback(
+          new DestinationRefused(`${hostname} resolves to ${bad.address}, not a public address`),
+          "",
+          0,
+        );
       const first = list[0];
       if (!first) return callback(new Error(`${hostname} has no address`), "", 0);
       if (options.all) return (callback as unknown as (e: null, a: typeof list) => void)(null, list);
@@ -73,6 +97,7 @@ export function webhookUrlRefusal(raw: string, allowPrivate: boolean): string | 
     return "Enter a full URL, like https://hooks.example.org/emanager.";
   }
   const local = /(^|\.)localhost\.?$/i.test(url.hostname) && !allowPrivate;
-  if (local || literalHostRefusal(url, allowPrivate)) return "Webhooks go only to public addresses: this one is loopback, link-local or private (an administrator can allow those with EMANAGER_WEBHOOK_ALLOW_PRIVATE=1).";
+  if (local || literalHostRefusal(url, allowPrivate))
+    return "Webhooks go only to public addresses: this one is loopback, link-local or private (an administrator can allow those with EMANAGER_WEBHOOK_ALLOW_PRIVATE=1).";
   return null;
 }

@@ -40,28 +40,59 @@ afterAll(async () => {
   await new Promise<void>((r) => hookServer.close(() => r()));
 });
 
-const msg: RunEndMessage = { runId: "r1", runName: "SC2014 demo", state: "DONE", summary: "21 tasks done, 0 failed; TTC 95 s", url: "http://127.0.0.1:3000/runs/r1" };
+const msg: RunEndMessage = {
+  runId: "r1",
+  runName: "SC2014 demo",
+  state: "DONE",
+  summary: "21 tasks done, 0 failed; TTC 95 s",
+  url: "http://127.0.0.1:3000/runs/r1",
+};
 
 // The listeners are on loopback, which webhooks may only reach when allowed (as an administrator would).
 const LOCAL_OK = { allowPrivate: true };
 
 describe("run-end notification", () => {
   it("smtp.mails the report through SMTP and posts the webhook", async () => {
-    const d = await sendRunEnd(msg, { email: "ada@example.org", webhook: `http://127.0.0.1:${hookPort}/hook` }, { url: `smtp://127.0.0.1:${smtpPort}`, from: "EManager <em@localhost>" }, LOCAL_OK);
-    expect(d.map((x) => [x.channel, x.ok])).toEqual([["email", true], ["webhook", true]]);
+    const d = await sendRunEnd(
+      msg,
+      { email: "ada@example.org", webhook: `http://127.0.0.1:${hookPort}/hook` },
+      { url: `smtp://127.0.0.1:${smtpPort}`, from: "EManager <em@localhost>" },
+      LOCAL_OK,
+    );
+    expect(d.map((x) => [x.channel, x.ok])).toEqual([
+      ["email", true],
+      ["webhook", true],
+    ]);
     expect(smtp.mails[0]?.to).toBe("ada@example.org");
     expect(smtp.mails[0]?.body).toContain("Subject: [EManager] SC2014 demo: DONE");
     expect(smtp.mails[0]?.body).toContain("21 tasks done, 0 failed; TTC 95 s");
-    expect(hooks[0]).toEqual({ runId: "r1", name: "SC2014 demo", state: "DONE", summary: msg.summary, url: msg.url });
+    expect(hooks[0]).toEqual({
+      runId: "r1",
+      name: "SC2014 demo",
+      state: "DONE",
+      summary: msg.summary,
+      url: msg.url,
+    });
   });
   it("reports a failed delivery instead of throwing", async () => {
-    const d = await sendRunEnd(msg, { email: "ada@example.org", webhook: `http://127.0.0.1:${hookPort}/fail` }, { url: "smtp://user:secret@127.0.0.1:1", from: "x@y" }, { timeoutMs: 2000, ...LOCAL_OK });
+    const d = await sendRunEnd(
+      msg,
+      { email: "ada@example.org", webhook: `http://127.0.0.1:${hookPort}/fail` },
+      { url: "smtp://user:secret@127.0.0.1:1", from: "x@y" },
+      { timeoutMs: 2000, ...LOCAL_OK },
+    );
     expect(d[0]).toMatchObject({ channel: "email", ok: false });
     expect(d[0]?.detail).toContain("smtp://user:***@127.0.0.1:1");
     expect(d[0]?.detail).not.toContain("secret");
     expect(d[1]).toMatchObject({ channel: "webhook", ok: false, detail: "failed (HTTP 5xx)" });
     const none = await sendRunEnd(msg, { email: "a@b.org" }, null);
-    expect(none).toEqual([{ channel: "email", ok: false, detail: "e-mail is not set up on this server (EMANAGER_SMTP_URL is unset)" }]);
+    expect(none).toEqual([
+      {
+        channel: "email",
+        ok: false,
+        detail: "e-mail is not set up on this server (EMANAGER_SMTP_URL is unset)",
+      },
+    ]);
   });
   it("refuses loopback, private and mapped destinations by default, and tells the user no more than failed", async () => {
     hits.length = 0;
@@ -73,7 +104,12 @@ describe("run-end notification", () => {
       `http://2130706433:${hookPort}/hook`,
       `http://[::1]:${hookPort}/hook`,
       "http://169.254.169.254/latest/meta-data/",
-      "http://10.1.2.3/", "http://192.168.0.1/", "http://172.20.0.1/", "http://100.64.0.1/", "http://[fd00::1]/", "http://[fe80::1]/",
+      "http://10.1.2.3/",
+      "http://192.168.0.1/",
+      "http://172.20.0.1/",
+      "http://100.64.0.1/",
+      "http://[fd00::1]/",
+      "http://[fe80::1]/",
     ]) {
       const [d] = await sendRunEnd(msg, { webhook: url }, null, { timeoutMs: 2000 });
       expect(d, url).toMatchObject({ channel: "webhook", ok: false });
@@ -93,9 +129,20 @@ describe("run-end notification", () => {
     expect(d).toEqual({ channel: "webhook", ok: true, detail: "delivered (HTTP 2xx)" });
   });
   it("validates settings with messages a user can act on", () => {
-    expect(ZNotifySettings.safeParse({ notifyOnRunEnd: true, notifyEmail: "", notifyWebhook: "" }).error?.issues[0]?.message).toMatch(/Give an e-mail address or a webhook/);
-    expect(ZNotifySettings.safeParse({ notifyOnRunEnd: false, notifyEmail: "nope", notifyWebhook: "" }).error?.issues[0]?.message).toMatch(/valid e-mail/);
-    expect(ZNotifySettings.safeParse({ notifyOnRunEnd: true, notifyEmail: "", notifyWebhook: "ftp://x.org/a" }).error?.issues[0]?.message).toMatch(/http/);
-    expect(ZNotifySettings.safeParse({ notifyOnRunEnd: true, notifyEmail: "a@b.org", notifyWebhook: "" }).success).toBe(true);
+    expect(
+      ZNotifySettings.safeParse({ notifyOnRunEnd: true, notifyEmail: "", notifyWebhook: "" }).error?.issues[0]
+        ?.message,
+    ).toMatch(/Give an e-mail address or a webhook/);
+    expect(
+      ZNotifySettings.safeParse({ notifyOnRunEnd: false, notifyEmail: "nope", notifyWebhook: "" }).error
+        ?.issues[0]?.message,
+    ).toMatch(/valid e-mail/);
+    expect(
+      ZNotifySettings.safeParse({ notifyOnRunEnd: true, notifyEmail: "", notifyWebhook: "ftp://x.org/a" })
+        .error?.issues[0]?.message,
+    ).toMatch(/http/);
+    expect(
+      ZNotifySettings.safeParse({ notifyOnRunEnd: true, notifyEmail: "a@b.org", notifyWebhook: "" }).success,
+    ).toBe(true);
   });
 });

@@ -38,16 +38,33 @@ export async function sendRunEnd(
   const out: Delivery[] = [];
   const timeoutMs = opts.timeoutMs ?? 10_000;
   if (to.email) {
-    if (!smtp) out.push({ channel: "email", ok: false, detail: "e-mail is not set up on this server (EMANAGER_SMTP_URL is unset)" });
+    if (!smtp)
+      out.push({
+        channel: "email",
+        ok: false,
+        detail: "e-mail is not set up on this server (EMANAGER_SMTP_URL is unset)",
+      });
     else out.push(await sendMail(msg, to.email, smtp, timeoutMs));
   }
-  if (to.webhook) out.push(await postWebhook(msg, to.webhook, timeoutMs, opts.allowPrivate ?? allowPrivateFromEnv(process.env)));
+  if (to.webhook)
+    out.push(
+      await postWebhook(msg, to.webhook, timeoutMs, opts.allowPrivate ?? allowPrivateFromEnv(process.env)),
+    );
   return out;
 }
 
-async function sendMail(msg: RunEndMessage, email: string, smtp: { url: string; from: string }, timeoutMs: number): Promise<Delivery> {
+async function sendMail(
+  msg: RunEndMessage,
+  email: string,
+  smtp: { url: string; from: string },
+  timeoutMs: number,
+): Promise<Delivery> {
   try {
-    const transport = nodemailer.createTransport(smtp.url, { connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs });
+    const transport = nodemailer.createTransport(smtp.url, {
+      connectionTimeout: timeoutMs,
+      greetingTimeout: timeoutMs,
+      socketTimeout: timeoutMs,
+    });
     const info = await transport.sendMail({
       from: smtp.from,
       to: email,
@@ -57,7 +74,11 @@ async function sendMail(msg: RunEndMessage, email: string, smtp: { url: string; 
     });
     return { channel: "email", ok: true, detail: `accepted for ${email} (${info.messageId})` };
   } catch (e: unknown) {
-    return { channel: "email", ok: false, detail: `sending to ${email} through ${redact(smtp.url)} failed: ${e instanceof Error ? e.message : String(e)}` };
+    return {
+      channel: "email",
+      ok: false,
+      detail: `sending to ${email} through ${redact(smtp.url)} failed: ${e instanceof Error ? e.message : String(e)}`,
+    };
   }
 }
 
@@ -67,28 +88,49 @@ async function sendMail(msg: RunEndMessage, email: string, smtp: { url: string; 
  * The user learns delivered or failed and at most the status class, never what answered or how
  * a connection failed, so the webhook cannot be used to map the server's network.
  */
-async function postWebhook(msg: RunEndMessage, raw: string, timeoutMs: number, allowPrivate: boolean): Promise<Delivery> {
-  const failed = (detail: string, internal: string): Delivery => ({ channel: "webhook", ok: false, detail, internal: `${raw}: ${internal}` });
+async function postWebhook(
+  msg: RunEndMessage,
+  raw: string,
+  timeoutMs: number,
+  allowPrivate: boolean,
+): Promise<Delivery> {
+  const failed = (detail: string, internal: string): Delivery => ({
+    channel: "webhook",
+    ok: false,
+    detail,
+    internal: `${raw}: ${internal}`,
+  });
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
     return failed("failed: not a valid URL", "not a valid URL");
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") return failed("failed: only http:// and https:// webhooks are sent", url.protocol);
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    return failed("failed: only http:// and https:// webhooks are sent", url.protocol);
   const literal = literalHostRefusal(url, allowPrivate);
   if (literal) return failed(REFUSED, literal);
-  const body = JSON.stringify({ runId: msg.runId, name: msg.runName, state: msg.state, summary: msg.summary, url: msg.url });
+  const body = JSON.stringify({
+    runId: msg.runId,
+    name: msg.runName,
+    state: msg.state,
+    summary: msg.summary,
+    url: msg.url,
+  });
   try {
     const status = await post(url, body, timeoutMs, allowPrivate);
     const cls = `HTTP ${Math.floor(status / 100)}xx`;
     if (status >= 200 && status < 300) return { channel: "webhook", ok: true, detail: `delivered (${cls})` };
-    if (status >= 300 && status < 400) return failed(`failed (${cls}: redirects are not followed)`, `answered HTTP ${status}`);
+    if (status >= 300 && status < 400)
+      return failed(`failed (${cls}: redirects are not followed)`, `answered HTTP ${status}`);
     return failed(`failed (${cls})`, `answered HTTP ${status}`);
   } catch (e: unknown) {
     // a name that resolves into the private network reads "failed" like a dead host: saying more
     // would tell which internal names exist
-    return failed("failed", e instanceof DestinationRefused ? `refused: ${e.message}` : e instanceof Error ? e.message : String(e));
+    return failed(
+      "failed",
+      e instanceof DestinationRefused ? `refused: ${e.message}` : e instanceof Error ? e.message : String(e),
+    );
   }
 }
 
@@ -99,7 +141,11 @@ function post(url: URL, body: string, timeoutMs: number, allowPrivate: boolean):
     const mod = url.protocol === "https:" ? https : http;
     const req = mod.request(url, {
       method: "POST",
-      headers: { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body), "User-Agent": "EManager webhook" },
+      headers: {
+        "Content-Type": "application/json",
+        "Content-Length": Buffer.byteLength(body),
+        "User-Agent": "EManager webhook",
+      },
       lookup: guardedLookup(allowPrivate),
       timeout: timeoutMs,
       signal: AbortSignal.timeout(timeoutMs),

@@ -18,10 +18,15 @@ function reference(tasks: { length: number; cores: number }[], slots: number): n
 
 describe("lptMakespan", () => {
   it("equals the plain list schedule, wide tasks included", () => {
-    const task = fc.record({ length: fc.integer({ min: 0, max: 1000 }), cores: fc.integer({ min: 1, max: 6 }) });
-    fc.assert(fc.property(fc.array(task, { maxLength: 60 }), fc.integer({ min: 1, max: 12 }), (tasks, slots) => {
-      expect(lptMakespan(tasks, slots)).toBe(reference(tasks, slots));
-    }));
+    const task = fc.record({
+      length: fc.integer({ min: 0, max: 1000 }),
+      cores: fc.integer({ min: 1, max: 6 }),
+    });
+    fc.assert(
+      fc.property(fc.array(task, { maxLength: 60 }), fc.integer({ min: 1, max: 12 }), (tasks, slots) => {
+        expect(lptMakespan(tasks, slots)).toBe(reference(tasks, slots));
+      }),
+    );
   });
   it("schedules 100,000 two-core tasks on 200,000 cores in well under a second (it used to sort every core per task)", () => {
     const tasks = Array.from({ length: 100_000 }, (_, i) => ({ length: 10 + (i % 7), cores: 2 }));

@@ -5,10 +5,14 @@ import type { ExecutionStrategy, PlannedPilot, TrailEntry } from "./types";
 export function queueLimitsText(q: QueueSnapshot): string {
   return [
     q.enabled ? "up" : "down",
-    q.maxWalltimeSeconds === null ? "no walltime limit" : `at most ${Math.round(q.maxWalltimeSeconds / 60)} min`,
+    q.maxWalltimeSeconds === null
+      ? "no walltime limit"
+      : `at most ${Math.round(q.maxWalltimeSeconds / 60)} min`,
     q.maxCoresPerJob === null ? null : `at most ${q.maxCoresPerJob} cores per job`,
     `${q.coresFree} of ${q.coresTotal} cores free`,
-  ].filter((x) => x !== null).join(", ");
+  ]
+    .filter((x) => x !== null)
+    .join(", ");
 }
 
 /**
@@ -21,11 +25,19 @@ export function queueLimitsText(q: QueueSnapshot): string {
 export function pilotQueueProblems(p: PlannedPilot, queues: readonly QueueSnapshot[]): string[] {
   if (queues.length === 0) return [];
   const q = p.queue === null ? queues.find((x) => x.isDefault) : queues.find((x) => x.name === p.queue);
-  if (!q) return [p.queue === null ? `${p.resource} has no default queue: choose one` : `${p.resource} has no queue ${p.queue} (it has ${queues.map((x) => x.name).join(", ")})`];
+  if (!q)
+    return [
+      p.queue === null
+        ? `${p.resource} has no default queue: choose one`
+        : `${p.resource} has no queue ${p.queue} (it has ${queues.map((x) => x.name).join(", ")})`,
+    ];
   const out: string[] = [];
   const coreCap = Math.min(q.maxCoresPerJob ?? Infinity, q.coresTotal > 0 ? q.coresTotal : Infinity);
   if (p.cores > coreCap) out.push(`${p.cores} cores is more than ${q.name} allows (${coreCap})`);
-  if (q.maxWalltimeSeconds !== null && p.walltimeMinutes * 60 > q.maxWalltimeSeconds) out.push(`${p.walltimeMinutes.toFixed(1)} min is longer than ${q.name} allows (${Math.round(q.maxWalltimeSeconds / 60)} min)`);
+  if (q.maxWalltimeSeconds !== null && p.walltimeMinutes * 60 > q.maxWalltimeSeconds)
+    out.push(
+      `${p.walltimeMinutes.toFixed(1)} min is longer than ${q.name} allows (${Math.round(q.maxWalltimeSeconds / 60)} min)`,
+    );
   return out;
 }
 
@@ -36,21 +48,35 @@ export function pilotQueueNotes(p: PlannedPilot, queues: readonly QueueSnapshot[
 }
 
 /** Every pilot's problems, "pilot N: …", for the launch to refuse with. */
-export function planQueueProblems(plan: ExecutionStrategy, queuesOf: (resourceId: string) => readonly QueueSnapshot[]): string[] {
-  return plan.pilots.flatMap((p, i) => pilotQueueProblems(p, queuesOf(p.resourceId)).map((m) => `pilot ${i + 1} (${p.resource}): ${m}`));
+export function planQueueProblems(
+  plan: ExecutionStrategy,
+  queuesOf: (resourceId: string) => readonly QueueSnapshot[],
+): string[] {
+  return plan.pilots.flatMap((p, i) =>
+    pilotQueueProblems(p, queuesOf(p.resourceId)).map((m) => `pilot ${i + 1} (${p.resource}): ${m}`),
+  );
 }
 
 /**
  * The plan as launched after the user picked queues: each pilot whose queue differs from the
  * planner's gets a trail entry, so the choice is kept with the plan, its trail and the archive.
  */
-export function withChosenQueues(planned: ExecutionStrategy, chosen: ExecutionStrategy, queuesOf: (resourceId: string) => readonly QueueSnapshot[]): ExecutionStrategy {
+export function withChosenQueues(
+  planned: ExecutionStrategy,
+  chosen: ExecutionStrategy,
+  queuesOf: (resourceId: string) => readonly QueueSnapshot[],
+): ExecutionStrategy {
   const entries: TrailEntry[] = [];
   chosen.pilots.forEach((p, i) => {
     const was = planned.pilots[i]?.queue ?? null;
     if (p.queue === was) return;
     const q = queuesOf(p.resourceId).find((x) => x.name === p.queue);
-    entries.push({ label: `Q${i + 1}`, title: `queue of pilot ${i + 1} (${p.resource}), chosen on the plan page`, value: p.queue ?? "default", note: `the planner chose ${was ?? "the default queue"}${q ? `; ${q.name}: ${queueLimitsText(q)}` : ""}` });
+    entries.push({
+      label: `Q${i + 1}`,
+      title: `queue of pilot ${i + 1} (${p.resource}), chosen on the plan page`,
+      value: p.queue ?? "default",
+      note: `the planner chose ${was ?? "the default queue"}${q ? `; ${q.name}: ${queueLimitsText(q)}` : ""}`,
+    });
   });
   return entries.length ? { ...chosen, trail: [...chosen.trail, ...entries] } : chosen;
 }

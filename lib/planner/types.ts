@@ -35,7 +35,9 @@ export const ZExecutionStrategy = z.object({
   trail: z.array(ZTrailEntry),
   rejected: z.array(z.object({ option: z.string(), why: z.string() })),
   /** `pilot`: the 1-based pilot a warning is about (plans a resource cannot take), shown on that pilot's row */
-  warnings: z.array(z.object({ code: z.string(), message: z.string(), pilot: z.number().int().min(1).optional() })),
+  warnings: z.array(
+    z.object({ code: z.string(), message: z.string(), pilot: z.number().int().min(1).optional() }),
+  ),
 });
 export type ExecutionStrategy = z.infer<typeof ZExecutionStrategy>;
 
@@ -57,4 +59,5 @@ export interface Policy {
   now: Date;
 }
 
-export type PlanResult = { ok: true; plan: ExecutionStrategy } | { ok: false; errors: { code: string; message: string }[] };
+export type PlanResult =
+  { ok: true; plan: ExecutionStrategy } | { ok: false; errors: { code: string; message: string }[] };

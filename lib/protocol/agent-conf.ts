@@ -15,7 +15,11 @@ export const ZAgentConf = z
     /** cores to use when no batch allocation is found (the local resource, a login node) */
     cores: z.number().int().min(1).max(10_000_000),
     /** the pilot job's walltime; the agent stops itself `drainMarginSeconds` before it */
-    walltimeSeconds: z.number().int().min(1).max(100 * 365 * 86_400),
+    walltimeSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(100 * 365 * 86_400),
     drainMarginSeconds: z.number().int().min(0),
     heartbeatSeconds: z.number().int().min(1).max(3600),
     launch: z.enum(LAUNCH_METHODS),
@@ -24,7 +28,10 @@ export const ZAgentConf = z
     /** SIGTERM → SIGKILL delay when the agent kills a task's process group */
     killGraceSeconds: z.number().int().min(0).max(600).default(3),
   })
-  .refine((c) => c.drainMarginSeconds < c.walltimeSeconds, { message: "the drain margin must be shorter than the walltime", path: ["drainMarginSeconds"] });
+  .refine((c) => c.drainMarginSeconds < c.walltimeSeconds, {
+    message: "the drain margin must be shorter than the walltime",
+    path: ["drainMarginSeconds"],
+  });
 
 export type TAgentConf = z.infer<typeof ZAgentConf>;
 export type TAgentConfInput = z.input<typeof ZAgentConf>;
@@ -46,7 +53,8 @@ export function renderAgentConf(conf: TAgentConfInput): string {
   return [`protocol_version=${PROTOCOL_VERSION}`, ...KEYS.map(([k, key]) => `${key}=${c[k]}`), ""].join("\n");
 }
 
-export type ConfResult = { ok: true; conf: TAgentConf } | { ok: false; code: "BAD_VERSION" | "BAD_CONF"; message: string };
+export type ConfResult =
+  { ok: true; conf: TAgentConf } | { ok: false; code: "BAD_VERSION" | "BAD_CONF"; message: string };
 
 /** Reads agent.conf back (the server, to show or check a sandbox); unknown keys are ignored as the agent does. */
 export function parseAgentConf(text: string): ConfResult {
@@ -56,7 +64,12 @@ export function parseAgentConf(text: string): ConfResult {
     if (i > 0) kv.set(line.slice(0, i), line.slice(i + 1));
   }
   const v = kv.get("protocol_version");
-  if (v !== String(PROTOCOL_VERSION)) return { ok: false, code: "BAD_VERSION", message: `protocol_version is ${v ?? "missing"}, expected ${PROTOCOL_VERSION}` };
+  if (v !== String(PROTOCOL_VERSION))
+    return {
+      ok: false,
+      code: "BAD_VERSION",
+      message: `protocol_version is ${v ?? "missing"}, expected ${PROTOCOL_VERSION}`,
+    };
   const raw: Record<string, unknown> = {};
   for (const [k, key] of KEYS) {
     const s = kv.get(key);
@@ -64,6 +77,11 @@ export function parseAgentConf(text: string): ConfResult {
     raw[k] = k === "pilotId" || k === "launch" ? s : /^\d+$/.test(s) ? Number(s) : s;
   }
   const p = ZAgentConf.safeParse(raw);
-  if (!p.success) return { ok: false, code: "BAD_CONF", message: p.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") };
+  if (!p.success)
+    return {
+      ok: false,
+      code: "BAD_CONF",
+      message: p.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "),
+    };
   return { ok: true, conf: p.data };
 }

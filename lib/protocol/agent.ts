@@ -34,22 +34,37 @@ export interface AgentTask {
   outputs: { path: string; size: number }[];
 }
 
-
 /** The engine stages files into the sandbox's `data/`, so its tasks run there and name files relative to it. */
 export const ENGINE_WORKDIR = "data";
 
 export function toInboxTask(t: AgentTask): TInboxTaskInput {
   return {
-    kind: "synthetic", taskId: t.taskId, attempt: t.attempt, cores: t.cores, workdir: ENGINE_WORKDIR,
-    type: t.type, mode: t.mode as "time" | "flops", length: t.length, readBuffer: t.readBuffer, writeBuffer: t.writeBuffer,
-    interleave: t.interleave, inputs: t.inputs, outputs: t.outputs,
+    kind: "synthetic",
+    taskId: t.taskId,
+    attempt: t.attempt,
+    cores: t.cores,
+    workdir: ENGINE_WORKDIR,
+    type: t.type,
+    mode: t.mode as "time" | "flops",
+    length: t.length,
+    readBuffer: t.readBuffer,
+    writeBuffer: t.writeBuffer,
+    interleave: t.interleave,
+    inputs: t.inputs,
+    outputs: t.outputs,
   };
 }
 
 /** Throws on a task the agent could misread: the engine's tasks come from a validated workload. */
 export function renderInboxBatch(tasks: AgentTask[]): string {
   const r = renderBatch(tasks.map(toInboxTask));
-  if (!r.ok) throw new Error(`cannot hand tasks to the agent: ${r.errors.slice(0, 5).map((e) => `${e.taskId ?? `#${e.index}`}: ${e.message}`).join("; ")}`);
+  if (!r.ok)
+    throw new Error(
+      `cannot hand tasks to the agent: ${r.errors
+        .slice(0, 5)
+        .map((e) => `${e.taskId ?? `#${e.index}`}: ${e.message}`)
+        .join("; ")}`,
+    );
   return r.text;
 }
 
@@ -71,7 +86,8 @@ export function toFact(e: AgentEvent): AgentFact | string | null {
     case "agent_exit":
       return { kind: e.kind, at: e.at, reason: `${e.reason}: ${e.detail}` };
     case "task_failed":
-      if ((e.reason === "cancelled" || e.reason === "launch_error") && e.exitStatus !== null) return { kind: "task_done", at: e.at, taskId: e.taskId, attempt: e.attempt, exitCode: e.exitStatus };
+      if ((e.reason === "cancelled" || e.reason === "launch_error") && e.exitStatus !== null)
+        return { kind: "task_done", at: e.at, taskId: e.taskId, attempt: e.attempt, exitCode: e.exitStatus };
       return `task ${e.taskId} attempt ${e.attempt} failed on the agent (${e.reason}): ${e.detail}`;
     case "inbox_error":
       return `the agent rejected line ${e.line} of ${e.batch}: ${e.detail}`;
@@ -81,10 +97,15 @@ export function toFact(e: AgentEvent): AgentFact | string | null {
   }
 }
 
-export function parseEventLog(chunk: Uint8Array | string, startOffset: number): { facts: AgentFact[]; nextOffset: number; problems: string[] } {
+export function parseEventLog(
+  chunk: Uint8Array | string,
+  startOffset: number,
+): { facts: AgentFact[]; nextOffset: number; problems: string[] } {
   const r = parseLog(chunk, startOffset);
   const facts: AgentFact[] = [];
-  const problems = r.problems.map((p) => `agent log at byte ${p.offset}: ${p.message}: ${JSON.stringify(p.line.slice(0, 200))}`);
+  const problems = r.problems.map(
+    (p) => `agent log at byte ${p.offset}: ${p.message}: ${JSON.stringify(p.line.slice(0, 200))}`,
+  );
   for (const e of r.events) {
     const f = toFact(e);
     if (typeof f === "string") problems.push(f);

@@ -3,13 +3,61 @@ import { describe, expect, it } from "vitest";
 import { type AgentEvent, parseEventLog, renderEventLine } from "./events";
 
 const SAMPLE: AgentEvent[] = [
-  { kind: "agent_active", at: 1_700_000_000_000, pilotId: "p-1", hostname: "nid001.cluster", nodes: ["nid001", "nid002"], cores: 48, source: "slurm", launch: "srun", pid: 4242, bash: "5.2.15(1)-release" },
+  {
+    kind: "agent_active",
+    at: 1_700_000_000_000,
+    pilotId: "p-1",
+    hostname: "nid001.cluster",
+    nodes: ["nid001", "nid002"],
+    cores: 48,
+    source: "slurm",
+    launch: "srun",
+    pid: 4242,
+    bash: "5.2.15(1)-release",
+  },
   { kind: "task_received", at: 1_700_000_000_010, taskId: "Stage_1_0", attempt: 0, cores: 1 },
-  { kind: "task_executing", at: 1_700_000_000_020, taskId: "Stage_1_0", attempt: 0, slots: [0, 1, 2], hosts: ["nid001"], pid: 5000 },
-  { kind: "task_done", at: 1_700_000_001_020, taskId: "Stage_1_0", attempt: 0, exitCode: 0, durationMs: 1000 },
-  { kind: "task_failed", at: 1_700_000_001_030, taskId: "Stage_1_1", attempt: 2, reason: "cancelled", exitStatus: 143, detail: "cancelled by the server" },
-  { kind: "task_failed", at: 1_700_000_001_031, taskId: "Stage_1_2", attempt: 0, reason: "drained", exitStatus: null, detail: "not started: ünïcødé 漢字 🙂" },
-  { kind: "inbox_error", at: 1_700_000_001_040, batch: "batch-00000003.tsv", line: 7, detail: "not a v1 task line" },
+  {
+    kind: "task_executing",
+    at: 1_700_000_000_020,
+    taskId: "Stage_1_0",
+    attempt: 0,
+    slots: [0, 1, 2],
+    hosts: ["nid001"],
+    pid: 5000,
+  },
+  {
+    kind: "task_done",
+    at: 1_700_000_001_020,
+    taskId: "Stage_1_0",
+    attempt: 0,
+    exitCode: 0,
+    durationMs: 1000,
+  },
+  {
+    kind: "task_failed",
+    at: 1_700_000_001_030,
+    taskId: "Stage_1_1",
+    attempt: 2,
+    reason: "cancelled",
+    exitStatus: 143,
+    detail: "cancelled by the server",
+  },
+  {
+    kind: "task_failed",
+    at: 1_700_000_001_031,
+    taskId: "Stage_1_2",
+    attempt: 0,
+    reason: "drained",
+    exitStatus: null,
+    detail: "not started: ünïcødé 漢字 🙂",
+  },
+  {
+    kind: "inbox_error",
+    at: 1_700_000_001_040,
+    batch: "batch-00000003.tsv",
+    line: 7,
+    detail: "not a v1 task line",
+  },
   { kind: "agent_draining", at: 1_700_000_002_000, reason: "walltime", detail: "the walltime ends in 30 s" },
   { kind: "agent_exit", at: 1_700_000_002_500, reason: "walltime", detail: "" },
 ];
@@ -72,8 +120,19 @@ describe("parseEventLog", () => {
     ];
     const text = lines.join("\n") + "\n";
     const r = parseEventLog(text, 50);
-    expect(r.events).toEqual([{ kind: "task_done", at: 1_700_000_000_001, taskId: "ok", attempt: 1, exitCode: 0, durationMs: 5 }]);
-    expect(r.problems.map((p) => p.code)).toEqual(["garbage", "unknown_version", "unknown_kind", "bad_fields", "bad_fields", "bad_fields", "garbage", "garbage"]);
+    expect(r.events).toEqual([
+      { kind: "task_done", at: 1_700_000_000_001, taskId: "ok", attempt: 1, exitCode: 0, durationMs: 5 },
+    ]);
+    expect(r.problems.map((p) => p.code)).toEqual([
+      "garbage",
+      "unknown_version",
+      "unknown_kind",
+      "bad_fields",
+      "bad_fields",
+      "bad_fields",
+      "garbage",
+      "garbage",
+    ]);
     expect(r.problems[2]!.message).toContain("task_teleported");
     expect(r.problems[0]).toMatchObject({ offset: 50, line: "hello world" });
     expect(r.problems[1]!.offset).toBe(50 + Buffer.byteLength(lines[0]! + "\n"));

@@ -7,11 +7,23 @@ import { LINE_TAG, ZWord } from "./fields";
  * agent only. Fields sit at fixed positions per kind; a newer agent may append fields after
  * them (ignored here), never insert. Times are the agent node's clock in epoch milliseconds.
  */
-export const TASK_FAIL_REASONS = ["cancelled", "drained", "signal", "walltime", "launch_error", "bad_record", "too_wide", "lost"] as const;
+export const TASK_FAIL_REASONS = [
+  "cancelled",
+  "drained",
+  "signal",
+  "walltime",
+  "launch_error",
+  "bad_record",
+  "too_wide",
+  "lost",
+] as const;
 export const AGENT_STOP_REASONS = ["drain_requested", "signal", "walltime", "conf_error"] as const;
 export const ALLOCATION_SOURCES = ["slurm", "pbs", "lsf", "conf"] as const;
 
-const int = z.string().regex(/^(0|[1-9][0-9]{0,15})$/, "a whole number").transform(Number);
+const int = z
+  .string()
+  .regex(/^(0|[1-9][0-9]{0,15})$/, "a whole number")
+  .transform(Number);
 const text = z.string();
 const list = z.string().transform((s) => (s === "" ? [] : s.split(",")));
 const ints = z
@@ -22,7 +34,16 @@ const exitStatus = z.union([z.literal("-").transform(() => null), int]);
 
 // field name → schema, in line order
 const KINDS = {
-  agent_active: { pilotId: ZWord, hostname: text, nodes: list, cores: int, source: z.enum(ALLOCATION_SOURCES), launch: z.enum(LAUNCH_METHODS), pid: int, bash: text },
+  agent_active: {
+    pilotId: ZWord,
+    hostname: text,
+    nodes: list,
+    cores: int,
+    source: z.enum(ALLOCATION_SOURCES),
+    launch: z.enum(LAUNCH_METHODS),
+    pid: int,
+    bash: text,
+  },
   task_received: { taskId: ZWord, attempt: int, cores: int },
   task_executing: { taskId: ZWord, attempt: int, slots: ints, hosts: list, pid: int },
   task_done: { taskId: ZWord, attempt: int, exitCode: int, durationMs: int },
@@ -41,7 +62,8 @@ export type AgentEvent = {
 }[AgentEventKind];
 export type AgentEventOf<K extends AgentEventKind> = Extract<AgentEvent, { kind: K }>;
 
-export type EventProblemCode = "garbage" | "unknown_version" | "unknown_kind" | "bad_fields" | "overlong_line";
+export type EventProblemCode =
+  "garbage" | "unknown_version" | "unknown_kind" | "bad_fields" | "overlong_line";
 export interface EventProblem {
   code: EventProblemCode;
   /** byte offset of the line in the log */
@@ -60,15 +82,22 @@ export interface ParsedLog {
 
 const isKind = (k: string): k is AgentEventKind => Object.hasOwn(KINDS, k);
 
-export function parseEventLine(line: string, offset: number): { event: AgentEvent } | { problem: EventProblem } {
-  const bad = (code: EventProblemCode, message: string) => ({ problem: { code, offset, line: line.slice(0, 500), message } });
+export function parseEventLine(
+  line: string,
+  offset: number,
+): { event: AgentEvent } | { problem: EventProblem } {
+  const bad = (code: EventProblemCode, message: string) => ({
+    problem: { code, offset, line: line.slice(0, 500), message },
+  });
   const [tag = "", at = "", kind = "", ...rest] = line.split("\t");
   if (!/^v[0-9]+$/.test(tag) || !/^[0-9]{1,16}$/.test(at)) return bad("garbage", "not an agent event line");
   if (tag !== LINE_TAG) return bad("unknown_version", `line format ${tag}; this server reads ${LINE_TAG}`);
-  if (!isKind(kind)) return bad("unknown_kind", `unknown event kind ${JSON.stringify(kind.slice(0, 40))} (a newer agent?)`);
+  if (!isKind(kind))
+    return bad("unknown_kind", `unknown event kind ${JSON.stringify(kind.slice(0, 40))} (a newer agent?)`);
   const spec: Record<string, z.ZodType> = KINDS[kind];
   const names = Object.keys(spec);
-  if (rest.length < names.length) return bad("bad_fields", `${kind} has ${names.length} fields, the line has ${rest.length}`);
+  if (rest.length < names.length)
+    return bad("bad_fields", `${kind} has ${names.length} fields, the line has ${rest.length}`);
   const out: Record<string, unknown> = { kind, at: Number(at) };
   for (const [i, name] of names.entries()) {
     const p = spec[name]!.safeParse(rest[i]);
@@ -88,7 +117,11 @@ export interface ParseLogOptions {
  * are consumed, so a line the agent is still writing is read again next time. Never throws:
  * garbage, unknown versions and unknown kinds come back as problems and are skipped.
  */
-export function parseEventLog(chunk: string | Uint8Array, startOffset: number, opts: ParseLogOptions = {}): ParsedLog {
+export function parseEventLog(
+  chunk: string | Uint8Array,
+  startOffset: number,
+  opts: ParseLogOptions = {},
+): ParsedLog {
   const max = opts.maxLineBytes ?? 65_536;
   const bytes = typeof chunk === "string" ? new TextEncoder().encode(chunk) : chunk;
   const end = bytes.lastIndexOf(0x0a);
@@ -97,7 +130,12 @@ export function parseEventLog(chunk: string | Uint8Array, startOffset: number, o
   if (end < 0) {
     if (bytes.length < max) return { events, nextOffset: startOffset, problems };
     const line = new TextDecoder().decode(bytes.subarray(0, 500));
-    problems.push({ code: "overlong_line", offset: startOffset, line, message: `${bytes.length} bytes without a newline; skipped` });
+    problems.push({
+      code: "overlong_line",
+      offset: startOffset,
+      line,
+      message: `${bytes.length} bytes without a newline; skipped`,
+    });
     return { events, nextOffset: startOffset + bytes.length, problems };
   }
   let pos = 0;

@@ -19,20 +19,25 @@ const ZBase = {
   workdir: ZAgentPath.nullable().default(null),
 };
 
-export const ZSyntheticTask = z.object({
-  ...ZBase,
-  kind: z.literal("synthetic"),
-  /** `serial` | `parallel` in skeletons; passed through */
-  type: ZWord,
-  mode: z.enum(["time", "flops"]),
-  /** seconds (time mode, microsecond resolution) or FLOPs (flops mode, rounded up to a whole count) */
-  length: z.number().finite().min(0).max(Number.MAX_SAFE_INTEGER),
-  readBuffer: ZPositive.max(1 << 30),
-  writeBuffer: ZPositive.max(1 << 30),
-  interleave: z.number().int().min(0).max(3),
-  inputs: z.array(ZAgentPath).max(100_000),
-  outputs: z.array(z.object({ path: ZAgentPath, size: ZCount })).max(100_000),
-}).refine((t) => t.mode === "flops" || t.length <= 1e9, { message: "a time-mode length is at most 1e9 seconds", path: ["length"] });
+export const ZSyntheticTask = z
+  .object({
+    ...ZBase,
+    kind: z.literal("synthetic"),
+    /** `serial` | `parallel` in skeletons; passed through */
+    type: ZWord,
+    mode: z.enum(["time", "flops"]),
+    /** seconds (time mode, microsecond resolution) or FLOPs (flops mode, rounded up to a whole count) */
+    length: z.number().finite().min(0).max(Number.MAX_SAFE_INTEGER),
+    readBuffer: ZPositive.max(1 << 30),
+    writeBuffer: ZPositive.max(1 << 30),
+    interleave: z.number().int().min(0).max(3),
+    inputs: z.array(ZAgentPath).max(100_000),
+    outputs: z.array(z.object({ path: ZAgentPath, size: ZCount })).max(100_000),
+  })
+  .refine((t) => t.mode === "flops" || t.length <= 1e9, {
+    message: "a time-mode length is at most 1e9 seconds",
+    path: ["length"],
+  });
 
 export const ZShellTask = z.object({
   ...ZBase,
@@ -61,7 +66,19 @@ export function renderTaskLine(t: TInboxTask): string {
   const rest =
     t.kind === "shell"
       ? ["shell", t.command]
-      : ["synthetic", t.type, t.mode, lengthField(t), t.readBuffer, t.writeBuffer, t.interleave, t.inputs.length, ...t.inputs, t.outputs.length, ...t.outputs.flatMap((o) => [o.path, o.size])];
+      : [
+          "synthetic",
+          t.type,
+          t.mode,
+          lengthField(t),
+          t.readBuffer,
+          t.writeBuffer,
+          t.interleave,
+          t.inputs.length,
+          ...t.inputs,
+          t.outputs.length,
+          ...t.outputs.flatMap((o) => [o.path, o.size]),
+        ];
   return [...head, ...rest].join("\t");
 }
 
@@ -74,11 +91,17 @@ export function renderInboxBatch(tasks: readonly TInboxTaskInput[]): BatchResult
     const p = ZInboxTask.safeParse(raw);
     const id = typeof raw?.taskId === "string" ? raw.taskId : null;
     if (!p.success) {
-      for (const i of p.error.issues) errors.push({ index, taskId: id, message: `${i.path.join(".") || "task"}: ${i.message}` });
+      for (const i of p.error.issues)
+        errors.push({ index, taskId: id, message: `${i.path.join(".") || "task"}: ${i.message}` });
       return;
     }
     const key = `${p.data.taskId}.${p.data.attempt}`;
-    if (seen.has(key)) errors.push({ index, taskId: id, message: `task ${p.data.taskId} attempt ${p.data.attempt} appears twice in the batch` });
+    if (seen.has(key))
+      errors.push({
+        index,
+        taskId: id,
+        message: `task ${p.data.taskId} attempt ${p.data.attempt} appears twice in the batch`,
+      });
     seen.add(key);
     lines.push(renderTaskLine(p.data));
   });

@@ -37,7 +37,10 @@ export function batchFile(seq: number): { final: string; temp: string } {
 }
 
 /** The task's own directory (its default working directory) and its captured output. */
-export function taskFiles(taskId: string, attempt: number): { dir: string; stdout: string; stderr: string; launchError: string } {
+export function taskFiles(
+  taskId: string,
+  attempt: number,
+): { dir: string; stdout: string; stderr: string; launchError: string } {
   const dir = `${SANDBOX.tasks}/${ZWord.parse(taskId)}.${ZCount.parse(attempt)}`;
   return { dir, stdout: `${dir}/stdout`, stderr: `${dir}/stderr`, launchError: `${dir}/launch_error` };
 }

@@ -24,7 +24,10 @@ const savedSock = process.env.SSH_AUTH_SOCK;
 beforeAll(async () => {
   agent = spawn("ssh-agent", ["-D", "-a", sock], { stdio: "ignore" });
   for (let i = 0; i < 50 && !existsSync(sock); i++) await new Promise((r) => setTimeout(r, 50));
-  execFileSync("ssh-add", [c.info.privateKeyPath], { env: { ...process.env, SSH_AUTH_SOCK: sock }, stdio: "pipe" });
+  execFileSync("ssh-add", [c.info.privateKeyPath], {
+    env: { ...process.env, SSH_AUTH_SOCK: sock },
+    stdio: "pipe",
+  });
   process.env.SSH_AUTH_SOCK = sock;
 });
 afterAll(async () => {
@@ -37,7 +40,16 @@ afterAll(async () => {
 async function keylessResource(email: string, role: "admin" | "user") {
   const u = await db.user.create({ data: { email, passwordHash: "h", role } });
   const r = await db.resource.create({
-    data: { userId: u.id, label: "loopback", kind: "fork", host: c.info.host, port: c.info.port, username: c.info.user, hostKey: c.info.hostKey, hostKeyFingerprint: c.info.hostKeyFingerprint },
+    data: {
+      userId: u.id,
+      label: "loopback",
+      kind: "fork",
+      host: c.info.host,
+      port: c.info.port,
+      username: c.info.user,
+      hostKey: c.info.hostKey,
+      hostKeyFingerprint: c.info.hostKeyFingerprint,
+    },
   });
   return { user: u, resource: r };
 }
@@ -60,7 +72,10 @@ describe("the server's ssh-agent (real ssh-agent, loopback sshd)", () => {
   it("is refused to another account with an AUTH error saying why, in the engine and in Test connection", async () => {
     const { user, resource } = await keylessResource("agent-user@x.org", "user");
     const pooled = sshPool().size;
-    const err: unknown = await whoami(resource.id).then(() => null, (e: unknown) => e);
+    const err: unknown = await whoami(resource.id).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(isTransportError(err) && err.code).toBe("AUTH");
     expect(String((err as Error).message)).toMatch(/only for accounts an administrator has allowed/);
     const probe = await probeResource(db, user.id, resource.id, SECRET);
@@ -74,7 +89,10 @@ describe("the server's ssh-agent (real ssh-agent, loopback sshd)", () => {
   it("is used once an administrator allows the account, and refused again when revoked; no one else can allow it", async () => {
     const admin = await db.user.findUniqueOrThrow({ where: { email: "agent-admin@x.org" } });
     const { user, resource } = await keylessResource("agent-allowed@x.org", "user");
-    expect(await setSshAgentAllowed(db, user.id, user.id, true)).toMatchObject({ ok: false, code: "NOT_FOUND" });
+    expect(await setSshAgentAllowed(db, user.id, user.id, true)).toMatchObject({
+      ok: false,
+      code: "NOT_FOUND",
+    });
     await expect(whoami(resource.id)).rejects.toMatchObject({ code: "AUTH" });
     expect(await setSshAgentAllowed(db, admin.id, user.id, true)).toEqual({ ok: true });
     expect(await whoami(resource.id)).toBe(c.info.user);

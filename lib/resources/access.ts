@@ -18,10 +18,17 @@ export function sshPool(): SshPool {
  * ssh-agent when it has none and its owner may use the agent (lib/auth/agent-policy.ts; otherwise
  * an AUTH TransportError saying why), and its pinned host key.
  */
-export async function transportFor(db: Db, resourceId: string, secret: string): Promise<{ transport: Transport; workDir: string; kind: string }> {
+export async function transportFor(
+  db: Db,
+  resourceId: string,
+  secret: string,
+): Promise<{ transport: Transport; workDir: string; kind: string }> {
   const r = await db.resource.findUnique({
     where: { id: resourceId },
-    include: { credential: { omit: { encryptedKey: false, encryptedPassphrase: false } }, user: { select: { role: true, sshAgentAllowed: true } } },
+    include: {
+      credential: { omit: { encryptedKey: false, encryptedPassphrase: false } },
+      user: { select: { role: true, sshAgentAllowed: true } },
+    },
   });
   if (!r) throw new Error(`resource ${resourceId} no longer exists`);
   if (!r.host || !r.username) throw new Error(`resource ${r.label} has no host or user`);
@@ -29,13 +36,22 @@ export async function transportFor(db: Db, resourceId: string, secret: string): 
   const target = `${r.username}@${r.host}:${r.port}`;
   let auth: { privateKey: string; passphrase?: string } | { agent: string };
   if (cred?.kind === "key" && cred.encryptedKey) {
-    auth = { privateKey: open(cred.encryptedKey, secret), ...(cred.encryptedPassphrase ? { passphrase: open(cred.encryptedPassphrase, secret) } : {}) };
+    auth = {
+      privateKey: open(cred.encryptedKey, secret),
+      ...(cred.encryptedPassphrase ? { passphrase: open(cred.encryptedPassphrase, secret) } : {}),
+    };
   } else {
     const d = agentDecision(r.user, process.env.SSH_AUTH_SOCK, target);
     if (!d.ok) throw new TransportError("AUTH", d.message, { target });
     auth = { agent: d.socket };
   }
-  const transport = sshPool().lease(`${r.id}:${r.username}`, { host: r.host, port: r.port, username: r.username, hostKey: r.hostKey, ...auth });
+  const transport = sshPool().lease(`${r.id}:${r.username}`, {
+    host: r.host,
+    port: r.port,
+    username: r.username,
+    hostKey: r.hostKey,
+    ...auth,
+  });
   return { transport, workDir: r.workDir ?? "~/emanager", kind: r.kind };
 }
 

@@ -35,17 +35,30 @@ describe("parallel probes of unpinned hosts, across two loaded copies of the cod
     // two copies for real: two TransportError classes, one shared pool
     expect(errorsB.TransportError).not.toBe(errorsA.TransportError);
     const lease = (await accessB.transportFor(db, res[0]!.id, SECRET)).transport;
-    const crossed = await lease.exec("true").then(() => null, (e: unknown) => e);
+    const crossed = await lease.exec("true").then(
+      () => null,
+      (e: unknown) => e,
+    );
     await lease.close();
     // the error a copy gets is made by whichever copy made the pooled connection; every copy
     // must recognise it, by `instanceof` too (lib/transport/errors.ts: the brand)
-    expect([crossed instanceof errorsA.TransportError, crossed instanceof errorsB.TransportError]).toEqual([true, true]);
-    expect(errorsA.isTransportError(crossed, "HOSTKEY_UNKNOWN") && errorsB.isTransportError(crossed, "HOSTKEY_UNKNOWN")).toBe(true);
+    expect([crossed instanceof errorsA.TransportError, crossed instanceof errorsB.TransportError]).toEqual([
+      true,
+      true,
+    ]);
+    expect(
+      errorsA.isTransportError(crossed, "HOSTKEY_UNKNOWN") &&
+        errorsB.isTransportError(crossed, "HOSTKEY_UNKNOWN"),
+    ).toBe(true);
     expect(new errorsB.TransportError("AUTH", "x") instanceof errorsA.TransportError).toBe(true);
     expect(new Error("x") instanceof errorsB.TransportError).toBe(false);
     const outcomes: { code: string; fp?: string; message: string }[] = [];
     for (let round = 0; round < 3; round++) {
-      const calls = res.flatMap((r, i) => Array.from({ length: 8 }, (_, k) => ((i + k) % 2 === 0 ? bundleA : bundleB).probeResource(db, user.id, r.id, SECRET)));
+      const calls = res.flatMap((r, i) =>
+        Array.from({ length: 8 }, (_, k) =>
+          ((i + k) % 2 === 0 ? bundleA : bundleB).probeResource(db, user.id, r.id, SECRET),
+        ),
+      );
       for (const o of await Promise.all(calls)) {
         if (o.ok) throw new Error("an unpinned host was probed without its key being accepted");
         outcomes.push({ code: o.code, fp: o.hostKey?.fingerprint, message: o.message });
@@ -55,7 +68,10 @@ describe("parallel probes of unpinned hosts, across two loaded copies of the cod
     const codes = new Map<string, number>();
     for (const o of outcomes) codes.set(o.code, (codes.get(o.code) ?? 0) + 1);
     const odd = outcomes.filter((o) => o.code !== "HOSTKEY_UNKNOWN");
-    expect(odd.map((o) => `${o.code}: ${o.message}`), JSON.stringify([...codes])).toEqual([]);
+    expect(
+      odd.map((o) => `${o.code}: ${o.message}`),
+      JSON.stringify([...codes]),
+    ).toEqual([]);
     expect(new Set(outcomes.map((o) => o.fp))).toEqual(new Set([expect.stringMatching(/^SHA256:/)]));
     const rows = await db.resourceSnapshot.findMany({ where: { resourceId: { in: res.map((r) => r.id) } } });
     expect(rows).toHaveLength(outcomes.length);

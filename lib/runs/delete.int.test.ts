@@ -19,29 +19,56 @@ async function account(email: string): Promise<string> {
   return r.user.id;
 }
 
-async function makeRun(userId: string, skeletonId: string, name: string, state: string, extra: { leaseUntil?: Date } = {}) {
-  const run = await db.run.create({ data: { userId, skeletonId, name, state, strategy: "adaptive", plan: "{}", ...extra } });
+async function makeRun(
+  userId: string,
+  skeletonId: string,
+  name: string,
+  state: string,
+  extra: { leaseUntil?: Date } = {},
+) {
+  const run = await db.run.create({
+    data: { userId, skeletonId, name, state, strategy: "adaptive", plan: "{}", ...extra },
+  });
   const dir = path.join(runsRoot, run.id);
   mkdirSync(path.join(dir, "pilot-0"), { recursive: true });
   writeFileSync(path.join(dir, "pilot-0", "events.log"), "x".repeat(3000));
   writeFileSync(path.join(dir, `run-21-${run.id}.zip`), "y".repeat(1000));
   await db.run.update({ where: { id: run.id }, data: { dir } });
-  await db.pilot.create({ data: { runId: run.id, index: 0, label: "local", kind: "local", cores: 2, walltimeMinutes: 5, state: "DONE" } });
+  await db.pilot.create({
+    data: {
+      runId: run.id,
+      index: 0,
+      label: "local",
+      kind: "local",
+      cores: 2,
+      walltimeMinutes: 5,
+      state: "DONE",
+    },
+  });
   return { ...run, dir };
 }
 
 describe("deleting runs and skeletons", () => {
   it("a skeleton used by a live run is refused with the run named; once the run is over it goes, the finished run stays", async () => {
     const u = await account("del-sk@example.org");
-    const sk = await db.skeleton.create({ data: { userId: u, name: "sc2014.conf", text: "Num_Stage = 1\n" } });
+    const sk = await db.skeleton.create({
+      data: { userId: u, name: "sc2014.conf", text: "Num_Stage = 1\n" },
+    });
     const live = await makeRun(u, sk.id, "sc2014 live", "ACTIVE");
     const refused = await deleteSkeleton(db, u, sk.id);
-    expect(refused).toEqual({ ok: false, code: "IN_USE", message: "sc2014.conf is used by sc2014 live (ACTIVE): cancel that run or wait until it ends before deleting it." });
+    expect(refused).toEqual({
+      ok: false,
+      code: "IN_USE",
+      message:
+        "sc2014.conf is used by sc2014 live (ACTIVE): cancel that run or wait until it ends before deleting it.",
+    });
     expect(await db.skeleton.count({ where: { id: sk.id } })).toBe(1);
     await db.run.update({ where: { id: live.id }, data: { state: "DONE" } });
     expect(await deleteSkeleton(db, u, sk.id)).toMatchObject({ ok: true, name: "sc2014.conf" });
     expect(await db.skeleton.count({ where: { id: sk.id } })).toBe(0);
-    expect(await db.run.findUnique({ where: { id: live.id }, select: { skeletonId: true } })).toEqual({ skeletonId: null });
+    expect(await db.run.findUnique({ where: { id: live.id }, select: { skeletonId: true } })).toEqual({
+      skeletonId: null,
+    });
   });
 
   it("a run: refused while live or still being wrapped up; then gone with its pilots, its directory and the archive in it; another user's run is not found", async () => {
@@ -49,8 +76,15 @@ describe("deleting runs and skeletons", () => {
     const other = await account("del-other@example.org");
     const sk = await db.skeleton.create({ data: { userId: u, name: "s.conf", text: "x" } });
     const run = await makeRun(u, sk.id, "my run", "ACTIVE");
-    expect(await deleteRun(db, u, run.id, { runsRoot })).toMatchObject({ ok: false, code: "IN_USE", message: "my run is ACTIVE: cancel it (or wait until it ends) before deleting it." });
-    await db.run.update({ where: { id: run.id }, data: { state: "DONE", leaseUntil: new Date(Date.now() + 60_000) } });
+    expect(await deleteRun(db, u, run.id, { runsRoot })).toMatchObject({
+      ok: false,
+      code: "IN_USE",
+      message: "my run is ACTIVE: cancel it (or wait until it ends) before deleting it.",
+    });
+    await db.run.update({
+      where: { id: run.id },
+      data: { state: "DONE", leaseUntil: new Date(Date.now() + 60_000) },
+    });
     expect(await deleteRun(db, u, run.id, { runsRoot })).toMatchObject({ ok: false, code: "IN_USE" });
     expect(await deleteRun(db, other, run.id, { runsRoot })).toMatchObject({ ok: false, code: "NOT_FOUND" });
 
@@ -59,7 +93,11 @@ describe("deleting runs and skeletons", () => {
     expect(before).toMatchObject({ runBytes: 4000, skeletons: 1, skeletonBytes: 1 });
 
     await db.run.update({ where: { id: run.id }, data: { leaseUntil: null } });
-    expect(await deleteRun(db, u, run.id, { runsRoot })).toEqual({ ok: true, name: "my run", dirRemoved: run.dir });
+    expect(await deleteRun(db, u, run.id, { runsRoot })).toEqual({
+      ok: true,
+      name: "my run",
+      dirRemoved: run.dir,
+    });
     expect(existsSync(run.dir)).toBe(false);
     expect(await db.run.count({ where: { id: run.id } })).toBe(0);
     expect(await db.pilot.count({ where: { runId: run.id } })).toBe(0);

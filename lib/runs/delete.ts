@@ -5,7 +5,9 @@ import type { Db } from "../db/client";
 /** States a run never leaves (lib/states/run.ts): only such a run may be deleted. */
 const FINAL = ["DONE", "FAILED", "CANCELED"];
 
-export type DeleteResult = { ok: true; name: string; dirRemoved: string | null } | { ok: false; code: "NOT_FOUND" | "IN_USE"; message: string };
+export type DeleteResult =
+  | { ok: true; name: string; dirRemoved: string | null }
+  | { ok: false; code: "NOT_FOUND" | "IN_USE"; message: string };
 
 /** Whether `dir` lies inside `root`: a run directory is removed only from the data directory's runs folder. */
 export function isInside(root: string, dir: string): boolean {
@@ -20,12 +22,32 @@ export function isInside(root: string, dir: string): boolean {
  * notification sent: the lease is still set): deleting it then would leave jobs behind.
  * The delete is one conditional statement, so a run cannot become live between check and delete.
  */
-export async function deleteRun(db: Db, userId: string, runId: string, opts: { runsRoot: string }): Promise<DeleteResult> {
-  const run = await db.run.findFirst({ where: { id: runId, userId }, select: { name: true, state: true, dir: true, leaseUntil: true } });
+export async function deleteRun(
+  db: Db,
+  userId: string,
+  runId: string,
+  opts: { runsRoot: string },
+): Promise<DeleteResult> {
+  const run = await db.run.findFirst({
+    where: { id: runId, userId },
+    select: { name: true, state: true, dir: true, leaseUntil: true },
+  });
   if (!run) return { ok: false, code: "NOT_FOUND", message: "No such run in your account." };
-  if (!FINAL.includes(run.state)) return { ok: false, code: "IN_USE", message: `${run.name} is ${run.state}: cancel it (or wait until it ends) before deleting it.` };
-  const gone = await db.run.deleteMany({ where: { id: runId, userId, state: { in: FINAL }, leaseUntil: null } });
-  if (gone.count === 0) return { ok: false, code: "IN_USE", message: `${run.name} has ended but is still being wrapped up (its batch jobs cancelled, its notification sent); try again in a minute.` };
+  if (!FINAL.includes(run.state))
+    return {
+      ok: false,
+      code: "IN_USE",
+      message: `${run.name} is ${run.state}: cancel it (or wait until it ends) before deleting it.`,
+    };
+  const gone = await db.run.deleteMany({
+    where: { id: runId, userId, state: { in: FINAL }, leaseUntil: null },
+  });
+  if (gone.count === 0)
+    return {
+      ok: false,
+      code: "IN_USE",
+      message: `${run.name} has ended but is still being wrapped up (its batch jobs cancelled, its notification sent); try again in a minute.`,
+    };
   let dirRemoved: string | null = null;
   if (run.dir && isInside(opts.runsRoot, run.dir)) {
     await rm(run.dir, { recursive: true, force: true });
@@ -41,7 +63,11 @@ export async function deleteRun(db: Db, userId: string, runId: string, opts: { r
 export async function deleteSkeleton(db: Db, userId: string, skeletonId: string): Promise<DeleteResult> {
   const sk = await db.skeleton.findFirst({ where: { id: skeletonId, userId }, select: { name: true } });
   if (!sk) return { ok: false, code: "NOT_FOUND", message: "No such skeleton in your account." };
-  const live = await db.run.findMany({ where: { skeletonId, state: { notIn: FINAL } }, select: { name: true, state: true }, take: 3 });
+  const live = await db.run.findMany({
+    where: { skeletonId, state: { notIn: FINAL } },
+    select: { name: true, state: true },
+    take: 3,
+  });
   const refuse = (runs: { name: string; state: string }[]): DeleteResult => ({
     ok: false,
     code: "IN_USE",
@@ -49,7 +75,16 @@ export async function deleteSkeleton(db: Db, userId: string, skeletonId: string)
   });
   if (live.length) return refuse(live);
   // the condition is in the delete itself: a launch between the check and here keeps the skeleton
-  const gone = await db.skeleton.deleteMany({ where: { id: skeletonId, userId, runs: { none: { state: { notIn: FINAL } } } } });
-  if (gone.count === 0) return refuse(await db.run.findMany({ where: { skeletonId, state: { notIn: FINAL } }, select: { name: true, state: true }, take: 3 }));
+  const gone = await db.skeleton.deleteMany({
+    where: { id: skeletonId, userId, runs: { none: { state: { notIn: FINAL } } } },
+  });
+  if (gone.count === 0)
+    return refuse(
+      await db.run.findMany({
+        where: { skeletonId, state: { notIn: FINAL } },
+        select: { name: true, state: true },
+        take: 3,
+      }),
+    );
   return { ok: true, name: sk.name, dirRemoved: null };
 }

@@ -23,11 +23,26 @@ describe("launchRun and plans the resource cannot take", () => {
     await ensureLocalResource(db, u.id);
     const local = await db.resource.findFirstOrThrow({ where: { userId: u.id, kind: "local" } });
     const snapshots = [localSnapshot(local.id, local.label, now, 2)];
-    const base = { userId: u.id, name: "nine", skeleton: { text: NINE, fileName: "nine.input" }, seed: 0, maxRetries: 1, snapshots, now };
+    const base = {
+      userId: u.id,
+      name: "nine",
+      skeleton: { text: NINE, fileName: "nine.input" },
+      seed: 0,
+      maxRetries: 1,
+      snapshots,
+      now,
+    };
     const aimes = await launchRun(db, { ...base, plan: { strategy: "aimes", resourceIds: [local.id] } });
-    expect(aimes).toEqual({ ok: false, code: "PLAN", message: `pilot 1 (${local.label}[local]) asks for 9 cores, but a job in local may have at most 2` });
+    expect(aimes).toEqual({
+      ok: false,
+      code: "PLAN",
+      message: `pilot 1 (${local.label}[local]) asks for 9 cores, but a job in local may have at most 2`,
+    });
     expect(await db.run.count({ where: { userId: u.id } })).toBe(0);
-    const adaptive = await launchRun(db, { ...base, plan: { strategy: "adaptive", resourceIds: [local.id] } });
+    const adaptive = await launchRun(db, {
+      ...base,
+      plan: { strategy: "adaptive", resourceIds: [local.id] },
+    });
     expect(adaptive.ok && adaptive.plan.pilots.map((p) => p.cores)).toEqual([2]);
   });
 });

@@ -25,29 +25,76 @@ describe("launching the largest skeleton the server accepts by default", () => {
     const user = await db.user.create({ data: { email: "big@x.org", passwordHash: "h" } });
     const res = await db.resource.create({ data: { userId: user.id, label: "local", kind: "local" } });
     const plan: ExecutionStrategy = {
-      strategy: "adaptive", binding: "late", scheduler: "direct", predictedTtcSeconds: 1, assumptions: [], trail: [], rejected: [], warnings: [],
-      pilots: [{ resourceId: res.id, resource: "local", queue: null, cores: 2, nodes: 1, walltimeMinutes: 60, project: null }],
+      strategy: "adaptive",
+      binding: "late",
+      scheduler: "direct",
+      predictedTtcSeconds: 1,
+      assumptions: [],
+      trail: [],
+      rejected: [],
+      warnings: [],
+      pilots: [
+        {
+          resourceId: res.id,
+          resource: "local",
+          queue: null,
+          cores: 2,
+          nodes: 1,
+          walltimeMinutes: 60,
+          project: null,
+        },
+      ],
     };
-    const text = skeletonText([{ name: "Stage_1", tasks: N / 2, processes: 2 }, { name: "Stage_2", tasks: N / 2, inputs: [["Source = Stage_1.Output_1"]] }]);
+    const text = skeletonText([
+      { name: "Stage_1", tasks: N / 2, processes: 2 },
+      { name: "Stage_2", tasks: N / 2, inputs: [["Source = Stage_1.Output_1"]] },
+    ]);
     const now = new Date("2026-12-06T00:00:00Z");
-    const input = { userId: user.id, name: "big", skeleton: { text, fileName: "big.conf" }, seed: 0, maxRetries: 0, plan, snapshots: [], now };
+    const input = {
+      userId: user.id,
+      name: "big",
+      skeleton: { text, fileName: "big.conf" },
+      seed: 0,
+      maxRetries: 0,
+      plan,
+      snapshots: [],
+      now,
+    };
 
-    const over = await launchRun(db, { ...input, skeleton: { text: text.replace(`Num_Tasks = ${N / 2}`, `Num_Tasks = ${N / 2 + 1}`), fileName: "big.conf" } });
+    const over = await launchRun(db, {
+      ...input,
+      skeleton: {
+        text: text.replace(`Num_Tasks = ${N / 2}`, `Num_Tasks = ${N / 2 + 1}`),
+        fileName: "big.conf",
+      },
+    });
     expect(over).toMatchObject({ ok: false, code: "TASK_LIMIT" });
 
-    const narrow = await launchRun(db, { ...input, plan: { ...plan, pilots: [{ ...plan.pilots[0]!, cores: 1 }] } });
-    expect(narrow).toMatchObject({ ok: false, code: "PLAN", message: "a task needs 2 cores but no pilot has that many" });
+    const narrow = await launchRun(db, {
+      ...input,
+      plan: { ...plan, pilots: [{ ...plan.pilots[0]!, cores: 1 }] },
+    });
+    expect(narrow).toMatchObject({
+      ok: false,
+      code: "PLAN",
+      message: "a task needs 2 cores but no pilot has that many",
+    });
 
     const r = await launchRun(db, input);
     if (!r.ok) throw new Error(r.message);
     expect(await db.task.count({ where: { runId: r.runId } })).toBe(N);
 
-    const ids = (await db.task.findMany({ where: { runId: r.runId }, select: { id: true } })).map((t) => t.id);
-    const moved = await db.$transaction((tx) => moveTasksBulk(tx, { runId: r.runId, from: "NEW", to: "TMGR_SCHEDULING_PENDING", at: now, ids }), { timeout: 120_000 });
+    const ids = (await db.task.findMany({ where: { runId: r.runId }, select: { id: true } })).map(
+      (t) => t.id,
+    );
+    const moved = await db.$transaction(
+      (tx) => moveTasksBulk(tx, { runId: r.runId, from: "NEW", to: "TMGR_SCHEDULING_PENDING", at: now, ids }),
+      { timeout: 120_000 },
+    );
     expect(moved).toHaveLength(N);
 
     const events: RunEvent[] = [];
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const page = await readEvents(db, r.runId, after, 50_000);
       for (const e of page) events.push(e);
       if (page.length < 50_000) break;

@@ -24,11 +24,21 @@ export const ZLaunchInput = z.object({
   userId: z.string().min(1),
   name: z.string().trim().min(1).max(120),
   /** a stored skeleton of the user, or a text given directly (the command line, tests) */
-  skeleton: z.union([z.object({ id: z.string().min(1).max(64) }), z.object({ text: z.string(), fileName: z.string().min(1) })]),
-  seed: z.number().int().min(0).max(2 ** 31 - 1),
+  skeleton: z.union([
+    z.object({ id: z.string().min(1).max(64) }),
+    z.object({ text: z.string(), fileName: z.string().min(1) }),
+  ]),
+  seed: z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1),
   maxRetries: z.number().int().min(0).max(5),
   /** a frozen (possibly edited) plan, or a strategy to plan with on these of the user's resources */
-  plan: z.union([ZExecutionStrategy, z.object({ strategy: ZStrategy, resourceIds: z.array(z.string().min(1)).min(1) })]),
+  plan: z.union([
+    ZExecutionStrategy,
+    z.object({ strategy: ZStrategy, resourceIds: z.array(z.string().min(1)).min(1) }),
+  ]),
   /**
    * What the plan was made from, when that is not the resources' stored snapshots (the demo's
    * fixed machines; tests that plan by hand); kept with the run for its archive.
@@ -38,7 +48,8 @@ export const ZLaunchInput = z.object({
 });
 export type LaunchInput = z.input<typeof ZLaunchInput>;
 
-export type LaunchCode = "INVALID_INPUT" | "NOT_FOUND" | "TASK_LIMIT" | "INVALID_SKELETON" | "RESOURCE" | "QUEUE" | "PLAN";
+export type LaunchCode =
+  "INVALID_INPUT" | "NOT_FOUND" | "TASK_LIMIT" | "INVALID_SKELETON" | "RESOURCE" | "QUEUE" | "PLAN";
 export type LaunchResult =
   | { ok: true; runId: string; plan: ExecutionStrategy }
   /** `skeletonErrors`: every error of a skeleton that does not load, where `message` has the first */
@@ -48,14 +59,18 @@ const no = (code: LaunchCode, message: string): LaunchResult => ({ ok: false, co
 
 export async function launchRun(db: Db, input: LaunchInput): Promise<LaunchResult> {
   const p = ZLaunchInput.safeParse(input);
-  if (!p.success) return no("INVALID_INPUT", p.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
+  if (!p.success)
+    return no("INVALID_INPUT", p.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
   const v = p.data;
 
   let skeletonId: string | null = null;
   let text: string;
   let fileName: string;
   if ("id" in v.skeleton) {
-    const sk = await db.skeleton.findFirst({ where: { id: v.skeleton.id, userId: v.userId }, select: { id: true, name: true, text: true } });
+    const sk = await db.skeleton.findFirst({
+      where: { id: v.skeleton.id, userId: v.userId },
+      select: { id: true, name: true, text: true },
+    });
     if (!sk) return no("NOT_FOUND", "No such skeleton in your account.");
     [skeletonId, text, fileName] = [sk.id, sk.text, sk.name];
   } else [text, fileName] = [v.skeleton.text, v.skeleton.fileName];
@@ -65,12 +80,25 @@ export async function launchRun(db: Db, input: LaunchInput): Promise<LaunchResul
   const limit = await taskLimitOf(db, v.userId);
   if (count.ok && count.tasks > limit) return no("TASK_LIMIT", taskLimitMessage(count.tasks, limit));
   const l = loadSkeletonText(text, { fileName, seed: v.seed });
-  if (!l.ok) return { ok: false, code: "INVALID_SKELETON", message: l.errors[0]?.message ?? "The skeleton does not parse.", skeletonErrors: l.errors };
+  if (!l.ok)
+    return {
+      ok: false,
+      code: "INVALID_SKELETON",
+      message: l.errors[0]?.message ?? "The skeleton does not parse.",
+      skeletonErrors: l.errors,
+    };
 
-  const ids = "resourceIds" in v.plan ? [...new Set(v.plan.resourceIds)] : [...new Set(v.plan.pilots.map((x) => x.resourceId))];
-  const rows = await db.resource.findMany({ where: { userId: v.userId, id: { in: ids } }, select: { id: true, kind: true } });
+  const ids =
+    "resourceIds" in v.plan
+      ? [...new Set(v.plan.resourceIds)]
+      : [...new Set(v.plan.pilots.map((x) => x.resourceId))];
+  const rows = await db.resource.findMany({
+    where: { userId: v.userId, id: { in: ids } },
+    select: { id: true, kind: true },
+  });
   const foreign = ids.filter((id) => !rows.some((r) => r.id === id));
-  if (foreign.length) return no("RESOURCE", foreign.map((id) => `${id}: not one of your resources`).join("; "));
+  if (foreign.length)
+    return no("RESOURCE", foreign.map((id) => `${id}: not one of your resources`).join("; "));
   let snapshots = v.snapshots;
   if (!snapshots) {
     const got = await snapshotsFor(db, v.userId, ids, v.now);
@@ -86,10 +114,14 @@ export async function launchRun(db: Db, input: LaunchInput): Promise<LaunchResul
   } else plan = v.plan;
   // each pilot's queue against the resource's probed limits (`local` has no queues to hold it to)
   const taken = snapshots;
-  const bad = planQueueProblems(plan, (id) => taken.find((s) => s.resourceId === id && s.batch !== "local")?.queues ?? []);
+  const bad = planQueueProblems(
+    plan,
+    (id) => taken.find((s) => s.resourceId === id && s.batch !== "local")?.queues ?? [],
+  );
   if (bad.length) return no("QUEUE", bad.join("; "));
   const widest = maxOf(l.workload.tasks.map((t) => t.cores));
-  if (!plan.pilots.some((x) => x.cores >= widest)) return no("PLAN", `a task needs ${widest} cores but no pilot has that many`);
+  if (!plan.pilots.some((x) => x.cores >= widest))
+    return no("PLAN", `a task needs ${widest} cores but no pilot has that many`);
   // what the resources cannot take (more cores than they have, walltime over the limit or not finite), in the planner's words
   const cannot = planProblems(plan, l.workload, snapshots);
   if (cannot.length) return no("PLAN", cannot.map((x) => x.message).join("; "));
@@ -97,8 +129,18 @@ export async function launchRun(db: Db, input: LaunchInput): Promise<LaunchResul
   // the prediction kept with the run, from the model calibrated on the user's earlier runs
   const prediction = await predictAtLaunch(db, v.userId, l.workload, plan, snapshots, v.now);
   const run = await createRun(db, {
-    userId: v.userId, name: v.name, skeletonId, strategy: plan.strategy, seed: v.seed, maxRetries: v.maxRetries, workload: l.workload, skeletonText: text,
-    plan, resourceKinds: Object.fromEntries(rows.map((r) => [r.id, r.kind])), resourcesSnapshot: snapshots, now: v.now,
+    userId: v.userId,
+    name: v.name,
+    skeletonId,
+    strategy: plan.strategy,
+    seed: v.seed,
+    maxRetries: v.maxRetries,
+    workload: l.workload,
+    skeletonText: text,
+    plan,
+    resourceKinds: Object.fromEntries(rows.map((r) => [r.id, r.kind])),
+    resourcesSnapshot: snapshots,
+    now: v.now,
   });
   await storePrediction(db, run.id, prediction);
   return { ok: true, runId: run.id, plan };

@@ -20,10 +20,36 @@ describe("the prediction kept with a run", () => {
     const user = await db.user.create({ data: { email: "predict@x.org", passwordHash: "h" } });
     const res = await db.resource.create({ data: { userId: user.id, label: "local", kind: "local" } });
     const plan: ExecutionStrategy = {
-      strategy: "adaptive", binding: "late", scheduler: "direct", predictedTtcSeconds: 1, assumptions: [], trail: [], rejected: [], warnings: [],
-      pilots: [{ resourceId: res.id, resource: "local", queue: null, cores: 2, nodes: 1, walltimeMinutes: 60, project: null }],
+      strategy: "adaptive",
+      binding: "late",
+      scheduler: "direct",
+      predictedTtcSeconds: 1,
+      assumptions: [],
+      trail: [],
+      rejected: [],
+      warnings: [],
+      pilots: [
+        {
+          resourceId: res.id,
+          resource: "local",
+          queue: null,
+          cores: 2,
+          nodes: 1,
+          walltimeMinutes: 60,
+          project: null,
+        },
+      ],
     };
-    const input = { userId: user.id, name: "small", skeleton: { text: skeletonText([{ name: "Stage_1", tasks: 10 }]), fileName: "s.conf" }, seed: 0, maxRetries: 0, plan, snapshots: [], now: new Date() };
+    const input = {
+      userId: user.id,
+      name: "small",
+      skeleton: { text: skeletonText([{ name: "Stage_1", tasks: 10 }]), fileName: "s.conf" },
+      seed: 0,
+      maxRetries: 0,
+      plan,
+      snapshots: [],
+      now: new Date(),
+    };
     const r = await launchRun(db, input);
     if (!r.ok) throw new Error(r.message);
     const p = readPrediction((await db.run.findUniqueOrThrow({ where: { id: r.runId } })).prediction);
@@ -31,7 +57,14 @@ describe("the prediction kept with a run", () => {
     expect(p?.runs).toBeGreaterThanOrEqual(20);
     expect(p?.inputs.calibratedFrom).toBe(0);
 
-    const big = await launchRun(db, { ...input, name: "big", skeleton: { text: skeletonText([{ name: "Stage_1", tasks: PREDICT_MAX_TASKS + 1 }]), fileName: "b.conf" } });
+    const big = await launchRun(db, {
+      ...input,
+      name: "big",
+      skeleton: {
+        text: skeletonText([{ name: "Stage_1", tasks: PREDICT_MAX_TASKS + 1 }]),
+        fileName: "b.conf",
+      },
+    });
     if (!big.ok) throw new Error(big.message);
     const bp = readPrediction((await db.run.findUniqueOrThrow({ where: { id: big.runId } })).prediction);
     expect(bp?.median).toBeNull();
@@ -45,10 +78,26 @@ describe("the prediction kept with a run", () => {
     // a run read only for its pilots' events (beyond the fully read ones) still gives its queue wait
     const pilot = await db.pilot.findFirstOrThrow({ where: { runId: r.runId } });
     const t = Date.now();
-    await db.event.createMany({ data: [
-      { runId: r.runId, entity: "pilot", entityId: pilot.id, from: "PMGR_LAUNCHING", to: "PMGR_ACTIVE_PENDING", at: new Date(t) },
-      { runId: r.runId, entity: "pilot", entityId: pilot.id, from: "PMGR_ACTIVE_PENDING", to: "PMGR_ACTIVE", at: new Date(t + 7000) },
-    ] });
+    await db.event.createMany({
+      data: [
+        {
+          runId: r.runId,
+          entity: "pilot",
+          entityId: pilot.id,
+          from: "PMGR_LAUNCHING",
+          to: "PMGR_ACTIVE_PENDING",
+          at: new Date(t),
+        },
+        {
+          runId: r.runId,
+          entity: "pilot",
+          entityId: pilot.id,
+          from: "PMGR_ACTIVE_PENDING",
+          to: "PMGR_ACTIVE",
+          at: new Date(t + 7000),
+        },
+      ],
+    });
     const light = await readCalibration(db, user.id, { fullRuns: 0 });
     expect(light.resources[res.id]?.waits[""]).toEqual({ samples: [7], never: 0 });
     expect(light.resources[res.id]?.startupS.source).toBe("default");

@@ -3,7 +3,14 @@ import { localSnapshot } from "../db/plan-inputs";
 import type { ResourceSnapshot } from "../model/resource";
 import type { Workload } from "../model/workload";
 import type { ExecutionStrategy } from "../planner";
-import { predictCalibrated, PREDICTION_SEED, simulationsFor, unpredicted, ZPredictionRecord, type PredictionRecord } from "../sim/calibrated";
+import {
+  predictCalibrated,
+  PREDICTION_SEED,
+  simulationsFor,
+  unpredicted,
+  ZPredictionRecord,
+  type PredictionRecord,
+} from "../sim/calibrated";
 import { readCalibration } from "./calibration";
 
 /**
@@ -19,16 +26,38 @@ import { readCalibration } from "./calibration";
 export const PREDICT_MAX_TASKS = 10_000;
 const LAUNCH_TASK_BUDGET = 200_000;
 
-export async function predictAtLaunch(db: Db, userId: string, w: Workload, plan: ExecutionStrategy, snapshots: readonly ResourceSnapshot[], now: Date): Promise<PredictionRecord> {
+export async function predictAtLaunch(
+  db: Db,
+  userId: string,
+  w: Workload,
+  plan: ExecutionStrategy,
+  snapshots: readonly ResourceSnapshot[],
+  now: Date,
+): Promise<PredictionRecord> {
   if (w.tasks.length > PREDICT_MAX_TASKS) {
-    return unpredicted(plan.strategy, now, `not predicted at launch: ${w.tasks.length.toLocaleString("en")} tasks, more than the ${PREDICT_MAX_TASKS.toLocaleString("en")} simulated while launching (the plan page simulates it on a worker)`);
+    return unpredicted(
+      plan.strategy,
+      now,
+      `not predicted at launch: ${w.tasks.length.toLocaleString("en")} tasks, more than the ${PREDICT_MAX_TASKS.toLocaleString("en")} simulated while launching (the plan page simulates it on a worker)`,
+    );
   }
   const cal = await readCalibration(db, userId, { before: now });
   // a plan made by hand without snapshots (tests, a frozen plan): `local` is still this machine, with no queue
-  const missing = [...new Set(plan.pilots.map((p) => p.resourceId))].filter((id) => !snapshots.some((s) => s.resourceId === id));
-  const locals = missing.length ? await db.resource.findMany({ where: { userId, id: { in: missing }, kind: "local" }, select: { id: true, label: true } }) : [];
+  const missing = [...new Set(plan.pilots.map((p) => p.resourceId))].filter(
+    (id) => !snapshots.some((s) => s.resourceId === id),
+  );
+  const locals = missing.length
+    ? await db.resource.findMany({
+        where: { userId, id: { in: missing }, kind: "local" },
+        select: { id: true, label: true },
+      })
+    : [];
   const known = [...snapshots, ...locals.map((r) => localSnapshot(r.id, r.label, now))];
-  return predictCalibrated(w, plan, known, cal, { runs: simulationsFor(w.tasks.length, 200, LAUNCH_TASK_BUDGET), seed: PREDICTION_SEED, now });
+  return predictCalibrated(w, plan, known, cal, {
+    runs: simulationsFor(w.tasks.length, 200, LAUNCH_TASK_BUDGET),
+    seed: PREDICTION_SEED,
+    now,
+  });
 }
 
 export async function storePrediction(db: Db, runId: string, p: PredictionRecord): Promise<void> {

@@ -11,7 +11,14 @@ import { signUp } from "../db/users";
 
 // real SQLite and a real worker pool, as the upload route uses them
 const db = openDb(`file:${path.join(mkdtempSync(path.join(os.tmpdir(), "em-skel-")), "em.db")}`);
-const pool = new WorkPool({ entry: path.join(process.cwd(), "lib/work/worker.ts"), tsx: true, size: 1, maxPerUser: 2, maxQueued: 8, deadlineMs: 120_000 });
+const pool = new WorkPool({
+  entry: path.join(process.cwd(), "lib/work/worker.ts"),
+  tsx: true,
+  size: 1,
+  maxPerUser: 2,
+  maxQueued: 8,
+  deadlineMs: 120_000,
+});
 afterAll(async () => {
   await pool.close();
   await db.$disconnect();
@@ -37,15 +44,28 @@ describe("skeleton upload and the per-account task limit", () => {
     expect(await db.skeleton.count({ where: { userId: user } })).toBe(0);
 
     // a user cannot raise their own limit
-    expect(await setTaskLimit(db, user, { userId: user, limit: 1_000_000 })).toMatchObject({ ok: false, code: "FORBIDDEN" });
+    expect(await setTaskLimit(db, user, { userId: user, limit: 1_000_000 })).toMatchObject({
+      ok: false,
+      code: "FORBIDDEN",
+    });
     expect(await listTaskLimits(db, user)).toBeNull();
     // nor can an administrator go past the absolute limit
-    expect(await setTaskLimit(db, admin, { userId: user, limit: 2_000_000 })).toMatchObject({ ok: false, code: "INVALID_INPUT", message: expect.stringMatching(/at most 1,000,000/) });
+    expect(await setTaskLimit(db, admin, { userId: user, limit: 2_000_000 })).toMatchObject({
+      ok: false,
+      code: "INVALID_INPUT",
+      message: expect.stringMatching(/at most 1,000,000/),
+    });
 
-    expect(await setTaskLimit(db, admin, { userId: user, limit: 400_000 })).toMatchObject({ ok: true, row: { taskLimit: 400_000 } });
+    expect(await setTaskLimit(db, admin, { userId: user, limit: 400_000 })).toMatchObject({
+      ok: true,
+      row: { taskLimit: 400_000 },
+    });
     const saved = await saveSkeleton(db, user, "big.input", bigText(300_000), run(user));
     expect(saved.ok && saved.summary.metrics.tasks).toBe(300_000);
-    expect((await listTaskLimits(db, admin))?.map((r) => [r.email, r.taskLimit])).toEqual([["admin@example.org", null], ["user@example.org", 400_000]]);
+    expect((await listTaskLimits(db, admin))?.map((r) => [r.email, r.taskLimit])).toEqual([
+      ["admin@example.org", null],
+      ["user@example.org", 400_000],
+    ]);
 
     // back to the default
     await setTaskLimit(db, admin, { userId: user, limit: null });

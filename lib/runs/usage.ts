@@ -28,8 +28,18 @@ export interface AccountUsage {
 
 /** What an account keeps on the server's disk: each run's directory (largest first) and the skeletons' text. */
 export async function accountUsage(db: Db, userId: string): Promise<AccountUsage> {
-  const runs = await db.run.findMany({ where: { userId }, select: { id: true, name: true, state: true, dir: true } });
-  const sized = await Promise.all(runs.map(async (r) => ({ id: r.id, name: r.name, state: r.state, bytes: r.dir ? await dirBytes(r.dir) : 0 })));
+  const runs = await db.run.findMany({
+    where: { userId },
+    select: { id: true, name: true, state: true, dir: true },
+  });
+  const sized = await Promise.all(
+    runs.map(async (r) => ({
+      id: r.id,
+      name: r.name,
+      state: r.state,
+      bytes: r.dir ? await dirBytes(r.dir) : 0,
+    })),
+  );
   sized.sort((a, b) => b.bytes - a.bytes);
   const sks = await db.skeleton.findMany({ where: { userId }, select: { text: true } });
   return {

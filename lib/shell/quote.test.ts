@@ -2,7 +2,20 @@ import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { sh, shJoin } from "./quote";
 
-const nasty = ["a b", "it's", "$(touch /tmp/pwned)", "`id`", "x;rm -rf /", "a\nb", "\\", '"', "*", "-n", "", "é"];
+const nasty = [
+  "a b",
+  "it's",
+  "$(touch /tmp/pwned)",
+  "`id`",
+  "x;rm -rf /",
+  "a\nb",
+  "\\",
+  '"',
+  "*",
+  "-n",
+  "",
+  "é",
+];
 
 describe("sh()", () => {
   it("round-trips every nasty value through a real /bin/sh unchanged", () => {

@@ -41,10 +41,17 @@ export function parseCsv(text: string): string[][] {
 }
 
 const num = z.string().trim().min(1).transform(Number).pipe(z.number().finite());
-const optNum = z.string().trim().transform((s) => (s === "" ? null : Number(s))).pipe(z.number().finite().nullable());
+const optNum = z
+  .string()
+  .trim()
+  .transform((s) => (s === "" ? null : Number(s)))
+  .pipe(z.number().finite().nullable());
 const split = (s: string) => s.split(";").filter((x) => x !== "");
 const strList = z.string().transform(split);
-const numList = z.string().transform((s) => split(s).map(Number)).pipe(z.array(z.number().finite()));
+const numList = z
+  .string()
+  .transform((s) => split(s).map(Number))
+  .pipe(z.array(z.number().finite()));
 
 export const ZRunRow = z.object({
   run_key: z.string().min(1),
@@ -93,7 +100,9 @@ export function readTable<S extends z.ZodTypeAny>(name: string, text: string, sc
   const [header, ...body] = parseCsv(text);
   if (!header) return { ok: false, errors: [`${name}: empty file`] };
   const shape = (schema as unknown as z.ZodObject<z.ZodRawShape>).shape;
-  const missing = Object.entries(shape).filter(([k, v]) => !header.includes(k) && !(v as z.ZodTypeAny).isOptional()).map(([k]) => k);
+  const missing = Object.entries(shape)
+    .filter(([k, v]) => !header.includes(k) && !(v as z.ZodTypeAny).isOptional())
+    .map(([k]) => k);
   if (missing.length) return { ok: false, errors: [`${name}: missing column(s) ${missing.join(", ")}`] };
   const rows: z.infer<S>[] = [];
   const errors: string[] = [];
@@ -104,7 +113,10 @@ export function readTable<S extends z.ZodTypeAny>(name: string, text: string, sc
     });
     const p = schema.safeParse(obj);
     if (p.success) rows.push(p.data as z.infer<S>);
-    else if (errors.length < 10) errors.push(`${name}:${i + 2}: ${p.error.issues.map((x) => `${x.path.join(".")}: ${x.message}`).join("; ")}`);
+    else if (errors.length < 10)
+      errors.push(
+        `${name}:${i + 2}: ${p.error.issues.map((x) => `${x.path.join(".")}: ${x.message}`).join("; ")}`,
+      );
   });
   return errors.length ? { ok: false, errors } : { ok: true, rows };
 }
@@ -128,11 +140,22 @@ export function groupPilots(pilots: readonly PilotRow[]): Map<string, PilotRow[]
 }
 
 /** The three files' texts (tasks.csv optional) → checked rows. */
-export function parseAimesTexts(t: { runs: string; pilots: string; tasks: string | null }): { ok: true; data: AimesData } | { ok: false; errors: string[] } {
+export function parseAimesTexts(t: {
+  runs: string;
+  pilots: string;
+  tasks: string | null;
+}): { ok: true; data: AimesData } | { ok: false; errors: string[] } {
   const runs = readTable("runs.csv", t.runs, ZRunRow);
   const pilots = readTable("pilots.csv", t.pilots, ZPilotRow);
   const tasks = t.tasks === null ? null : readTable("tasks.csv", t.tasks, ZTaskRow);
   const errors = [runs, pilots, tasks].flatMap((x) => (x && !x.ok ? x.errors : []));
   if (!runs.ok || !pilots.ok || (tasks && !tasks.ok) || errors.length) return { ok: false, errors };
-  return { ok: true, data: { runs: runs.rows, pilotsByRun: groupPilots(pilots.rows), tasks: tasks && tasks.ok ? tasks.rows : null } };
+  return {
+    ok: true,
+    data: {
+      runs: runs.rows,
+      pilotsByRun: groupPilots(pilots.rows),
+      tasks: tasks && tasks.ok ? tasks.rows : null,
+    },
+  };
 }

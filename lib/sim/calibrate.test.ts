@@ -4,11 +4,32 @@ import { calibrate, type PastRun } from "./calibrate";
 import { DEFAULT_END_S, DEFAULT_OVERHEADS } from "./from-plan";
 
 // hand-made event logs: times in seconds from 1,000,000 ms
-function log(runId: string, rows: [entity: RunEvent["entity"], id: string, to: string, atS: number, data?: Record<string, unknown>][]): RunEvent[] {
-  return rows.map(([entity, entityId, to, atS, data], i) => ({ seq: i + 1, runId, entity, entityId, from: null, to, at: 1_000_000 + atS * 1000, reason: null, data: data ?? null }));
+function log(
+  runId: string,
+  rows: [entity: RunEvent["entity"], id: string, to: string, atS: number, data?: Record<string, unknown>][],
+): RunEvent[] {
+  return rows.map(([entity, entityId, to, atS, data], i) => ({
+    seq: i + 1,
+    runId,
+    entity,
+    entityId,
+    from: null,
+    to,
+    at: 1_000_000 + atS * 1000,
+    reason: null,
+    data: data ?? null,
+  }));
 }
 
-function taskRows(id: string, pilot: string, bind: number, handed: number, exec: number, out: number, done: number): [RunEvent["entity"], string, string, number, Record<string, unknown>?][] {
+function taskRows(
+  id: string,
+  pilot: string,
+  bind: number,
+  handed: number,
+  exec: number,
+  out: number,
+  done: number,
+): [RunEvent["entity"], string, string, number, Record<string, unknown>?][] {
   return [
     ["task", id, "NEW", 0, { stage: "Stage_1", cores: 1 }],
     ["task", id, "TMGR_SCHEDULING_PENDING", 0],

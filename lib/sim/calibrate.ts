@@ -78,7 +78,11 @@ interface Acc {
 const newAcc = (): Acc => ({ waits: new Map(), startup: [], perTask: [], stageOut: [], overrun: [] });
 
 /** Everything one run tells about its resources, added to the accumulators. */
-function observe(r: PastRun, accOf: (resourceId: string) => Acc, global: { submit: number[]; gap: number[]; end: number[] }): void {
+function observe(
+  r: PastRun,
+  accOf: (resourceId: string) => Acc,
+  global: { submit: number[]; gap: number[]; end: number[] },
+): void {
   const view = foldEvents(emptyView(), r.events);
   if (view.t0 === null) return;
   const firstExecOn = new Map<string, number>();
@@ -90,7 +94,8 @@ function observe(r: PastRun, accOf: (resourceId: string) => Acc, global: { submi
     const h = new Map<string, number>();
     for (const x of t.history) h.set(x.state, x.at);
     for (const sp of t.spans) {
-      if (sp.pilotId !== null && sp.start !== null) firstExecOn.set(sp.pilotId, Math.min(firstExecOn.get(sp.pilotId) ?? Infinity, sp.start));
+      if (sp.pilotId !== null && sp.start !== null)
+        firstExecOn.set(sp.pilotId, Math.min(firstExecOn.get(sp.pilotId) ?? Infinity, sp.start));
     }
     const done = h.get("DONE") ?? h.get("FAILED") ?? h.get("CANCELED");
     if (done !== undefined) lastFinal = Math.max(lastFinal, done);
@@ -127,14 +132,19 @@ function observe(r: PastRun, accOf: (resourceId: string) => Acc, global: { submi
     const a = p.enteredAt.PMGR_ACTIVE;
     if (a !== undefined) w.samples.push(S(Math.max(0, a - q)));
     // a pilot cancelled while queued because it was no longer needed (a spare) is not a queue that never starts
-    else if (p.state === "FAILED" || (p.state === "CANCELED" && !/surplus|spare|not needed/i.test(p.reason ?? ""))) w.never += 1;
+    else if (
+      p.state === "FAILED" ||
+      (p.state === "CANCELED" && !/surplus|spare|not needed/i.test(p.reason ?? ""))
+    )
+      w.never += 1;
     const first = firstExecOn.get(p.id);
     if (a !== undefined && first !== undefined) acc.startup.push(S(Math.max(0, first - a)));
   }
   submits.sort((x, y) => x - y);
   if (submits.length) global.submit.push(S(submits[0]! - view.t0));
   for (let i = 1; i < submits.length; i++) global.gap.push(S(submits[i]! - submits[i - 1]!));
-  if (Number.isFinite(lastFinal) && view.lastAt !== null && view.lastAt >= lastFinal) global.end.push(S(view.lastAt - lastFinal));
+  if (Number.isFinite(lastFinal) && view.lastAt !== null && view.lastAt >= lastFinal)
+    global.end.push(S(view.lastAt - lastFinal));
 }
 
 /** The model from `runs` (oldest first); `exclude` is left out whatever the caller passed. */
@@ -148,14 +158,22 @@ export function calibrate(runs: readonly PastRun[], exclude?: string): Calibrati
   const resources: Record<string, ResourceCalibration> = {};
   for (const [id, a] of accs) {
     resources[id] = {
-      waits: Object.fromEntries([...a.waits].map(([q, w]) => [q, { samples: tail(w.samples), never: w.never }])),
+      waits: Object.fromEntries(
+        [...a.waits].map(([q, w]) => [q, { samples: tail(w.samples), never: w.never }]),
+      ),
       startupS: fit(a.startup, DEFAULT_OVERHEADS.startupS),
       perTaskS: fit(a.perTask, DEFAULT_OVERHEADS.perTaskS),
       stageOutS: fit(a.stageOut, DEFAULT_OVERHEADS.stageOutS),
       execOverrunS: fit(a.overrun, DEFAULT_OVERHEADS.execOverrunS),
     };
   }
-  return { runIds: used.map((r) => r.runId), resources, submitS: fit(global.submit, 0), launchGapS: fit(global.gap, DEFAULT_LAUNCH_GAP_S), endS: fit(global.end, DEFAULT_END_S) };
+  return {
+    runIds: used.map((r) => r.runId),
+    resources,
+    submitS: fit(global.submit, 0),
+    launchGapS: fit(global.gap, DEFAULT_LAUNCH_GAP_S),
+    endS: fit(global.end, DEFAULT_END_S),
+  };
 }
 
 /** A model learned from nothing: every figure is the documented default. */

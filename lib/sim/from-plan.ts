@@ -35,7 +35,9 @@ export const DEFAULT_LAUNCH_GAP_S = 10;
 const ZWait = z.union([
   z.object({ fixed: z.number().min(0) }).strict(),
   z.object({ never: z.literal(true) }).strict(),
-  z.object({ samples: z.array(z.number().min(0)).min(1), neverShare: z.number().min(0).max(1).default(0) }).strict(),
+  z
+    .object({ samples: z.array(z.number().min(0)).min(1), neverShare: z.number().min(0).max(1).default(0) })
+    .strict(),
   z.object({ median: z.number().min(0), p90: z.number().min(0) }).strict(),
 ]);
 /** `--queue-waits FILE`: resource label (or `label[queue]`, or resource id) → wait model, seconds. */
@@ -59,27 +61,67 @@ export interface ModelOptions {
 }
 
 export function defaultWait(r: ResourceSnapshot | undefined, queue: string | null): QueueWaitModel {
-  if (!r) return { kind: "lognormal", medianSeconds: 60, p90Seconds: 240, source: "default: unknown resource" };
+  if (!r)
+    return { kind: "lognormal", medianSeconds: 60, p90Seconds: 240, source: "default: unknown resource" };
   const h = r.waitHistory.find((x) => x.queue === queue) ?? (queue === null ? r.waitHistory[0] : undefined);
-  if (h && h.samples > 0) return { kind: "lognormal", medianSeconds: h.medianSeconds, p90Seconds: h.p90Seconds, source: `measured: ${h.samples} pilot wait(s) on ${r.label}[${h.queue}]` };
-  if (r.batch === "local" || r.batch === "fork") return { kind: "fixed", seconds: 0, source: "default: no batch queue" };
+  if (h && h.samples > 0)
+    return {
+      kind: "lognormal",
+      medianSeconds: h.medianSeconds,
+      p90Seconds: h.p90Seconds,
+      source: `measured: ${h.samples} pilot wait(s) on ${r.label}[${h.queue}]`,
+    };
+  if (r.batch === "local" || r.batch === "fork")
+    return { kind: "fixed", seconds: 0, source: "default: no batch queue" };
   const q = r.queues.find((x) => x.name === queue);
   const median = 60 * (1 + (q?.jobsQueued ?? 0) / Math.max(1, q?.jobsRunning ?? 0));
   // no data: the adaptive planner's documented guess, with a wide tail because it is a guess
-  return { kind: "lognormal", medianSeconds: median, p90Seconds: median * 4, source: "default (no data): 60 s × (1 + queued/running)" };
+  return {
+    kind: "lognormal",
+    medianSeconds: median,
+    p90Seconds: median * 4,
+    source: "default (no data): 60 s × (1 + queued/running)",
+  };
 }
 
-export function inputFromPlan(w: Workload, plan: ExecutionStrategy, resources: readonly ResourceSnapshot[], o: ModelOptions = {}): SimInput {
+export function inputFromPlan(
+  w: Workload,
+  plan: ExecutionStrategy,
+  resources: readonly ResourceSnapshot[],
+  o: ModelOptions = {},
+): SimInput {
   const gap = o.launchGapS ?? DEFAULT_LAUNCH_GAP_S;
   const pilots: SimPilot[] = plan.pilots.map((p, i) => {
-    const r = resources.find((x) => x.resourceId === p.resourceId) ?? resources.find((x) => x.label === p.resource);
+    const r =
+      resources.find((x) => x.resourceId === p.resourceId) ?? resources.find((x) => x.label === p.resource);
     const keys = [`${p.resource}[${p.queue ?? ""}]`, p.resource, p.resourceId];
     const given = keys.map((k) => o.queueWaits?.[k]).find((x) => x !== undefined);
     const wait = given ? waitModelOf(given, "given (--queue-waits)") : defaultWait(r, p.queue);
     const bwIn = r?.bandwidthInMBps ? r.bandwidthInMBps * 1e6 : undefined;
     const bwOut = r?.bandwidthOutMBps ? r.bandwidthOutMBps * 1e6 : undefined;
-    const overheads: Overheads = { ...DEFAULT_OVERHEADS, ...(bwIn ? { bandwidthInBps: bwIn } : {}), ...(bwOut ? { bandwidthOutBps: bwOut } : {}), ...o.overheads };
-    return { id: `pilot-${i + 1}`, label: p.resource, queue: p.queue, cores: p.cores, walltimeS: p.walltimeMinutes * 60, submitAtS: i * gap, wait, overheads, ...(p.surplus ? { surplus: true } : {}) };
+    const overheads: Overheads = {
+      ...DEFAULT_OVERHEADS,
+      ...(bwIn ? { bandwidthInBps: bwIn } : {}),
+      ...(bwOut ? { bandwidthOutBps: bwOut } : {}),
+      ...o.overheads,
+    };
+    return {
+      id: `pilot-${i + 1}`,
+      label: p.resource,
+      queue: p.queue,
+      cores: p.cores,
+      walltimeS: p.walltimeMinutes * 60,
+      submitAtS: i * gap,
+      wait,
+      overheads,
+      ...(p.surplus ? { surplus: true } : {}),
+    };
   });
-  return { workload: w, pilots, maxRetries: o.maxRetries ?? 3, prefetchShare: o.prefetchShare ?? ENGINE_PREFETCH_SHARE, endS: o.endS ?? DEFAULT_END_S };
+  return {
+    workload: w,
+    pilots,
+    maxRetries: o.maxRetries ?? 3,
+    prefetchShare: o.prefetchShare ?? ENGINE_PREFETCH_SHARE,
+    endS: o.endS ?? DEFAULT_END_S,
+  };
 }

@@ -48,7 +48,11 @@ export class EventHeap {
     for (;;) {
       let c = 2 * i + 1;
       if (c >= last) break;
-      if (c + 1 < last && (this.t[c + 1]! < this.t[c]! || (this.t[c + 1] === this.t[c] && this.seq[c + 1]! < this.seq[c]!))) c += 1;
+      if (
+        c + 1 < last &&
+        (this.t[c + 1]! < this.t[c]! || (this.t[c + 1] === this.t[c] && this.seq[c + 1]! < this.seq[c]!))
+      )
+        c += 1;
       if (time < this.t[c]! || (time === this.t[c] && s < this.seq[c]!)) break;
       this.move(c, i);
       i = c;

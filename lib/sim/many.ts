@@ -36,7 +36,13 @@ export function simulateMany(input: SimInput, n: number, seed: number): SimSumma
   prep.rows = taskRows(input.workload);
   const ttc: number[] = [];
   const core: number[] = [];
-  const terms: Record<keyof Terms, number[]> = { queueWait: [], startup: [], execution: [], staging: [], overhead: [] };
+  const terms: Record<keyof Terms, number[]> = {
+    queueWait: [],
+    startup: [],
+    execution: [],
+    staging: [],
+    overhead: [],
+  };
   const reasons = new Map<string, number>();
   for (let i = 0; i < n; i++) {
     const r = simulateRun(prep.input, seededRng(seed, `sim:${i}`), prep);
@@ -61,8 +67,17 @@ export function simulateMany(input: SimInput, n: number, seed: number): SimSumma
     p90: ok ? quantile(s, 0.9) : null,
     mean: ok ? ttc.reduce((a, b) => a + b, 0) / ttc.length : null,
     failShare: n > 0 ? (n - ttc.length) / n : 0,
-    failures: [...reasons].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([reason, count]) => ({ reason, count })),
+    failures: [...reasons]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3)
+      .map(([reason, count]) => ({ reason, count })),
     coreHours: { median: quantile(cs, 0.5), p90: quantile(cs, 0.9) },
-    terms: { queueWait: ok ? med(terms.queueWait) : 0, startup: ok ? med(terms.startup) : 0, execution: ok ? med(terms.execution) : 0, staging: ok ? med(terms.staging) : 0, overhead: ok ? med(terms.overhead) : 0 },
+    terms: {
+      queueWait: ok ? med(terms.queueWait) : 0,
+      startup: ok ? med(terms.startup) : 0,
+      execution: ok ? med(terms.execution) : 0,
+      staging: ok ? med(terms.staging) : 0,
+      overhead: ok ? med(terms.overhead) : 0,
+    },
   };
 }

@@ -15,12 +15,23 @@ export interface Prediction {
   pilots: { resource: string; queue: string | null; cores: number; walltimeMinutes: number; wait: string }[];
 }
 
-export function predictPlan(w: Workload, plan: ExecutionStrategy, resources: readonly ResourceSnapshot[], o: ModelOptions & { runs: number; seed: number }): Prediction | { error: string } {
+export function predictPlan(
+  w: Workload,
+  plan: ExecutionStrategy,
+  resources: readonly ResourceSnapshot[],
+  o: ModelOptions & { runs: number; seed: number },
+): Prediction | { error: string } {
   try {
     const input = inputFromPlan(w, plan, resources, o);
     return {
       summary: simulateMany(input, o.runs, o.seed),
-      pilots: input.pilots.map((x) => ({ resource: x.label, queue: x.queue, cores: x.cores, walltimeMinutes: x.walltimeS / 60, wait: describeWait(x.wait) })),
+      pilots: input.pilots.map((x) => ({
+        resource: x.label,
+        queue: x.queue,
+        cores: x.cores,
+        walltimeMinutes: x.walltimeS / 60,
+        wait: describeWait(x.wait),
+      })),
     };
   } catch (e: unknown) {
     return { error: e instanceof Error ? e.message : String(e) };

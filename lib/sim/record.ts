@@ -22,10 +22,23 @@ export class Recorder {
     this.push("run", this.runId, "NEW", 0, "simulated run", { simulated: true });
     this.push("run", this.runId, "ACTIVE", 0, null, { simulated: true });
     input.pilots.forEach((p) => {
-      this.push("pilot", p.id, "NEW", 0, null, { label: p.label, queue: p.queue, cores: p.cores, nodes: 1, walltimeMinutes: p.walltimeS / 60, surplus: p.surplus ?? false, simulated: true });
+      this.push("pilot", p.id, "NEW", 0, null, {
+        label: p.label,
+        queue: p.queue,
+        cores: p.cores,
+        nodes: 1,
+        walltimeMinutes: p.walltimeS / 60,
+        surplus: p.surplus ?? false,
+        simulated: true,
+      });
     });
     for (const r of rows) {
-      this.push("task", r.taskId, "NEW", 0, null, { stage: r.stage, cores: r.cores, attempt: 0, simulated: true });
+      this.push("task", r.taskId, "NEW", 0, null, {
+        stage: r.stage,
+        cores: r.cores,
+        attempt: 0,
+        simulated: true,
+      });
       this.push("task", r.taskId, "TMGR_SCHEDULING_PENDING", 0, null, { attempt: 0, simulated: true });
     }
   }
@@ -34,7 +47,13 @@ export class Recorder {
     this.push("task", id, to, atS, reason, { ...data, simulated: true });
   }
 
-  pilot(id: string, to: string, atS: number, reason: string | null, data: Record<string, unknown> | null): void {
+  pilot(
+    id: string,
+    to: string,
+    atS: number,
+    reason: string | null,
+    data: Record<string, unknown> | null,
+  ): void {
     this.push("pilot", id, to, atS, reason, { ...(data ?? {}), simulated: true });
   }
 
@@ -44,13 +63,33 @@ export class Recorder {
 
   events(): RunEvent[] {
     // stable: equal times keep the order in which the simulation decided them
-    const out = this.list.map((e, i) => ({ e, i })).sort((a, b) => a.e.at - b.e.at || a.i - b.i).map((x, k) => ({ ...x.e, seq: k + 1 }));
+    const out = this.list
+      .map((e, i) => ({ e, i }))
+      .sort((a, b) => a.e.at - b.e.at || a.i - b.i)
+      .map((x, k) => ({ ...x.e, seq: k + 1 }));
     return out;
   }
 
-  private push(entity: EventEntity, entityId: string, to: string, atS: number, reason: string | null, data: Record<string, unknown>): void {
+  private push(
+    entity: EventEntity,
+    entityId: string,
+    to: string,
+    atS: number,
+    reason: string | null,
+    data: Record<string, unknown>,
+  ): void {
     const key = `${entity}:${entityId}`;
-    this.list.push({ seq: 0, runId: this.runId, entity, entityId, from: this.last.get(key) ?? null, to, at: this.t0Ms + Math.round(atS * 1000), reason, data });
+    this.list.push({
+      seq: 0,
+      runId: this.runId,
+      entity,
+      entityId,
+      from: this.last.get(key) ?? null,
+      to,
+      at: this.t0Ms + Math.round(atS * 1000),
+      reason,
+      data,
+    });
     this.last.set(key, to);
   }
 }

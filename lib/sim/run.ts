@@ -1,5 +1,12 @@
 import type { PilotRow, TaskRow } from "../engine/context";
-import { agentExitState, bindLate, onPilotEnded, readiness, stuckReason, type Capacity } from "../engine/decide";
+import {
+  agentExitState,
+  bindLate,
+  onPilotEnded,
+  readiness,
+  stuckReason,
+  type Capacity,
+} from "../engine/decide";
 import type { RunRuntime } from "../engine/runtime";
 import { surplusToCancel } from "../engine/surplus";
 import type { Rng } from "../skeleton/rng";
@@ -51,18 +58,31 @@ export function prepare(input: SimInput): Prepared {
     rankOf[indexOf.get(id)!] = r;
   }
   const rt = runtimeOf(w, runId);
-  const consumers = w.tasks.map((t) => Int32Array.from((rt.consumers.get(t.id) ?? []).map((c) => indexOf.get(c)!)));
+  const consumers = w.tasks.map((t) =>
+    Int32Array.from((rt.consumers.get(t.id) ?? []).map((c) => indexOf.get(c)!)),
+  );
   const sum = (fs: { size: number }[]) => fs.reduce((a, f) => a + f.size, 0);
   const seconds = input.pilots.map((p) =>
     Float64Array.from(w.tasks, (t) => {
       if (t.mode === "time") return t.length;
-      if (!p.flopsPerCoreSecond) throw new Error(`task ${t.id} gives its length in FLOPs and ${p.label} has no FLOP rate to turn it into seconds`);
+      if (!p.flopsPerCoreSecond)
+        throw new Error(
+          `task ${t.id} gives its length in FLOPs and ${p.label} has no FLOP rate to turn it into seconds`,
+        );
       return t.length / (p.flopsPerCoreSecond * t.cores);
     }),
   );
   return {
-    input, rt, order, rankOf, indexOf, consumers, hasDeps: w.tasks.some((t) => t.dependsOn.length > 0),
-    bytesIn: Float64Array.from(w.tasks, (t) => sum(t.inputs)), bytesOut: Float64Array.from(w.tasks, (t) => sum(t.outputs)), seconds,
+    input,
+    rt,
+    order,
+    rankOf,
+    indexOf,
+    consumers,
+    hasDeps: w.tasks.some((t) => t.dependsOn.length > 0),
+    bytesIn: Float64Array.from(w.tasks, (t) => sum(t.inputs)),
+    bytesOut: Float64Array.from(w.tasks, (t) => sum(t.outputs)),
+    seconds,
   };
 }
 
@@ -94,7 +114,13 @@ interface PilotSim {
   endKind: "walltime" | "failure";
 }
 
-const HOLDS = new Set(["TMGR_SCHEDULING", "TMGR_STAGING_INPUT", "AGENT_STAGING_INPUT", "AGENT_SCHEDULING", "AGENT_EXECUTING"]);
+const HOLDS = new Set([
+  "TMGR_SCHEDULING",
+  "TMGR_STAGING_INPUT",
+  "AGENT_STAGING_INPUT",
+  "AGENT_SCHEDULING",
+  "AGENT_EXECUTING",
+]);
 
 export function simulateRun(input: SimInput, rng: Rng, prep: Prepared = prepare(input)): SimResult {
   const w = input.workload;
@@ -103,7 +129,17 @@ export function simulateRun(input: SimInput, rng: Rng, prep: Prepared = prepare(
   const rec = input.record ? new Recorder(runId, input.t0Ms ?? Date.UTC(2026, 0, 1)) : null;
   const rows = prep.rows ? resetRows(prep.rows) : taskRows(w);
   const byTaskId = new Map<string, TaskRow>(prep.hasDeps ? rows.map((r) => [r.taskId, r]) : []);
-  const pilots: PilotSim[] = input.pilots.map((p, i) => ({ spec: p, row: pilotRow(p, i, runId), activeAt: null, readyAt: 0, channelAt: 0, held: 0, given: 0, endAt: null, endKind: "walltime" }));
+  const pilots: PilotSim[] = input.pilots.map((p, i) => ({
+    spec: p,
+    row: pilotRow(p, i, runId),
+    activeAt: null,
+    readyAt: 0,
+    channelAt: 0,
+    held: 0,
+    given: 0,
+    endAt: null,
+    endKind: "walltime",
+  }));
   const pilotIndex = new Map(pilots.map((p, i) => [p.row.id, i]));
   const heap = new EventHeap();
   const token = new Int32Array(n);
@@ -144,13 +180,19 @@ export function simulateRun(input: SimInput, rng: Rng, prep: Prepared = prepare(
   };
   const checkReady = (idxs: Iterable<number>, at: number) => {
     const waiting: TaskRow[] = [];
-    for (const i of idxs) if (rows[i]!.state === "TMGR_SCHEDULING_PENDING" && !queue.has(i)) waiting.push(rows[i]!);
+    for (const i of idxs)
+      if (rows[i]!.state === "TMGR_SCHEDULING_PENDING" && !queue.has(i)) waiting.push(rows[i]!);
     if (waiting.length === 0) return;
     const r = readiness(prep.rt, waiting, byTaskId);
     for (const t of r.ready) addReady(prep.indexOf.get(t.taskId)!);
     for (const b of r.blocked) {
       const i = prep.indexOf.get(b.task.taskId)!;
-      finalize(i, "FAILED", at, `its input comes from ${b.by}, which ${byTaskId.get(b.by)?.state ?? "did not finish"}`);
+      finalize(
+        i,
+        "FAILED",
+        at,
+        `its input comes from ${b.by}, which ${byTaskId.get(b.by)?.state ?? "did not finish"}`,
+      );
       for (const c of prep.consumers[i]!) checkReady([c], at);
     }
   };
@@ -167,7 +209,15 @@ export function simulateRun(input: SimInput, rng: Rng, prep: Prepared = prepare(
   // pilots: launched at once, submitted when their spec says, active after a drawn wait
   // waits are drawn in the order of the pilots' resource labels, not the plan's order: two plans on
   // the same resources then see the same queues (common random numbers), so their difference is theirs
-  const drawOrder = pilots.map((_, k) => k).sort((a, b) => (pilots[a]!.spec.label < pilots[b]!.spec.label ? -1 : pilots[a]!.spec.label > pilots[b]!.spec.label ? 1 : a - b));
+  const drawOrder = pilots
+    .map((_, k) => k)
+    .sort((a, b) =>
+      pilots[a]!.spec.label < pilots[b]!.spec.label
+        ? -1
+        : pilots[a]!.spec.label > pilots[b]!.spec.label
+          ? 1
+          : a - b,
+    );
   const waits = new Array<number | null>(pilots.length);
   for (const k of drawOrder) waits[k] = drawWait(pilots[k]!.spec.wait, rng);
   for (let k = 0; k < pilots.length; k++) {
@@ -259,7 +309,9 @@ export function simulateRun(input: SimInput, rng: Rng, prep: Prepared = prepare(
   };
 
   // prefetch path: per pilot, when each of its cores is next free (seconds)
-  const coreFree: number[][] = pilots.map((p) => (input.prefetchShare > 0 ? new Array<number>(p.spec.cores).fill(0) : []));
+  const coreFree: number[][] = pilots.map((p) =>
+    input.prefetchShare > 0 ? new Array<number>(p.spec.cores).fill(0) : [],
+  );
 
   const flushStart = (i: number, upTo: number) => {
     if (!rec) return;
@@ -267,8 +319,10 @@ export function simulateRun(input: SimInput, rng: Rng, prep: Prepared = prepare(
     const a = { pilotId: pilots[boundTo[i]!]!.row.id, attempt: rows[i]!.attempt };
     if (prep.bytesIn[i]! > 0 && handAt[i]! <= upTo) rec.task(id, "TMGR_STAGING_INPUT", handAt[i]!, null, a);
     if (deliverAt[i]! <= upTo) rec.task(id, "AGENT_STAGING_INPUT", deliverAt[i]!, null, a);
-    if (deliverAt[i]! <= upTo && execStart[i]! > deliverAt[i]!) rec.task(id, "AGENT_SCHEDULING", deliverAt[i]!, null, a);
-    if (execStart[i]! <= upTo) rec.task(id, "AGENT_EXECUTING", execStart[i]!, null, { ...a, slots: slotsOf[i] ?? [] });
+    if (deliverAt[i]! <= upTo && execStart[i]! > deliverAt[i]!)
+      rec.task(id, "AGENT_SCHEDULING", deliverAt[i]!, null, a);
+    if (execStart[i]! <= upTo)
+      rec.task(id, "AGENT_EXECUTING", execStart[i]!, null, { ...a, slots: slotsOf[i] ?? [] });
   };
 
   const endPilot = (k: number, t: number, state: "DONE" | "FAILED" | "CANCELED", reason: string) => {
@@ -280,11 +334,18 @@ export function simulateRun(input: SimInput, rng: Rng, prep: Prepared = prepare(
   };
 
   const stopIfStuck = (t: number): boolean => {
-    const remaining = rows.filter((r) => r.state !== "DONE" && r.state !== "FAILED" && r.state !== "CANCELED");
-    const why = stuckReason(pilots.map((p) => p.row), remaining);
+    const remaining = rows.filter(
+      (r) => r.state !== "DONE" && r.state !== "FAILED" && r.state !== "CANCELED",
+    );
+    const why = stuckReason(
+      pilots.map((p) => p.row),
+      remaining,
+    );
     if (!why) return false;
     failure = why;
-    for (const r of remaining) if (r.state === "TMGR_SCHEDULING_PENDING") finalize(prep.indexOf.get(r.taskId)!, "CANCELED", t, `run stopped: ${why}`);
+    for (const r of remaining)
+      if (r.state === "TMGR_SCHEDULING_PENDING")
+        finalize(prep.indexOf.get(r.taskId)!, "CANCELED", t, `run stopped: ${why}`);
     return true;
   };
 
@@ -311,7 +372,10 @@ export function simulateRun(input: SimInput, rng: Rng, prep: Prepared = prepare(
         heap.push(now + fail, PILOT_END, k, 0);
       } else heap.push(wall, PILOT_END, k, 0);
       const nSurplus = input.pilots.filter((x) => x.surplus).length;
-      const sur = surplusToCancel(pilots.map((x) => ({ id: x.row.id, state: x.row.state, activeAt: x.row.activeAt })), nSurplus);
+      const sur = surplusToCancel(
+        pilots.map((x) => ({ id: x.row.id, state: x.row.state, activeAt: x.row.activeAt })),
+        nSurplus,
+      );
       for (const id of sur.ids) endPilot(pilotIndex.get(id)!, now, "CANCELED", sur.reason);
       bind(now);
       if (sur.ids.length) stopIfStuck(now);
@@ -332,7 +396,8 @@ export function simulateRun(input: SimInput, rng: Rng, prep: Prepared = prepare(
       rec?.task(w.tasks[i]!.id, "AGENT_STAGING_OUTPUT", now, null, { attempt: row.attempt, exitCode: 0 });
       const out = prep.bytesOut[i]!;
       const done = now + o.stageOutS + out / o.bandwidthOutBps;
-      if (out > 0) rec?.task(w.tasks[i]!.id, "TMGR_STAGING_OUTPUT", now + o.stageOutS, null, { attempt: row.attempt });
+      if (out > 0)
+        rec?.task(w.tasks[i]!.id, "TMGR_STAGING_OUTPUT", now + o.stageOutS, null, { attempt: row.attempt });
       // one busy stretch from hand-over to collection, split where it waited in the agent for cores
       if (execStart[i]! > deliverAt[i]!) {
         bs.push(handAt[i]!, execStart[i]!);
@@ -356,12 +421,22 @@ export function simulateRun(input: SimInput, rng: Rng, prep: Prepared = prepare(
       if (p.row.state !== "PMGR_ACTIVE") continue;
       const failed = p.endKind === "failure";
       // the agent's own exit at its walltime is a normal end for the engine; a what-if failure is not
-      endPilot(k, now, failed ? "FAILED" : agentExitState("walltime"), failed ? "pilot failed (simulated what-if)" : "agent exited: walltime");
+      endPilot(
+        k,
+        now,
+        failed ? "FAILED" : agentExitState("walltime"),
+        failed ? "pilot failed (simulated what-if)" : "agent exited: walltime",
+      );
       const held: TaskRow[] = [];
       for (let i = 0; i < n; i++) {
         const r = rows[i]!;
         if (boundTo[i] !== k || !HOLDS.has(r.state)) continue;
-        r.state = execStart[i]! <= now ? "AGENT_EXECUTING" : deliverAt[i]! <= now ? "AGENT_SCHEDULING" : "TMGR_SCHEDULING";
+        r.state =
+          execStart[i]! <= now
+            ? "AGENT_EXECUTING"
+            : deliverAt[i]! <= now
+              ? "AGENT_SCHEDULING"
+              : "TMGR_SCHEDULING";
         held.push(r);
       }
       for (const v of onPilotEnded(p.row, held, input.maxRetries)) {
@@ -387,7 +462,10 @@ export function simulateRun(input: SimInput, rng: Rng, prep: Prepared = prepare(
         row.state = "TMGR_SCHEDULING_PENDING";
         row.pilotId = null;
         boundTo[i] = -1;
-        rec?.task(w.tasks[i]!.id, "TMGR_SCHEDULING_PENDING", now, v.reason, { fromPilotId: p.row.id, attempt: row.attempt });
+        rec?.task(w.tasks[i]!.id, "TMGR_SCHEDULING_PENDING", now, v.reason, {
+          fromPilotId: p.row.id,
+          attempt: row.attempt,
+        });
         addReady(i);
       }
       bind(now);
@@ -403,7 +481,9 @@ export function simulateRun(input: SimInput, rng: Rng, prep: Prepared = prepare(
     if (!failure) {
       const pending = pilots.filter((p) => p.row.state === "PMGR_ACTIVE_PENDING").map((p) => p.spec.label);
       failure = `no pilot is left to run the ${n - finals} remaining task(s)${pending.length ? `; ${pending.join(", ")} never became active` : ""}`;
-      for (const r of rows) if (r.state === "TMGR_SCHEDULING_PENDING") finalize(prep.indexOf.get(r.taskId)!, "CANCELED", tEnd, `run stopped: ${failure}`);
+      for (const r of rows)
+        if (r.state === "TMGR_SCHEDULING_PENDING")
+          finalize(prep.indexOf.get(r.taskId)!, "CANCELED", tEnd, `run stopped: ${failure}`);
     }
   }
   let coreHours = 0;
@@ -411,22 +491,33 @@ export function simulateRun(input: SimInput, rng: Rng, prep: Prepared = prepare(
   let pilotsActive = 0;
   for (let k = 0; k < pilots.length; k++) {
     const p = pilots[k]!;
-    if (p.row.state === "PMGR_ACTIVE") endPilot(k, Math.min(tEnd, p.activeAt! + p.spec.walltimeS), "DONE", "the run finished; pilot released");
-    else if (p.row.state === "PMGR_ACTIVE_PENDING") endPilot(k, tEnd, "CANCELED", "the run finished; pilot released");
+    if (p.row.state === "PMGR_ACTIVE")
+      endPilot(k, Math.min(tEnd, p.activeAt! + p.spec.walltimeS), "DONE", "the run finished; pilot released");
+    else if (p.row.state === "PMGR_ACTIVE_PENDING")
+      endPilot(k, tEnd, "CANCELED", "the run finished; pilot released");
     if (p.activeAt !== null) {
       pilotsActive++;
       firstActive = Math.min(firstActive, p.activeAt);
       coreHours += (p.spec.cores * Math.max(0, (p.endAt ?? tEnd) - p.activeAt)) / 3600;
     }
   }
-  rec?.run(failure || failedTasks > 0 ? "FAILED" : "DONE", tEnd, failure ?? (failedTasks > 0 ? `${failedTasks} of ${n} task(s) failed` : `all ${n} task(s) done`));
+  rec?.run(
+    failure || failedTasks > 0 ? "FAILED" : "DONE",
+    tEnd,
+    failure ?? (failedTasks > 0 ? `${failedTasks} of ${n} task(s) failed` : `all ${n} task(s) done`),
+  );
 
   // a run in which tasks failed has failed, even when the rest finished
-  if (!failure && failedTasks > 0) failure = `${failedTasks} of ${n} task(s) failed: ${firstFailure ?? "no reason recorded"}`;
+  if (!failure && failedTasks > 0)
+    failure = `${failedTasks} of ${n} task(s) failed: ${firstFailure ?? "no reason recorded"}`;
   return {
     ttc: tEnd,
     terms: termsOf(tEnd, firstActive, { xs, xe, bs, be }),
-    coreHours, tasksDone: doneTasks, tasksFailed: failedTasks, pilotsActive, pilotsUsed: used.reduce((a, b) => a + b, 0),
+    coreHours,
+    tasksDone: doneTasks,
+    tasksFailed: failedTasks,
+    pilotsActive,
+    pilotsUsed: used.reduce((a, b) => a + b, 0),
     ...(failure ? { failed: failure } : {}),
     events: rec ? rec.events() : [],
   };

@@ -10,7 +10,11 @@ import { strategyRow } from "./study";
 // SWIFT_2_v2 2,048 (stampede never started) its one surviving pilot ran out of walltime in 100 % of runs.
 const DIR = path.resolve(process.cwd(), "../shared/data/aimes-swift");
 const read = (f: string) => readFileSync(path.join(DIR, f), "utf8");
-const parsed = parseAimesTexts({ runs: read("runs.csv"), pilots: read("pilots.csv"), tasks: read("tasks.csv") });
+const parsed = parseAimesTexts({
+  runs: read("runs.csv"),
+  pilots: read("pilots.csv"),
+  tasks: read("tasks.csv"),
+});
 if (!parsed.ok) throw new Error(parsed.errors.join("; "));
 const d = parsed.data;
 const row = (series: string, n: number) => strategyRow(d, fitOverheads(d, series), series, n, 200, 1)!;

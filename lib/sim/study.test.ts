@@ -3,14 +3,30 @@ import { parseAimesTexts } from "./aimes-data";
 import { fitOverheads } from "./replay";
 import { distributionRow, seriesModel, strategyRow } from "./study";
 
-const RUNS = "run_key,series,n_tasks,task_length_s,input_bytes_per_task,output_bytes_per_task,resources,cores_per_pilot,walltime_min_per_pilot,ttc_s,t_last_task_done_s,all_tasks_done\n";
+const RUNS =
+  "run_key,series,n_tasks,task_length_s,input_bytes_per_task,output_bytes_per_task,resources,cores_per_pilot,walltime_min_per_pilot,ttc_s,t_last_task_done_s,all_tasks_done\n";
 const PILOTS = "run_key,pilot_uid,resource,cores,walltime_min,t_created_s,t_submitted_s,t_active_s\n";
 
 /** Two resources; x waits 10 or 30 s, y never starts in one of two runs; a 16-task size with no pilot rows. */
 function data() {
   const p = parseAimesTexts({
-    runs: RUNS + ["S/4/a,S,4,100,0,0,x;y,2;2,20;20,150,140,true", "S/4/b,S,4,100,0,0,x;y,2;2,20;20,260,250,true", "S/16/c,S,16,100,0,0,x;y,8;8,40;40,900,,"].join("\n") + "\n",
-    pilots: PILOTS + ["S/4/a,p1,x,2,20,0,5,15", "S/4/a,p2,y,2,20,1,7,17", "S/4/b,p1,x,2,20,0,5,35", "S/4/b,p2,y,2,20,1,7,"].join("\n") + "\n",
+    runs:
+      RUNS +
+      [
+        "S/4/a,S,4,100,0,0,x;y,2;2,20;20,150,140,true",
+        "S/4/b,S,4,100,0,0,x;y,2;2,20;20,260,250,true",
+        "S/16/c,S,16,100,0,0,x;y,8;8,40;40,900,,",
+      ].join("\n") +
+      "\n",
+    pilots:
+      PILOTS +
+      [
+        "S/4/a,p1,x,2,20,0,5,15",
+        "S/4/a,p2,y,2,20,1,7,17",
+        "S/4/b,p1,x,2,20,0,5,35",
+        "S/4/b,p2,y,2,20,1,7,",
+      ].join("\n") +
+      "\n",
     tasks: null,
   });
   if (!p.ok) throw new Error(p.errors.join("; "));

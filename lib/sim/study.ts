@@ -51,14 +51,27 @@ export function seriesModel(d: AimesData, series: string, n?: number): SeriesMod
   for (const res of resources) {
     const xs = tq.get(res) ?? [];
     const k = seen.get(res) ?? 0;
-    waits.set(res, xs.length ? { kind: "samples", seconds: xs, neverShare: (never.get(res) ?? 0) / k, source: `${scope}: ${xs.length} measured wait(s), ${never.get(res) ?? 0} of ${k} never active` } : { kind: "never", source: `${scope}: no pilot of ${res} became active` });
+    waits.set(
+      res,
+      xs.length
+        ? {
+            kind: "samples",
+            seconds: xs,
+            neverShare: (never.get(res) ?? 0) / k,
+            source: `${scope}: ${xs.length} measured wait(s), ${never.get(res) ?? 0} of ${k} never active`,
+          }
+        : { kind: "never", source: `${scope}: no pilot of ${res} became active` },
+    );
   }
   const submitAt = new Map([...offsets].map(([k, xs]) => [k, quantile(Float64Array.from(xs).sort(), 0.5)]));
   return { series, resources, waits, submitAt, scope };
 }
 
 /** Machine facts for the planners (reference §2.3 and the centres' user guides); assumed, not probed. */
-const MACHINES: Record<string, { nodes: number; coresPerNode: number; maxCoresPerJob: number; batch: "slurm" | "pbs" }> = {
+const MACHINES: Record<
+  string,
+  { nodes: number; coresPerNode: number; maxCoresPerJob: number; batch: "slurm" | "pbs" }
+> = {
   stampede: { nodes: 6400, coresPerNode: 16, maxCoresPerJob: 4096, batch: "slurm" },
   gordon: { nodes: 1024, coresPerNode: 16, maxCoresPerJob: 1024, batch: "pbs" },
   comet: { nodes: 1944, coresPerNode: 24, maxCoresPerJob: 1728, batch: "slurm" },
@@ -66,26 +79,85 @@ const MACHINES: Record<string, { nodes: number; coresPerNode: number; maxCoresPe
 };
 
 export function snapshotOf(label: string, wait: QueueWaitModel | undefined): ResourceSnapshot {
-  const m = MACHINES[label.split(".")[1] ?? ""] ?? { nodes: 100, coresPerNode: 16, maxCoresPerJob: 1600, batch: "slurm" as const };
+  const m = MACHINES[label.split(".")[1] ?? ""] ?? {
+    nodes: 100,
+    coresPerNode: 16,
+    maxCoresPerJob: 1600,
+    batch: "slurm" as const,
+  };
   const samples = wait?.kind === "samples" ? Float64Array.from(wait.seconds).sort() : null;
   return {
-    resourceId: label, label, batch: m.batch, host: label, takenAt: new Date(0).toISOString(), source: "static-json", nodes: m.nodes, coresPerNode: m.coresPerNode,
-    queues: [{ name: "normal", isDefault: true, enabled: true, maxWalltimeSeconds: 48 * 3600, maxCoresPerJob: m.maxCoresPerJob, maxQueuedJobs: null, nodesTotal: m.nodes, nodesFree: Math.floor(m.nodes / 4), coresTotal: m.nodes * m.coresPerNode, coresFree: Math.floor(m.nodes / 4) * m.coresPerNode, jobsQueued: 0, jobsRunning: 0 }],
-    waitHistory: samples ? [{ queue: "normal", samples: samples.length, medianSeconds: quantile(samples, 0.5), p90Seconds: quantile(samples, 0.9) }] : [],
-    bandwidthInMBps: null, bandwidthOutMBps: null,
+    resourceId: label,
+    label,
+    batch: m.batch,
+    host: label,
+    takenAt: new Date(0).toISOString(),
+    source: "static-json",
+    nodes: m.nodes,
+    coresPerNode: m.coresPerNode,
+    queues: [
+      {
+        name: "normal",
+        isDefault: true,
+        enabled: true,
+        maxWalltimeSeconds: 48 * 3600,
+        maxCoresPerJob: m.maxCoresPerJob,
+        maxQueuedJobs: null,
+        nodesTotal: m.nodes,
+        nodesFree: Math.floor(m.nodes / 4),
+        coresTotal: m.nodes * m.coresPerNode,
+        coresFree: Math.floor(m.nodes / 4) * m.coresPerNode,
+        jobsQueued: 0,
+        jobsRunning: 0,
+      },
+    ],
+    waitHistory: samples
+      ? [
+          {
+            queue: "normal",
+            samples: samples.length,
+            medianSeconds: quantile(samples, 0.5),
+            p90Seconds: quantile(samples, 0.9),
+          },
+        ]
+      : [],
+    bandwidthInMBps: null,
+    bandwidthOutMBps: null,
   };
 }
 
 /** A strategy's plan for one series and bag size, as a simulator input with the series' waits. */
-export function studyInput(strategy: "aimes" | "adaptive", m: SeriesModel, row: RunRow, n: number, fit: Fitted, overProvision = 0): SimInput | { error: string } {
+export function studyInput(
+  strategy: "aimes" | "adaptive",
+  m: SeriesModel,
+  row: RunRow,
+  n: number,
+  fit: Fitted,
+  overProvision = 0,
+): SimInput | { error: string } {
   const w = bagOf({ ...row, n_tasks: n });
   const snaps = m.resources.map((r) => snapshotOf(r, m.waits.get(r)));
-  const p = planWorkload(w, snaps, { strategy, binding: "late", now: new Date(0), staleAfterSeconds: Infinity, overProvision });
+  const p = planWorkload(w, snaps, {
+    strategy,
+    binding: "late",
+    now: new Date(0),
+    staleAfterSeconds: Infinity,
+    overProvision,
+  });
   if (!p.ok) return { error: p.errors.map((e) => e.message).join("; ") };
   const queueWaits = Object.fromEntries([...m.waits].map(([k, v]) => [k, v]));
-  const input = inputFromPlan(w, p.plan, snaps, { overheads: overheadsFor(fit, { n_tasks: n, input_bytes_per_task: row.input_bytes_per_task }), endS: fit.endS, maxRetries: 0, prefetchShare: 0 });
+  const input = inputFromPlan(w, p.plan, snaps, {
+    overheads: overheadsFor(fit, { n_tasks: n, input_bytes_per_task: row.input_bytes_per_task }),
+    endS: fit.endS,
+    maxRetries: 0,
+    prefetchShare: 0,
+  });
   // the series' own waits and submission offsets, per resource
-  input.pilots = input.pilots.map((x) => ({ ...x, wait: queueWaits[x.label] ?? x.wait, submitAtS: m.submitAt.get(x.label) ?? x.submitAtS }));
+  input.pilots = input.pilots.map((x) => ({
+    ...x,
+    wait: queueWaits[x.label] ?? x.wait,
+    submitAtS: m.submitAt.get(x.label) ?? x.submitAtS,
+  }));
   return input;
 }
 
@@ -113,7 +185,14 @@ export interface DistributionRow extends MeasuredScale {
   note: string;
 }
 
-export function distributionRow(d: AimesData, fit: Fitted, series: string, n: number, runs: number, seed: number): DistributionRow | null {
+export function distributionRow(
+  d: AimesData,
+  fit: Fitted,
+  series: string,
+  n: number,
+  runs: number,
+  seed: number,
+): DistributionRow | null {
   const meas = measured(d, series, n);
   const m = seriesModel(d, series, n);
   if (!meas || !m) return null;
@@ -125,12 +204,24 @@ export function distributionRow(d: AimesData, fit: Fitted, series: string, n: nu
   return { ...meas, sim, inside, scope: m.scope, note: inside ? "" : whyOutside(d, series, n, sim, meas, m) };
 }
 
-function whyOutside(d: AimesData, series: string, n: number, sim: SimSummary, meas: MeasuredScale, m: SeriesModel): string {
+function whyOutside(
+  d: AimesData,
+  series: string,
+  n: number,
+  sim: SimSummary,
+  meas: MeasuredScale,
+  m: SeriesModel,
+): string {
   if (sim.median === null) return "no simulated run finished";
   const runs = d.runs.filter((r) => r.series === series && r.n_tasks === n);
-  const notDone = runs.filter((r) => r.all_tasks_done === "false" && r.t_last_task_done_s !== null && r.ttc_s - r.t_last_task_done_s > 300);
-  if (notDone.length * 2 >= runs.length) return `the measured TTC is not a completion time in ${notDone.length} of ${runs.length} runs (tasks left in output staging until the pilot's walltime expired; data README caveat 2)`;
-  if (!m.scope.endsWith(`${n} tasks`)) return `no pilot data at this size: waits drawn from the series' smaller pilots; the measured TTCs (${Math.round(meas.min)}–${Math.round(meas.max)} s) imply much longer waits for pilots of ${Math.ceil(n / m.resources.length)} cores`;
+  const notDone = runs.filter(
+    (r) =>
+      r.all_tasks_done === "false" && r.t_last_task_done_s !== null && r.ttc_s - r.t_last_task_done_s > 300,
+  );
+  if (notDone.length * 2 >= runs.length)
+    return `the measured TTC is not a completion time in ${notDone.length} of ${runs.length} runs (tasks left in output staging until the pilot's walltime expired; data README caveat 2)`;
+  if (!m.scope.endsWith(`${n} tasks`))
+    return `no pilot data at this size: waits drawn from the series' smaller pilots; the measured TTCs (${Math.round(meas.min)}–${Math.round(meas.max)} s) imply much longer waits for pilots of ${Math.ceil(n / m.resources.length)} cores`;
   const off = sim.median < meas.min ? meas.min - sim.median : sim.median - meas.max;
   const edge = sim.median < meas.min ? meas.min : meas.max;
   return `simulated median ${Math.round(off)} s (${((off / edge) * 100).toFixed(1)} %) ${sim.median < meas.min ? "below the measured minimum" : "above the measured maximum"} of a range ${Math.round(meas.max - meas.min)} s wide`;
@@ -147,7 +238,14 @@ export interface StrategyRow {
   adaptiveLoses: string | null;
 }
 
-export function strategyRow(d: AimesData, fit: Fitted, series: string, n: number, runs: number, seed: number): StrategyRow | null {
+export function strategyRow(
+  d: AimesData,
+  fit: Fitted,
+  series: string,
+  n: number,
+  runs: number,
+  seed: number,
+): StrategyRow | null {
   const m = seriesModel(d, series, n);
   if (!m) return null;
   const row = d.runs.find((r) => r.series === series)!;
@@ -160,7 +258,14 @@ export function strategyRow(d: AimesData, fit: Fitted, series: string, n: number
   // what-if: the adaptive plan with one spare pilot, cancelled once the others are active
   const spareInput = studyInput("adaptive", m, row, n, fit, 1);
   const adaptiveSpare = "error" in spareInput ? spareInput : simulateMany(spareInput, runs, seed);
-  return { series, n, aimes, adaptive, adaptiveSpare, adaptiveLoses: verdict(aimes, adaptive, walltimes(m, row, n, fit)) };
+  return {
+    series,
+    n,
+    aimes,
+    adaptive,
+    adaptiveSpare,
+    adaptiveLoses: verdict(aimes, adaptive, walltimes(m, row, n, fit)),
+  };
 }
 
 /** Each strategy's pilot walltime (minutes), to name why one fails where the other does not. */
@@ -172,10 +277,15 @@ function walltimes(m: SeriesModel, row: RunRow, n: number, fit: Fitted): string 
   return `walltime adaptive ${w("adaptive")} against aimes ${w("aimes")}`;
 }
 
-function verdict(a: SimSummary | { error: string }, b: SimSummary | { error: string }, walls: string): string | null {
+function verdict(
+  a: SimSummary | { error: string },
+  b: SimSummary | { error: string },
+  walls: string,
+): string | null {
   if ("error" in b) return `adaptive made no plan: ${b.error}`;
   if ("error" in a) return null;
-  if (b.failShare > a.failShare + 0.01) return `adaptive fails more often (${(b.failShare * 100).toFixed(1)} % against ${(a.failShare * 100).toFixed(1)} %; ${walls}): when one pilot never starts, the other's shorter walltime expires before it has run everything at this hand-over rate (${b.failures[0]?.reason ?? ""})`;
+  if (b.failShare > a.failShare + 0.01)
+    return `adaptive fails more often (${(b.failShare * 100).toFixed(1)} % against ${(a.failShare * 100).toFixed(1)} %; ${walls}): when one pilot never starts, the other's shorter walltime expires before it has run everything at this hand-over rate (${b.failures[0]?.reason ?? ""})`;
   if (b.median === null) return "no adaptive simulation finished";
   if (a.median === null) return null;
   const equalMedian = Math.abs(b.median - a.median) <= 0.02 * a.median;
@@ -183,10 +293,13 @@ function verdict(a: SimSummary | { error: string }, b: SimSummary | { error: str
   const fewerCoreHours = b.coreHours.median < a.coreHours.median * 0.98;
   if (betterP90 && b.median <= a.median * 1.02) return null;
   if (equalMedian && fewerCoreHours) return null;
-  if (b.median > a.median * 1.02) return `higher median TTC (${Math.round(b.median)} s against ${Math.round(a.median)} s)`;
+  if (b.median > a.median * 1.02)
+    return `higher median TTC (${Math.round(b.median)} s against ${Math.round(a.median)} s)`;
   const gain = `p90 ${Math.round(b.p90!)} s against ${Math.round(a.p90!)} s, median ${Math.round(b.median)} s against ${Math.round(a.median)} s`;
-  if (b.coreHours.median > a.coreHours.median * 1.02) return `its spare pilot started and ran beside the others (${b.coreHours.median.toFixed(0)} core-h against ${a.coreHours.median.toFixed(0)}) while the p90 gain stayed under 2 % (${gain})`;
+  if (b.coreHours.median > a.coreHours.median * 1.02)
+    return `its spare pilot started and ran beside the others (${b.coreHours.median.toFixed(0)} core-h against ${a.coreHours.median.toFixed(0)}) while the p90 gain stayed under 2 % (${gain})`;
   // the adaptive plan is aimes's pilots (one per resource, cores split evenly, for a one-stage bag of 1-core tasks) plus its spare
-  if (b.median < a.median * 0.98) return `a much lower median but a p90 within 2 % of aimes (${gain}): in the slowest tenth of runs more than one queue is late (or a pilot never starts and another waits long), which one spare pilot cannot cover`;
+  if (b.median < a.median * 0.98)
+    return `a much lower median but a p90 within 2 % of aimes (${gain}): in the slowest tenth of runs more than one queue is late (or a pilot never starts and another waits long), which one spare pilot cannot cover`;
   return `within 2 % of aimes (${gain}): the queues' waits were short and steady, so the spare pilot rarely starts first, or the slow runs had more than one late queue, which one spare cannot cover; the other pilots are those of aimes`;
 }

@@ -4,7 +4,12 @@
  * sorted intervals, with two native numeric sorts instead of a comparator sort of pairs: this
  * runs once per simulated run, a thousand times per Monte-Carlo estimate.
  */
-export function unionMeasure(starts: ArrayLike<number>, ends: ArrayLike<number>, n: number, from = -Infinity): number {
+export function unionMeasure(
+  starts: ArrayLike<number>,
+  ends: ArrayLike<number>,
+  n: number,
+  from = -Infinity,
+): number {
   const s = new Float64Array(n);
   const e = new Float64Array(n);
   let k = 0;
@@ -44,7 +49,12 @@ export function unionMeasure(starts: ArrayLike<number>, ends: ArrayLike<number>,
  * executions as they end): one backward pass, no sort. Walking from the latest end, an interval
  * that ends before the current block starts can overlap no later-visited one either.
  */
-export function unionByEnds(starts: ArrayLike<number>, ends: ArrayLike<number>, n: number, from = -Infinity): number {
+export function unionByEnds(
+  starts: ArrayLike<number>,
+  ends: ArrayLike<number>,
+  n: number,
+  from = -Infinity,
+): number {
   let total = 0;
   let curS = Infinity;
   let curE = -Infinity;

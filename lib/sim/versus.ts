@@ -17,7 +17,8 @@ export interface Versus {
 }
 
 const TERMS: (keyof Terms)[] = ["queueWait", "startup", "execution", "staging", "overhead"];
-const ERR = (actual: number, predicted: number | null) => (predicted !== null && predicted > 0 ? actual / predicted - 1 : null);
+const ERR = (actual: number, predicted: number | null) =>
+  predicted !== null && predicted > 0 ? actual / predicted - 1 : null;
 
 /** The measured terms of a run from its events: seconds since its first event. */
 export function actualTerms(events: readonly RunEvent[]): { ttc: number; terms: Terms } {
@@ -25,7 +26,9 @@ export function actualTerms(events: readonly RunEvent[]): { ttc: number; terms: 
   const t0 = view.t0 ?? 0;
   const ttc = ((view.lastAt ?? t0) - t0) / 1000;
   let firstActive = Infinity;
-  for (const p of view.pilots.values()) if (p.enteredAt.PMGR_ACTIVE !== undefined) firstActive = Math.min(firstActive, (p.enteredAt.PMGR_ACTIVE - t0) / 1000);
+  for (const p of view.pilots.values())
+    if (p.enteredAt.PMGR_ACTIVE !== undefined)
+      firstActive = Math.min(firstActive, (p.enteredAt.PMGR_ACTIVE - t0) / 1000);
   const spans: { xs: number; xe: number; bs: number; be: number }[] = [];
   for (const t of view.tasks.values()) {
     for (const sp of t.spans) {
@@ -33,15 +36,25 @@ export function actualTerms(events: readonly RunEvent[]): { ttc: number; terms: 
       const xs = (sp.start - t0) / 1000;
       const xe = ((sp.end ?? view.lastAt ?? sp.start) - t0) / 1000;
       // busy: from the hand-over of this attempt's inputs to the task's collection
-      const handed = t.history.filter((h) => h.state === "TMGR_STAGING_INPUT" && h.at <= sp.start!).pop()?.at ?? sp.start;
-      const collected = t.history.find((h) => (h.state === "DONE" || h.state === "FAILED") && h.at >= (sp.end ?? sp.start!))?.at ?? sp.end ?? sp.start;
+      const handed =
+        t.history.filter((h) => h.state === "TMGR_STAGING_INPUT" && h.at <= sp.start!).pop()?.at ?? sp.start;
+      const collected =
+        t.history.find((h) => (h.state === "DONE" || h.state === "FAILED") && h.at >= (sp.end ?? sp.start!))
+          ?.at ??
+        sp.end ??
+        sp.start;
       spans.push({ xs, xe, bs: (handed - t0) / 1000, be: (collected - t0) / 1000 });
     }
   }
   // termsOf takes the attempts in the order their execution ended, busy stretches by their ends
   const byX = [...spans].sort((a, b) => a.xe - b.xe);
   const byB = [...spans].sort((a, b) => a.be - b.be);
-  const terms = termsOf(ttc, firstActive, { xs: byX.map((s) => s.xs), xe: byX.map((s) => s.xe), bs: byB.map((s) => s.bs), be: byB.map((s) => s.be) });
+  const terms = termsOf(ttc, firstActive, {
+    xs: byX.map((s) => s.xs),
+    xe: byX.map((s) => s.xe),
+    bs: byB.map((s) => s.bs),
+    be: byB.map((s) => s.be),
+  });
   return { ttc, terms };
 }
 

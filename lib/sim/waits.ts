@@ -21,7 +21,10 @@ export function drawWait(m: QueueWaitModel, rng: Rng): number | null {
       const z = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
       if (m.medianSeconds <= 0) return 0;
       // p90 = median × e^(1.2816 σ)
-      const sigma = Math.max(0, Math.log(Math.max(m.p90Seconds, m.medianSeconds) / m.medianSeconds) / 1.2815516);
+      const sigma = Math.max(
+        0,
+        Math.log(Math.max(m.p90Seconds, m.medianSeconds) / m.medianSeconds) / 1.2815516,
+      );
       return m.medianSeconds * Math.exp(sigma * z);
     }
   }

@@ -15,7 +15,8 @@ import type { Dist, RandomKind } from "./types";
 export type DistContext = "length" | "inputSize" | "outputSize";
 
 /** `note`: a value that is accepted but will not be used as written (a negative constant length) */
-export type DistParse = { ok: true; dist: Dist; ignored: string; note?: string } | { ok: false; message: string; expected: string };
+export type DistParse =
+  { ok: true; dist: Dist; ignored: string; note?: string } | { ok: false; message: string; expected: string };
 
 /** The largest value a field may hold: bytes for sizes, seconds or FLOPs for lengths. */
 export function distLimit(ctx: DistContext, mode: string | null = null): number {
@@ -33,19 +34,29 @@ const what = (ctx: DistContext) => (ctx === "length" ? "a task length" : "a file
 function checkRange(d: Dist, ctx: DistContext, max: number): DistParse | { note?: string } {
   const limit = `${what(ctx)} may be at most ${max.toLocaleString("en")}${ctx === "length" ? "" : " bytes"}`;
   if (d.kind === "uniform") {
-    if (!Number.isFinite(d.value) || Math.abs(d.value) > max) return fail(`uniform ${d.text} is out of range: ${limit}`, `uniform ${Math.min(max, 10)}`);
-    if (d.value < 0 && ctx !== "length") return fail(`uniform ${d.text}: ${what(ctx)} cannot be negative (the setup script would run \`dd bs='${d.text}'\`); write a size in bytes, such as \`uniform 1048576\``, "uniform 1048576");
+    if (!Number.isFinite(d.value) || Math.abs(d.value) > max)
+      return fail(`uniform ${d.text} is out of range: ${limit}`, `uniform ${Math.min(max, 10)}`);
+    if (d.value < 0 && ctx !== "length")
+      return fail(
+        `uniform ${d.text}: ${what(ctx)} cannot be negative (the setup script would run \`dd bs='${d.text}'\`); write a size in bytes, such as \`uniform 1048576\``,
+        "uniform 1048576",
+      );
     if (d.value < 0) return { note: `uniform ${d.text}: a negative task length is taken as 0` };
     return {};
   }
   if (d.kind === "polynomial") {
-    if (d.a > max || d.b > 64) return fail(`polynomial ${d.text} is out of range: the factor may be at most ${max.toLocaleString("en")} and the power at most 64, as in ${ex("polynomial")}`, EXAMPLE.polynomial!);
+    if (d.a > max || d.b > 64)
+      return fail(
+        `polynomial ${d.text} is out of range: the factor may be at most ${max.toLocaleString("en")} and the power at most 64, as in ${ex("polynomial")}`,
+        EXAMPLE.polynomial!,
+      );
     return {};
   }
   // lognorm's parameters are those of the underlying normal: its median is e^mu
   const centre = d.kind === "lognorm" ? Math.exp(d.a) : d.a;
   const spread = d.kind === "lognorm" ? 0 : d.b;
-  if (!Number.isFinite(centre) || centre > max || spread > max || (d.kind === "lognorm" && d.b > 100)) return fail(`${d.kind} ${d.text} is out of range: ${limit}`, EXAMPLE[d.kind]!);
+  if (!Number.isFinite(centre) || centre > max || spread > max || (d.kind === "lognorm" && d.b > 100))
+    return fail(`${d.kind} ${d.text} is out of range: ${limit}`, EXAMPLE[d.kind]!);
   return {};
 }
 
@@ -84,9 +95,12 @@ const ex = (kind: string) => `\`${EXAMPLE[kind]}\``;
 
 /** The values a field takes, by example (the `expected` of its errors). */
 export const DIST_EXPECTED: Record<DistContext, string> = {
-  length: "`uniform 10`, `normal [10, 2]`, `gauss [10, 2]`, `lognorm [2.3, 0.5]`, `triangular [5, 15]` or `polynomial [2, 1] Input_1`",
-  inputSize: "`uniform 1048576`, `normal [1048576, 1024]`, `gauss [1048576, 1024]`, `lognorm [13.8, 0.5]` or `triangular [1024, 1048576]`",
-  outputSize: "`uniform 1048576`, `normal [1048576, 1024]`, `lognorm [13.8, 0.5]`, `triangular [1024, 1048576]`, `polynomial [2, 1] Input_1` or `polynomial [1000, 1] Length`",
+  length:
+    "`uniform 10`, `normal [10, 2]`, `gauss [10, 2]`, `lognorm [2.3, 0.5]`, `triangular [5, 15]` or `polynomial [2, 1] Input_1`",
+  inputSize:
+    "`uniform 1048576`, `normal [1048576, 1024]`, `gauss [1048576, 1024]`, `lognorm [13.8, 0.5]` or `triangular [1024, 1048576]`",
+  outputSize:
+    "`uniform 1048576`, `normal [1048576, 1024]`, `lognorm [13.8, 0.5]`, `triangular [1024, 1048576]`, `polynomial [2, 1] Input_1` or `polynomial [1000, 1] Length`",
 };
 /** A short list of valid values for a message, with what they mean: lengths in seconds, sizes in bytes. */
 const choices = (ctx: DistContext) =>
@@ -97,49 +111,99 @@ const choices = (ctx: DistContext) =>
 const fail = (message: string, expected: string): DistParse => ({ ok: false, message, expected });
 
 function pairHint(kind: string, params: string): string {
-  if (/^\[\s*-/.test(params) || /,\s*-/.test(params)) return `${kind} takes two numbers that are not negative, such as ${ex(kind)} (got \`${params}\`)`;
-  if (/^\[[^\]]*,(\S|\s{2,})/.test(params)) return `${kind} separates its two numbers with a comma and exactly one space, as in ${ex(kind)}: the original read nothing else (got \`${params}\`)`;
+  if (/^\[\s*-/.test(params) || /,\s*-/.test(params))
+    return `${kind} takes two numbers that are not negative, such as ${ex(kind)} (got \`${params}\`)`;
+  if (/^\[[^\]]*,(\S|\s{2,})/.test(params))
+    return `${kind} separates its two numbers with a comma and exactly one space, as in ${ex(kind)}: the original read nothing else (got \`${params}\`)`;
   return `${kind} needs two numbers in square brackets, such as ${ex(kind)} (${WHAT[kind]}); a unit may follow, as in \`${EXAMPLE[kind]}s\` (got \`${params}\`)`;
 }
 
 function parsePolynomial(params: string, ctx: DistContext): DistParse {
-  if (ctx === "inputSize") return fail(`an input size cannot be a polynomial: write a size such as \`uniform 1048576\` (1 MiB for every task) or \`normal [1048576, 1024]\``, DIST_EXPECTED.inputSize);
-  const expected = ctx === "length" ? EXAMPLE.polynomial! : `${EXAMPLE.polynomial} or polynomial [1000, 1] Length`;
+  if (ctx === "inputSize")
+    return fail(
+      `an input size cannot be a polynomial: write a size such as \`uniform 1048576\` (1 MiB for every task) or \`normal [1048576, 1024]\``,
+      DIST_EXPECTED.inputSize,
+    );
+  const expected =
+    ctx === "length" ? EXAMPLE.polynomial! : `${EXAMPLE.polynomial} or polynomial [1000, 1] Length`;
   const p = POLY.exec(params);
-  if (!p) return fail(`polynomial needs two whole numbers in square brackets, separated by a comma and one space, then what they apply to, such as ${ex("polynomial")} (${WHAT.polynomial})${ctx === "outputSize" ? " or `polynomial [1000, 1] Length` (1000 × the task's length)" : ""} (got \`${params}\`)`, expected);
+  if (!p)
+    return fail(
+      `polynomial needs two whole numbers in square brackets, separated by a comma and one space, then what they apply to, such as ${ex("polynomial")} (${WHAT.polynomial})${ctx === "outputSize" ? " or `polynomial [1000, 1] Length` (1000 × the task's length)" : ""} (got \`${params}\`)`,
+      expected,
+    );
   const [, a, b, src] = p as unknown as [string, string, string, string];
   const input = /^Input_(\d+)$/.exec(src);
   let of: { input: number } | "length";
   if (input) {
-    if (Number(input[1]) < 1) return fail(`inputs are numbered from 1 (\`Input_1\` is the first), as in ${ex("polynomial")}`, expected);
+    if (Number(input[1]) < 1)
+      return fail(
+        `inputs are numbered from 1 (\`Input_1\` is the first), as in ${ex("polynomial")}`,
+        expected,
+      );
     of = { input: Number(input[1]) };
   } else if (src === "Length" && ctx === "outputSize") of = "length";
-  else if (src === "Length") return fail(`Task_Length cannot be a polynomial of its own length; of an input's size it can: ${ex("polynomial")}`, expected);
-  else return fail(`a polynomial applies to an input's size, as in ${ex("polynomial")}${ctx === "outputSize" ? ", or to the task's length, as in `polynomial [1000, 1] Length`" : ""} (got \`${src || "nothing"}\`)`, expected);
-  return { ok: true, dist: { kind: "polynomial", text: params, a: Number(a), b: Number(b), of }, ignored: params.slice(p[0].length).trim() };
+  else if (src === "Length")
+    return fail(
+      `Task_Length cannot be a polynomial of its own length; of an input's size it can: ${ex("polynomial")}`,
+      expected,
+    );
+  else
+    return fail(
+      `a polynomial applies to an input's size, as in ${ex("polynomial")}${ctx === "outputSize" ? ", or to the task's length, as in `polynomial [1000, 1] Length`" : ""} (got \`${src || "nothing"}\`)`,
+      expected,
+    );
+  return {
+    ok: true,
+    dist: { kind: "polynomial", text: params, a: Number(a), b: Number(b), of },
+    ignored: params.slice(p[0].length).trim(),
+  };
 }
 
 export function parseDist(value: string, ctx: DistContext): DistParse {
   const m = /^(\w+) (.+)$/.exec(value);
   if (!m) {
     const bare = value.trim().toLowerCase();
-    if (bare in EXAMPLE) return fail(`\`${value.trim()}\` needs a value after it, such as ${ex(bare === "uniform" ? "uniform" : bare)}${bare === "uniform" ? ` (every task 10 s long) or ${ex("normal")} (${WHAT.normal})` : ` (${WHAT[bare]})`}`, DIST_EXPECTED[ctx]);
-    return fail(`\`${value}\` is not a value this field takes: write a distribution and its parameters after one space, such as ${choices(ctx)}`, DIST_EXPECTED[ctx]);
+    if (bare in EXAMPLE)
+      return fail(
+        `\`${value.trim()}\` needs a value after it, such as ${ex(bare === "uniform" ? "uniform" : bare)}${bare === "uniform" ? ` (every task 10 s long) or ${ex("normal")} (${WHAT.normal})` : ` (${WHAT[bare]})`}`,
+        DIST_EXPECTED[ctx],
+      );
+    return fail(
+      `\`${value}\` is not a value this field takes: write a distribution and its parameters after one space, such as ${choices(ctx)}`,
+      DIST_EXPECTED[ctx],
+    );
   }
   const [, kind, params] = m as unknown as [string, string, string];
   if (kind === "uniform") {
-    if (!UNIFORM.test(params)) return fail(`uniform takes one number, such as ${ex("uniform")} (${WHAT.uniform}); a unit may follow, as in \`uniform 10s\` or \`uniform 1048576B\` (got \`${params}\`)`, EXAMPLE.uniform!);
+    if (!UNIFORM.test(params))
+      return fail(
+        `uniform takes one number, such as ${ex("uniform")} (${WHAT.uniform}); a unit may follow, as in \`uniform 10s\` or \`uniform 1048576B\` (got \`${params}\`)`,
+        EXAMPLE.uniform!,
+      );
     return { ok: true, dist: { kind, text: params, value: leadingNumber(params) }, ignored: "" };
   }
   if (RANDOM.includes(kind)) {
     const p = PAIR.exec(params);
     if (!p) return fail(pairHint(kind, params), EXAMPLE[kind]!);
-    return { ok: true, dist: { kind: kind as RandomKind, text: params, a: Number(p[1]), b: Number(p[2]), unit: p[3] ?? "" }, ignored: params.slice(p[0].length).trim() };
+    return {
+      ok: true,
+      dist: { kind: kind as RandomKind, text: params, a: Number(p[1]), b: Number(p[2]), unit: p[3] ?? "" },
+      ignored: params.slice(p[0].length).trim(),
+    };
   }
   if (kind === "polynomial") return parsePolynomial(params, ctx);
   const lower = kind.toLowerCase();
-  const hint = lower !== kind && (lower === "uniform" || lower === "polynomial" || RANDOM.includes(lower)) ? ` (names are lower case: \`${lower}\`)` : "";
-  return fail(hint ? `unknown distribution \`${kind}\`${hint}, as in ${ex(lower)}` : `unknown distribution \`${kind}\`: the ones there are look like ${choices(ctx)}`, DIST_EXPECTED[ctx]);
+  const hint =
+    lower !== kind && (lower === "uniform" || lower === "polynomial" || RANDOM.includes(lower))
+      ? ` (names are lower case: \`${lower}\`)`
+      : "";
+  return fail(
+    hint
+      ? `unknown distribution \`${kind}\`${hint}, as in ${ex(lower)}`
+      : `unknown distribution \`${kind}\`: the ones there are look like ${choices(ctx)}`,
+    DIST_EXPECTED[ctx],
+  );
 }
 
 /** The distribution as the file writes it, e.g. `normal [10, 2]s`. */

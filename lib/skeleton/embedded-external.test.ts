@@ -8,7 +8,12 @@ import { skeletonProblems } from "./problems";
 const FIX = path.resolve(process.cwd(), "../shared/fixtures/skeletons");
 const exmapper = readFileSync(path.join(FIX, "Skeleton-report_lst-exmapper.input"), "utf8");
 // Stage_2 has 6 tasks, each reading two of Stage_1's 4 outputs
-const mapping = Array.from({ length: 6 }, (_, t) => `Stage_1_Output/Stage_1_Output_0_${(t % 4) + 1} Stage_1_Output/Stage_1_Output_0_${((t + 1) % 4) + 1}`).join("\n") + "\n";
+const mapping =
+  Array.from(
+    { length: 6 },
+    (_, t) =>
+      `Stage_1_Output/Stage_1_Output_0_${(t % 4) + 1} Stage_1_Output/Stage_1_Output_0_${((t + 1) % 4) + 1}`,
+  ).join("\n") + "\n";
 
 describe("a mapper's output embedded in the skeleton", () => {
   it("round-trips, replaces an earlier one, and leaves the rest of the file as it was", () => {
@@ -32,7 +37,11 @@ describe("a mapper's output embedded in the skeleton", () => {
   });
 
   it("a wrong output is an error at the mapping, as from the command line", () => {
-    const ps = skeletonProblems(embedExternal(exmapper, "Stage_2", mapping.replaceAll("Output_0_4", "Output_9_9")));
-    expect(ps.find((p) => p.severity === "error")?.message).toMatch(/Stage_1_Output_9_9 are not files of an earlier stage/);
+    const ps = skeletonProblems(
+      embedExternal(exmapper, "Stage_2", mapping.replaceAll("Output_0_4", "Output_9_9")),
+    );
+    expect(ps.find((p) => p.severity === "error")?.message).toMatch(
+      /Stage_1_Output_9_9 are not files of an earlier stage/,
+    );
   });
 });

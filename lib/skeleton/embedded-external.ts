@@ -21,6 +21,10 @@ export function readEmbeddedExternal(text: string): Record<string, string> {
 export function embedExternal(text: string, stage: string, output: string): string {
   const kept = text.split("\n").filter((l) => LINE.exec(l.replace(/\r$/, ""))?.[1] !== stage);
   while (kept.length && kept[kept.length - 1]!.trim() === "") kept.pop();
-  const lines = output.replace(/\r/g, "").replace(/\n$/, "").split("\n").map((l) => `# emanager-external ${stage}: ${l.trim()}`.trimEnd());
+  const lines = output
+    .replace(/\r/g, "")
+    .replace(/\n$/, "")
+    .split("\n")
+    .map((l) => `# emanager-external ${stage}: ${l.trim()}`.trimEnd());
   return `${kept.join("\n")}\n\n${lines.join("\n")}\n`;
 }

@@ -13,15 +13,55 @@ import type { Dist } from "./types";
  */
 
 // attribute assignment order of the original's constructors (2017 added task_mode)
-const STAGE_ATTRS = ["mode", "name", "task_type", "task_mode", "num_tasks", "length_para", "processes", "read_buf", "write_buf", "input_per_task", "input_para", "input_task_mapping", "output_per_task", "output_para", "interleave_option", "iter_num", "iter_stages", "iter_sub", "task_list", "inputdir", "outputdir"];
-const TASK_ATTRS = ["taskid", "task_type", "task_mode", "processes", "length", "read_buf", "write_buf", "inputlist", "outputlist", "interleave_option", "mode", "command", "args"];
-const without = (attrs: string[], dialect: Dialect) => (dialect === "2014" ? attrs.filter((a) => a !== "task_mode") : attrs);
+const STAGE_ATTRS = [
+  "mode",
+  "name",
+  "task_type",
+  "task_mode",
+  "num_tasks",
+  "length_para",
+  "processes",
+  "read_buf",
+  "write_buf",
+  "input_per_task",
+  "input_para",
+  "input_task_mapping",
+  "output_per_task",
+  "output_para",
+  "interleave_option",
+  "iter_num",
+  "iter_stages",
+  "iter_sub",
+  "task_list",
+  "inputdir",
+  "outputdir",
+];
+const TASK_ATTRS = [
+  "taskid",
+  "task_type",
+  "task_mode",
+  "processes",
+  "length",
+  "read_buf",
+  "write_buf",
+  "inputlist",
+  "outputlist",
+  "interleave_option",
+  "mode",
+  "command",
+  "args",
+];
+const without = (attrs: string[], dialect: Dialect) =>
+  dialect === "2014" ? attrs.filter((a) => a !== "task_mode") : attrs;
 
 const ORDERS = {
   app: pyJsonKeyOrder(["name", "input_file", "num_stage", "stagelist", "mode"]),
   file: pyJsonKeyOrder(["name", "size"]),
   stage: { "2014": pyJsonKeyOrder(without(STAGE_ATTRS, "2014")), "2017": pyJsonKeyOrder(STAGE_ATTRS) },
-  stageCopied: { "2014": pyJsonKeyOrder(without(STAGE_ATTRS, "2014"), true), "2017": pyJsonKeyOrder(STAGE_ATTRS, true) },
+  stageCopied: {
+    "2014": pyJsonKeyOrder(without(STAGE_ATTRS, "2014"), true),
+    "2017": pyJsonKeyOrder(STAGE_ATTRS, true),
+  },
   task: { "2014": pyJsonKeyOrder(without(TASK_ATTRS, "2014")), "2017": pyJsonKeyOrder(TASK_ATTRS) },
 };
 
@@ -88,9 +128,20 @@ function fileObject(f: XFile): PyObject {
 function taskObject(st: XStage, t: XTask, dialect: Dialect): PyObject {
   const d = st.def;
   const values: Record<string, Py> = {
-    taskid: t.id, task_type: d.taskType, task_mode: st.mode, processes: d.processes, length: t.lengthText, read_buf: d.readBuf, write_buf: d.writeBuf,
-    inputlist: t.inputs.map(fileObject), outputlist: t.outputs.map(fileObject), interleave_option: d.interleave, mode: "json",
-    command: taskCommand(st, t, dialect), args: "", class: "Task",
+    taskid: t.id,
+    task_type: d.taskType,
+    task_mode: st.mode,
+    processes: d.processes,
+    length: t.lengthText,
+    read_buf: d.readBuf,
+    write_buf: d.writeBuf,
+    inputlist: t.inputs.map(fileObject),
+    outputlist: t.outputs.map(fileObject),
+    interleave_option: d.interleave,
+    mode: "json",
+    command: taskCommand(st, t, dialect),
+    args: "",
+    class: "Task",
   };
   return { order: ORDERS.task[dialect], values };
 }
@@ -99,20 +150,48 @@ function stageObject(st: XStage, dialect: Dialect): PyObject {
   const d = st.def;
   const it = d.iteration;
   const values: Record<string, Py> = {
-    mode: "json", name: st.name, task_type: d.taskType, task_mode: st.mode, num_tasks: d.numTasks, length_para: para(d.length), processes: d.processes,
-    read_buf: d.readBuf, write_buf: d.writeBuf, input_per_task: d.inputsText, input_para: d.inputs.map((s, i) => [st.sourceTexts[i] ?? "", s.size ? para(s.size) : []]),
-    input_task_mapping: d.mapping ? [d.mapping.kind, d.mapping.text] : "", output_per_task: d.outputsText, output_para: d.outputs.map(para),
-    interleave_option: d.interleave, iter_num: it ? it.numText : 1, iter_stages: it ? it.stagesText : "", iter_sub: it ? [...it.subText] : [],
-    task_list: { length: st.tasks.length, item: (i) => taskObject(st, st.tasks[i]!, dialect) }, inputdir: st.inputdir, outputdir: st.outputdir, class: "Stage",
+    mode: "json",
+    name: st.name,
+    task_type: d.taskType,
+    task_mode: st.mode,
+    num_tasks: d.numTasks,
+    length_para: para(d.length),
+    processes: d.processes,
+    read_buf: d.readBuf,
+    write_buf: d.writeBuf,
+    input_per_task: d.inputsText,
+    input_para: d.inputs.map((s, i) => [st.sourceTexts[i] ?? "", s.size ? para(s.size) : []]),
+    input_task_mapping: d.mapping ? [d.mapping.kind, d.mapping.text] : "",
+    output_per_task: d.outputsText,
+    output_para: d.outputs.map(para),
+    interleave_option: d.interleave,
+    iter_num: it ? it.numText : 1,
+    iter_stages: it ? it.stagesText : "",
+    iter_sub: it ? [...it.subText] : [],
+    task_list: { length: st.tasks.length, item: (i) => taskObject(st, st.tasks[i]!, dialect) },
+    inputdir: st.inputdir,
+    outputdir: st.outputdir,
+    class: "Stage",
   };
   return { order: (st.copied ? ORDERS.stageCopied : ORDERS.stage)[dialect], values };
 }
 
 /** `inputFile` is the path the original was given (-i); by default the file name of the expansion. */
-export function* jsonChunks(x: Expanded, dialect: Dialect = "2014", inputFile: string = x.fileName): Generator<string> {
+export function* jsonChunks(
+  x: Expanded,
+  dialect: Dialect = "2014",
+  inputFile: string = x.fileName,
+): Generator<string> {
   const app: PyObject = {
     order: ORDERS.app,
-    values: { name: x.name, input_file: inputFile, num_stage: x.numStage, stagelist: { length: x.stages.length, item: (i) => stageObject(x.stages[i]!, dialect) }, mode: "json", class: "Application" },
+    values: {
+      name: x.name,
+      input_file: inputFile,
+      num_stage: x.numStage,
+      stagelist: { length: x.stages.length, item: (i) => stageObject(x.stages[i]!, dialect) },
+      mode: "json",
+      class: "Application",
+    },
   };
   const out: Buf = { s: "" };
   for (const _ of write(app, 0, out)) {

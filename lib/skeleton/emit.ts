@@ -69,7 +69,10 @@ export function* setupLines(x: Expanded): Generator<string> {
   const dirs = new Set<string>();
   for (const st of x.stages) {
     for (let i = 0; i < st.sources.length; i++) {
-      const wanted = st.sources[i]!.kind === "filesystem" && st.inputdir[i] !== undefined ? [st.inputdir[i]!, ...st.outputdir] : st.outputdir;
+      const wanted =
+        st.sources[i]!.kind === "filesystem" && st.inputdir[i] !== undefined
+          ? [st.inputdir[i]!, ...st.outputdir]
+          : st.outputdir;
       for (const d of wanted) {
         if (dirs.has(d)) continue;
         dirs.add(d);

@@ -5,7 +5,16 @@ import { combinationsForTasks, externalLines } from "./mapping";
 import { leadingNumber } from "./py-format";
 import { seededRng } from "./rng";
 import { drawColumn, type DrawStats } from "./sample";
-import { Issues, type Dist, type Pos, type Skeleton, type SkeletonError, type SkeletonWarning, type SlotRef, type StageDef } from "./types";
+import {
+  Issues,
+  type Dist,
+  type Pos,
+  type Skeleton,
+  type SkeletonError,
+  type SkeletonWarning,
+  type SlotRef,
+  type StageDef,
+} from "./types";
 import { refText } from "./values";
 
 /**
@@ -96,7 +105,8 @@ export interface ExpandOptions {
   external?: Record<string, string>;
 }
 
-export type ExpandResult = { ok: true; expanded: Expanded } | { ok: false; errors: SkeletonError[]; warnings: SkeletonWarning[] };
+export type ExpandResult =
+  { ok: true; expanded: Expanded } | { ok: false; errors: SkeletonError[]; warnings: SkeletonWarning[] };
 
 /** The original's directory rule (`setdir`): names of up to 5 `_` words keep 3, longer ones keep 5. */
 export function dirOf(fileName: string): string {
@@ -125,16 +135,38 @@ interface Ctx {
 
 function filesOf(ref: SlotRef, cx: Ctx): XFile[] {
   const prod = cx.byName.get(ref.stage)!;
-  return prod.tasks.map((t) => (ref.io === "Output" ? t.outputs : t.inputs)[ref.slot - 1]).filter((f): f is XFile => f !== undefined);
+  return prod.tasks
+    .map((t) => (ref.io === "Output" ? t.outputs : t.inputs)[ref.slot - 1])
+    .filter((f): f is XFile => f !== undefined);
 }
 
 function column(p: Planned, field: string, d: Dist, at: Pos, tasks: XTask[], cx: Ctx): string[] {
   const stats: DrawStats = { clamped: 0, overflow: 0 };
-  const ctx = (t: number) => ({ inputSize: (k: number) => tasks[t]!.inputs[k - 1]?.sizeText, lengthText: () => tasks[t]!.lengthText });
+  const ctx = (t: number) => ({
+    inputSize: (k: number) => tasks[t]!.inputs[k - 1]?.sizeText,
+    lengthText: () => tasks[t]!.lengthText,
+  });
   const max = distLimit(field === "Task_Length" ? "length" : "outputSize", p.def.taskMode);
-  const out = drawColumn(d, tasks.length, seededRng(cx.opts.seed, `${p.name}/${field}`), ctx, stats, numeric, max);
-  if (stats.clamped) cx.issues.warn(at, `${p.name} ${field} (${distText(d)}): ${stats.clamped} of ${tasks.length} draw(s) were negative and were clamped to 0`, "NEGATIVE_DRAW_CLAMPED");
-  if (stats.overflow) cx.issues.error(at, `${p.name} ${field} (${distText(d)}): ${stats.overflow} value(s) are above the limit of ${max.toLocaleString("en")} or too large for a number (the original raised OverflowError)`);
+  const out = drawColumn(
+    d,
+    tasks.length,
+    seededRng(cx.opts.seed, `${p.name}/${field}`),
+    ctx,
+    stats,
+    numeric,
+    max,
+  );
+  if (stats.clamped)
+    cx.issues.warn(
+      at,
+      `${p.name} ${field} (${distText(d)}): ${stats.clamped} of ${tasks.length} draw(s) were negative and were clamped to 0`,
+      "NEGATIVE_DRAW_CLAMPED",
+    );
+  if (stats.overflow)
+    cx.issues.error(
+      at,
+      `${p.name} ${field} (${distText(d)}): ${stats.overflow} value(s) are above the limit of ${max.toLocaleString("en")} or too large for a number (the original raised OverflowError)`,
+    );
   return out;
 }
 
@@ -160,7 +192,11 @@ function directInputs(p: Planned, tasks: XTask[], cx: Ctx): void {
         t.inputs[slot] = files[k % files.length]!;
       });
       slot += 1;
-      if (wrapped) cx.issues.warn(at, `${p.name} reads ${refText(s.ref)}: ${wrapped} of its ${tasks.length} task(s) index past the ${files.length} file(s) and wrap around to the start (the original raised IndexError)`);
+      if (wrapped)
+        cx.issues.warn(
+          at,
+          `${p.name} reads ${refText(s.ref)}: ${wrapped} of its ${tasks.length} task(s) index past the ${files.length} file(s) and wrap around to the start (the original raised IndexError)`,
+        );
       pointer += 1;
     }
   });
@@ -174,7 +210,10 @@ function mappedInputs(p: Planned, tasks: XTask[], cx: Ctx): void {
   } else if (m?.kind === "external") {
     const data = cx.opts.external?.[p.def.name] ?? cx.opts.external?.[m.script];
     if (data === undefined) {
-      cx.issues.error(m.at, `${p.name} maps its inputs with the external script \`${m.script}\`, which EManager does not run. Run it yourself and pass its output (one line per task, file names separated by spaces), e.g. \`emanager skeleton expand FILE --external ${p.def.name}=OUTPUT.txt\`, or use \`combination\` instead`);
+      cx.issues.error(
+        m.at,
+        `${p.name} maps its inputs with the external script \`${m.script}\`, which EManager does not run. Run it yourself and pass its output (one line per task, file names separated by spaces), e.g. \`emanager skeleton expand FILE --external ${p.def.name}=OUTPUT.txt\`, or use \`combination\` instead`,
+      );
       return;
     }
     const lines = externalLines(data, tasks.length);
@@ -188,7 +227,11 @@ function mappedInputs(p: Planned, tasks: XTask[], cx: Ctx): void {
         return f ? [f] : [];
       });
     });
-    if (missing.size) cx.issues.error(m.at, `${p.name} (external mapping): ${[...missing].slice(0, 3).join(", ")}${missing.size > 3 ? ` and ${missing.size - 3} more` : ""} are not files of an earlier stage`);
+    if (missing.size)
+      cx.issues.error(
+        m.at,
+        `${p.name} (external mapping): ${[...missing].slice(0, 3).join(", ")}${missing.size > 3 ? ` and ${missing.size - 3} more` : ""} are not files of an earlier stage`,
+      );
   }
 }
 
@@ -198,7 +241,11 @@ function setdir(st: XStage, cx: Ctx): void {
   st.inputdir = t0 ? t0.inputs.map((f) => f.dir) : [];
   st.outputdir = t0 ? t0.outputs.map((f) => f.dir) : [];
   const off = st.tasks.reduce((n, t) => n + t.inputs.filter((f, i) => st.inputdir[i] !== f.dir).length, 0);
-  if (off) cx.issues.warn(st.def.at.stage, `${st.name}: ${off} input file(s) are not in the directory of task 0's file in the same slot; the original's commands print every slot under task 0's directory, so its paths for them do not exist (runs use the real paths)`);
+  if (off)
+    cx.issues.warn(
+      st.def.at.stage,
+      `${st.name}: ${off} input file(s) are not in the directory of task 0's file in the same slot; the original's commands print every slot under task 0's directory, so its paths for them do not exist (runs use the real paths)`,
+    );
 }
 
 function generate(p: Planned, cx: Ctx): XStage {
@@ -207,7 +254,10 @@ function generate(p: Planned, cx: Ctx): XStage {
   // lists of their final length: arrays grown by push keep room for 16 more, most of the heap at a million tasks
   const nDirect = p.sources.filter((s) => s.kind !== "blank").length;
   const nOut = d.outputs.length;
-  const tasks: XTask[] = Array.from({ length: d.numTasks }, (_, t) => new NumberedTask(idPrefix, t, new Array<XFile>(nDirect), new Array<XFile>(nOut)));
+  const tasks: XTask[] = Array.from(
+    { length: d.numTasks },
+    (_, t) => new NumberedTask(idPrefix, t, new Array<XFile>(nDirect), new Array<XFile>(nOut)),
+  );
   directInputs(p, tasks, cx);
   mappedInputs(p, tasks, cx);
   const lengths = column(p, "Task_Length", d.length, d.at.length, tasks, cx);
@@ -234,11 +284,22 @@ export function expandSkeleton(sk: Skeleton, options: ExpandOptions = {}): Expan
   for (const p of planned) {
     const st = generate(p, cx);
     cx.byName.set(st.name, st);
-    if (needFiles) for (const t of st.tasks) for (const f of [...t.inputs, ...t.outputs]) cx.byFile.set(f.name, f);
+    if (needFiles)
+      for (const t of st.tasks) for (const f of [...t.inputs, ...t.outputs]) cx.byFile.set(f.name, f);
     stages.push(st);
   }
   if (cx.issues.errors.length) return { ok: false, errors: cx.issues.sorted(), warnings: cx.issues.warnings };
   const fileName = opts.fileName ?? "skeleton";
-  return { ok: true, expanded: { name: applicationName(fileName), fileName, seed: opts.seed, compat: opts.compat, numStage: sk.numStage, stages, warnings: cx.issues.warnings } };
+  return {
+    ok: true,
+    expanded: {
+      name: applicationName(fileName),
+      fileName,
+      seed: opts.seed,
+      compat: opts.compat,
+      numStage: sk.numStage,
+      stages,
+      warnings: cx.issues.warnings,
+    },
+  };
 }
-

@@ -28,7 +28,12 @@ export function formatAimes(sk: Skeleton): string {
     s.outputs.forEach((o, j) => out.push(`        Output_${j + 1}.Size = ${distText(o)}`));
     out.push(`    Interleave_Option = ${s.interleave}`);
     const it = s.iteration;
-    if (it) out.push(`    Iteration_Num = ${it.numText}`, `    Iteration_Stages = ${it.stagesText}`, `    Iteration_Substitute = ${it.subText[0]}, ${it.subText[1]}`);
+    if (it)
+      out.push(
+        `    Iteration_Num = ${it.numText}`,
+        `    Iteration_Stages = ${it.stagesText}`,
+        `    Iteration_Substitute = ${it.subText[0]}, ${it.subText[1]}`,
+      );
   }
   return out.join("\n") + "\n";
 }

@@ -21,7 +21,11 @@ const golden = all
   .filter((x): x is { f: string; m: RegExpExecArray } => x.m !== null);
 
 const isRandom = (sk: Skeleton) =>
-  sk.stages.some((s) => [s.length, ...s.outputs, ...s.inputs.flatMap((i) => (i.size ? [i.size] : []))].some((d) => d.kind !== "uniform" && d.kind !== "polynomial"));
+  sk.stages.some((s) =>
+    [s.length, ...s.outputs, ...s.inputs.flatMap((i) => (i.size ? [i.size] : []))].some(
+      (d) => d.kind !== "uniform" && d.kind !== "polynomial",
+    ),
+  );
 const mask = (text: string) => text.replace(/\d+(\.\d+)?/g, "#");
 
 function produce(base: string, mode: string, commit: string | undefined): { out: string[]; random: boolean } {
@@ -31,11 +35,20 @@ function produce(base: string, mode: string, commit: string | undefined): { out:
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
   // fixtures are named <repo>_<original name>; the original ran on the original name
   const original = src.replace(/^[^_]+_/, "");
-  const dialects = commit === "137e59f" ? (["2017"] as const) : commit === "493a615" ? (["2014"] as const) : (["2014", "2017"] as const);
+  const dialects =
+    commit === "137e59f"
+      ? (["2017"] as const)
+      : commit === "493a615"
+        ? (["2014"] as const)
+        : (["2014", "2017"] as const);
   const out = dialects.map((dialect) => {
     const x = expandSkeleton(parsed.skeleton, { seed: 1, compat: dialect, fileName: original });
     if (!x.ok) throw new Error(JSON.stringify(x.errors));
-    return mode === "shell" ? emitShell(x.expanded, dialect) : mode === "setup" ? emitSetup(x.expanded) : emitJson(x.expanded, dialect);
+    return mode === "shell"
+      ? emitShell(x.expanded, dialect)
+      : mode === "setup"
+        ? emitSetup(x.expanded)
+        : emitJson(x.expanded, dialect);
   });
   return { out, random: isRandom(parsed.skeleton) };
 }

@@ -9,20 +9,39 @@ export function readNumStage(header: Line[], issues: Issues): number | null {
   const [first, ...rest] = header;
   for (const l of rest) {
     const what = l.key === null || !isKnownKey(l.key) ? unknownKeyMessage(l) : `\`${l.key}\` is out of place`;
-    issues.error({ line: l.no, column: l.col }, l.key === "Num_Stage" ? "`Num_Stage` appears twice" : `${what}: before the first \`Stage_Name\` only the number of stages (\`Num_Stage = 2\`) may stand`);
+    issues.error(
+      { line: l.no, column: l.col },
+      l.key === "Num_Stage"
+        ? "`Num_Stage` appears twice"
+        : `${what}: before the first \`Stage_Name\` only the number of stages (\`Num_Stage = 2\`) may stand`,
+    );
   }
   if (!first || first.key !== "Num_Stage") {
     const at = first ? { line: first.no, column: first.col } : { line: 1, column: 1 };
-    issues.error(at, first ? `the file must start with the number of stages, such as \`Num_Stage = 2\` (found \`${first.key ?? first.text}\`)` : "the file is empty: it must start with the number of stages, such as `Num_Stage = 2`", "Num_Stage = 2");
+    issues.error(
+      at,
+      first
+        ? `the file must start with the number of stages, such as \`Num_Stage = 2\` (found \`${first.key ?? first.text}\`)`
+        : "the file is empty: it must start with the number of stages, such as `Num_Stage = 2`",
+      "Num_Stage = 2",
+    );
     return null;
   }
   const m = /^\d+/.exec(first.value);
   const at = { line: first.no, column: first.valueCol };
   if (!m) {
-    issues.error(at, `Num_Stage must be a whole number (got \`${first.value}\`)${placeholderHint(first.value)}`, "a whole number");
+    issues.error(
+      at,
+      `Num_Stage must be a whole number (got \`${first.value}\`)${placeholderHint(first.value)}`,
+      "a whole number",
+    );
     return null;
   }
-  if (m[0] !== first.value) issues.warn(at, `Num_Stage is read as ${m[0]}: the original ignored \`${first.value.slice(m[0].length).trim()}\``);
+  if (m[0] !== first.value)
+    issues.warn(
+      at,
+      `Num_Stage is read as ${m[0]}: the original ignored \`${first.value.slice(m[0].length).trim()}\``,
+    );
   if (Number(m[0]) < 1) {
     issues.error(at, "Num_Stage must be at least 1", "a number ≥ 1");
     return null;
@@ -51,10 +70,18 @@ export function readStructure(lines: Line[], issues: Issues): { numStage: number
   const blocks = splitBlocks(firstStage < 0 ? [] : lines.slice(firstStage));
   if (numStage !== null && blocks.length < numStage) {
     const at = header[0] ? { line: header[0].no, column: header[0].valueCol } : { line: 1, column: 1 };
-    issues.error(at, `Num_Stage is ${numStage} but the file has ${blocks.length} stage block(s) (each starts with \`Stage_Name = …\`)`, `${numStage} stage blocks`);
+    issues.error(
+      at,
+      `Num_Stage is ${numStage} but the file has ${blocks.length} stage block(s) (each starts with \`Stage_Name = …\`)`,
+      `${numStage} stage blocks`,
+    );
   }
   const used = numStage === null ? blocks : blocks.slice(0, numStage);
   const ignored = blocks[used.length]?.[0];
-  if (ignored) issues.warn({ line: ignored.no, column: ignored.col }, `Num_Stage is ${numStage}: this stage block and everything after it are ignored, as the original ignored them`);
+  if (ignored)
+    issues.warn(
+      { line: ignored.no, column: ignored.col },
+      `Num_Stage is ${numStage}: this stage block and everything after it are ignored, as the original ignored them`,
+    );
   return { numStage, blocks: used };
 }

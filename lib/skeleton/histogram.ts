@@ -20,7 +20,11 @@ export function histogram(values: readonly number[], bins = 8): HistogramBin[] {
   if (lo === hi) return [{ from: lo, to: hi, count: values.length }];
   const n = Math.max(1, Math.floor(bins));
   const w = (hi - lo) / n;
-  const out = Array.from({ length: n }, (_, i) => ({ from: lo + i * w, to: i === n - 1 ? hi : lo + (i + 1) * w, count: 0 }));
+  const out = Array.from({ length: n }, (_, i) => ({
+    from: lo + i * w,
+    to: i === n - 1 ? hi : lo + (i + 1) * w,
+    count: 0,
+  }));
   for (const v of values) out[Math.min(n - 1, Math.floor((v - lo) / w))]!.count += 1;
   return out;
 }

@@ -27,35 +27,59 @@ export interface Planned {
 /** `Stage_3.Output_1` with another stage name, the slot part kept as written (as the original did) */
 const restage = (text: string, stage: string) => `${stage}.${text.slice(text.indexOf(".") + 1)}`;
 
-const plain = (def: StageDef): Planned => ({ def, name: def.name, sources: def.inputs.map((s) => s.source), sourceTexts: def.inputs.map((s) => s.sourceText), copied: false });
+const plain = (def: StageDef): Planned => ({
+  def,
+  name: def.name,
+  sources: def.inputs.map((s) => s.source),
+  sourceTexts: def.inputs.map((s) => s.sourceText),
+  copied: false,
+});
 
 function group(first: StageDef, queue: StageDef[], issues: Issues): StageDef[] | null {
   const it = first.iteration!;
   const others = [...it.stages];
   const self = others.indexOf(first.name);
   if (self < 0) {
-    issues.error(it.at, `Iteration_Stages of ${first.name} must list ${first.name} itself (got \`${it.stagesText}\`)`);
+    issues.error(
+      it.at,
+      `Iteration_Stages of ${first.name} must list ${first.name} itself (got \`${it.stagesText}\`)`,
+    );
     return null;
   }
   others.splice(self, 1);
   const members = queue.splice(0, others.length);
   if (members.length < others.length) {
-    issues.error(it.at, `${first.name} iterates together with ${others.join(", ")}, but only ${members.length} stage block(s) follow it: the stages of a group must be the next blocks in the file`);
+    issues.error(
+      it.at,
+      `${first.name} iterates together with ${others.join(", ")}, but only ${members.length} stage block(s) follow it: the stages of a group must be the next blocks in the file`,
+    );
     return null;
   }
   const expected = [...others].sort().join(", ");
-  const found = members.map((m) => m.name).sort().join(", ");
+  const found = members
+    .map((m) => m.name)
+    .sort()
+    .join(", ");
   if (expected !== found) {
-    issues.error(it.at, `Iteration_Stages of ${first.name} names ${others.join(", ")}, but the next block(s) are ${members.map((m) => m.name).join(", ")}: the original took the next blocks by position, not by name`);
+    issues.error(
+      it.at,
+      `Iteration_Stages of ${first.name} names ${others.join(", ")}, but the next block(s) are ${members.map((m) => m.name).join(", ")}: the original took the next blocks by position, not by name`,
+    );
     return null;
   }
   const nested = members.find((m) => m.iteration);
   if (nested) {
-    issues.error(nested.iteration!.at, `${nested.name} is part of ${first.name}'s iteration group and cannot iterate on its own`);
+    issues.error(
+      nested.iteration!.at,
+      `${nested.name} is part of ${first.name}'s iteration group and cannot iterate on its own`,
+    );
     return null;
   }
   if (!it.stages.includes(it.target.stage)) {
-    issues.error(it.at, `Iteration_Substitute reads ${refText(it.target)} from the previous iteration, but ${it.target.stage} is not in Iteration_Stages (${it.stagesText})`);
+    issues.error(
+      it.at,
+      `Iteration_Substitute reads ${refText(it.target)} from the previous iteration, but ${it.target.stage} is not in Iteration_Stages (${it.stagesText})`,
+    );
     return null;
   }
   return [first, ...members];

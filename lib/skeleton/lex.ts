@@ -37,10 +37,18 @@ export function lexLines(text: string, issues: Issues): Line[] {
     if (text === "") return;
     const col = r.length - r.replace(LEAD, "").length + 1;
     const control = CONTROL.exec(r);
-    if (control) issues.error({ line: i + 1, column: control.index + 1 }, `control character ${control[0]} in \`${text}\`: a skeleton holds printable text only`);
+    if (control)
+      issues.error(
+        { line: i + 1, column: control.index + 1 },
+        `control character ${control[0]} in \`${text}\`: a skeleton holds printable text only`,
+      );
     if (text.startsWith("#")) {
       if (/^#[ \t\n\r\v\f]*\w/.test(text)) return;
-      issues.error({ line: i + 1, column: col }, "a comment needs a word right after the `#` (`# text`): the original parser skipped only such lines and read a bare `#` or `# ---` as a key, which broke the file", "# text");
+      issues.error(
+        { line: i + 1, column: col },
+        "a comment needs a word right after the `#` (`# text`): the original parser skipped only such lines and read a bare `#` or `# ---` as a key, which broke the file",
+        "# text",
+      );
       return;
     }
     const eq = text.indexOf("=");
@@ -50,7 +58,14 @@ export function lexLines(text: string, issues: Issues): Line[] {
     }
     const after = text.slice(eq + 1);
     const value = after.replace(LEAD, "");
-    out.push({ no: i + 1, text, col, key: pyStrip(text.slice(0, eq)), value, valueCol: col + eq + 1 + (after.length - value.length) });
+    out.push({
+      no: i + 1,
+      text,
+      col,
+      key: pyStrip(text.slice(0, eq)),
+      value,
+      valueCol: col + eq + 1 + (after.length - value.length),
+    });
   });
   return out;
 }
@@ -58,5 +73,7 @@ export function lexLines(text: string, issues: Issues): Line[] {
 /** A hint for values that are template placeholders (the 2015 experiments used `${SCALE}`). */
 export function placeholderHint(value: string): string {
   const m = /\$\{(\w+)\}|\$(\w+)/.exec(value);
-  return m ? `; \`${m[0]}\` is a template placeholder: substitute a value for it before loading the file` : "";
+  return m
+    ? `; \`${m[0]}\` is a template placeholder: substitute a value for it before loading the file`
+    : "";
 }

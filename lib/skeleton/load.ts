@@ -18,7 +18,12 @@ export function detectFormat(text: string, fileName = ""): SkeletonFormat {
   const ext = /\.([A-Za-z]+)$/.exec(fileName)?.[1]?.toLowerCase();
   if (ext === "json" || ext === "yaml" || ext === "yml") return "structured";
   if (ext === "conf" || ext === "input" || ext === "txt") return "aimes";
-  const first = text.replace(/^\uFEFF/, "").split("\n").map((l) => l.trim()).find((l) => l !== "" && !l.startsWith("#")) ?? "";
+  const first =
+    text
+      .replace(/^\uFEFF/, "")
+      .split("\n")
+      .map((l) => l.trim())
+      .find((l) => l !== "" && !l.startsWith("#")) ?? "";
   if (/^[\w.]+\s*=/.test(first)) return "aimes";
   return /^(\{|\[|---|- |["']?[\w-]+["']?\s*:)/.test(first) ? "structured" : "aimes";
 }
@@ -45,10 +50,20 @@ export interface LoadOptions {
 }
 
 export type LoadResult =
-  | { ok: true; format: SkeletonFormat; legacy: boolean; skeleton: Skeleton; expanded: Expanded; workload: Workload; warnings: LoadWarning[] }
+  | {
+      ok: true;
+      format: SkeletonFormat;
+      legacy: boolean;
+      skeleton: Skeleton;
+      expanded: Expanded;
+      workload: Workload;
+      warnings: LoadWarning[];
+    }
   | { ok: false; format: SkeletonFormat; legacy: boolean; errors: SkeletonError[]; warnings: LoadWarning[] };
 
-export type ExpandTextResult = Exclude<LoadResult, { ok: true }> | { ok: true; format: SkeletonFormat; legacy: boolean; skeleton: Skeleton; expanded: Expanded };
+export type ExpandTextResult =
+  | Exclude<LoadResult, { ok: true }>
+  | { ok: true; format: SkeletonFormat; legacy: boolean; skeleton: Skeleton; expanded: Expanded };
 
 /**
  * Parse and expand, without the workload: what the emitters need. The CLI's `expand` uses this,
@@ -61,8 +76,14 @@ export function expandSkeletonText(text: string, opts: LoadOptions = {}): Expand
   if (!parsed.ok) return { ok: false, format, legacy, errors: parsed.errors, warnings: parsed.warnings };
   // mapper outputs embedded in the text (the web app's upload), overridden by those given (--external)
   const external = { ...readEmbeddedExternal(text), ...(opts.external ?? {}) };
-  const x = expandSkeleton(parsed.skeleton, { seed: opts.seed ?? 0, compat: opts.compat ?? "2014", fileName: opts.fileName ?? "skeleton", ...(Object.keys(external).length ? { external } : {}) });
-  if (!x.ok) return { ok: false, format, legacy, errors: x.errors, warnings: [...parsed.warnings, ...x.warnings] };
+  const x = expandSkeleton(parsed.skeleton, {
+    seed: opts.seed ?? 0,
+    compat: opts.compat ?? "2014",
+    fileName: opts.fileName ?? "skeleton",
+    ...(Object.keys(external).length ? { external } : {}),
+  });
+  if (!x.ok)
+    return { ok: false, format, legacy, errors: x.errors, warnings: [...parsed.warnings, ...x.warnings] };
   const all: SkeletonWarning[] = [...parsed.warnings, ...x.expanded.warnings];
   return { ok: true, format, legacy, skeleton: parsed.skeleton, expanded: { ...x.expanded, warnings: all } };
 }

@@ -40,15 +40,27 @@ export type ExternalLines = { ok: true; lines: string[][] } | { ok: false; messa
 export function externalLines(output: string, tasks: number): ExternalLines {
   const text = output.endsWith("\n") ? output.slice(0, -1) : output;
   const raw = text.split("\n");
-  if (raw.length < tasks) return { ok: false, message: `the mapping has ${raw.length} line(s) but the stage has ${tasks} task(s): one line per task` };
+  if (raw.length < tasks)
+    return {
+      ok: false,
+      message: `the mapping has ${raw.length} line(s) but the stage has ${tasks} task(s): one line per task`,
+    };
   // the file, not the skeleton, decides how many inputs a task reads: bound them like the skeleton's own
   const lines: string[][] = [];
   let total = 0;
   for (let t = 0; t < tasks; t++) {
     const words = raw[t]!.split(/[ \t\r\v\f]+/).filter((w) => w !== "");
-    if (words.length > MAX_SLOTS) return { ok: false, message: `line ${t + 1} of the mapping names ${words.length} files; a task may read at most ${MAX_SLOTS.toLocaleString("en")}` };
+    if (words.length > MAX_SLOTS)
+      return {
+        ok: false,
+        message: `line ${t + 1} of the mapping names ${words.length} files; a task may read at most ${MAX_SLOTS.toLocaleString("en")}`,
+      };
     total += words.length;
-    if (total > MAX_FILE_REFS) return { ok: false, message: `the mapping names more than ${MAX_FILE_REFS.toLocaleString("en")} input files in all` };
+    if (total > MAX_FILE_REFS)
+      return {
+        ok: false,
+        message: `the mapping names more than ${MAX_FILE_REFS.toLocaleString("en")} input files in all`,
+      };
     lines.push(words);
   }
   return { ok: true, lines };

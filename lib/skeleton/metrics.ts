@@ -47,7 +47,19 @@ export interface WorkloadMetrics {
 
 type Sums = Omit<StageMetrics, "name" | "dependsOn" | "lengthMean">;
 
-const empty = (): Sums => ({ tasks: 0, coresSum: 0, coresMax: 0, lengthMin: Infinity, lengthMax: 0, taskSeconds: 0, coreSeconds: 0, inputFiles: 0, inputBytes: 0, outputFiles: 0, outputBytes: 0 });
+const empty = (): Sums => ({
+  tasks: 0,
+  coresSum: 0,
+  coresMax: 0,
+  lengthMin: Infinity,
+  lengthMax: 0,
+  taskSeconds: 0,
+  coreSeconds: 0,
+  inputFiles: 0,
+  inputBytes: 0,
+  outputFiles: 0,
+  outputBytes: 0,
+});
 
 export function workloadMetrics(w: Workload): WorkloadMetrics {
   const sums = new Map(w.stages.map((s) => [s.name, empty()]));
@@ -73,15 +85,32 @@ export function workloadMetrics(w: Workload): WorkloadMetrics {
   }
   const stages = w.stages.map((st): StageMetrics => {
     const s = sums.get(st.name)!;
-    return { name: st.name, ...s, lengthMin: s.tasks ? s.lengthMin : 0, lengthMean: s.tasks ? s.taskSeconds / s.tasks : 0, dependsOn: st.dependsOn };
+    return {
+      name: st.name,
+      ...s,
+      lengthMin: s.tasks ? s.lengthMin : 0,
+      lengthMean: s.tasks ? s.taskSeconds / s.tasks : 0,
+      dependsOn: st.dependsOn,
+    };
   });
   const total = (k: keyof Sums) => stages.reduce((a, s) => a + s[k], 0);
   const inputBytes = total("inputBytes");
   const outputBytes = total("outputBytes");
   return {
-    stages, tasks: total("tasks"), coresSum: total("coresSum"), coresMax: stages.reduce((a, s) => Math.max(a, s.coresMax), 0),
-    longestTask: stages.reduce((a, s) => Math.max(a, s.lengthMax), 0), taskSeconds: total("taskSeconds"), coreSeconds: total("coreSeconds"),
-    inputFiles: total("inputFiles"), inputBytes, outputFiles: total("outputFiles"), outputBytes,
-    stageInFiles: stageIn.size, stageInBytes: [...stageIn.values()].reduce((a, b) => a + b, 0), inputMB: inputBytes / 1024 / 1024, outputMB: outputBytes / 1024 / 1024,
+    stages,
+    tasks: total("tasks"),
+    coresSum: total("coresSum"),
+    coresMax: stages.reduce((a, s) => Math.max(a, s.coresMax), 0),
+    longestTask: stages.reduce((a, s) => Math.max(a, s.lengthMax), 0),
+    taskSeconds: total("taskSeconds"),
+    coreSeconds: total("coreSeconds"),
+    inputFiles: total("inputFiles"),
+    inputBytes,
+    outputFiles: total("outputFiles"),
+    outputBytes,
+    stageInFiles: stageIn.size,
+    stageInBytes: [...stageIn.values()].reduce((a, b) => a + b, 0),
+    inputMB: inputBytes / 1024 / 1024,
+    outputMB: outputBytes / 1024 / 1024,
   };
 }

@@ -17,6 +17,9 @@ export function parseAimes(text: string): ParseResult & { legacy: boolean } {
   const lines = lexLines(text, issues);
   if (isLegacyFormat(lines)) return { ...parseLegacy(lines, issues), legacy: true };
   const { numStage, blocks } = readStructure(lines, issues);
-  const skeleton: Skeleton = { numStage: numStage ?? blocks.length, stages: blocks.map((b) => parseStageBlock(b, issues)) };
+  const skeleton: Skeleton = {
+    numStage: numStage ?? blocks.length,
+    stages: blocks.map((b) => parseStageBlock(b, issues)),
+  };
   return { ...finishParse(skeleton, issues), legacy: false };
 }

@@ -9,9 +9,16 @@ const sc = readFileSync(path.join(FIX, "emanager_skeleton_demo_SC2014.conf"), "u
 
 describe("skeletonProblems (the editor's check as you type)", () => {
   it("lists errors and warnings together, each at its line and column, in file order", () => {
-    const text = sc.replace("uniform 10", "uniform").replace("Read_Buffer = 65536", "Read_Buffer = 6553a").replace("Num_Tasks = 1\n", "Num_Tasks = 1x\n");
+    const text = sc
+      .replace("uniform 10", "uniform")
+      .replace("Read_Buffer = 65536", "Read_Buffer = 6553a")
+      .replace("Num_Tasks = 1\n", "Num_Tasks = 1x\n");
     const ps = skeletonProblems(text);
-    expect(ps.map((p) => [p.severity, p.line])).toEqual([["error", 6], ["warning", 8], ["warning", 19]]);
+    expect(ps.map((p) => [p.severity, p.line])).toEqual([
+      ["error", 6],
+      ["warning", 8],
+      ["warning", 19],
+    ]);
     expect(ps[1]).toMatchObject({ column: 23 });
   });
 
@@ -25,7 +32,9 @@ describe("skeletonProblems (the editor's check as you type)", () => {
     const ps = skeletonProblems(readFileSync(path.join(FIX, "Skeleton-report_lst-exmapper.input"), "utf8"));
     expect(ps).toHaveLength(1);
     expect(ps[0]).toMatchObject({ severity: "error", line: 27 });
-    expect(ps[0]!.message).toMatch(/does not run: run it yourself and give its output .*: upload it with the editor .* or give it to the command line with --external Stage_2=OUTPUT\.txt/);
+    expect(ps[0]!.message).toMatch(
+      /does not run: run it yourself and give its output .*: upload it with the editor .* or give it to the command line with --external Stage_2=OUTPUT\.txt/,
+    );
   });
 
   it("a valid skeleton has none", () => {
@@ -37,7 +46,9 @@ describe("externalNeeds", () => {
   it("names each stage whose script output is missing, and none once it is given by stage or by script", () => {
     const r = parseSkeleton(readFileSync(path.join(FIX, "Skeleton-report_lst-exmapper.input"), "utf8"));
     if (!r.ok) throw new Error("fixture does not parse");
-    expect(externalNeeds(r.skeleton)).toEqual([{ stage: "Stage_2", script: "sample-input/mapping.sh", line: 27, column: 26 }]);
+    expect(externalNeeds(r.skeleton)).toEqual([
+      { stage: "Stage_2", script: "sample-input/mapping.sh", line: 27, column: 26 },
+    ]);
     expect(externalNeeds(r.skeleton, { Stage_2: "x" })).toEqual([]);
     expect(externalNeeds(r.skeleton, { "sample-input/mapping.sh": "x" })).toEqual([]);
   });

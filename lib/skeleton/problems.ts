@@ -19,7 +19,8 @@ export interface Problem {
  */
 export const EXPAND_IN_BROWSER_MAX_TASKS = 20_000;
 
-const taskCount = (stages: { numTasks: number; iteration: { num: number } | null }[]) => stages.reduce((a, s) => a + s.numTasks * Math.max(1, s.iteration?.num ?? 1), 0);
+const taskCount = (stages: { numTasks: number; iteration: { num: number } | null }[]) =>
+  stages.reduce((a, s) => a + s.numTasks * Math.max(1, s.iteration?.num ?? 1), 0);
 
 /** A stage whose inputs come from an external mapping script, for which no output was given. */
 export interface ExternalNeed {
@@ -37,7 +38,8 @@ export function externalNeeds(sk: Skeleton, external: Record<string, string> = {
   const out: ExternalNeed[] = [];
   for (const d of sk.stages) {
     const m = d.mapping;
-    if (m?.kind === "external" && external[d.name] === undefined && external[m.script] === undefined) out.push({ stage: d.name, script: m.script, line: m.at.line, column: m.at.column });
+    if (m?.kind === "external" && external[d.name] === undefined && external[m.script] === undefined)
+      out.push({ stage: d.name, script: m.script, line: m.at.line, column: m.at.column });
   }
   return out;
 }
@@ -55,8 +57,15 @@ export function crossStageProblems(sk: Skeleton): Problem[] {
   const issues = new Issues();
   crossStageChecks(sk, issues);
   return [
-    ...issues.sorted().map((e) => ({ severity: "error" as const, line: e.line, column: e.column, message: e.message })),
-    ...issues.warnings.map((w) => ({ severity: "warning" as const, line: w.line, column: w.column, message: w.message })),
+    ...issues
+      .sorted()
+      .map((e) => ({ severity: "error" as const, line: e.line, column: e.column, message: e.message })),
+    ...issues.warnings.map((w) => ({
+      severity: "warning" as const,
+      line: w.line,
+      column: w.column,
+      message: w.message,
+    })),
   ];
 }
 
@@ -75,25 +84,50 @@ export function skeletonCheck(text: string, fileName = ""): { problems: Problem[
   const out: Problem[] = [];
   let needs: ExternalNeed[] = [];
   const parsed = parseSkeleton(text, { fileName });
-  for (const w of parsed.warnings) out.push({ severity: "warning", line: w.line, column: w.column, message: w.message });
+  for (const w of parsed.warnings)
+    out.push({ severity: "warning", line: w.line, column: w.column, message: w.message });
   if (!parsed.ok) {
-    for (const e of parsed.errors) out.push({ severity: "error", line: e.line, column: e.column, message: e.message });
+    for (const e of parsed.errors)
+      out.push({ severity: "error", line: e.line, column: e.column, message: e.message });
   } else {
     const sk = parsed.skeleton;
     const embedded = readEmbeddedExternal(text);
     needs = externalNeeds(sk, embedded);
     // valid, but it cannot be expanded (saved, planned, run) until the output is there: an error saying how to give it
-    for (const n of needs) out.push({ severity: "error", line: n.line, column: n.column, message: `${externalNeedText(n)}: upload it with the editor (it is kept in the skeleton as comment lines), or give it to the command line with --external ${n.stage}=OUTPUT.txt` });
+    for (const n of needs)
+      out.push({
+        severity: "error",
+        line: n.line,
+        column: n.column,
+        message: `${externalNeedText(n)}: upload it with the editor (it is kept in the skeleton as comment lines), or give it to the command line with --external ${n.stage}=OUTPUT.txt`,
+      });
     if (needs.length || taskCount(sk.stages) > EXPAND_IN_BROWSER_MAX_TASKS) {
       // an external mapping's files are not known yet, and a large expansion is the server's job
       out.push(...crossStageProblems(sk));
     } else {
-      const x = expandSkeleton(sk, { seed: 0, compat: "2014", fileName: fileName || "skeleton", ...(Object.keys(embedded).length ? { external: embedded } : {}) });
+      const x = expandSkeleton(sk, {
+        seed: 0,
+        compat: "2014",
+        fileName: fileName || "skeleton",
+        ...(Object.keys(embedded).length ? { external: embedded } : {}),
+      });
       const seen = new Set(out.map((p) => `${p.line}:${p.column}:${p.message}`));
       const more = x.ok ? x.expanded.warnings : x.warnings;
-      for (const w of more) if (!seen.has(`${w.line}:${w.column}:${w.message}`)) out.push({ severity: "warning", line: w.line, column: w.column, message: w.message });
-      if (!x.ok) for (const e of x.errors) out.push({ severity: "error", line: e.line, column: e.column, message: e.message });
+      for (const w of more)
+        if (!seen.has(`${w.line}:${w.column}:${w.message}`))
+          out.push({ severity: "warning", line: w.line, column: w.column, message: w.message });
+      if (!x.ok)
+        for (const e of x.errors)
+          out.push({ severity: "error", line: e.line, column: e.column, message: e.message });
     }
   }
-  return { problems: out.sort((a, b) => a.line - b.line || a.column - b.column || (a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1)), needs };
+  return {
+    problems: out.sort(
+      (a, b) =>
+        a.line - b.line ||
+        a.column - b.column ||
+        (a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1),
+    ),
+    needs,
+  };
 }

@@ -18,8 +18,44 @@ function goldenKeys(file: string): Record<"app" | "stage" | "task" | "file", str
   return { app: Object.keys(app), stage: Object.keys(stage), task: Object.keys(task), file: Object.keys(f) };
 }
 
-const TASK = ["taskid", "task_type", "task_mode", "processes", "length", "read_buf", "write_buf", "inputlist", "outputlist", "interleave_option", "mode", "command", "args"];
-const STAGE = ["mode", "name", "task_type", "task_mode", "num_tasks", "length_para", "processes", "read_buf", "write_buf", "input_per_task", "input_para", "input_task_mapping", "output_per_task", "output_para", "interleave_option", "iter_num", "iter_stages", "iter_sub", "task_list", "inputdir", "outputdir"];
+const TASK = [
+  "taskid",
+  "task_type",
+  "task_mode",
+  "processes",
+  "length",
+  "read_buf",
+  "write_buf",
+  "inputlist",
+  "outputlist",
+  "interleave_option",
+  "mode",
+  "command",
+  "args",
+];
+const STAGE = [
+  "mode",
+  "name",
+  "task_type",
+  "task_mode",
+  "num_tasks",
+  "length_para",
+  "processes",
+  "read_buf",
+  "write_buf",
+  "input_per_task",
+  "input_para",
+  "input_task_mapping",
+  "output_per_task",
+  "output_para",
+  "interleave_option",
+  "iter_num",
+  "iter_stages",
+  "iter_sub",
+  "task_list",
+  "inputdir",
+  "outputdir",
+];
 const no = (attrs: string[]) => attrs.filter((a) => a !== "task_mode");
 
 describe("Python 2.7 dict order", () => {
@@ -47,6 +83,13 @@ describe("Python 2.7 dict order", () => {
     expect([...copied].sort()).toEqual([...plain].sort());
     expect(copied).not.toEqual(plain);
     // regression value of the simulation (no golden file has an iterated stage)
-    expect(copied.slice(0, 6)).toEqual(["input_para", "read_buf", "iter_stages", "processes", "iter_num", "output_per_task"]);
+    expect(copied.slice(0, 6)).toEqual([
+      "input_para",
+      "read_buf",
+      "iter_stages",
+      "processes",
+      "iter_num",
+      "output_per_task",
+    ]);
   });
 });

@@ -97,5 +97,8 @@ function deepCopied(d: PyDict): PyDict {
  */
 export function pyJsonKeyOrder(assignmentOrder: readonly string[], deepCopy = false): string[] {
   const attrs = build(assignmentOrder);
-  return new PyDict().set("class").merge(deepCopy ? deepCopied(attrs) : attrs).keys();
+  return new PyDict()
+    .set("class")
+    .merge(deepCopy ? deepCopied(attrs) : attrs)
+    .keys();
 }

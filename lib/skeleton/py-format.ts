@@ -29,7 +29,15 @@ export function pyIntString(v: number): string {
   return Math.abs(t) >= 1e21 ? BigInt(t).toString() : String(t === 0 ? 0 : t);
 }
 
-const SHORT: Record<string, string> = { '"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f" };
+const SHORT: Record<string, string> = {
+  '"': '\\"',
+  "\\": "\\\\",
+  "\n": "\\n",
+  "\r": "\\r",
+  "\t": "\\t",
+  "\b": "\\b",
+  "\f": "\\f",
+};
 
 /** `json.dumps(s)` with ensure_ascii: everything outside printable ASCII as \uXXXX (lowercase). */
 export function pyJsonString(s: string): string {

@@ -12,13 +12,33 @@ import type { Issues, Pos } from "./types";
 export const ORDER_TEXT =
   "Stage_Name, Task_Type, [Task_Mode], Num_Tasks, Task_Length, Num_Processes, Read_Buffer, Write_Buffer, Input_Files_Each_Task, [Input_i.Source, Input_i.Size for i = 1…], [Input_Task_Mapping], Output_Files_Each_Task, Output_j.Size for j = 1…, Interleave_Option, [Iteration_Num, Iteration_Stages, Iteration_Substitute]";
 
-const FIXED = ["Num_Stage", "Stage_Name", "Task_Type", "Task_Mode", "Num_Tasks", "Task_Length", "Num_Processes", "Read_Buffer", "Write_Buffer", "Input_Files_Each_Task", "Input_Task_Mapping", "Output_Files_Each_Task", "Interleave_Option", "Iteration_Num", "Iteration_Stages", "Iteration_Substitute"];
+const FIXED = [
+  "Num_Stage",
+  "Stage_Name",
+  "Task_Type",
+  "Task_Mode",
+  "Num_Tasks",
+  "Task_Length",
+  "Num_Processes",
+  "Read_Buffer",
+  "Write_Buffer",
+  "Input_Files_Each_Task",
+  "Input_Task_Mapping",
+  "Output_Files_Each_Task",
+  "Interleave_Option",
+  "Iteration_Num",
+  "Iteration_Stages",
+  "Iteration_Substitute",
+];
 
 export const LEGACY_KEYS: Record<string, string> = {
-  Input_Source: "in the 2014 format each input slot has its own `Input_i.Source = filesystem | Stage_X.Output_j`",
-  Tasks_Each_Input_File: "the 2014 format has no file/task ratios: use `Input_Task_Mapping = combination Stage_X.Output_j m` or one `Input_i.Source` per slot",
+  Input_Source:
+    "in the 2014 format each input slot has its own `Input_i.Source = filesystem | Stage_X.Output_j`",
+  Tasks_Each_Input_File:
+    "the 2014 format has no file/task ratios: use `Input_Task_Mapping = combination Stage_X.Output_j m` or one `Input_i.Source` per slot",
   Input_File_Size: "in the 2014 format each filesystem input slot has its own `Input_i.Size`",
-  Output_File_Size: "in the 2014 format each output has its own `Output_j.Size` line (j = 1 … Output_Files_Each_Task)",
+  Output_File_Size:
+    "in the 2014 format each output has its own `Output_j.Size` line (j = 1 … Output_Files_Each_Task)",
 };
 
 /** Position of a key in the fixed order (input and output slots in slot order), or -1. */
@@ -54,12 +74,20 @@ function distance(a: string, b: string): number {
 export function unknownKeyMessage(l: Line): string {
   if (l.key === null) return `\`${l.text}\` is not a \`Key = value\` line${placeholderHint(l.text)}`;
   const legacy = LEGACY_KEYS[l.key];
-  if (legacy) return `\`${l.key}\` belongs to the 2013 skeleton format, which the 2014 parser did not read; ${legacy}`;
+  if (legacy)
+    return `\`${l.key}\` belongs to the 2013 skeleton format, which the 2014 parser did not read; ${legacy}`;
   const generic = l.key.replace(/^Input_\d+\./, "Input_1.").replace(/^Output_\d+\./, "Output_1.");
-  const near = [...FIXED, "Input_1.Source", "Input_1.Size", "Output_1.Size"].map((k) => ({ k, d: k.toLowerCase() === generic.toLowerCase() ? 0 : distance(generic, k) })).sort((a, b) => a.d - b.d)[0]!;
+  const near = [...FIXED, "Input_1.Source", "Input_1.Size", "Output_1.Size"]
+    .map((k) => ({ k, d: k.toLowerCase() === generic.toLowerCase() ? 0 : distance(generic, k) }))
+    .sort((a, b) => a.d - b.d)[0]!;
   const num = /_(\d+)\./.exec(l.key)?.[1];
   const suggestion = num ? near.k.replace("_1.", `_${num}.`) : near.k;
-  const hint = near.d === 0 ? ` (keys are case-sensitive: \`${suggestion}\`)` : near.d <= 2 ? ` (did you mean \`${suggestion}\`?)` : "";
+  const hint =
+    near.d === 0
+      ? ` (keys are case-sensitive: \`${suggestion}\`)`
+      : near.d <= 2
+        ? ` (did you mean \`${suggestion}\`?)`
+        : "";
   return `unknown key \`${l.key}\`${hint}`;
 }
 
@@ -106,10 +134,12 @@ export class BlockReader {
   }
 
   private strayMessage(cur: Line): string {
-    if (cur.key === "Num_Stage") return "`Num_Stage` must be the first line of the file, before the first `Stage_Name`";
+    if (cur.key === "Num_Stage")
+      return "`Num_Stage` must be the first line of the file, before the first `Stage_Name`";
     const first = cur.key === null ? undefined : this.seen.get(cur.key);
     if (first !== undefined) return `\`${cur.key}\` appears twice in this stage (first at line ${first})`;
-    if (cur.key !== null && isKnownKey(cur.key)) return `\`${cur.key}\` is out of order: the keys of a stage must come in this order: ${ORDER_TEXT}`;
+    if (cur.key !== null && isKnownKey(cur.key))
+      return `\`${cur.key}\` is out of order: the keys of a stage must come in this order: ${ORDER_TEXT}`;
     return unknownKeyMessage(cur);
   }
 
@@ -125,11 +155,20 @@ export class BlockReader {
       const later = this.lines.findIndex((l, i) => i > this.pos && !this.used[i] && l.key === key);
       if (cur && later >= 0) {
         const l = this.lines[later]!;
-        this.issues.error(this.at(cur), `expected \`${key}\` here but found \`${cur.key}\` (\`${key}\` is at line ${l.no}): the keys of a stage must come in this order: ${ORDER_TEXT}`, key);
+        this.issues.error(
+          this.at(cur),
+          `expected \`${key}\` here but found \`${cur.key}\` (\`${key}\` is at line ${l.no}): the keys of a stage must come in this order: ${ORDER_TEXT}`,
+          key,
+        );
         return this.consume(later);
       }
       if (optional) return null;
-      if (cur) this.issues.error(this.at(cur), `expected \`${key}\` here but found \`${cur.key}\`: \`${key}\` is missing`, key);
+      if (cur)
+        this.issues.error(
+          this.at(cur),
+          `expected \`${key}\` here but found \`${cur.key}\`: \`${key}\` is missing`,
+          key,
+        );
       else this.issues.error(this.end(), `the stage ends without \`${key}\``, key);
       return null;
     }
@@ -137,7 +176,8 @@ export class BlockReader {
 
   /** unknown, a duplicate, or a key whose place in the order is already behind us */
   private isStray(cur: Line, key: string): boolean {
-    if (cur.key === null || !isKnownKey(cur.key) || this.seen.has(cur.key) || cur.key === "Num_Stage") return true;
+    if (cur.key === null || !isKnownKey(cur.key) || this.seen.has(cur.key) || cur.key === "Num_Stage")
+      return true;
     return keyRank(cur.key) < keyRank(key);
   }
 

@@ -38,8 +38,19 @@ describe("draws (CPython's algorithms on a seeded generator)", () => {
   it("prints uniform verbatim and counts clamped and overflowing values", () => {
     const counts = { clamped: 0, overflow: 0 };
     const ctx = () => ({ inputSize: () => "1e300", lengthText: () => "0" });
-    expect(drawColumn({ kind: "uniform", text: "10s", value: 10 }, 3, seededRng(1), ctx, counts, Number)).toEqual(["10s", "10s", "10s"]);
-    expect(drawColumn({ kind: "polynomial", text: "[2, 2] Input_1", a: 2, b: 2, of: { input: 1 } }, 2, seededRng(1), ctx, counts, Number)).toEqual(["0", "0"]);
+    expect(
+      drawColumn({ kind: "uniform", text: "10s", value: 10 }, 3, seededRng(1), ctx, counts, Number),
+    ).toEqual(["10s", "10s", "10s"]);
+    expect(
+      drawColumn(
+        { kind: "polynomial", text: "[2, 2] Input_1", a: 2, b: 2, of: { input: 1 } },
+        2,
+        seededRng(1),
+        ctx,
+        counts,
+        Number,
+      ),
+    ).toEqual(["0", "0"]);
     expect(counts.overflow).toBe(2);
   });
 });

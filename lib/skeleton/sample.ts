@@ -80,7 +80,15 @@ export interface DrawStats {
  * Prints `n` values of `d`, one per task. Negative random draws are clamped to 0 (as the
  * 2017 library did) and counted in `stats`.
  */
-export function drawColumn(d: Dist, n: number, rng: Rng, ctx: (t: number) => DrawContext, stats: DrawStats, numeric: (s: string) => number, max = Infinity): string[] {
+export function drawColumn(
+  d: Dist,
+  n: number,
+  rng: Rng,
+  ctx: (t: number) => DrawContext,
+  stats: DrawStats,
+  numeric: (s: string) => number,
+  max = Infinity,
+): string[] {
   const out = new Array<string>(n);
   if (d.kind === "uniform") return out.fill(d.text);
   if (d.kind === "polynomial") {

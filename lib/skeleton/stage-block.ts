@@ -13,10 +13,24 @@ export function parseStageBlock(lines: Line[], issues: Issues): StageDef {
   const nameLine = r.take("Stage_Name");
   const name = stageName(nameLine, issues);
   const taskType = r.take("Task_Type");
-  if (taskType && taskType.value === "") issues.error(r.at(taskType, true), "Task_Type needs a value: `serial` (a task on one process) or `parallel` (an MPI task over Num_Processes)", "`serial` or `parallel`");
-  else if (taskType && taskType.value !== "serial" && taskType.value !== "parallel") issues.warn(r.at(taskType, true), `Task_Type \`${taskType.value}\` is passed to \`task\` as it is; the task program knows serial and parallel`);
+  if (taskType && taskType.value === "")
+    issues.error(
+      r.at(taskType, true),
+      "Task_Type needs a value: `serial` (a task on one process) or `parallel` (an MPI task over Num_Processes)",
+      "`serial` or `parallel`",
+    );
+  else if (taskType && taskType.value !== "serial" && taskType.value !== "parallel")
+    issues.warn(
+      r.at(taskType, true),
+      `Task_Type \`${taskType.value}\` is passed to \`task\` as it is; the task program knows serial and parallel`,
+    );
   const mode = r.take("Task_Mode", true);
-  if (mode && mode.value !== "time" && mode.value !== "flops") issues.error(r.at(mode, true), `Task_Mode must be \`time\` or \`flops\` (got \`${mode.value}\`)`, "time | flops");
+  if (mode && mode.value !== "time" && mode.value !== "flops")
+    issues.error(
+      r.at(mode, true),
+      `Task_Mode must be \`time\` or \`flops\` (got \`${mode.value}\`)`,
+      "time | flops",
+    );
   const numTasks = whole(r.take("Num_Tasks"), issues, 1, MAX_TASKS, 1);
   const lengthLine = r.take("Task_Length");
   const length = dist(lengthLine, "length", issues, distLimit("length", mode?.value ?? null));
@@ -26,7 +40,9 @@ export function parseStageBlock(lines: Line[], issues: Issues): StageDef {
   const nIn = whole(r.take("Input_Files_Each_Task"), issues, 0, MAX_SLOTS, 0);
   const inputs = inputSlots(r, issues, nIn.n);
   const mappingLine = r.take("Input_Task_Mapping", true);
-  const mapping = mappingLine ? value(parseMapping(mappingLine.value, r.at(mappingLine, true)), mappingLine, issues) : null;
+  const mapping = mappingLine
+    ? value(parseMapping(mappingLine.value, r.at(mappingLine, true)), mappingLine, issues)
+    : null;
   const nOut = whole(r.take("Output_Files_Each_Task"), issues, 0, MAX_SLOTS, 0);
   const outputs: Dist[] = [];
   const outputsAt: Pos[] = [];
@@ -41,9 +57,26 @@ export function parseStageBlock(lines: Line[], issues: Issues): StageDef {
   const iteration = iterationLines(r, issues, nIn.n);
   r.finish();
   const def: StageDef = {
-    name, taskType: taskType?.value || "serial", taskMode: mode?.value ?? null, numTasks: numTasks.n, length, processes: processes.text,
-    readBuf: readBuf.text, writeBuf: writeBuf.text, inputsText: nIn.text, inputs, mapping, outputsText: nOut.text, outputs, interleave: interleave.text, iteration,
-    at: { stage: nameLine ? r.at(nameLine, true) : r.end(), length: lengthLine ? r.at(lengthLine, true) : r.end(), outputs: outputsAt },
+    name,
+    taskType: taskType?.value || "serial",
+    taskMode: mode?.value ?? null,
+    numTasks: numTasks.n,
+    length,
+    processes: processes.text,
+    readBuf: readBuf.text,
+    writeBuf: writeBuf.text,
+    inputsText: nIn.text,
+    inputs,
+    mapping,
+    outputsText: nOut.text,
+    outputs,
+    interleave: interleave.text,
+    iteration,
+    at: {
+      stage: nameLine ? r.at(nameLine, true) : r.end(),
+      length: lengthLine ? r.at(lengthLine, true) : r.end(),
+      outputs: outputsAt,
+    },
   };
   checkSlots(def, issues);
   return def;
@@ -54,28 +87,58 @@ function stageName(l: Line | null, issues: Issues): string {
   const m = /^\w+/.exec(l.value);
   const at = { line: l.no, column: l.valueCol };
   if (!m) {
-    issues.error(at, `\`${l.value}\` is not a stage name: use letters, digits and _, such as \`Stage_2\``, "Stage_2");
+    issues.error(
+      at,
+      `\`${l.value}\` is not a stage name: use letters, digits and _, such as \`Stage_2\``,
+      "Stage_2",
+    );
     return `line_${l.no}`;
   }
-  if (m[0] !== l.value) issues.warn(at, `the stage name is read as \`${m[0]}\`: the original took only the letters, digits and _ at the start of \`${l.value}\``);
-  if (m[0].split("_").length !== 2) issues.warn(at, `\`${m[0]}\` is not of the form Prefix_Suffix: the original derives directory names by splitting file names at _ (for example its inputs go to \`${m[0]}_Input_0_1\`.split('_')[:3]), so directories will look odd`);
+  if (m[0] !== l.value)
+    issues.warn(
+      at,
+      `the stage name is read as \`${m[0]}\`: the original took only the letters, digits and _ at the start of \`${l.value}\``,
+    );
+  if (m[0].split("_").length !== 2)
+    issues.warn(
+      at,
+      `\`${m[0]}\` is not of the form Prefix_Suffix: the original derives directory names by splitting file names at _ (for example its inputs go to \`${m[0]}_Input_0_1\`.split('_')[:3]), so directories will look odd`,
+    );
   return m[0];
 }
 
 /** A whole number as the original read it: the leading digits (`re.match(r"\d+")`), the rest ignored. */
-function whole(l: Line | null, issues: Issues, min: number, max: number, fallback: number): { n: number; text: string } {
+function whole(
+  l: Line | null,
+  issues: Issues,
+  min: number,
+  max: number,
+  fallback: number,
+): { n: number; text: string } {
   if (!l) return { n: fallback, text: String(fallback) };
   const at = { line: l.no, column: l.valueCol };
   const m = /^\d+/.exec(l.value);
   if (!m) {
-    issues.error(at, `\`${l.key}\` must be a whole number (got \`${l.value}\`)${placeholderHint(l.value)}`, "a whole number");
+    issues.error(
+      at,
+      `\`${l.key}\` must be a whole number (got \`${l.value}\`)${placeholderHint(l.value)}`,
+      "a whole number",
+    );
     return { n: fallback, text: String(fallback) };
   }
   const rest = l.value.slice(m[0].length);
-  if (rest.trim() !== "") issues.warn({ line: l.no, column: l.valueCol + m[0].length }, `\`${l.key}\` is read as ${m[0]}: the original read the leading digits and ignored \`${rest.trim()}\``);
+  if (rest.trim() !== "")
+    issues.warn(
+      { line: l.no, column: l.valueCol + m[0].length },
+      `\`${l.key}\` is read as ${m[0]}: the original read the leading digits and ignored \`${rest.trim()}\``,
+    );
   const n = Number(m[0]);
   if (n < min || n > max) {
-    issues.error(at, `\`${l.key}\` must be ${max === Infinity ? `at least ${min}` : `between ${min} and ${max}`} (got ${m[0]})`, max === Infinity ? `a number ≥ ${min}` : `${min}…${max}`);
+    issues.error(
+      at,
+      `\`${l.key}\` must be ${max === Infinity ? `at least ${min}` : `between ${min} and ${max}`} (got ${m[0]})`,
+      max === Infinity ? `a number ≥ ${min}` : `${min}…${max}`,
+    );
     return { n: fallback, text: String(fallback) };
   }
   return { n, text: m[0] };
@@ -89,12 +152,20 @@ function dist(l: Line | null, ctx: DistContext, issues: Issues, max = distLimit(
     issues.error({ line: l.no, column: l.valueCol }, d.message + placeholderHint(l.value), d.expected);
     return fallback;
   }
-  if (d.ignored) issues.warn({ line: l.no, column: l.valueCol }, `\`${d.ignored}\` after the distribution is ignored, as the original ignored it`);
+  if (d.ignored)
+    issues.warn(
+      { line: l.no, column: l.valueCol },
+      `\`${d.ignored}\` after the distribution is ignored, as the original ignored it`,
+    );
   if (d.note) issues.warn({ line: l.no, column: l.valueCol }, d.note, "NEGATIVE_DRAW_CLAMPED");
   return d.dist;
 }
 
-function value<T>(p: { ok: true; value: T } | { ok: false; message: string; expected: string }, l: Line, issues: Issues): T | null {
+function value<T>(
+  p: { ok: true; value: T } | { ok: false; message: string; expected: string },
+  l: Line,
+  issues: Issues,
+): T | null {
   if (p.ok) return p.value;
   issues.error({ line: l.no, column: l.valueCol }, p.message, p.expected);
   return null;
@@ -123,7 +194,11 @@ function inputSlots(r: BlockReader, issues: Issues, n: number): InputSlot[] {
 function drainSlots(r: BlockReader, pattern: RegExp, n: number, countKey: string): void {
   for (let cur = r.current(); cur?.key && pattern.test(cur.key); cur = r.current()) {
     const k = Number(pattern.exec(cur.key)![1]);
-    r.skipCurrent(k > n || k < 1 ? `\`${cur.key}\`: ${countKey} is ${n}, so there is no slot ${k}` : `\`${cur.key}\` is out of order or repeated: slots come in order 1, 2, …${countKey.startsWith("Input") ? ", each Source before its Size" : ""}`);
+    r.skipCurrent(
+      k > n || k < 1
+        ? `\`${cur.key}\`: ${countKey} is ${n}, so there is no slot ${k}`
+        : `\`${cur.key}\` is out of order or repeated: slots come in order 1, 2, …${countKey.startsWith("Input") ? ", each Source before its Size" : ""}`,
+    );
   }
 }
 
@@ -136,17 +211,44 @@ function iterationLines(r: BlockReader, issues: Issues, nIn: number): Iteration 
   const stages = stagesLine ? value(parseIterationStages(stagesLine.value), stagesLine, issues) : null;
   const sub = subLine ? value(parseIterationSubstitute(subLine.value), subLine, issues) : null;
   if (!stagesLine || !subLine || !stages || !sub) return null;
-  if (sub.inputSlot > nIn) issues.error(r.at(subLine, true), `Iteration_Substitute re-points input ${sub.inputSlot}, but Input_Files_Each_Task is ${nIn}`);
-  return { num: num.n, numText: num.text, stages, stagesText: stagesLine.value, subText: sub.subText, inputSlot: sub.inputSlot, target: sub.target, at: r.at(numLine) };
+  if (sub.inputSlot > nIn)
+    issues.error(
+      r.at(subLine, true),
+      `Iteration_Substitute re-points input ${sub.inputSlot}, but Input_Files_Each_Task is ${nIn}`,
+    );
+  return {
+    num: num.n,
+    numText: num.text,
+    stages,
+    stagesText: stagesLine.value,
+    subText: sub.subText,
+    inputSlot: sub.inputSlot,
+    target: sub.target,
+    at: r.at(numLine),
+  };
 }
 
 /** Slot rules that the original enforced by crashing, or silently bent. */
 export function checkSlots(def: StageDef, issues: Issues): void {
   def.inputs.forEach((s, i) => {
-    if (s.source.kind === "filesystem" && !s.size) issues.error(s.at, `Input_${i + 1} comes from the filesystem, so it needs an \`Input_${i + 1}.Size\` line right after its Source`, `Input_${i + 1}.Size`);
-    if (s.source.kind === "blank" && s.size) issues.warn(s.at, `Input_${i + 1}.Size has no Source line, so it is ignored`);
+    if (s.source.kind === "filesystem" && !s.size)
+      issues.error(
+        s.at,
+        `Input_${i + 1} comes from the filesystem, so it needs an \`Input_${i + 1}.Size\` line right after its Source`,
+        `Input_${i + 1}.Size`,
+      );
+    if (s.source.kind === "blank" && s.size)
+      issues.warn(s.at, `Input_${i + 1}.Size has no Source line, so it is ignored`);
   });
   const blank = def.inputs.filter((s) => s.source.kind === "blank").length;
-  if (!def.mapping && blank > 0) issues.warn(def.at.stage, `${blank} of the ${def.inputs.length} input slot(s) of ${def.name} have no Source and no Input_Task_Mapping fills them: its tasks read fewer files than Input_Files_Each_Task says`);
-  if (def.mapping && blank < def.inputs.length) issues.warn(def.mapping.at, `Input_Task_Mapping replaces the whole input list of ${def.name}'s tasks, so its Input_i.Source lines only decide which files the setup creates`);
+  if (!def.mapping && blank > 0)
+    issues.warn(
+      def.at.stage,
+      `${blank} of the ${def.inputs.length} input slot(s) of ${def.name} have no Source and no Input_Task_Mapping fills them: its tasks read fewer files than Input_Files_Each_Task says`,
+    );
+  if (def.mapping && blank < def.inputs.length)
+    issues.warn(
+      def.mapping.at,
+      `Input_Task_Mapping replaces the whole input list of ${def.name}'s tasks, so its Input_i.Source lines only decide which files the setup creates`,
+    );
 }

@@ -4,7 +4,15 @@ import { finishParse } from "./check";
 import { distLimit, parseDistIn, type DistContext } from "./dist";
 import { MAX_BUFFER, MAX_PROCESSES, MAX_SLOTS, MAX_STAGES, MAX_TASKS } from "./limits";
 import { checkSlots } from "./stage-block";
-import { Issues, type Dist, type InputSlot, type Iteration, type ParseResult, type Pos, type StageDef } from "./types";
+import {
+  Issues,
+  type Dist,
+  type InputSlot,
+  type Iteration,
+  type ParseResult,
+  type Pos,
+  type StageDef,
+} from "./types";
 import { parseIterationSubstitute, parseMapping, parseSource } from "./values";
 
 /**
@@ -36,22 +44,37 @@ const count = (min: number, max = Number.MAX_SAFE_INTEGER) => z.number().int().m
 
 export const ZStructuredStage = z.strictObject({
   name: z.string().regex(/^\w+$/, "a stage name may hold only letters, digits and _"),
-  type: z.string().min(1).regex(/^[^\x00-\x1f\x7f-\x9f]+$/, "a task type may not hold control characters").default("serial"),
+  type: z
+    .string()
+    .min(1)
+    .regex(/^[^\x00-\x1f\x7f-\x9f]+$/, "a task type may not hold control characters")
+    .default("serial"),
   mode: z.enum(["time", "flops"]).optional(),
   tasks: count(1, MAX_TASKS),
   length: z.string(),
   processes: count(1, MAX_PROCESSES).default(1),
   readBuffer: count(1, MAX_BUFFER).default(65536),
   writeBuffer: count(1, MAX_BUFFER).default(65536),
-  inputs: z.array(z.strictObject({ source: z.string().optional(), size: z.string().optional() })).max(MAX_SLOTS).default([]),
+  inputs: z
+    .array(z.strictObject({ source: z.string().optional(), size: z.string().optional() }))
+    .max(MAX_SLOTS)
+    .default([]),
   inputsPerTask: count(0, MAX_SLOTS).optional(),
   mapping: z.string().optional(),
   outputs: z.array(z.string()).max(MAX_SLOTS).default([]),
   interleave: count(0, 3).default(0),
-  iteration: z.strictObject({ num: count(1, MAX_STAGES), stages: z.array(z.string().regex(/^\w+$/)).min(1), substitute: z.string() }).optional(),
+  iteration: z
+    .strictObject({
+      num: count(1, MAX_STAGES),
+      stages: z.array(z.string().regex(/^\w+$/)).min(1),
+      substitute: z.string(),
+    })
+    .optional(),
 });
 
-export const ZStructuredSkeleton = z.strictObject({ stages: z.array(ZStructuredStage).min(1, "a skeleton needs at least one stage").max(MAX_STAGES) });
+export const ZStructuredSkeleton = z.strictObject({
+  stages: z.array(ZStructuredStage).min(1, "a skeleton needs at least one stage").max(MAX_STAGES),
+});
 export type TStructuredSkeleton = z.infer<typeof ZStructuredSkeleton>;
 
 function locate(doc: Document, lc: LineCounter, path: readonly PropertyKey[]): Pos {
@@ -68,7 +91,11 @@ function locate(doc: Document, lc: LineCounter, path: readonly PropertyKey[]): P
   return { line: p.line, column: p.col };
 }
 
-function toStage(s: z.infer<typeof ZStructuredStage>, at: (...p: (string | number)[]) => Pos, issues: Issues): StageDef {
+function toStage(
+  s: z.infer<typeof ZStructuredStage>,
+  at: (...p: (string | number)[]) => Pos,
+  issues: Issues,
+): StageDef {
   const dist = (v: string, ctx: DistContext, ...where: (string | number)[]): Dist => {
     const d = parseDistIn(v, ctx, distLimit(ctx, s.mode ?? null));
     if (d.ok && d.note) issues.warn(at(...where), d.note, "NEGATIVE_DRAW_CLAMPED");
@@ -80,24 +107,57 @@ function toStage(s: z.infer<typeof ZStructuredStage>, at: (...p: (string | numbe
     const src = i.source === undefined ? null : parseSource(i.source);
     if (src && !src.ok) issues.error(at("inputs", k, "source"), src.message, src.expected);
     const size = i.size === undefined ? null : dist(i.size, "inputSize", "inputs", k, "size");
-    return { source: src?.ok ? src.value : { kind: "blank" }, sourceText: i.source ?? "", size, at: at("inputs", k) };
+    return {
+      source: src?.ok ? src.value : { kind: "blank" },
+      sourceText: i.source ?? "",
+      size,
+      at: at("inputs", k),
+    };
   });
   const nIn = s.inputsPerTask ?? inputs.length;
-  if (nIn < inputs.length) issues.error(at("inputsPerTask"), `inputsPerTask is ${nIn} but ${inputs.length} inputs are described`);
-  while (inputs.length < nIn) inputs.push({ source: { kind: "blank" }, sourceText: "", size: null, at: at("inputsPerTask") });
+  if (nIn < inputs.length)
+    issues.error(at("inputsPerTask"), `inputsPerTask is ${nIn} but ${inputs.length} inputs are described`);
+  while (inputs.length < nIn)
+    inputs.push({ source: { kind: "blank" }, sourceText: "", size: null, at: at("inputsPerTask") });
   const mapping = s.mapping === undefined ? null : parseMapping(s.mapping, at("mapping"));
   if (mapping && !mapping.ok) issues.error(at("mapping"), mapping.message, mapping.expected);
   let iteration: Iteration | null = null;
   if (s.iteration) {
     const sub = parseIterationSubstitute(s.iteration.substitute);
     if (!sub.ok) issues.error(at("iteration", "substitute"), sub.message, sub.expected);
-    else if (sub.value.inputSlot > nIn) issues.error(at("iteration", "substitute"), `the substitute re-points input ${sub.value.inputSlot}, but the stage has ${nIn} input slot(s)`);
-    else iteration = { num: s.iteration.num, numText: String(s.iteration.num), stages: s.iteration.stages, stagesText: s.iteration.stages.join(", "), subText: sub.value.subText, inputSlot: sub.value.inputSlot, target: sub.value.target, at: at("iteration") };
+    else if (sub.value.inputSlot > nIn)
+      issues.error(
+        at("iteration", "substitute"),
+        `the substitute re-points input ${sub.value.inputSlot}, but the stage has ${nIn} input slot(s)`,
+      );
+    else
+      iteration = {
+        num: s.iteration.num,
+        numText: String(s.iteration.num),
+        stages: s.iteration.stages,
+        stagesText: s.iteration.stages.join(", "),
+        subText: sub.value.subText,
+        inputSlot: sub.value.inputSlot,
+        target: sub.value.target,
+        at: at("iteration"),
+      };
   }
   const def: StageDef = {
-    name: s.name, taskType: s.type, taskMode: s.mode ?? null, numTasks: s.tasks, length: dist(s.length, "length", "length"), processes: String(s.processes),
-    readBuf: String(s.readBuffer), writeBuf: String(s.writeBuffer), inputsText: String(nIn), inputs, mapping: mapping?.ok ? mapping.value : null,
-    outputsText: String(s.outputs.length), outputs: s.outputs.map((o, j) => dist(o, "outputSize", "outputs", j)), interleave: String(s.interleave), iteration,
+    name: s.name,
+    taskType: s.type,
+    taskMode: s.mode ?? null,
+    numTasks: s.tasks,
+    length: dist(s.length, "length", "length"),
+    processes: String(s.processes),
+    readBuf: String(s.readBuffer),
+    writeBuf: String(s.writeBuffer),
+    inputsText: String(nIn),
+    inputs,
+    mapping: mapping?.ok ? mapping.value : null,
+    outputsText: String(s.outputs.length),
+    outputs: s.outputs.map((o, j) => dist(o, "outputSize", "outputs", j)),
+    interleave: String(s.interleave),
+    iteration,
     at: { stage: at("name"), length: at("length"), outputs: s.outputs.map((_, j) => at("outputs", j)) },
   };
   checkSlots(def, issues);
@@ -108,20 +168,30 @@ export function parseStructured(text: string): ParseResult {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   const issues = new Issues();
-  for (const e of doc.errors) issues.error({ line: e.linePos?.[0]?.line ?? 1, column: e.linePos?.[0]?.col ?? 1 }, `not valid YAML/JSON: ${e.message.split("\n")[0] ?? e.code}`);
+  for (const e of doc.errors)
+    issues.error(
+      { line: e.linePos?.[0]?.line ?? 1, column: e.linePos?.[0]?.col ?? 1 },
+      `not valid YAML/JSON: ${e.message.split("\n")[0] ?? e.code}`,
+    );
   if (issues.errors.length) return { ok: false, errors: issues.sorted(), warnings: [] };
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: 100 });
   } catch (e: unknown) {
-    issues.error({ line: 1, column: 1 }, `not valid YAML/JSON: ${e instanceof Error ? e.message : String(e)}`);
+    issues.error(
+      { line: 1, column: 1 },
+      `not valid YAML/JSON: ${e instanceof Error ? e.message : String(e)}`,
+    );
     return { ok: false, errors: issues.sorted(), warnings: [] };
   }
   const parsed = ZStructuredSkeleton.safeParse(data);
   if (!parsed.success) {
-    for (const i of parsed.error.issues) issues.error(locate(doc, lc, i.path), `${i.path.join(".") || "skeleton"}: ${i.message}`);
+    for (const i of parsed.error.issues)
+      issues.error(locate(doc, lc, i.path), `${i.path.join(".") || "skeleton"}: ${i.message}`);
     return { ok: false, errors: issues.sorted(), warnings: [] };
   }
-  const stages = parsed.data.stages.map((s, si) => toStage(s, (...p) => locate(doc, lc, ["stages", si, ...p]), issues));
+  const stages = parsed.data.stages.map((s, si) =>
+    toStage(s, (...p) => locate(doc, lc, ["stages", si, ...p]), issues),
+  );
   return finishParse({ numStage: stages.length, stages }, issues);
 }

@@ -63,7 +63,10 @@ function edgesOf(w: Workload): StageEdge[] {
   return [...count.values()];
 }
 
-export function summarizeSkeleton(x: Expanded, opts: { bins?: number; workload?: Workload } = {}): SkeletonSummary {
+export function summarizeSkeleton(
+  x: Expanded,
+  opts: { bins?: number; workload?: Workload } = {},
+): SkeletonSummary {
   const w = opts.workload ?? toWorkload(x);
   const m = workloadMetrics(w);
   const { stages: stageMetrics, ...rest } = m;
@@ -71,22 +74,43 @@ export function summarizeSkeleton(x: Expanded, opts: { bins?: number; workload?:
     const s = stageMetrics[i]!;
     const cores = Number(st.def.processes);
     return {
-      name: st.name, index: i, tasks: s.tasks, cores: { perTaskMin: cores, perTaskMax: cores, total: s.coresSum },
-      length: { min: s.lengthMin, mean: s.lengthMean, max: s.lengthMax, dist: distText(st.def.length), mode: st.mode },
-      inputs: { files: s.inputFiles, bytes: s.inputBytes }, outputs: { files: s.outputFiles, bytes: s.outputBytes },
-      dependsOn: s.dependsOn, iteration: iterationOf(st, x.stages),
+      name: st.name,
+      index: i,
+      tasks: s.tasks,
+      cores: { perTaskMin: cores, perTaskMax: cores, total: s.coresSum },
+      length: {
+        min: s.lengthMin,
+        mean: s.lengthMean,
+        max: s.lengthMax,
+        dist: distText(st.def.length),
+        mode: st.mode,
+      },
+      inputs: { files: s.inputFiles, bytes: s.inputBytes },
+      outputs: { files: s.outputFiles, bytes: s.outputBytes },
+      dependsOn: s.dependsOn,
+      iteration: iterationOf(st, x.stages),
     };
   });
   const produced = new Set(w.tasks.flatMap((t) => t.outputs.map((o) => o.path)));
   const initial = new Map<string, number>();
   for (const t of w.tasks) for (const f of t.inputs) if (!produced.has(f.path)) initial.set(f.path, f.size);
   return {
-    name: w.name, seed: w.seed, totals: { ...rest, stages: stages.length }, stages,
+    name: w.name,
+    seed: w.seed,
+    totals: { ...rest, stages: stages.length },
+    stages,
     histograms: {
-      length: histogram(w.tasks.map((t) => t.length), opts.bins),
+      length: histogram(
+        w.tasks.map((t) => t.length),
+        opts.bins,
+      ),
       inputSize: histogram([...initial.values()], opts.bins),
-      outputSize: histogram(w.tasks.flatMap((t) => t.outputs.map((o) => o.size)), opts.bins),
+      outputSize: histogram(
+        w.tasks.flatMap((t) => t.outputs.map((o) => o.size)),
+        opts.bins,
+      ),
     },
-    edges: edgesOf(w), warnings: w.warnings.map((x) => x.message),
+    edges: edgesOf(w),
+    warnings: w.warnings.map((x) => x.message),
   };
 }

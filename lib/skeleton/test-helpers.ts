@@ -28,7 +28,13 @@ export function skeletonText(stages: StageText[]): string {
   for (const s of stages) {
     out.push("", `Stage_Name = ${s.name}`, "    Task_Type = serial");
     if (s.mode) out.push(`    Task_Mode = ${s.mode}`);
-    out.push(`    Num_Tasks = ${s.tasks ?? 4}`, `    Task_Length = ${s.length ?? "uniform 10"}`, `    Num_Processes = ${s.processes ?? 1}`, "    Read_Buffer = 65536", "    Write_Buffer = 65536");
+    out.push(
+      `    Num_Tasks = ${s.tasks ?? 4}`,
+      `    Task_Length = ${s.length ?? "uniform 10"}`,
+      `    Num_Processes = ${s.processes ?? 1}`,
+      "    Read_Buffer = 65536",
+      "    Write_Buffer = 65536",
+    );
     const inputs = s.inputs ?? [];
     out.push(`    Input_Files_Each_Task = ${s.inputsPerTask ?? inputs.length}`);
     inputs.forEach((lines, i) => lines.forEach((l) => out.push(`        Input_${i + 1}.${l}`)));
@@ -37,7 +43,12 @@ export function skeletonText(stages: StageText[]): string {
     out.push(`    Output_Files_Each_Task = ${outputs.length}`);
     outputs.forEach((o, j) => out.push(`        Output_${j + 1}.Size = ${o}`));
     out.push("    Interleave_Option = 0");
-    if (s.iteration) out.push(`    Iteration_Num = ${s.iteration[0]}`, `    Iteration_Stages = ${s.iteration[1]}`, `    Iteration_Substitute = ${s.iteration[2]}`);
+    if (s.iteration)
+      out.push(
+        `    Iteration_Num = ${s.iteration[0]}`,
+        `    Iteration_Stages = ${s.iteration[1]}`,
+        `    Iteration_Substitute = ${s.iteration[2]}`,
+      );
   }
   return out.join("\n") + "\n";
 }
@@ -48,10 +59,28 @@ export function skeletonText(stages: StageText[]): string {
  */
 export function iteratedSkeleton(num: number, tasks = 1): string {
   const stage = (name: string, input: string[]) => [
-    `Stage_Name = ${name}`, "Task_Type = serial", `Num_Tasks = ${tasks}`, "Task_Length = uniform 1", "Num_Processes = 1", "Read_Buffer = 65536", "Write_Buffer = 65536",
-    "Input_Files_Each_Task = 1", ...input, "Output_Files_Each_Task = 1", "Output_1.Size = uniform 1024", "Interleave_Option = 0",
+    `Stage_Name = ${name}`,
+    "Task_Type = serial",
+    `Num_Tasks = ${tasks}`,
+    "Task_Length = uniform 1",
+    "Num_Processes = 1",
+    "Read_Buffer = 65536",
+    "Write_Buffer = 65536",
+    "Input_Files_Each_Task = 1",
+    ...input,
+    "Output_Files_Each_Task = 1",
+    "Output_1.Size = uniform 1024",
+    "Interleave_Option = 0",
   ];
   const first = stage("Stage_1", ["Input_1.Source = filesystem", "Input_1.Size = uniform 1024"]);
-  first.push(`Iteration_Num = ${num}`, "Iteration_Stages = Stage_1, Stage_2", "Iteration_Substitute = Stage_1.Input_1, Stage_2.Output_1");
-  return ["Num_Stage = 2", "", ...first, "", ...stage("Stage_2", ["Input_1.Source = Stage_1.Output_1"])].join("\n") + "\n";
+  first.push(
+    `Iteration_Num = ${num}`,
+    "Iteration_Stages = Stage_1, Stage_2",
+    "Iteration_Substitute = Stage_1.Input_1, Stage_2.Output_1",
+  );
+  return (
+    ["Num_Stage = 2", "", ...first, "", ...stage("Stage_2", ["Input_1.Source = Stage_1.Output_1"])].join(
+      "\n",
+    ) + "\n"
+  );
 }

@@ -11,7 +11,9 @@ import { escapeControl } from "../util/text";
 const MAX_MESSAGE = 1000;
 const clean = (m: string): string => {
   const e = escapeControl(m);
-  return e.length > MAX_MESSAGE ? `${e.slice(0, MAX_MESSAGE)}… (${e.length - MAX_MESSAGE} more characters)` : e;
+  return e.length > MAX_MESSAGE
+    ? `${e.slice(0, MAX_MESSAGE)}… (${e.length - MAX_MESSAGE} more characters)`
+    : e;
 };
 
 export type RandomKind = "normal" | "gauss" | "lognorm" | "triangular";
@@ -117,10 +119,21 @@ export class Issues {
   dropped = 0;
   error(at: Pos, message: string, expected?: string): void {
     if (this.errors.length >= Issues.MAX) this.dropped += 1;
-    else this.errors.push({ line: Math.max(1, at.line), column: Math.max(1, at.column), message: clean(message), ...(expected ? { expected: clean(expected) } : {}) });
+    else
+      this.errors.push({
+        line: Math.max(1, at.line),
+        column: Math.max(1, at.column),
+        message: clean(message),
+        ...(expected ? { expected: clean(expected) } : {}),
+      });
   }
   warn(at: Pos, message: string, code: WorkloadWarning["code"] = "OTHER"): void {
-    this.warnings.push({ line: Math.max(1, at.line), column: Math.max(1, at.column), message: clean(message), code });
+    this.warnings.push({
+      line: Math.max(1, at.line),
+      column: Math.max(1, at.column),
+      message: clean(message),
+      code,
+    });
   }
   /** the errors in file order, with a last line saying how many were left out */
   sorted(): SkeletonError[] {
@@ -130,4 +143,6 @@ export class Issues {
   }
 }
 
-export type ParseResult = { ok: true; skeleton: Skeleton; warnings: SkeletonWarning[] } | { ok: false; errors: SkeletonError[]; warnings: SkeletonWarning[] };
+export type ParseResult =
+  | { ok: true; skeleton: Skeleton; warnings: SkeletonWarning[] }
+  | { ok: false; errors: SkeletonError[]; warnings: SkeletonWarning[] };

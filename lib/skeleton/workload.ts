@@ -1,4 +1,11 @@
-import type { TaskMode, Workload, WorkloadFile, WorkloadStage, WorkloadTask, WorkloadWarning } from "../model/workload";
+import type {
+  TaskMode,
+  Workload,
+  WorkloadFile,
+  WorkloadStage,
+  WorkloadTask,
+  WorkloadWarning,
+} from "../model/workload";
 import type { Expanded, XFile } from "./expand";
 import { leadingNumber } from "./py-format";
 
@@ -10,7 +17,11 @@ import { leadingNumber } from "./py-format";
  */
 export function toWorkload(x: Expanded): Workload {
   // the place goes into the message too: pages and run records show the message alone
-  const warnings: WorkloadWarning[] = x.warnings.map((w) => ({ code: w.code, message: `line ${w.line}, column ${w.column}: ${w.message}`, line: w.line }));
+  const warnings: WorkloadWarning[] = x.warnings.map((w) => ({
+    code: w.code,
+    message: `line ${w.line}, column ${w.column}: ${w.message}`,
+    line: w.line,
+  }));
   const producer = new Map<XFile, { task: string; stage: number }>();
   const converted = new Map<XFile, WorkloadFile>();
   let fractional: string | null = null;
@@ -42,15 +53,38 @@ export function toWorkload(x: Expanded): Workload {
       const length = leadingNumber(t.lengthText);
       if (length < 0) negativeLength += 1;
       tasks.push({
-        id: t.id, stage: st.name, stageIndex: index, type: d.taskType, mode: (st.mode === "flops" ? "flops" : "time") satisfies TaskMode,
-        cores: Number(d.processes), length: Number.isFinite(length) ? Math.max(0, length) : 0, readBuffer: Number(d.readBuf), writeBuffer: Number(d.writeBuf),
-        interleave: Number(d.interleave), inputs: t.inputs.map(file), outputs: t.outputs.map(file), dependsOn: [...dependsOn],
+        id: t.id,
+        stage: st.name,
+        stageIndex: index,
+        type: d.taskType,
+        mode: (st.mode === "flops" ? "flops" : "time") satisfies TaskMode,
+        cores: Number(d.processes),
+        length: Number.isFinite(length) ? Math.max(0, length) : 0,
+        readBuffer: Number(d.readBuf),
+        writeBuffer: Number(d.writeBuf),
+        interleave: Number(d.interleave),
+        inputs: t.inputs.map(file),
+        outputs: t.outputs.map(file),
+        dependsOn: [...dependsOn],
       });
       for (const o of t.outputs) producer.set(o, { task: t.id, stage: index });
     }
-    return { name: st.name, index, taskIds: st.tasks.map((t) => t.id), dependsOn: [...deps].sort((a, b) => a - b).map((i) => x.stages[i]!.name) };
+    return {
+      name: st.name,
+      index,
+      taskIds: st.tasks.map((t) => t.id),
+      dependsOn: [...deps].sort((a, b) => a - b).map((i) => x.stages[i]!.name),
+    };
   });
-  if (fractional !== null) warnings.push({ code: "FRACTIONAL_SIZE_TRUNCATED", message: `file sizes such as ${fractional} are truncated to whole bytes, as the task program read them (the original's setup script passed them to dd, which refused them)` });
-  if (negativeLength) warnings.push({ code: "NEGATIVE_DRAW_CLAMPED", message: `${negativeLength} task length(s) written as negative constants are taken as 0` });
+  if (fractional !== null)
+    warnings.push({
+      code: "FRACTIONAL_SIZE_TRUNCATED",
+      message: `file sizes such as ${fractional} are truncated to whole bytes, as the task program read them (the original's setup script passed them to dd, which refused them)`,
+    });
+  if (negativeLength)
+    warnings.push({
+      code: "NEGATIVE_DRAW_CLAMPED",
+      message: `${negativeLength} task length(s) written as negative constants are taken as 0`,
+    });
   return { name: x.name, seed: x.seed, stages, tasks, warnings };
 }

@@ -31,14 +31,19 @@ describe("task transitions", () => {
   });
   it("rejects binding a task that is not waiting", () => {
     const r = transition(TASK_TRANSITIONS, "NEW", "TMGR_SCHEDULING");
-    expect(r).toEqual({ ok: false, error: { code: "INVALID_TRANSITION", message: "cannot move from NEW to TMGR_SCHEDULING" } });
+    expect(r).toEqual({
+      ok: false,
+      error: { code: "INVALID_TRANSITION", message: "cannot move from NEW to TMGR_SCHEDULING" },
+    });
   });
 });
 
 describe("run transitions", async () => {
   const { RUN_STATES, RUN_TRANSITIONS, isRunFinal } = await import("./run");
   it("final states are final and NEW cannot be DONE without running", () => {
-    for (const from of RUN_STATES) for (const to of RUN_STATES) if (isRunFinal(from)) expect(transition(RUN_TRANSITIONS, from, to).ok).toBe(false);
+    for (const from of RUN_STATES)
+      for (const to of RUN_STATES)
+        if (isRunFinal(from)) expect(transition(RUN_TRANSITIONS, from, to).ok).toBe(false);
     expect(transition(RUN_TRANSITIONS, "NEW", "DONE").ok).toBe(false);
     expect(transition(RUN_TRANSITIONS, "ACTIVE", "DONE").ok).toBe(true);
   });

@@ -49,7 +49,10 @@ export function unionOf(xs: [number, number][]): [number, number][] {
  * A run's numbers and timeline for the side-by-side comparison. Times are seconds from the run's
  * own first event, so runs launched hours apart are drawn on one time scale from zero.
  */
-export function compareRun(meta: { id: string; name: string; state: string; strategy: string }, events: readonly RunEvent[]): ComparedRun {
+export function compareRun(
+  meta: { id: string; name: string; state: string; strategy: string },
+  events: readonly RunEvent[],
+): ComparedRun {
   const view = foldEvents(emptyView(), events);
   const st = computeStats(events, view);
   const t0 = view.t0 ?? 0;
@@ -61,17 +64,31 @@ export function compareRun(meta: { id: string; name: string; state: string; stra
     const a = p.enteredAt.PMGR_ACTIVE;
     const end = p.segments[p.segments.length - 1]?.end ?? tEnd;
     const busy: [number, number][] = [];
-    for (const t of view.tasks.values()) for (const sp of t.spans) if (sp.pilotId === p.id && sp.start !== null) busy.push([sec(sp.start), sec(sp.end ?? tEnd)]);
+    for (const t of view.tasks.values())
+      for (const sp of t.spans)
+        if (sp.pilotId === p.id && sp.start !== null) busy.push([sec(sp.start), sec(sp.end ?? tEnd)]);
     const s = stats.get(p.id);
     return {
-      label: p.label, cores: p.cores, state: p.state, queueWait: s?.queueWait ?? null, activeTime: s?.activeTime ?? 0, tasksRun: s?.tasksRun ?? 0,
+      label: p.label,
+      cores: p.cores,
+      state: p.state,
+      queueWait: s?.queueWait ?? null,
+      activeTime: s?.activeTime ?? 0,
+      tasksRun: s?.tasksRun ?? 0,
       waiting: q !== undefined ? [sec(q), sec(a ?? end)] : null,
       active: a !== undefined ? [sec(a), sec(end)] : null,
       busy: unionOf(busy),
     };
   });
   return {
-    ...meta, ttc: st.ttc, ttq: st.ttq, ttx: st.ttx, ovh: st.ovh, utilisation: st.utilisation,
-    tasks: { done: st.counts.done, failed: st.counts.failed, total: st.counts.total }, pilots, span: sec(tEnd),
+    ...meta,
+    ttc: st.ttc,
+    ttq: st.ttq,
+    ttx: st.ttx,
+    ovh: st.ovh,
+    utilisation: st.utilisation,
+    tasks: { done: st.counts.done, failed: st.counts.failed, total: st.counts.total },
+    pilots,
+    span: sec(tEnd),
   };
 }

@@ -22,8 +22,14 @@ export interface CoreSplit {
  * the agent behind busy cores holds no core, so it counts nothing; idle = the rest. The three
  * sum to `provided` exactly, by construction (a sweep over the change points, O(n log n)).
  */
-export function splitCores(active: Interval | null, cores: number, executing: readonly CoreUse[], bound: readonly CoreUse[]): CoreSplit {
-  if (!active || !(active[1] > active[0]) || cores <= 0) return { provided: 0, application: 0, system: 0, idle: 0 };
+export function splitCores(
+  active: Interval | null,
+  cores: number,
+  executing: readonly CoreUse[],
+  bound: readonly CoreUse[],
+): CoreSplit {
+  if (!active || !(active[1] > active[0]) || cores <= 0)
+    return { provided: 0, application: 0, system: 0, idle: 0 };
   const [a, b] = active;
   // change points: +cores at start, −cores at end, clipped to the active interval
   const deltas: { at: number; exec: number; held: number }[] = [];

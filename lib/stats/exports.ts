@@ -4,7 +4,14 @@ import type { RunStats } from "./metrics";
 
 /** The run's downloads (column meanings in docs/statistics.md). CSV quoting per RFC 4180. */
 export function csvCell(v: unknown): string {
-  const s = v === null || v === undefined ? "" : typeof v === "number" ? (Number.isFinite(v) ? String(Number(v.toFixed(3))) : "") : String(v);
+  const s =
+    v === null || v === undefined
+      ? ""
+      : typeof v === "number"
+        ? Number.isFinite(v)
+          ? String(Number(v.toFixed(3)))
+          : ""
+        : String(v);
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
@@ -14,15 +21,67 @@ export function toCsv(header: string[], rows: unknown[][]): string {
 
 export function pilotsCsv(st: RunStats): string {
   return toCsv(
-    ["pilot_id", "label", "cores", "final_state", "became_active", "queue_wait_s", "active_s", "core_s_provided", "core_s_used", "core_s_system", "core_s_idle", "tasks_run", "reason"],
-    st.pilots.map((p) => [p.id, p.label, p.cores, p.state, p.becameActive, p.queueWait, p.activeTime, p.coreSecondsProvided, p.coreSecondsUsed, p.coreSecondsSystem, p.coreSecondsIdle, p.tasksRun, p.reason]),
+    [
+      "pilot_id",
+      "label",
+      "cores",
+      "final_state",
+      "became_active",
+      "queue_wait_s",
+      "active_s",
+      "core_s_provided",
+      "core_s_used",
+      "core_s_system",
+      "core_s_idle",
+      "tasks_run",
+      "reason",
+    ],
+    st.pilots.map((p) => [
+      p.id,
+      p.label,
+      p.cores,
+      p.state,
+      p.becameActive,
+      p.queueWait,
+      p.activeTime,
+      p.coreSecondsProvided,
+      p.coreSecondsUsed,
+      p.coreSecondsSystem,
+      p.coreSecondsIdle,
+      p.tasksRun,
+      p.reason,
+    ]),
   );
 }
 
 export function tasksCsv(st: RunStats): string {
   return toCsv(
-    ["task_id", "stage", "final_state", "attempts", "pilot_id", "exit_code", "wait_s", "execution_s", "staging_in_s", "core_wait_s", "staging_out_s"],
-    st.tasks.map((t) => [t.id, t.stage, t.state, t.attempts, t.pilotId, t.exitCode, t.wait, t.execution, t.stagingIn, t.coreWait, t.stagingOut]),
+    [
+      "task_id",
+      "stage",
+      "final_state",
+      "attempts",
+      "pilot_id",
+      "exit_code",
+      "wait_s",
+      "execution_s",
+      "staging_in_s",
+      "core_wait_s",
+      "staging_out_s",
+    ],
+    st.tasks.map((t) => [
+      t.id,
+      t.stage,
+      t.state,
+      t.attempts,
+      t.pilotId,
+      t.exitCode,
+      t.wait,
+      t.execution,
+      t.stagingIn,
+      t.coreWait,
+      t.stagingOut,
+    ]),
   );
 }
 
@@ -64,5 +123,13 @@ export function timeseriesCsv(view: RunView): string {
   }
   const rows: unknown[][] = [];
   for (let i = 0; i < n; i++) rows.push([i, executing[i], waiting[i], ...busy.map((b) => b[i])]);
-  return toCsv(["t_s", "tasks_executing", "wait_queue", ...pilots.map((p) => `busy_cores_${view.pilots.get(p)?.label ?? p}`)], rows);
+  return toCsv(
+    [
+      "t_s",
+      "tasks_executing",
+      "wait_queue",
+      ...pilots.map((p) => `busy_cores_${view.pilots.get(p)?.label ?? p}`),
+    ],
+    rows,
+  );
 }

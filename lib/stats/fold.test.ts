@@ -3,7 +3,14 @@ import type { RunEvent } from "../model/event";
 import { countsByStage, emptyView, foldEvents } from "./fold";
 
 let seq = 0;
-const ev = (entity: RunEvent["entity"], entityId: string, to: string, at: number, data: Record<string, unknown> | null = null, reason: string | null = null): RunEvent => ({ seq: ++seq, runId: "r", entity, entityId, from: null, to, at, reason, data });
+const ev = (
+  entity: RunEvent["entity"],
+  entityId: string,
+  to: string,
+  at: number,
+  data: Record<string, unknown> | null = null,
+  reason: string | null = null,
+): RunEvent => ({ seq: ++seq, runId: "r", entity, entityId, from: null, to, at, reason, data });
 
 const log: RunEvent[] = [
   ev("run", "r", "NEW", 0),
@@ -16,7 +23,14 @@ const log: RunEvent[] = [
   ev("task", "Stage_1_0", "TMGR_SCHEDULING", 3100, { pilotId: "p1" }),
   ev("task", "Stage_1_0", "AGENT_EXECUTING", 3200, { pilotId: "p1", attempt: 0, slots: [1] }),
   ev("pilot", "p1", "FAILED", 5000, null, "node crashed"),
-  ev("task", "Stage_1_0", "TMGR_SCHEDULING_PENDING", 5100, { attempt: 1, fromPilotId: "p1" }, "retry: pilot p1 ended FAILED"),
+  ev(
+    "task",
+    "Stage_1_0",
+    "TMGR_SCHEDULING_PENDING",
+    5100,
+    { attempt: 1, fromPilotId: "p1" },
+    "retry: pilot p1 ended FAILED",
+  ),
   ev("task", "Stage_1_0", "TMGR_SCHEDULING", 6000, { pilotId: "p2", attempt: 1 }),
   ev("task", "Stage_1_0", "AGENT_EXECUTING", 6100, { pilotId: "p2", attempt: 1, slots: [0] }),
   ev("task", "Stage_1_0", "AGENT_STAGING_OUTPUT", 9100, { pilotId: "p2", attempt: 1, exitCode: 0 }),
@@ -28,7 +42,11 @@ describe("event fold", () => {
   it("draws pilot segments, keeps a retried task's two spans, and ignores a late duplicate", () => {
     const v = foldEvents(emptyView(), log);
     const p1 = v.pilots.get("p1")!;
-    expect(p1.segments).toEqual([{ state: "NEW", start: 0, end: 1000 }, { state: "PMGR_ACTIVE_PENDING", start: 1000, end: 3000 }, { state: "PMGR_ACTIVE", start: 3000, end: 5000 }]);
+    expect(p1.segments).toEqual([
+      { state: "NEW", start: 0, end: 1000 },
+      { state: "PMGR_ACTIVE_PENDING", start: 1000, end: 3000 },
+      { state: "PMGR_ACTIVE", start: 3000, end: 5000 },
+    ]);
     expect([p1.state, p1.reason]).toEqual(["FAILED", "node crashed"]);
     expect(v.pilots.get("p2")!.state).toBe("NEW");
     const t = v.tasks.get("Stage_1_0")!;
@@ -37,7 +55,14 @@ describe("event fold", () => {
       { pilotId: "p1", attempt: 0, slots: [1], start: 3200, end: 5100, exitCode: null },
       { pilotId: "p2", attempt: 1, slots: [0], start: 6100, end: 9100, exitCode: 0 },
     ]);
-    expect(countsByStage(v).get("Stage_1")).toEqual({ waiting: 0, scheduling: 0, staging: 0, running: 0, done: 1, failed: 0 });
+    expect(countsByStage(v).get("Stage_1")).toEqual({
+      waiting: 0,
+      scheduling: 0,
+      staging: 0,
+      running: 0,
+      done: 1,
+      failed: 0,
+    });
   });
   it("folding in two halves gives the same picture as folding at once", () => {
     const a = foldEvents(emptyView(), log);

@@ -62,7 +62,15 @@ const FINAL_STATES = new Set(["DONE", "FAILED", "CANCELED"]);
 const num = (v: unknown, d = 0) => (typeof v === "number" && Number.isFinite(v) ? v : d);
 
 export function emptyView(): RunView {
-  return { t0: null, runState: "NEW", runReason: null, lastAt: null, pilots: new Map(), tasks: new Map(), stages: [] };
+  return {
+    t0: null,
+    runState: "NEW",
+    runReason: null,
+    lastAt: null,
+    pilots: new Map(),
+    tasks: new Map(),
+    stages: [],
+  };
 }
 
 export function foldEvents(view: RunView, events: readonly RunEvent[]): RunView {
@@ -83,7 +91,16 @@ function foldPilot(view: RunView, e: RunEvent): void {
   let p = view.pilots.get(e.entityId);
   if (!p) {
     const d = e.data ?? {};
-    p = { id: e.entityId, label: String(d.label ?? e.entityId), queue: typeof d.queue === "string" ? d.queue : null, cores: num(d.cores, 1), state: "NEW", reason: null, enteredAt: {}, segments: [] };
+    p = {
+      id: e.entityId,
+      label: String(d.label ?? e.entityId),
+      queue: typeof d.queue === "string" ? d.queue : null,
+      cores: num(d.cores, 1),
+      state: "NEW",
+      reason: null,
+      enteredAt: {},
+      segments: [],
+    };
     view.pilots.set(e.entityId, p);
   }
   if (pOrd(e.to) <= pOrd(p.state) && p.segments.length > 0) return;
@@ -100,14 +117,25 @@ function foldTask(view: RunView, e: RunEvent): void {
   let t = view.tasks.get(e.entityId);
   if (!t) {
     const stage = typeof d.stage === "string" ? d.stage : e.entityId.replace(/_\d+$/, "");
-    t = { id: e.entityId, stage, cores: num(d.cores, 1), state: "NEW", attempt: 0, reason: null, pilotId: null, history: [], spans: [] };
+    t = {
+      id: e.entityId,
+      stage,
+      cores: num(d.cores, 1),
+      state: "NEW",
+      attempt: 0,
+      reason: null,
+      pilotId: null,
+      history: [],
+      spans: [],
+    };
     view.tasks.set(e.entityId, t);
     if (!view.stages.includes(stage)) view.stages.push(stage);
   }
   const attempt = num(d.attempt, t.attempt);
   const requeue = e.to === "TMGR_SCHEDULING_PENDING" && tOrd(t.state) > tOrd("TMGR_SCHEDULING_PENDING");
   if (!requeue && attempt === t.attempt && tOrd(e.to) <= tOrd(t.state) && t.history.length > 0) return;
-  const pilotId = typeof d.pilotId === "string" ? d.pilotId : typeof d.fromPilotId === "string" ? d.fromPilotId : null;
+  const pilotId =
+    typeof d.pilotId === "string" ? d.pilotId : typeof d.fromPilotId === "string" ? d.fromPilotId : null;
   t.history.push({ state: e.to, at: e.at, reason: e.reason, pilotId });
   t.state = e.to;
   t.attempt = attempt;
@@ -115,7 +143,14 @@ function foldTask(view: RunView, e: RunEvent): void {
   if (requeue) t.pilotId = null;
   if (e.to === "TMGR_SCHEDULING" && typeof d.pilotId === "string") t.pilotId = d.pilotId;
   if (e.to === "AGENT_EXECUTING") {
-    t.spans.push({ pilotId: typeof d.pilotId === "string" ? d.pilotId : t.pilotId, attempt, slots: Array.isArray(d.slots) ? d.slots.map((x) => num(x)) : [], start: e.at, end: null, exitCode: null });
+    t.spans.push({
+      pilotId: typeof d.pilotId === "string" ? d.pilotId : t.pilotId,
+      attempt,
+      slots: Array.isArray(d.slots) ? d.slots.map((x) => num(x)) : [],
+      start: e.at,
+      end: null,
+      exitCode: null,
+    });
   }
   const open = t.spans[t.spans.length - 1];
   if (open && open.end === null && e.to !== "AGENT_EXECUTING" && tOrd(e.to) > tOrd("AGENT_EXECUTING")) {
@@ -133,14 +168,21 @@ export function stateGroup(s: string): StateGroup {
   if (s === "DONE") return "done";
   if (s === "FAILED" || s === "CANCELED") return "failed";
   if (s === "AGENT_EXECUTING") return "running";
-  if (s === "TMGR_STAGING_INPUT" || s === "AGENT_STAGING_INPUT" || s === "AGENT_STAGING_OUTPUT" || s === "TMGR_STAGING_OUTPUT") return "staging";
+  if (
+    s === "TMGR_STAGING_INPUT" ||
+    s === "AGENT_STAGING_INPUT" ||
+    s === "AGENT_STAGING_OUTPUT" ||
+    s === "TMGR_STAGING_OUTPUT"
+  )
+    return "staging";
   if (s === "TMGR_SCHEDULING" || s === "AGENT_SCHEDULING") return "scheduling";
   return "waiting";
 }
 
 export function countsByStage(view: RunView): Map<string, Record<StateGroup, number>> {
   const out = new Map<string, Record<StateGroup, number>>();
-  for (const s of view.stages) out.set(s, { waiting: 0, scheduling: 0, staging: 0, running: 0, done: 0, failed: 0 });
+  for (const s of view.stages)
+    out.set(s, { waiting: 0, scheduling: 0, staging: 0, running: 0, done: 0, failed: 0 });
   for (const t of view.tasks.values()) out.get(t.stage)![stateGroup(t.state)] += 1;
   return out;
 }

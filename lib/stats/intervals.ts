@@ -2,7 +2,9 @@
 export type Interval = [number, number];
 
 export function unionLength(intervals: readonly Interval[]): number {
-  const xs = intervals.filter(([a, b]) => Number.isFinite(a) && Number.isFinite(b) && b > a).sort((p, q) => p[0] - q[0]);
+  const xs = intervals
+    .filter(([a, b]) => Number.isFinite(a) && Number.isFinite(b) && b > a)
+    .sort((p, q) => p[0] - q[0]);
   let total = 0;
   let curS = -Infinity;
   let curE = -Infinity;

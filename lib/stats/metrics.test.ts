@@ -5,8 +5,33 @@ import { computeStats, plainReport } from "./metrics";
 
 let seq = 0;
 const T = 1_700_000_000_000;
-const ev = (entity: RunEvent["entity"], entityId: string, to: string, atS: number, data: Record<string, unknown> | null = null, reason: string | null = null): RunEvent => ({ seq: ++seq, runId: "r", entity, entityId, from: null, to, at: T + atS * 1000, reason, data });
-const task = (id: string, pilot: string, bind: number, start: number, end: number, slot: number, attempt = 0): RunEvent[] => [
+const ev = (
+  entity: RunEvent["entity"],
+  entityId: string,
+  to: string,
+  atS: number,
+  data: Record<string, unknown> | null = null,
+  reason: string | null = null,
+): RunEvent => ({
+  seq: ++seq,
+  runId: "r",
+  entity,
+  entityId,
+  from: null,
+  to,
+  at: T + atS * 1000,
+  reason,
+  data,
+});
+const task = (
+  id: string,
+  pilot: string,
+  bind: number,
+  start: number,
+  end: number,
+  slot: number,
+  attempt = 0,
+): RunEvent[] => [
   ev("task", id, "TMGR_SCHEDULING", bind, { pilotId: pilot, attempt }),
   ev("task", id, "AGENT_EXECUTING", start, { pilotId: pilot, attempt, slots: [slot] }),
   ev("task", id, "AGENT_STAGING_OUTPUT", end, { pilotId: pilot, attempt, exitCode: 0 }),
@@ -33,7 +58,15 @@ const log: RunEvent[] = [
 
 describe("run statistics", () => {
   it("unions overlapping intervals", () => {
-    expect(unionLength([[0, 10], [5, 15], [20, 30], [25, 26], [40, 40]])).toBe(25);
+    expect(
+      unionLength([
+        [0, 10],
+        [5, 15],
+        [20, 30],
+        [25, 26],
+        [40, 40],
+      ]),
+    ).toBe(25);
   });
   it("computes TTC, TTQ, TTX and per-pilot figures from a hand-made log", () => {
     const st = computeStats(log);
@@ -43,12 +76,16 @@ describe("run statistics", () => {
     const p = new Map(st.pilots.map((x) => [x.id, x]));
     expect([p.get("p1")!.queueWait, p.get("p2")!.queueWait, p.get("p3")!.queueWait]).toEqual([10, 20, 40]);
     expect(p.get("p3")!.becameActive).toBe(false);
-    expect([p.get("p1")!.coreSecondsProvided, p.get("p1")!.coreSecondsUsed, p.get("p1")!.tasksRun]).toEqual([60, 30, 2]);
+    expect([p.get("p1")!.coreSecondsProvided, p.get("p1")!.coreSecondsUsed, p.get("p1")!.tasksRun]).toEqual([
+      60, 30, 2,
+    ]);
     // provided: p1 30 s × 2 + p2 20 s × 2 = 100 core-s; used 20 + 20 + 10 = 50 → 50 % application
     expect(st.utilisation.application).toBeCloseTo(50, 6);
     expect(st.utilisation.application + st.utilisation.system + st.utilisation.idle).toBeCloseTo(100, 6);
     expect(st.stages).toEqual([{ name: "Stage_1", tasks: 3, span: 30, throughput: 0.1 }]);
-    expect(plainReport(st)).toBe("3 pilots requested, 2 became active after 10–20 s, 1 never did (queued 40 s); 3 tasks done, 0 failed; TTC 40 s of which 30 s execution.");
+    expect(plainReport(st)).toBe(
+      "3 pilots requested, 2 became active after 10–20 s, 1 never did (queued 40 s); 3 tasks done, 0 failed; TTC 40 s of which 30 s execution.",
+    );
   });
   it("counts a retried task's two attempts and flags bad timestamps", () => {
     const retry: RunEvent[] = [

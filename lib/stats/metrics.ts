@@ -68,12 +68,21 @@ export interface RunStats {
 
 const s = (ms: number) => ms / 1000;
 const PILOT_ENDED = new Set(["DONE", "FAILED", "CANCELED"]);
-const ENDS_BINDING = new Set(["AGENT_EXECUTING", "AGENT_STAGING_OUTPUT", "TMGR_STAGING_OUTPUT", "TMGR_SCHEDULING_PENDING", "DONE", "FAILED", "CANCELED"]);
+const ENDS_BINDING = new Set([
+  "AGENT_EXECUTING",
+  "AGENT_STAGING_OUTPUT",
+  "TMGR_STAGING_OUTPUT",
+  "TMGR_SCHEDULING_PENDING",
+  "DONE",
+  "FAILED",
+  "CANCELED",
+]);
 
 /** Per pilot: the cores its tasks executed on and the cores bound tasks held before executing. */
 function coreUses(view: RunView, tEnd: number, problems: string[]) {
   const byPilot = new Map<string, { exec: CoreUse[]; bound: CoreUse[]; tasksRun: number }>();
-  const of = (id: string) => byPilot.get(id) ?? byPilot.set(id, { exec: [], bound: [], tasksRun: 0 }).get(id)!;
+  const of = (id: string) =>
+    byPilot.get(id) ?? byPilot.set(id, { exec: [], bound: [], tasksRun: 0 }).get(id)!;
   const execIntervals: Interval[] = [];
   for (const t of view.tasks.values()) {
     for (const sp of t.spans) {
@@ -102,9 +111,14 @@ function coreUses(view: RunView, tEnd: number, problems: string[]) {
   return { byPilot, execIntervals };
 }
 
-export function computeStats(events: readonly RunEvent[], view: RunView = foldEvents(emptyView(), events)): RunStats {
+export function computeStats(
+  events: readonly RunEvent[],
+  view: RunView = foldEvents(emptyView(), events),
+): RunStats {
   const problems: string[] = [];
-  for (const e of events) if (!Number.isFinite(e.at) || e.at <= 0) problems.push(`event ${e.seq} (${e.entity} ${e.entityId} → ${e.to}) has no valid time`);
+  for (const e of events)
+    if (!Number.isFinite(e.at) || e.at <= 0)
+      problems.push(`event ${e.seq} (${e.entity} ${e.entityId} → ${e.to}) has no valid time`);
   const t0 = view.t0 ?? 0;
   const tEnd = view.lastAt ?? t0;
   const { byPilot, execIntervals } = coreUses(view, tEnd, problems);
@@ -119,14 +133,29 @@ export function computeStats(events: readonly RunEvent[], view: RunView = foldEv
     if (q !== undefined) (a !== undefined ? queueActive : queueNever).push([q, a ?? endSeg]);
     if (a !== undefined && endSeg < a) problems.push(`pilot ${p.label} ends before it became active`);
     const uses = byPilot.get(p.id) ?? { exec: [], bound: [], tasksRun: 0 };
-    const split = splitCores(a !== undefined ? [a, Math.max(a, endSeg)] : null, p.cores, uses.exec, uses.bound);
+    const split = splitCores(
+      a !== undefined ? [a, Math.max(a, endSeg)] : null,
+      p.cores,
+      uses.exec,
+      uses.bound,
+    );
     total.provided += split.provided;
     total.application += split.application;
     total.system += split.system;
     pilots.push({
-      id: p.id, label: p.label, cores: p.cores, state: p.state, reason: p.reason, becameActive: a !== undefined,
-      queueWait: q !== undefined ? s(Math.max(0, (a ?? endSeg) - q)) : null, activeTime: a !== undefined ? s(Math.max(0, endSeg - a)) : 0,
-      coreSecondsProvided: s(split.provided), coreSecondsUsed: s(split.application), coreSecondsSystem: s(split.system), coreSecondsIdle: s(split.idle), tasksRun: uses.tasksRun,
+      id: p.id,
+      label: p.label,
+      cores: p.cores,
+      state: p.state,
+      reason: p.reason,
+      becameActive: a !== undefined,
+      queueWait: q !== undefined ? s(Math.max(0, (a ?? endSeg) - q)) : null,
+      activeTime: a !== undefined ? s(Math.max(0, endSeg - a)) : 0,
+      coreSecondsProvided: s(split.provided),
+      coreSecondsUsed: s(split.application),
+      coreSecondsSystem: s(split.system),
+      coreSecondsIdle: s(split.idle),
+      tasksRun: uses.tasksRun,
     });
   }
   const tasks: TaskStats[] = [...view.tasks.values()].map((t) => {
@@ -134,13 +163,21 @@ export function computeStats(events: readonly RunEvent[], view: RunView = foldEv
     const firstExec = t.spans[0]?.start ?? null;
     const last = t.spans[t.spans.length - 1];
     return {
-      id: t.id, stage: t.stage, state: t.state, attempts: t.attempt + 1, pilotId: last?.pilotId ?? t.pilotId, exitCode: last?.exitCode ?? null,
-      wait: created !== null && firstExec !== null ? s(firstExec - created) : null, execution: last?.start ? s((last.end ?? tEnd) - last.start) : null,
+      id: t.id,
+      stage: t.stage,
+      state: t.state,
+      attempts: t.attempt + 1,
+      pilotId: last?.pilotId ?? t.pilotId,
+      exitCode: last?.exitCode ?? null,
+      wait: created !== null && firstExec !== null ? s(firstExec - created) : null,
+      execution: last?.start ? s((last.end ?? tEnd) - last.start) : null,
       ...stagingOf(t.history),
     };
   });
   // one pass over the tasks for all stages (a 10,000-stage run would otherwise scan every task per stage)
-  const perStage = new Map<string, { n: number; first: number; last: number; any: boolean }>(view.stages.map((name) => [name, { n: 0, first: Infinity, last: -Infinity, any: false }]));
+  const perStage = new Map<string, { n: number; first: number; last: number; any: boolean }>(
+    view.stages.map((name) => [name, { n: 0, first: Infinity, last: -Infinity, any: false }]),
+  );
   for (const t of view.tasks.values()) {
     const acc = perStage.get(t.stage);
     if (!acc) continue;
@@ -164,9 +201,27 @@ export function computeStats(events: readonly RunEvent[], view: RunView = foldEv
   const sys = pct(total.system);
   const count = (st: string) => tasks.filter((t) => t.state === st).length;
   return {
-    ttc, ttq: s(unionLength(queueActive)), ttqNeverActive: s(unionLength(queueNever)), neverActive: pilots.filter((p) => !p.becameActive).length, ttx, ovh: ttc - ttx,
-    utilisation: { application: app, system: sys, idle: total.provided > 0 ? Math.max(0, 100 - app - sys) : 0 },
-    pilots, tasks, stages, counts: { done: count("DONE"), failed: count("FAILED"), canceled: count("CANCELED"), total: tasks.length }, problems,
+    ttc,
+    ttq: s(unionLength(queueActive)),
+    ttqNeverActive: s(unionLength(queueNever)),
+    neverActive: pilots.filter((p) => !p.becameActive).length,
+    ttx,
+    ovh: ttc - ttx,
+    utilisation: {
+      application: app,
+      system: sys,
+      idle: total.provided > 0 ? Math.max(0, 100 - app - sys) : 0,
+    },
+    pilots,
+    tasks,
+    stages,
+    counts: {
+      done: count("DONE"),
+      failed: count("FAILED"),
+      canceled: count("CANCELED"),
+      total: tasks.length,
+    },
+    problems,
   };
 }
 
@@ -176,11 +231,15 @@ export function plainReport(st: RunStats): string {
   const waits = active.map((p) => p.queueWait ?? 0);
   const lo = minOf(waits);
   const hi = maxOf(waits);
-  const range = active.length ? ` after ${waits.length > 1 && formatDuration(hi) !== formatDuration(lo) ? `${formatDuration(lo).replace(/ s$/, "")}–${formatDuration(hi)}` : formatDuration(lo)}` : "";
+  const range = active.length
+    ? ` after ${waits.length > 1 && formatDuration(hi) !== formatDuration(lo) ? `${formatDuration(lo).replace(/ s$/, "")}–${formatDuration(hi)}` : formatDuration(lo)}`
+    : "";
   // not active yet: "never did" once the pilot has ended, "still waiting" while a live run's pilot is queued
   const ended = st.pilots.filter((p) => !p.becameActive && PILOT_ENDED.has(p.state)).length;
   const waiting = st.neverActive - ended;
-  const never = st.neverActive ? `${ended ? `, ${ended} never did` : ""}${waiting ? `, ${waiting} still waiting` : ""}${st.ttqNeverActive > 0 ? ` (queued ${formatDuration(st.ttqNeverActive)})` : ""}` : "";
+  const never = st.neverActive
+    ? `${ended ? `, ${ended} never did` : ""}${waiting ? `, ${waiting} still waiting` : ""}${st.ttqNeverActive > 0 ? ` (queued ${formatDuration(st.ttqNeverActive)})` : ""}`
+    : "";
   const pilotsPart = `${st.pilots.length} pilot${st.pilots.length === 1 ? "" : "s"} requested, ${active.length} became active${range}${never}`;
   const tasksPart = `${st.counts.done} task${st.counts.done === 1 ? "" : "s"} done, ${st.counts.failed} failed${st.counts.canceled ? `, ${st.counts.canceled} cancelled` : ""}`;
   return `${pilotsPart}; ${tasksPart}; TTC ${formatDuration(st.ttc)} of which ${formatDuration(st.ttx)} execution.`;
@@ -191,7 +250,11 @@ export function plainReport(st: RunStats): string {
  * staging in ends when the task is handed to the agent; from there to executing it waits for
  * free cores on its pilot, which is not staging (docs/statistics.md).
  */
-function stagingOf(h: readonly { state: string; at: number }[]): { stagingIn: number | null; coreWait: number | null; stagingOut: number | null } {
+function stagingOf(h: readonly { state: string; at: number }[]): {
+  stagingIn: number | null;
+  coreWait: number | null;
+  stagingOut: number | null;
+} {
   const lastAt = (state: string) => {
     for (let i = h.length - 1; i >= 0; i--) if (h[i]!.state === state) return h[i]!.at;
     return null;
@@ -202,10 +265,13 @@ function stagingOf(h: readonly { state: string; at: number }[]): { stagingIn: nu
   const outStart = lastAt("AGENT_STAGING_OUTPUT");
   const done = lastAt("DONE");
   // the agent's clock stamps "executing", the server's stamps "handed over": the first may be a hair earlier
-  const inEnd = handed !== null && exec !== null ? Math.min(handed, exec) : handed ?? exec;
+  const inEnd = handed !== null && exec !== null ? Math.min(handed, exec) : (handed ?? exec);
   return {
     stagingIn: inStart !== null && inEnd !== null && inEnd >= inStart ? s(inEnd - inStart) : null,
-    coreWait: handed !== null && exec !== null && (inStart === null || handed >= inStart) ? s(Math.max(0, exec - handed)) : null,
+    coreWait:
+      handed !== null && exec !== null && (inStart === null || handed >= inStart)
+        ? s(Math.max(0, exec - handed))
+        : null,
     stagingOut: outStart !== null && done !== null && done >= outStart ? s(done - outStart) : null,
   };
 }

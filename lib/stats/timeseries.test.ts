@@ -6,7 +6,23 @@ import { occupancySeries, sampleStep } from "./timeseries";
 
 const T = 1_700_000_000_000;
 let seq = 0;
-const ev = (entity: RunEvent["entity"], entityId: string, to: string, s: number, data: Record<string, unknown> | null = null): RunEvent => ({ seq: ++seq, runId: "r", entity, entityId, from: null, to, at: T + s * 1000, reason: null, data });
+const ev = (
+  entity: RunEvent["entity"],
+  entityId: string,
+  to: string,
+  s: number,
+  data: Record<string, unknown> | null = null,
+): RunEvent => ({
+  seq: ++seq,
+  runId: "r",
+  entity,
+  entityId,
+  from: null,
+  to,
+  at: T + s * 1000,
+  reason: null,
+  data,
+});
 
 function run(n: number, doneBy: number): RunEvent[] {
   seq = 0;
@@ -16,7 +32,11 @@ function run(n: number, doneBy: number): RunEvent[] {
     out.push(ev("task", id, "NEW", 0, { stage: "S" }), ev("task", id, "TMGR_SCHEDULING_PENDING", 0));
     if (i < doneBy) {
       const s = 2 + i * 2;
-      out.push(ev("task", id, "TMGR_SCHEDULING", s, { pilotId: "p1" }), ev("task", id, "AGENT_EXECUTING", s, { pilotId: "p1", slots: [0] }), ev("task", id, "DONE", s + 2));
+      out.push(
+        ev("task", id, "TMGR_SCHEDULING", s, { pilotId: "p1" }),
+        ev("task", id, "AGENT_EXECUTING", s, { pilotId: "p1", slots: [0] }),
+        ev("task", id, "DONE", s + 2),
+      );
     }
   }
   return out;
@@ -51,11 +71,19 @@ describe("occupancy series", () => {
 
 describe("progress and time to completion", () => {
   it("has no estimate before a task finishes, then one from the recent rate, then 0", () => {
-    expect(progress(foldEvents(emptyView(), run(4, 0)), T + 10_000)).toMatchObject({ total: 4, done: 0, etaSeconds: null });
+    expect(progress(foldEvents(emptyView(), run(4, 0)), T + 10_000)).toMatchObject({
+      total: 4,
+      done: 0,
+      etaSeconds: null,
+    });
     const p = progress(foldEvents(emptyView(), run(4, 2)), T + 6_000);
     expect(p).toMatchObject({ total: 4, done: 2, remaining: 2 });
     expect(p.rate).toBeCloseTo(0.5);
     expect(p.etaSeconds).toBeCloseTo(4);
-    expect(progress(foldEvents(emptyView(), run(4, 4)), T + 11_000)).toMatchObject({ done: 4, remaining: 0, etaSeconds: 0 });
+    expect(progress(foldEvents(emptyView(), run(4, 4)), T + 11_000)).toMatchObject({
+      done: 4,
+      remaining: 0,
+      etaSeconds: 0,
+    });
   });
 });

@@ -30,7 +30,10 @@ export function sampleStep(spanSeconds: number, maxPoints: number): number {
   return NICE.find((s) => s >= raw) ?? Math.ceil(raw / 3600) * 3600;
 }
 
-export function occupancySeries(view: RunView, opts: { now?: number; maxPoints?: number } = {}): OccupancySeries {
+export function occupancySeries(
+  view: RunView,
+  opts: { now?: number; maxPoints?: number } = {},
+): OccupancySeries {
   // Before the first event there is no time origin: measuring from 0 would span the whole epoch
   // (a freshly launched run showed "sampled every 9028800 s" and an axis to 1.8e9 s).
   if (view.t0 === null) return { step: 1, pilotIds: [...view.pilots.keys()], points: [] };
@@ -52,7 +55,12 @@ export function occupancySeries(view: RunView, opts: { now?: number; maxPoints?:
     arr[b] = arr[b]! - v;
   };
   // what is still going at `end` (open intervals): the last point, so "now" is exact, not a sample before it
-  const last: OccupancyPoint = { t: Math.round((end - t0) / 100) / 10, waiting: 0, executing: 0, busy: pilotIds.map(() => 0) };
+  const last: OccupancyPoint = {
+    t: Math.round((end - t0) / 100) / 10,
+    waiting: 0,
+    executing: 0,
+    busy: pilotIds.map(() => 0),
+  };
   for (const t of view.tasks.values()) {
     for (const sp of t.spans) {
       if (sp.start === null) continue;
@@ -86,7 +94,12 @@ export function occupancySeries(view: RunView, opts: { now?: number; maxPoints?:
     w += waiting[i]!;
     e += executing[i]!;
     for (let p = 0; p < b.length; p++) b[p] = b[p]! + busy[p]![i]!;
-    points.push({ t: i * step, waiting: Math.round(w), executing: Math.round(e), busy: b.map((x) => Math.round(x)) });
+    points.push({
+      t: i * step,
+      waiting: Math.round(w),
+      executing: Math.round(e),
+      busy: b.map((x) => Math.round(x)),
+    });
   }
   if (last.t > (points[points.length - 1]?.t ?? -1)) points.push(last);
   return { step, pilotIds, points };

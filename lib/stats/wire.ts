@@ -36,7 +36,8 @@ export interface EventChunk {
 
 // The long columns are checked by one plain loop each: zod's per-element schemas cost ~200 ms
 // on the 360,000 numbers of a 10,000-task snapshot, most of the time it takes to decode it.
-const column = (ok: (x: unknown) => boolean, what: string) => z.custom<number[]>((v) => Array.isArray(v) && v.every(ok), { message: `expected an array of ${what}` });
+const column = (ok: (x: unknown) => boolean, what: string) =>
+  z.custom<number[]>((v) => Array.isArray(v) && v.every(ok), { message: `expected an array of ${what}` });
 const ints = column(Number.isInteger, "integers");
 const ZChunk = z.object({
   v: z.literal(1),
@@ -51,7 +52,10 @@ const ZChunk = z.object({
   from: ints,
   to: ints,
   reason: z.array(z.tuple([z.number().int(), z.string()])),
-  data: z.custom<Record<string, unknown>[]>((v) => Array.isArray(v) && v.every((d) => d !== null && typeof d === "object" && !Array.isArray(d)), { message: "expected an array of objects" }),
+  data: z.custom<Record<string, unknown>[]>(
+    (v) => Array.isArray(v) && v.every((d) => d !== null && typeof d === "object" && !Array.isArray(d)),
+    { message: "expected an array of objects" },
+  ),
   di: ints,
 });
 
@@ -106,7 +110,22 @@ export function encodeEvents(runId: string, rows: readonly EventRowLike[], done:
   const ids = coder<string>();
   const states = coder<string>();
   const texts = coder<string>();
-  const c: EventChunk = { v: 1, runId, done, seq: [], at: [], entity: "", ids: ids.list, id: [], states: states.list, from: [], to: [], reason: [], data: [], di: [] };
+  const c: EventChunk = {
+    v: 1,
+    runId,
+    done,
+    seq: [],
+    at: [],
+    entity: "",
+    ids: ids.list,
+    id: [],
+    states: states.list,
+    from: [],
+    to: [],
+    reason: [],
+    data: [],
+    di: [],
+  };
   let entity = "";
   let seq = 0;
   let at = 0;
@@ -139,7 +158,8 @@ export function decodeEvents(raw: unknown): DecodedChunk {
   if (!p.success) return { ok: false, error: p.error.message };
   const c = p.data;
   const n = c.seq.length;
-  if ([c.at, c.id, c.from, c.to, c.di].some((a) => a.length !== n) || c.entity.length !== n) return { ok: false, error: "columns of different lengths" };
+  if ([c.at, c.id, c.from, c.to, c.di].some((a) => a.length !== n) || c.entity.length !== n)
+    return { ok: false, error: "columns of different lengths" };
   // identical `data` objects are shared between events: frozen, so no reader can change them for all
   for (const d of c.data) Object.freeze(d);
   const reasons = new Map(c.reason);
@@ -153,8 +173,24 @@ export function decodeEvents(raw: unknown): DecodedChunk {
     const di = c.di[i]!;
     const entityId = c.ids[c.id[i]!];
     const to = c.states[c.to[i]!];
-    if (entityId === undefined || to === undefined || (from >= 0 && c.states[from] === undefined) || (di >= 0 && c.data[di] === undefined)) return { ok: false, error: `event ${i}: index out of range` };
-    events[i] = { seq, runId: c.runId, entity: ENTITY[c.entity[i]!]!, entityId, from: from < 0 ? null : c.states[from]!, to, at, reason: reasons.get(i) ?? null, data: di < 0 ? null : c.data[di]! };
+    if (
+      entityId === undefined ||
+      to === undefined ||
+      (from >= 0 && c.states[from] === undefined) ||
+      (di >= 0 && c.data[di] === undefined)
+    )
+      return { ok: false, error: `event ${i}: index out of range` };
+    events[i] = {
+      seq,
+      runId: c.runId,
+      entity: ENTITY[c.entity[i]!]!,
+      entityId,
+      from: from < 0 ? null : c.states[from]!,
+      to,
+      at,
+      reason: reasons.get(i) ?? null,
+      data: di < 0 ? null : c.data[di]!,
+    };
   }
   return { ok: true, done: c.done, events };
 }

@@ -20,13 +20,27 @@ export function clusterAccess(): ClusterAccess {
   return {
     info,
     key,
-    transport: (o = {}) => new SshTransport({ host: info.host, port: info.port, username: info.user, privateKey: key, hostKey: info.hostKey, callTimeoutMs: 20_000, ...o }),
+    transport: (o = {}) =>
+      new SshTransport({
+        host: info.host,
+        port: info.port,
+        username: info.user,
+        privateKey: key,
+        hostKey: info.hostKey,
+        callTimeoutMs: 20_000,
+        ...o,
+      }),
   };
 }
 
 /** A fresh ed25519 key pair made by ssh-keygen: [private key text, public key line]. */
 export function freshKeyPair(passphrase = ""): [string, string] {
-  const out = execFileSync("bash", ["-c", 'd=$(mktemp -d) && ssh-keygen -q -t ed25519 -N "$1" -f "$d/k" && cat "$d/k" && echo "@@" && cat "$d/k.pub" && rm -rf "$d"', "_", passphrase]).toString();
+  const out = execFileSync("bash", [
+    "-c",
+    'd=$(mktemp -d) && ssh-keygen -q -t ed25519 -N "$1" -f "$d/k" && cat "$d/k" && echo "@@" && cat "$d/k.pub" && rm -rf "$d"',
+    "_",
+    passphrase,
+  ]).toString();
   const [priv, pub] = out.split("@@\n");
   return [priv ?? "", (pub ?? "").trim()];
 }
@@ -37,11 +51,17 @@ export function freshKeyPair(passphrase = ""): [string, string] {
  */
 export async function dropConnection(t: SshTransport): Promise<number> {
   const session = Number((await t.exec("echo $PPID")).stdout.trim());
-  const monitor = Number(execFileSync("ps", ["-o", "ppid=", "-p", String(session)]).toString().trim());
+  const monitor = Number(
+    execFileSync("ps", ["-o", "ppid=", "-p", String(session)])
+      .toString()
+      .trim(),
+  );
   for (const pid of [monitor, session]) {
     // Only ever an sshd process serving this test user's connection.
-    if (readFileSync(`/proc/${pid}/comm`, "utf8").trim() !== "sshd") throw new Error(`pid ${pid} is not an sshd process`);
-    if (!readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("sshd: hpcuser")) throw new Error(`pid ${pid} does not serve hpcuser`);
+    if (readFileSync(`/proc/${pid}/comm`, "utf8").trim() !== "sshd")
+      throw new Error(`pid ${pid} is not an sshd process`);
+    if (!readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("sshd: hpcuser"))
+      throw new Error(`pid ${pid} does not serve hpcuser`);
     try {
       process.kill(pid, "SIGKILL");
     } catch {

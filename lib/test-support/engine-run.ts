@@ -14,16 +14,40 @@ import type { ExecutionStrategy } from "../planner";
 
 /** The SC2014 demo skeleton with its task lengths replaced, so a test takes seconds. */
 export function demoSkeleton(stage1: string, stage2: string): string {
-  const text = readFileSync(path.resolve(process.cwd(), "../shared/fixtures/skeletons/emanager_skeleton_demo_SC2014.conf"), "utf8");
+  const text = readFileSync(
+    path.resolve(process.cwd(), "../shared/fixtures/skeletons/emanager_skeleton_demo_SC2014.conf"),
+    "utf8",
+  );
   return text.replace("uniform 10", stage1).replace("uniform 32", stage2);
 }
 
 /** A user with the loopback cluster's key stored (encrypted with `secret`). */
 export async function clusterUser(db: Db, cl: ClusterInfo, email: string, secret: string) {
   const user = await db.user.create({ data: { email, passwordHash: "h" } });
-  const cred = await db.credential.create({ data: { userId: user.id, label: "test key", kind: "key", encryptedKey: seal(readFileSync(cl.privateKeyPath, "utf8"), secret) } });
+  const cred = await db.credential.create({
+    data: {
+      userId: user.id,
+      label: "test key",
+      kind: "key",
+      encryptedKey: seal(readFileSync(cl.privateKeyPath, "utf8"), secret),
+    },
+  });
   const resource = (label: string, kind: string, extra: { defaultQueue?: string; workDir?: string } = {}) =>
-    db.resource.create({ data: { userId: user.id, label, kind, host: cl.host, port: cl.port, username: cl.user, credentialId: cred.id, workDir: extra.workDir ?? "~/emanager-test", hostKey: cl.hostKey, hostKeyAlgo: cl.hostKeyAlgo, ...(extra.defaultQueue ? { defaultQueue: extra.defaultQueue } : {}) } });
+    db.resource.create({
+      data: {
+        userId: user.id,
+        label,
+        kind,
+        host: cl.host,
+        port: cl.port,
+        username: cl.user,
+        credentialId: cred.id,
+        workDir: extra.workDir ?? "~/emanager-test",
+        hostKey: cl.hostKey,
+        hostKeyAlgo: cl.hostKeyAlgo,
+        ...(extra.defaultQueue ? { defaultQueue: extra.defaultQueue } : {}),
+      },
+    });
   return { user, resource };
 }
 
@@ -42,17 +66,55 @@ export interface TestPilot {
  * Creates a run of `skeletonText` with one pilot per entry, through lib/runs/launch.ts as every
  * launch goes; the plan is written by hand (no snapshots), so tests choose their pilots exactly.
  */
-export async function startRun(db: Db, userId: string, name: string, skeletonText: string, pilots: TestPilot[], opts: { strategy?: "aimes" | "adaptive" } = {}) {
-  const kinds = await db.resource.findMany({ where: { id: { in: pilots.map((p) => p.resourceId) } }, select: { id: true, kind: true } });
+export async function startRun(
+  db: Db,
+  userId: string,
+  name: string,
+  skeletonText: string,
+  pilots: TestPilot[],
+  opts: { strategy?: "aimes" | "adaptive" } = {},
+) {
+  const kinds = await db.resource.findMany({
+    where: { id: { in: pilots.map((p) => p.resourceId) } },
+    select: { id: true, kind: true },
+  });
   for (const p of pilots) {
     const stored = kinds.find((k) => k.id === p.resourceId)?.kind;
-    if (stored !== p.kind) throw new Error(`test pilot on ${p.resource}: kind ${p.kind}, but the resource is ${stored ?? "missing"}`);
+    if (stored !== p.kind)
+      throw new Error(
+        `test pilot on ${p.resource}: kind ${p.kind}, but the resource is ${stored ?? "missing"}`,
+      );
   }
   const plan: ExecutionStrategy = {
-    strategy: opts.strategy ?? "adaptive", binding: "late", scheduler: "backfilling", predictedTtcSeconds: 0, assumptions: ["written by hand for a test"], trail: [], rejected: [], warnings: [],
-    pilots: pilots.map((p) => ({ resourceId: p.resourceId, resource: p.resource, queue: p.queue ?? null, cores: p.cores, nodes: 1, walltimeMinutes: p.walltimeMinutes ?? 10, project: null, ...(p.surplus ? { surplus: true } : {}) })),
+    strategy: opts.strategy ?? "adaptive",
+    binding: "late",
+    scheduler: "backfilling",
+    predictedTtcSeconds: 0,
+    assumptions: ["written by hand for a test"],
+    trail: [],
+    rejected: [],
+    warnings: [],
+    pilots: pilots.map((p) => ({
+      resourceId: p.resourceId,
+      resource: p.resource,
+      queue: p.queue ?? null,
+      cores: p.cores,
+      nodes: 1,
+      walltimeMinutes: p.walltimeMinutes ?? 10,
+      project: null,
+      ...(p.surplus ? { surplus: true } : {}),
+    })),
   };
-  const r = await launchRun(db, { userId, name, skeleton: { text: skeletonText, fileName: "demo.conf" }, seed: 0, maxRetries: 1, plan, snapshots: [], now: new Date() });
+  const r = await launchRun(db, {
+    userId,
+    name,
+    skeleton: { text: skeletonText, fileName: "demo.conf" },
+    seed: 0,
+    maxRetries: 1,
+    plan,
+    snapshots: [],
+    now: new Date(),
+  });
   if (!r.ok) throw new Error(`the test run does not launch (${r.code}): ${r.message}`);
   const run = await db.run.findUniqueOrThrow({ where: { id: r.runId } });
   const l = loadSkeletonText(skeletonText, { fileName: "demo.conf" });

@@ -10,7 +10,11 @@ import { clusterDir, readClusterInfo, type ClusterInfo } from "../../scripts/clu
  * $EMANAGER_CLUSTER_DIR/sge.json. A machine that cannot have them fails the tests with the
  * script's reason, never skips them.
  */
-const ZSgeQueue = z.object({ slots: z.number().int().positive(), hRtMinutes: z.number().int().positive(), enabled: z.boolean() });
+const ZSgeQueue = z.object({
+  slots: z.number().int().positive(),
+  hRtMinutes: z.number().int().positive(),
+  enabled: z.boolean(),
+});
 export const ZSgeInfo = z.object({
   version: z.literal(1),
   host: z.string().min(1),
@@ -27,10 +31,16 @@ export type SgeInfo = z.infer<typeof ZSgeInfo>;
 export function ensureSge(): { cluster: ClusterInfo; sge: SgeInfo } {
   const script = path.resolve(process.cwd(), "scripts/cluster/ensure.mjs");
   const r = spawnSync("node", [script, "--sge"], { encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`the loopback Grid Engine cell is not available (ensure.mjs --sge exit ${r.status ?? r.signal}): ${`${r.stdout}${r.stderr}`.trim()}`);
+  if (r.status !== 0)
+    throw new Error(
+      `the loopback Grid Engine cell is not available (ensure.mjs --sge exit ${r.status ?? r.signal}): ${`${r.stdout}${r.stderr}`.trim()}`,
+    );
   const file = path.join(clusterDir(), "sge.json");
   const parsed = ZSgeInfo.safeParse(JSON.parse(readFileSync(file, "utf8")));
-  if (!parsed.success) throw new Error(`${file} is not what scripts/cluster/sge-up.sh writes: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  if (!parsed.success)
+    throw new Error(
+      `${file} is not what scripts/cluster/sge-up.sh writes: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+    );
   return { cluster: readClusterInfo(), sge: parsed.data };
 }
 

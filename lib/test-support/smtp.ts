@@ -33,6 +33,12 @@ export async function startTestSmtp(): Promise<TestSmtp> {
     },
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const smtp: TestSmtp = { port: (server.server.address() as AddressInfo).port, mails, hold: false, held: 0, close: () => new Promise<void>((r) => server.close(r)) };
+  const smtp: TestSmtp = {
+    port: (server.server.address() as AddressInfo).port,
+    mails,
+    hold: false,
+    held: 0,
+    close: () => new Promise<void>((r) => server.close(r)),
+  };
   return smtp;
 }

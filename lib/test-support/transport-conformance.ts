@@ -25,7 +25,31 @@ export async function failure(p: Promise<unknown>): Promise<TransportError> {
 }
 
 /** Values that would each break a naively quoted command line. */
-export const NASTY = ["it's", "$(id)", "`id`", "; rm -rf ~", "a\nb", "*", '"', "\\", "$HOME", "&& echo hi", "| cat", "> x", "-n", " lead", "tab\there", "", "é€😀", "--", "!!", "#c", "~", "${PATH}", "\\'"];
+export const NASTY = [
+  "it's",
+  "$(id)",
+  "`id`",
+  "; rm -rf ~",
+  "a\nb",
+  "*",
+  '"',
+  "\\",
+  "$HOME",
+  "&& echo hi",
+  "| cat",
+  "> x",
+  "-n",
+  " lead",
+  "tab\there",
+  "",
+  "é€😀",
+  "--",
+  "!!",
+  "#c",
+  "~",
+  "${PATH}",
+  "\\'",
+];
 
 export function transportConformance(name: string, env: () => Promise<ConformanceEnv>): void {
   describe(`${name}: the Transport contract`, () => {
@@ -40,7 +64,12 @@ export function transportConformance(name: string, env: () => Promise<Conformanc
     });
 
     it("runs a command and returns its exit status, stdout and stderr", async () => {
-      expect(await t.exec("printf out; printf err >&2; exit 3")).toEqual({ code: 3, signal: null, stdout: "out", stderr: "err" });
+      expect(await t.exec("printf out; printf err >&2; exit 3")).toEqual({
+        code: 3,
+        signal: null,
+        stdout: "out",
+        stderr: "err",
+      });
       expect(await t.exec("kill -TERM $$")).toMatchObject({ code: null, signal: "SIGTERM" });
     });
 
@@ -84,11 +113,16 @@ export function transportConformance(name: string, env: () => Promise<Conformanc
       expect((await t.readFile(`${dir}/bin`)).equals(bin)).toBe(true);
       expect((await t.readFile(`${dir}/empty`)).length).toBe(0);
       expect((await t.readFile(`${dir}/text`, { offset: 7 })).toString()).toBe("world");
-      expect((await t.readFile(`${dir}/bin`, { offset: 1000, maxBytes: 3 })).toJSON().data).toEqual([232, 233, 234]);
+      expect((await t.readFile(`${dir}/bin`, { offset: 1000, maxBytes: 3 })).toJSON().data).toEqual([
+        232, 233, 234,
+      ]);
       expect((await t.readFile(`${dir}/text`, { offset: 99 })).length).toBe(0);
       await t.writeFile(`${dir}/script`, "#!/bin/sh\necho ran\n", { mode: 0o755 });
       await t.writeFile(`${dir}/text`, "secret", { mode: 0o600 });
-      expect((await t.exec(`stat -c %a ${sh(`${dir}/script`)} ${sh(`${dir}/text`)}; ${sh(`${dir}/script`)}`)).stdout).toBe("755\n600\nran\n");
+      expect(
+        (await t.exec(`stat -c %a ${sh(`${dir}/script`)} ${sh(`${dir}/text`)}; ${sh(`${dir}/script`)}`))
+          .stdout,
+      ).toBe("755\n600\nran\n");
     });
 
     it("reports a missing file as REMOTE with `missing`, and stat as null", async () => {
@@ -139,10 +173,12 @@ export function transportConformance(name: string, env: () => Promise<Conformanc
       const n = 30;
       const [execs, files] = await Promise.all([
         Promise.all(Array.from({ length: n }, (_, i) => t.exec(`sleep 0.1; echo ${i}`))),
-        Promise.all(Array.from({ length: n }, async (_, i) => {
-          await t.writeFile(`${dir}/c${i}`, `v${i}`);
-          return (await t.readFile(`${dir}/c${i}`)).toString();
-        })),
+        Promise.all(
+          Array.from({ length: n }, async (_, i) => {
+            await t.writeFile(`${dir}/c${i}`, `v${i}`);
+            return (await t.readFile(`${dir}/c${i}`)).toString();
+          }),
+        ),
       ]);
       expect(execs.map((r) => r.stdout)).toEqual(Array.from({ length: n }, (_, i) => `${i}\n`));
       expect(files).toEqual(Array.from({ length: n }, (_, i) => `v${i}`));

@@ -18,16 +18,33 @@ export function pilotLabel(p: { label: string; queue: string | null; cores: numb
  * `labels` overrides pilot labels (the run page knows the database's names); `now` closes the
  * wait of a pilot that is still queued.
  */
-export function toTimeline(view: RunView, labels: ReadonlyMap<string, string> = new Map(), now: number = view.lastAt ?? 0): GanttModel {
-  return { t0: view.t0 ?? now, pilots: timelinePilots(view, labels, now), tasks: timelineTasks(view, labels), stages: view.stages };
+export function toTimeline(
+  view: RunView,
+  labels: ReadonlyMap<string, string> = new Map(),
+  now: number = view.lastAt ?? 0,
+): GanttModel {
+  return {
+    t0: view.t0 ?? now,
+    pilots: timelinePilots(view, labels, now),
+    tasks: timelineTasks(view, labels),
+    stages: view.stages,
+  };
 }
 
-function namer(view: RunView, labels: ReadonlyMap<string, string>): (id: string | null | undefined) => string {
-  return (id) => (id ? (labels.get(id) ?? (view.pilots.has(id) ? pilotLabel(view.pilots.get(id)!) : id)) : "no pilot");
+function namer(
+  view: RunView,
+  labels: ReadonlyMap<string, string>,
+): (id: string | null | undefined) => string {
+  return (id) =>
+    id ? (labels.get(id) ?? (view.pilots.has(id) ? pilotLabel(view.pilots.get(id)!) : id)) : "no pilot";
 }
 
 /** The pilots' bands of toTimeline: the only part that depends on `now` (a live page redoes it every second). */
-export function timelinePilots(view: RunView, labels: ReadonlyMap<string, string> = new Map(), now: number = view.lastAt ?? 0): GanttPilot[] {
+export function timelinePilots(
+  view: RunView,
+  labels: ReadonlyMap<string, string> = new Map(),
+  now: number = view.lastAt ?? 0,
+): GanttPilot[] {
   const name = namer(view, labels);
   return [...view.pilots.values()].map((p) => {
     const final = FINAL.includes(p.state);
@@ -36,8 +53,14 @@ export function timelinePilots(view: RunView, labels: ReadonlyMap<string, string
     const from = p.enteredAt.PMGR_ACTIVE_PENDING ?? p.segments[0]?.start ?? null;
     const until = active ?? (final ? (p.segments[p.segments.length - 1]?.end ?? view.lastAt) : now);
     return {
-      id: p.id, label: name(p.id), cores: p.cores, segments: p.segments, finalState: final ? p.state : null, reason: p.reason,
-      neverActive: active === undefined && final, waited: from !== null && until !== null ? Math.max(0, until - from) : null,
+      id: p.id,
+      label: name(p.id),
+      cores: p.cores,
+      segments: p.segments,
+      finalState: final ? p.state : null,
+      reason: p.reason,
+      neverActive: active === undefined && final,
+      waited: from !== null && until !== null ? Math.max(0, until - from) : null,
     };
   });
 }
@@ -53,8 +76,16 @@ export function timelineTasks(view: RunView, labels: ReadonlyMap<string, string>
       if (s.start === null || !s.pilotId) return;
       const last = i === t.spans.length - 1;
       tasks.push({
-        taskId: t.id, pilotId: s.pilotId, lane: s.slots[0] ?? 0, width: Math.max(1, s.slots.length || t.cores), start: s.start, end: s.end,
-        stage: t.stage, state: last ? t.state : "FAILED", attempt: s.attempt, note: spanNote(t, i, t0, name),
+        taskId: t.id,
+        pilotId: s.pilotId,
+        lane: s.slots[0] ?? 0,
+        width: Math.max(1, s.slots.length || t.cores),
+        start: s.start,
+        end: s.end,
+        stage: t.stage,
+        state: last ? t.state : "FAILED",
+        attempt: s.attempt,
+        note: spanNote(t, i, t0, name),
       });
     });
   }
@@ -63,7 +94,11 @@ export function timelineTasks(view: RunView, labels: ReadonlyMap<string, string>
 
 /** Why a task left a pilot: the requeue (or failure) that followed its execution there. */
 export function leaveReason(t: TaskView, after: number): { at: number; reason: string | null } | null {
-  const h = t.history.find((x) => x.at >= after && (x.state === "TMGR_SCHEDULING_PENDING" || x.state === "FAILED" || x.state === "CANCELED"));
+  const h = t.history.find(
+    (x) =>
+      x.at >= after &&
+      (x.state === "TMGR_SCHEDULING_PENDING" || x.state === "FAILED" || x.state === "CANCELED"),
+  );
   return h ? { at: h.at, reason: h.reason } : null;
 }
 
@@ -76,7 +111,9 @@ function spanNote(t: TaskView, i: number, t0: number, name: (id: string | null) 
   const prev = t.spans[i - 1];
   if (prev) {
     const why = leaveReason(t, prev.start ?? 0);
-    parts.push(`attempt ${s.attempt + 1}; attempt ${prev.attempt + 1} ran on ${name(prev.pilotId)}${why?.reason ? ` and left it: ${why.reason}` : ""}`);
+    parts.push(
+      `attempt ${s.attempt + 1}; attempt ${prev.attempt + 1} ran on ${name(prev.pilotId)}${why?.reason ? ` and left it: ${why.reason}` : ""}`,
+    );
   }
   if (i < t.spans.length - 1) {
     const why = leaveReason(t, s.start ?? 0);

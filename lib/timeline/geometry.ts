@@ -80,12 +80,27 @@ export function tickStep(span: number, target = 8): number {
 
 export type Hit = { kind: "task"; task: GanttTask } | { kind: "pilot"; pilot: GanttPilot } | null;
 
-export function hitTest(x: number, y: number, m: GanttModel, bands: readonly PilotBand[], view: View, width: number, now: number): Hit {
+export function hitTest(
+  x: number,
+  y: number,
+  m: GanttModel,
+  bands: readonly PilotBand[],
+  view: View,
+  width: number,
+  now: number,
+): Hit {
   const band = bands.find((b) => y >= b.y && y < b.y + b.height);
   if (!band) return null;
   if (y < band.y + PILOT_ROW || x < LABEL_W) return { kind: "pilot", pilot: band.pilot };
   const lane = Math.floor((y - band.y - PILOT_ROW) / band.lane);
   const t = m.t0 + timeAt(x, view, width) * 1000;
-  const task = m.tasks.find((k) => k.pilotId === band.pilot.id && lane >= k.lane && lane < k.lane + k.width && t >= k.start && t <= (k.end ?? now));
+  const task = m.tasks.find(
+    (k) =>
+      k.pilotId === band.pilot.id &&
+      lane >= k.lane &&
+      lane < k.lane + k.width &&
+      t >= k.start &&
+      t <= (k.end ?? now),
+  );
   return task ? { kind: "task", task } : { kind: "pilot", pilot: band.pilot };
 }

@@ -22,7 +22,10 @@ const TITLE_H = 34;
 const FONT = "DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif";
 
 export function escapeXml(s: string): string {
-  return s.replace(/[<>&"']/g, (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" })[c]!);
+  return s.replace(
+    /[<>&"']/g,
+    (c) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" })[c]!,
+  );
 }
 
 const f = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(2));
@@ -61,28 +64,41 @@ export function timelineSvg(m: GanttModel, opts: SvgOptions = {}): string {
   const step = tickStep(view.to - view.from);
   for (let s = 0; s <= view.to; s += step) {
     const gx = x(m.t0 + s * 1000);
-    out.push(`<line x1="${f(gx)}" y1="${AXIS_H - 4}" x2="${f(gx)}" y2="${chartH}" stroke="${th.border}"/><text x="${f(gx + 2)}" y="14" fill="${th.muted}">${Math.round(s)} s</text>`);
+    out.push(
+      `<line x1="${f(gx)}" y1="${AXIS_H - 4}" x2="${f(gx)}" y2="${chartH}" stroke="${th.border}"/><text x="${f(gx + 2)}" y="14" fill="${th.muted}">${Math.round(s)} s</text>`,
+    );
   }
   for (const b of bands) {
     const p = b.pilot;
     const caption = pilotCaption(p);
     const capColor = p.finalState === "FAILED" ? th.failed : th.muted;
-    out.push(`<g data-pilot="${escapeXml(p.id)}"><text x="4" y="${b.y + 14}" fill="${th.text}">${escapeXml(truncate(p.label, 30))}</text>`);
-    out.push(`<text x="4" y="${b.y + PILOT_ROW + 10}" fill="${capColor}" font-size="11">${escapeXml(truncate(caption, 32))}</text>`);
+    out.push(
+      `<g data-pilot="${escapeXml(p.id)}"><text x="4" y="${b.y + 14}" fill="${th.text}">${escapeXml(truncate(p.label, 30))}</text>`,
+    );
+    out.push(
+      `<text x="4" y="${b.y + PILOT_ROW + 10}" fill="${capColor}" font-size="11">${escapeXml(truncate(caption, 32))}</text>`,
+    );
     for (const s of p.segments) {
       const x0 = clip(x(s.start));
       const x1 = clip(x(s.end ?? now));
       if (x1 <= x0) continue;
       const active = s.state === "PMGR_ACTIVE";
-      out.push(`<rect x="${f(x0)}" y="${b.y + 4}" width="${f(Math.max(1, x1 - x0))}" height="${PILOT_ROW - 8}" fill="${active ? th.active : "url(#waiting)"}" opacity="${active ? 0.85 : 1}"><title>${escapeXml(`${p.label} ${s.state} from ${secondsText(s.start - m.t0)}`)}</title></rect>`);
+      out.push(
+        `<rect x="${f(x0)}" y="${b.y + 4}" width="${f(Math.max(1, x1 - x0))}" height="${PILOT_ROW - 8}" fill="${active ? th.active : "url(#waiting)"}" opacity="${active ? 0.85 : 1}"><title>${escapeXml(`${p.label} ${s.state} from ${secondsText(s.start - m.t0)}`)}</title></rect>`,
+      );
     }
     const last = p.segments[p.segments.length - 1];
     if (p.finalState && last?.end) {
       // the end of a pilot: a bar in its outcome's colour, so a FAILED pilot reads as failed at a glance
-      out.push(`<rect x="${f(clip(x(last.end)) - 3)}" y="${b.y + 2}" width="4" height="${PILOT_ROW - 4}" fill="${th[pilotStateColor(p.finalState)]}"/>`);
+      out.push(
+        `<rect x="${f(clip(x(last.end)) - 3)}" y="${b.y + 2}" width="4" height="${PILOT_ROW - 4}" fill="${th[pilotStateColor(p.finalState)]}"/>`,
+      );
     }
     const note = waitNote(p);
-    if (note) out.push(`<text x="${LABEL_W + 6}" y="${b.y + PILOT_ROW + 11}" fill="${p.finalState === "FAILED" ? th.failed : th.muted}" font-size="11">${escapeXml(truncate(note, Math.floor((width - LABEL_W) / 6.5)))}</text>`);
+    if (note)
+      out.push(
+        `<text x="${LABEL_W + 6}" y="${b.y + PILOT_ROW + 11}" fill="${p.finalState === "FAILED" ? th.failed : th.muted}" font-size="11">${escapeXml(truncate(note, Math.floor((width - LABEL_W) / 6.5)))}</text>`,
+      );
     out.push(`</g>`);
   }
   const bandOf = new Map(bands.map((b) => [b.pilot.id, b]));
@@ -95,17 +111,26 @@ export function timelineSvg(m: GanttModel, opts: SvgOptions = {}): string {
     const lane = Math.min(t.lane, b.lanes - 1);
     const fill = colorBy === "stage" ? stageColor(m.stages, t.stage) : th[taskStateColor(t.state)];
     const marked = t.state === "FAILED" || t.attempt > 0;
-    out.push(`<rect x="${f(x0)}" y="${b.y + PILOT_ROW + lane * b.lane}" width="${f(Math.max(1, x1 - x0 - 0.5))}" height="${Math.min(t.width, b.lanes - lane) * b.lane - 1}" fill="${fill}"${marked ? ` stroke="${th.failed}"` : ""}/>`);
+    out.push(
+      `<rect x="${f(x0)}" y="${b.y + PILOT_ROW + lane * b.lane}" width="${f(Math.max(1, x1 - x0 - 0.5))}" height="${Math.min(t.width, b.lanes - lane) * b.lane - 1}" fill="${fill}"${marked ? ` stroke="${th.failed}"` : ""}/>`,
+    );
   }
   out.push(`</g>`);
   const xn = x(now);
-  if (m.pilots.some((p) => !p.finalState) && xn > LABEL_W && xn < width) out.push(`<line x1="${f(xn)}" y1="${AXIS_H}" x2="${f(xn)}" y2="${chartH}" stroke="${th.accent}" stroke-dasharray="4 3"/>`);
+  if (m.pilots.some((p) => !p.finalState) && xn > LABEL_W && xn < width)
+    out.push(
+      `<line x1="${f(xn)}" y1="${AXIS_H}" x2="${f(xn)}" y2="${chartH}" stroke="${th.accent}" stroke-dasharray="4 3"/>`,
+    );
   out.push(`</g>`, `<g transform="translate(0 ${TITLE_H + chartH + 4})">${leg.svg}</g>`, `</svg>`);
   return out.join("\n") + "\n";
 }
 
 /** The key, wrapped into rows to fit the width; its height so the document can be sized around it. */
-function legend(m: GanttModel, th: (typeof THEMES)[ThemeName], width: number): { svg: string; height: number } {
+function legend(
+  m: GanttModel,
+  th: (typeof THEMES)[ThemeName],
+  width: number,
+): { svg: string; height: number } {
   const items: [string, string][] = [
     ["url(#waiting)", "pilot waiting (queued / never active)"],
     [th.active, "pilot active"],
@@ -123,7 +148,9 @@ function legend(m: GanttModel, th: (typeof THEMES)[ThemeName], width: number): {
       lx = 8;
       ly += 18;
     }
-    parts.push(`<rect x="${lx}" y="${ly}" width="12" height="12" fill="${fill}"/><text x="${lx + 16}" y="${ly + 10}" fill="${th.text}">${escapeXml(text)}</text>`);
+    parts.push(
+      `<rect x="${lx}" y="${ly}" width="12" height="12" fill="${fill}"/><text x="${lx + 16}" y="${ly + 10}" fill="${th.text}">${escapeXml(text)}</text>`,
+    );
     lx += w + 10;
   }
   parts.push(`</g>`);

@@ -19,11 +19,42 @@ export interface TimelineTheme {
 }
 
 export const THEMES: Record<ThemeName, TimelineTheme> = {
-  light: { bg: "#ffffff", text: "#1b1f24", muted: "#5b6470", border: "#d9dde3", accent: "#2563eb", queued: "#9aa5b1", active: "#2e7d32", done: "#1e40af", failed: "#c62828", canceled: "#6b7280" },
-  dark: { bg: "#171b21", text: "#e6e9ee", muted: "#9aa4b2", border: "#2a3039", accent: "#60a5fa", queued: "#64748b", active: "#4ade80", done: "#93c5fd", failed: "#f87171", canceled: "#94a3b8" },
+  light: {
+    bg: "#ffffff",
+    text: "#1b1f24",
+    muted: "#5b6470",
+    border: "#d9dde3",
+    accent: "#2563eb",
+    queued: "#9aa5b1",
+    active: "#2e7d32",
+    done: "#1e40af",
+    failed: "#c62828",
+    canceled: "#6b7280",
+  },
+  dark: {
+    bg: "#171b21",
+    text: "#e6e9ee",
+    muted: "#9aa4b2",
+    border: "#2a3039",
+    accent: "#60a5fa",
+    queued: "#64748b",
+    active: "#4ade80",
+    done: "#93c5fd",
+    failed: "#f87171",
+    canceled: "#94a3b8",
+  },
 };
 
-export const STAGE_PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999"];
+export const STAGE_PALETTE = [
+  "#0072B2",
+  "#E69F00",
+  "#009E73",
+  "#CC79A7",
+  "#56B4E9",
+  "#D55E00",
+  "#F0E442",
+  "#999999",
+];
 
 export function stageColor(stages: readonly string[], stage: string): string {
   const i = stages.indexOf(stage);

@@ -84,7 +84,12 @@ export class TransportError extends Error {
 export function isTransportError(e: unknown, code?: TransportErrorCode): e is TransportError {
   // By name as well as by class: a production build may load this module in two bundles
   // (server actions and route handlers), and then instanceof fails across them.
-  const ok = e instanceof TransportError || (e instanceof Error && e.name === "TransportError" && typeof (e as { code?: unknown }).code === "string" && typeof (e as { detail?: unknown }).detail === "object");
+  const ok =
+    e instanceof TransportError ||
+    (e instanceof Error &&
+      e.name === "TransportError" &&
+      typeof (e as { code?: unknown }).code === "string" &&
+      typeof (e as { detail?: unknown }).detail === "object");
   return ok && (code === undefined || (e as TransportError).code === code);
 }
 

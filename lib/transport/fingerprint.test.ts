@@ -1,10 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { hostKeyInfo, keyAlgorithm, parsePublicKeyLine, preferredHostKeyAlgorithms, sha256Fingerprint } from "./fingerprint";
+import {
+  hostKeyInfo,
+  keyAlgorithm,
+  parsePublicKeyLine,
+  preferredHostKeyAlgorithms,
+  sha256Fingerprint,
+} from "./fingerprint";
 
 // Oracles: keys made by ssh-keygen, fingerprints as `ssh-keygen -lf` printed them.
 const ED = "AAAAC3NzaC1lZDI1NTE5AAAAIJOyi507OGg11gCqBJeDd+sb06hLst/Tg6hsDCPAKviC";
 const ED_FP = "SHA256:QRwj+Gg0WkVPReAEneJ8oPTTL5iozLFpRS3PQQFqLgE";
-const RSA = "AAAAB3NzaC1yc2EAAAADAQABAAAAgQCmhvytA3SSIRkUww4VC3o3VQNBayRIEZ04/f2rzlBwBUoswMSxw0Dd7kwCS0xqEjPbH3teTH7oZC9LJgy5z072koBcssarbhB5yUjBfUoYNdh6Zdrqt2tO5RLY0hVnCyd9G6pB1GdkjbA1oCv2GRrF+dz3HbLJ0Tc8UzB0HxtqWQ==";
+const RSA =
+  "AAAAB3NzaC1yc2EAAAADAQABAAAAgQCmhvytA3SSIRkUww4VC3o3VQNBayRIEZ04/f2rzlBwBUoswMSxw0Dd7kwCS0xqEjPbH3teTH7oZC9LJgy5z072koBcssarbhB5yUjBfUoYNdh6Zdrqt2tO5RLY0hVnCyd9G6pB1GdkjbA1oCv2GRrF+dz3HbLJ0Tc8UzB0HxtqWQ==";
 const RSA_FP = "SHA256:uJ0u4cIrQPd309eo16Vtg6+iBzolIWhuMs9PXOcQobM";
 
 describe("host key fingerprints", () => {
@@ -34,7 +41,11 @@ describe("host key fingerprints", () => {
   });
 
   it("describe a key and the algorithms to prefer when it is pinned", () => {
-    expect(hostKeyInfo(Buffer.from(ED, "base64"))).toEqual({ algo: "ssh-ed25519", key: ED, fingerprint: ED_FP });
+    expect(hostKeyInfo(Buffer.from(ED, "base64"))).toEqual({
+      algo: "ssh-ed25519",
+      key: ED,
+      fingerprint: ED_FP,
+    });
     expect(preferredHostKeyAlgorithms("ssh-ed25519")).toEqual(["ssh-ed25519"]);
     expect(preferredHostKeyAlgorithms("ssh-rsa")).toEqual(["rsa-sha2-512", "rsa-sha2-256", "ssh-rsa"]);
   });

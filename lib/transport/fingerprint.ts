@@ -17,7 +17,11 @@ export function keyAlgorithm(keyBlob: Uint8Array): string {
 }
 
 export function hostKeyInfo(keyBlob: Uint8Array): HostKeyInfo {
-  return { algo: keyAlgorithm(keyBlob), key: Buffer.from(keyBlob).toString("base64"), fingerprint: sha256Fingerprint(keyBlob) };
+  return {
+    algo: keyAlgorithm(keyBlob),
+    key: Buffer.from(keyBlob).toString("base64"),
+    fingerprint: sha256Fingerprint(keyBlob),
+  };
 }
 
 /**

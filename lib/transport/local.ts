@@ -18,9 +18,18 @@ export interface LocalOptions {
 
 function fsError(e: unknown, what: string, p: string): TransportError {
   const err = e as NodeJS.ErrnoException;
-  if (err.code === "ENOENT") return new TransportError("REMOTE", `cannot ${what} ${p} on ${WHERE}: no such file or directory`, { target: WHERE, missing: true });
-  if (err.code === "EACCES" || err.code === "EPERM") return new TransportError("REMOTE", `cannot ${what} ${p} on ${WHERE}: permission denied`, { target: WHERE });
-  return new TransportError("REMOTE", `cannot ${what} ${p} on ${WHERE}: ${err.message ?? String(e)}`, { target: WHERE });
+  if (err.code === "ENOENT")
+    return new TransportError("REMOTE", `cannot ${what} ${p} on ${WHERE}: no such file or directory`, {
+      target: WHERE,
+      missing: true,
+    });
+  if (err.code === "EACCES" || err.code === "EPERM")
+    return new TransportError("REMOTE", `cannot ${what} ${p} on ${WHERE}: permission denied`, {
+      target: WHERE,
+    });
+  return new TransportError("REMOTE", `cannot ${what} ${p} on ${WHERE}: ${err.message ?? String(e)}`, {
+    target: WHERE,
+  });
 }
 
 /**
@@ -47,20 +56,38 @@ export class LocalTransport implements Transport {
   }
 
   private guard(): void {
-    if (this.closed) throw new TransportError("DISCONNECTED", "the local transport was closed; open a new one.", { target: WHERE, retryable: false });
+    if (this.closed)
+      throw new TransportError("DISCONNECTED", "the local transport was closed; open a new one.", {
+        target: WHERE,
+        retryable: false,
+      });
   }
 
   async exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
     this.guard();
     const ms = opts.timeoutMs ?? this.callTimeoutMs;
-    const onTimeout = () => new TransportError("TIMEOUT", `${showCommand(command)} on ${WHERE} took longer than ${ms / 1000} s and was stopped. Allow a longer timeout if it is expected to take that long.`, { target: WHERE });
+    const onTimeout = () =>
+      new TransportError(
+        "TIMEOUT",
+        `${showCommand(command)} on ${WHERE} took longer than ${ms / 1000} s and was stopped. Allow a longer timeout if it is expected to take that long.`,
+        { target: WHERE },
+      );
     return withDeadline(ms, onTimeout, (signal) => this.run(command, opts.stdin, signal));
   }
 
-  private run(command: string, stdin: string | Uint8Array | undefined, signal: AbortSignal): Promise<ExecResult> {
+  private run(
+    command: string,
+    stdin: string | Uint8Array | undefined,
+    signal: AbortSignal,
+  ): Promise<ExecResult> {
     return new Promise<ExecResult>((resolve, reject) => {
       // detached: its own process group, so a timeout ends the command's children too.
-      const child = spawn("/bin/bash", ["-c", command], { cwd: this.cwd, env: this.o.env ?? process.env, detached: true, stdio: ["pipe", "pipe", "pipe"] });
+      const child = spawn("/bin/bash", ["-c", command], {
+        cwd: this.cwd,
+        env: this.o.env ?? process.env,
+        detached: true,
+        stdio: ["pipe", "pipe", "pipe"],
+      });
       this.running.add(child);
       const out: Buffer[] = [];
       const errs: Buffer[] = [];
@@ -71,12 +98,21 @@ export class LocalTransport implements Transport {
       child.stdin.on("error", () => undefined); // EPIPE when the command does not read its input
       child.on("error", (e: Error) => {
         this.running.delete(child);
-        reject(new TransportError("REMOTE", `cannot run ${showCommand(command)} on ${WHERE}: ${e.message}`, { target: WHERE }));
+        reject(
+          new TransportError("REMOTE", `cannot run ${showCommand(command)} on ${WHERE}: ${e.message}`, {
+            target: WHERE,
+          }),
+        );
       });
       child.on("close", (code: number | null, sig: NodeJS.Signals | null) => {
         this.running.delete(child);
         signal.removeEventListener("abort", kill);
-        resolve({ code, signal: sig, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(errs).toString("utf8") });
+        resolve({
+          code,
+          signal: sig,
+          stdout: Buffer.concat(out).toString("utf8"),
+          stderr: Buffer.concat(errs).toString("utf8"),
+        });
       });
       child.stdin.end(stdin === undefined ? undefined : Buffer.from(stdin));
     });
@@ -85,7 +121,14 @@ export class LocalTransport implements Transport {
   private async files<T>(what: string, ms: number | undefined, f: () => Promise<T>): Promise<T> {
     this.guard();
     const budget = ms ?? this.callTimeoutMs;
-    return withDeadline(budget, () => new TransportError("TIMEOUT", `${what} on ${WHERE} took longer than ${budget / 1000} s`, { target: WHERE }), f);
+    return withDeadline(
+      budget,
+      () =>
+        new TransportError("TIMEOUT", `${what} on ${WHERE} took longer than ${budget / 1000} s`, {
+          target: WHERE,
+        }),
+      f,
+    );
   }
 
   writeFile(p: string, data: string | Uint8Array, opts: WriteOptions = {}): Promise<void> {
@@ -123,14 +166,24 @@ export class LocalTransport implements Transport {
   }
 
   rename(from: string, to: string, opts: { timeoutMs?: number } = {}): Promise<void> {
-    return this.files(`renaming ${from}`, opts.timeoutMs, () => rename(this.resolve(from), this.resolve(to)).catch((e: unknown) => Promise.reject(fsError(e, "rename", from))));
+    return this.files(`renaming ${from}`, opts.timeoutMs, () =>
+      rename(this.resolve(from), this.resolve(to)).catch((e: unknown) =>
+        Promise.reject(fsError(e, "rename", from)),
+      ),
+    );
   }
 
   mkdirp(p: string, opts: { timeoutMs?: number } = {}): Promise<void> {
     return this.files(`creating ${p}`, opts.timeoutMs, async () => {
       await mkdir(this.resolve(p), { recursive: true }).catch((e: unknown) => {
         const code = (e as NodeJS.ErrnoException).code;
-        throw code === "EEXIST" || code === "ENOTDIR" ? new TransportError("REMOTE", `cannot create the directory ${p} on ${WHERE}: a file is in the way`, { target: WHERE }) : fsError(e, "create the directory", p);
+        throw code === "EEXIST" || code === "ENOTDIR"
+          ? new TransportError(
+              "REMOTE",
+              `cannot create the directory ${p} on ${WHERE}: a file is in the way`,
+              { target: WHERE },
+            )
+          : fsError(e, "create the directory", p);
       });
     });
   }

@@ -11,8 +11,17 @@ function fakeFactory() {
     made.push(rec);
     const fail = () => Promise.reject(new Error("not used"));
     return {
-      exec: async () => ({ code: rec.closed ? 255 : 0, signal: null, stdout: String(made.indexOf(rec)), stderr: "" }),
-      writeFile: fail, readFile: fail, rename: fail, mkdirp: fail, stat: fail,
+      exec: async () => ({
+        code: rec.closed ? 255 : 0,
+        signal: null,
+        stdout: String(made.indexOf(rec)),
+        stderr: "",
+      }),
+      writeFile: fail,
+      readFile: fail,
+      rename: fail,
+      mkdirp: fail,
+      stat: fail,
       close: async () => void (rec.closed = true),
     };
   };
@@ -71,7 +80,13 @@ describe("SshPool", () => {
     const s = optionsSignature(O);
     expect(s).toMatch(/^[0-9a-f]{64}$/);
     expect(optionsSignature({ ...O })).toBe(s);
-    for (const o of [{ port: 2222 }, { privateKey: "k2" }, { passphrase: "p" }, { hostKey: null }, { agent: "/sock" }]) {
+    for (const o of [
+      { port: 2222 },
+      { privateKey: "k2" },
+      { passphrase: "p" },
+      { hostKey: null },
+      { agent: "/sock" },
+    ]) {
       expect(optionsSignature({ ...O, ...o })).not.toBe(s);
     }
   });

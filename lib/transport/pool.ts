@@ -27,7 +27,16 @@ export interface SshPoolOptions {
 /** What identifies a connection's configuration; secrets enter only as a digest. */
 export function optionsSignature(o: SshOptions): string {
   const h = createHash("sha256");
-  for (const v of [o.host, String(o.port), o.username, o.hostKey ?? "", o.agent ?? "", o.passphrase ?? "", o.privateKey?.toString() ?? "", String(o.trustOnFirstUse ?? false)]) {
+  for (const v of [
+    o.host,
+    String(o.port),
+    o.username,
+    o.hostKey ?? "",
+    o.agent ?? "",
+    o.passphrase ?? "",
+    o.privateKey?.toString() ?? "",
+    String(o.trustOnFirstUse ?? false),
+  ]) {
     h.update(v).update("\0");
   }
   return h.digest("hex");
@@ -104,11 +113,23 @@ function leaseOf(e: PoolEntry, release: () => void): Transport {
   let released = false;
   const t = e.transport;
   // A released lease refuses further calls: using it would keep a connection the pool may close.
-  const live = <A extends unknown[], R>(f: (...a: A) => Promise<R>) => (...a: A): Promise<R> =>
-    released ? Promise.reject(new TransportError("DISCONNECTED", "this connection lease was already closed; take a new one from the pool.", { retryable: false })) : f(...a);
+  const live =
+    <A extends unknown[], R>(f: (...a: A) => Promise<R>) =>
+    (...a: A): Promise<R> =>
+      released
+        ? Promise.reject(
+            new TransportError(
+              "DISCONNECTED",
+              "this connection lease was already closed; take a new one from the pool.",
+              { retryable: false },
+            ),
+          )
+        : f(...a);
   return {
     exec: live((command: string, opts?: ExecOptions): Promise<ExecResult> => t.exec(command, opts)),
-    writeFile: live((path: string, data: string | Uint8Array, opts?: WriteOptions) => t.writeFile(path, data, opts)),
+    writeFile: live((path: string, data: string | Uint8Array, opts?: WriteOptions) =>
+      t.writeFile(path, data, opts),
+    ),
     readFile: live((path: string, opts?: ReadOptions): Promise<Buffer> => t.readFile(path, opts)),
     rename: live((from: string, to: string, opts?: { timeoutMs?: number }) => t.rename(from, to, opts)),
     mkdirp: live((path: string, opts?: { timeoutMs?: number }) => t.mkdirp(path, opts)),

@@ -5,7 +5,8 @@ import { sftpError, sftpPath } from "./ssh-sftp";
 
 const ED = "AAAAC3NzaC1lZDI1NTE5AAAAIJOyi507OGg11gCqBJeDd+sb06hLst/Tg6hsDCPAKviC";
 const ED_FP = "SHA256:QRwj+Gg0WkVPReAEneJ8oPTTL5iozLFpRS3PQQFqLgE";
-const RSA = "AAAAB3NzaC1yc2EAAAADAQABAAAAgQCmhvytA3SSIRkUww4VC3o3VQNBayRIEZ04/f2rzlBwBUoswMSxw0Dd7kwCS0xqEjPbH3teTH7oZC9LJgy5z072koBcssarbhB5yUjBfUoYNdh6Zdrqt2tO5RLY0hVnCyd9G6pB1GdkjbA1oCv2GRrF+dz3HbLJ0Tc8UzB0HxtqWQ==";
+const RSA =
+  "AAAAB3NzaC1yc2EAAAADAQABAAAAgQCmhvytA3SSIRkUww4VC3o3VQNBayRIEZ04/f2rzlBwBUoswMSxw0Dd7kwCS0xqEjPbH3teTH7oZC9LJgy5z072koBcssarbhB5yUjBfUoYNdh6Zdrqt2tO5RLY0hVnCyd9G6pB1GdkjbA1oCv2GRrF+dz3HbLJ0Tc8UzB0HxtqWQ==";
 const RSA_FP = "SHA256:uJ0u4cIrQPd309eo16Vtg6+iBzolIWhuMs9PXOcQobM";
 const W = "u@h:22";
 
@@ -33,14 +34,31 @@ describe("host key check", () => {
 });
 
 describe("connection errors", () => {
-  const err = (message: string, extra: { level?: string; code?: string }) => Object.assign(new Error(message), extra);
+  const err = (message: string, extra: { level?: string; code?: string }) =>
+    Object.assign(new Error(message), extra);
   it("maps socket, timeout, protocol and authentication failures", () => {
     const cases: [Error & { level?: string; code?: string }, string, RegExp][] = [
-      [err("connect ECONNREFUSED", { level: "client-socket", code: "ECONNREFUSED" }), "UNREACHABLE", /^cannot reach u@h:22: connection refused/],
-      [err("getaddrinfo ENOTFOUND h", { level: "client-socket", code: "ENOTFOUND" }), "UNREACHABLE", /host name not found/],
-      [err("Timed out while waiting for handshake", { level: "client-timeout" }), "UNREACHABLE", /no SSH handshake within 15 s/],
+      [
+        err("connect ECONNREFUSED", { level: "client-socket", code: "ECONNREFUSED" }),
+        "UNREACHABLE",
+        /^cannot reach u@h:22: connection refused/,
+      ],
+      [
+        err("getaddrinfo ENOTFOUND h", { level: "client-socket", code: "ENOTFOUND" }),
+        "UNREACHABLE",
+        /host name not found/,
+      ],
+      [
+        err("Timed out while waiting for handshake", { level: "client-timeout" }),
+        "UNREACHABLE",
+        /no SSH handshake within 15 s/,
+      ],
       [err("Connection lost before handshake", { level: "protocol" }), "UNREACHABLE", /SSH handshake failed/],
-      [err("All configured authentication methods failed", { level: "client-authentication" }), "AUTH", /refused the credentials/],
+      [
+        err("All configured authentication methods failed", { level: "client-authentication" }),
+        "AUTH",
+        /refused the credentials/,
+      ],
       [err("Failed to connect to agent", { level: "agent" }), "AUTH", /ssh-agent .* cannot be used/],
       [err("something else", {}), "DISCONNECTED", /failed: something else/],
     ];
@@ -66,9 +84,19 @@ describe("errors and paths", () => {
   });
 
   it("maps SFTP status codes and expands ~ for SFTP", () => {
-    expect(sftpError(Object.assign(new Error("No such file"), { code: 2 }), "read", "/p", W).detail.missing).toBe(true);
-    expect(sftpError(Object.assign(new Error("Permission denied"), { code: 3 }), "read", "/p", W).message).toMatch(/permission denied/);
+    expect(
+      sftpError(Object.assign(new Error("No such file"), { code: 2 }), "read", "/p", W).detail.missing,
+    ).toBe(true);
+    expect(
+      sftpError(Object.assign(new Error("Permission denied"), { code: 3 }), "read", "/p", W).message,
+    ).toMatch(/permission denied/);
     expect(sftpError(new Error("No response from server"), "read", "/p", W).code).toBe("DISCONNECTED");
-    expect([sftpPath("~"), sftpPath("~/a/b"), sftpPath("/abs"), sftpPath("rel"), sftpPath("~x")]).toEqual([".", "a/b", "/abs", "rel", "~x"]);
+    expect([sftpPath("~"), sftpPath("~/a/b"), sftpPath("/abs"), sftpPath("rel"), sftpPath("~x")]).toEqual([
+      ".",
+      "a/b",
+      "/abs",
+      "rel",
+      "~x",
+    ]);
   });
 });

@@ -29,7 +29,12 @@ export function target(i: Pick<ConnectInput, "host" | "port" | "username">): str
 }
 
 /** Compares the offered key with the pin; a refusal is returned as the error to report. */
-export function checkHostKey(offered: Buffer, pinned: string | null, trustOnFirstUse: boolean, where: string): TransportError | null {
+export function checkHostKey(
+  offered: Buffer,
+  pinned: string | null,
+  trustOnFirstUse: boolean,
+  where: string,
+): TransportError | null {
   const k = hostKeyInfo(offered);
   const detail = { target: where, fingerprint: k.fingerprint, key: k.key, algo: k.algo };
   if (!pinned) {
@@ -61,23 +66,52 @@ const UNREACHABLE_CODES: Record<string, string> = {
 };
 
 /** ssh2's connection errors, as codes and messages a user can act on. */
-export function classifyConnectError(e: Error & { level?: string; code?: string }, where: string, readyTimeoutMs: number): TransportError {
+export function classifyConnectError(
+  e: Error & { level?: string; code?: string },
+  where: string,
+  readyTimeoutMs: number,
+): TransportError {
   const d = { target: where };
   if (e.level === "client-authentication") {
-    return new TransportError("AUTH", `${where} refused the credentials (public key authentication failed). Check the user name, and that the public key is in ~/.ssh/authorized_keys on the host (or loaded in the ssh-agent).`, d);
+    return new TransportError(
+      "AUTH",
+      `${where} refused the credentials (public key authentication failed). Check the user name, and that the public key is in ~/.ssh/authorized_keys on the host (or loaded in the ssh-agent).`,
+      d,
+    );
   }
   if (e.level === "agent") {
-    return new TransportError("AUTH", `the ssh-agent for ${where} cannot be used: ${e.message}. Check that SSH_AUTH_SOCK points at a running agent holding the key.`, d);
+    return new TransportError(
+      "AUTH",
+      `the ssh-agent for ${where} cannot be used: ${e.message}. Check that SSH_AUTH_SOCK points at a running agent holding the key.`,
+      d,
+    );
   }
   const why = e.code ? UNREACHABLE_CODES[e.code] : undefined;
-  if (why) return new TransportError("UNREACHABLE", `cannot reach ${where}: ${why} (${e.code}). Check the host name and port, and that sshd is running there.`, d);
+  if (why)
+    return new TransportError(
+      "UNREACHABLE",
+      `cannot reach ${where}: ${why} (${e.code}). Check the host name and port, and that sshd is running there.`,
+      d,
+    );
   if (e.level === "client-timeout" || /Timed out while waiting for handshake/i.test(e.message)) {
-    return new TransportError("UNREACHABLE", `cannot reach ${where}: no SSH handshake within ${readyTimeoutMs / 1000} s. Check the host name and port, and that sshd (not another service) listens there.`, d);
+    return new TransportError(
+      "UNREACHABLE",
+      `cannot reach ${where}: no SSH handshake within ${readyTimeoutMs / 1000} s. Check the host name and port, and that sshd (not another service) listens there.`,
+      d,
+    );
   }
   if (e.level === "protocol" || e.level === "handshake") {
-    return new TransportError("UNREACHABLE", `cannot reach ${where}: the SSH handshake failed (${e.message}). Check that the port is an SSH server's.`, d);
+    return new TransportError(
+      "UNREACHABLE",
+      `cannot reach ${where}: the SSH handshake failed (${e.message}). Check that the port is an SSH server's.`,
+      d,
+    );
   }
-  return new TransportError("DISCONNECTED", `the connection to ${where} failed: ${e.message}. It will be retried on the next call.`, d);
+  return new TransportError(
+    "DISCONNECTED",
+    `the connection to ${where} failed: ${e.message}. It will be retried on the next call.`,
+    d,
+  );
 }
 
 function configFor(i: ConnectInput, verify: (key: Buffer) => boolean): ConnectConfig {
@@ -90,8 +124,20 @@ function configFor(i: ConnectInput, verify: (key: Buffer) => boolean): ConnectCo
     keepaliveInterval: i.keepaliveIntervalMs,
     keepaliveCountMax: 3,
     hostVerifier: verify,
-    ...(pinnedAlgo && pinnedAlgo !== "unknown" ? { algorithms: { serverHostKey: { prepend: preferredHostKeyAlgorithms(pinnedAlgo) as ServerHostKeyAlgorithm[], append: [], remove: [] } } } : {}),
-    ...(i.privateKey ? { privateKey: i.privateKey, ...(i.passphrase ? { passphrase: i.passphrase } : {}) } : {}),
+    ...(pinnedAlgo && pinnedAlgo !== "unknown"
+      ? {
+          algorithms: {
+            serverHostKey: {
+              prepend: preferredHostKeyAlgorithms(pinnedAlgo) as ServerHostKeyAlgorithm[],
+              append: [],
+              remove: [],
+            },
+          },
+        }
+      : {}),
+    ...(i.privateKey
+      ? { privateKey: i.privateKey, ...(i.passphrase ? { passphrase: i.passphrase } : {}) }
+      : {}),
     ...(i.agent ? { agent: i.agent } : {}),
   };
 }
@@ -100,7 +146,13 @@ function configFor(i: ConnectInput, verify: (key: Buffer) => boolean): ConnectCo
 export function connectSsh(i: ConnectInput): Promise<Connected> {
   const where = target(i);
   if (!i.privateKey && !i.agent) {
-    return Promise.reject(new TransportError("AUTH", `no credentials for ${where}: give a private key, or run the server with an ssh-agent (SSH_AUTH_SOCK).`, { target: where }));
+    return Promise.reject(
+      new TransportError(
+        "AUTH",
+        `no credentials for ${where}: give a private key, or run the server with an ssh-agent (SSH_AUTH_SOCK).`,
+        { target: where },
+      ),
+    );
   }
   return new Promise<Connected>((resolve, reject) => {
     const client = new Client();
@@ -114,8 +166,19 @@ export function connectSsh(i: ConnectInput): Promise<Connected> {
       client.destroy();
       reject(e);
     };
-    client.on("error", (e: Error & { level?: string; code?: string }) => fail(refused ?? classifyConnectError(e, where, i.readyTimeoutMs)));
-    client.once("close", () => fail(refused ?? new TransportError("UNREACHABLE", `cannot reach ${where}: the server closed the connection during the handshake. Check that sshd accepts connections from here.`, { target: where })));
+    client.on("error", (e: Error & { level?: string; code?: string }) =>
+      fail(refused ?? classifyConnectError(e, where, i.readyTimeoutMs)),
+    );
+    client.once("close", () =>
+      fail(
+        refused ??
+          new TransportError(
+            "UNREACHABLE",
+            `cannot reach ${where}: the server closed the connection during the handshake. Check that sshd accepts connections from here.`,
+            { target: where },
+          ),
+      ),
+    );
     client.once("ready", () => {
       if (settled || !offered) return;
       settled = true;
@@ -131,7 +194,13 @@ export function connectSsh(i: ConnectInput): Promise<Connected> {
     } catch (e: unknown) {
       // ssh2 parses the private key synchronously: a bad key or passphrase lands here.
       const msg = e instanceof Error ? e.message : String(e);
-      fail(new TransportError("AUTH", `the private key for ${where} cannot be used: ${msg}. Check the key and its passphrase.`, { target: where }));
+      fail(
+        new TransportError(
+          "AUTH",
+          `the private key for ${where} cannot be used: ${msg}. Check the key and its passphrase.`,
+          { target: where },
+        ),
+      );
     }
   });
 }

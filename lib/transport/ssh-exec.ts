@@ -98,9 +98,20 @@ export function execOnChannel(r: ExecRun): Promise<ExecResult> {
       ch.on("close", () => {
         done();
         if (!exited && r.isClosed()) {
-          return reject(new TransportError("DISCONNECTED", `the connection to ${r.where} was lost while ${showCommand(r.command)} ran. It will be re-established on the next call; check whether the command took effect before repeating it.`, { target: r.where }));
+          return reject(
+            new TransportError(
+              "DISCONNECTED",
+              `the connection to ${r.where} was lost while ${showCommand(r.command)} ran. It will be re-established on the next call; check whether the command took effect before repeating it.`,
+              { target: r.where },
+            ),
+          );
         }
-        resolve({ code, signal: sig, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(errs).toString("utf8") });
+        resolve({
+          code,
+          signal: sig,
+          stdout: Buffer.concat(out).toString("utf8"),
+          stderr: Buffer.concat(errs).toString("utf8"),
+        });
       });
       // Always close stdin: a command that reads it must see EOF rather than wait forever.
       if (r.stdin !== undefined) ch.end(Buffer.from(r.stdin));

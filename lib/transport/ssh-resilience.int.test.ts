@@ -25,7 +25,13 @@ class Relay {
     s.pipe(up).pipe(s);
   }
   listen(port = 0): Promise<void> {
-    return new Promise((r) => this.server.listen(port, "127.0.0.1", () => ((this.port = (this.server.address() as net.AddressInfo).port), r())));
+    return new Promise((r) =>
+      this.server.listen(
+        port,
+        "127.0.0.1",
+        () => ((this.port = (this.server.address() as net.AddressInfo).port), r()),
+      ),
+    );
   }
   cut(): Promise<void> {
     for (const s of this.sockets) s.destroy();
@@ -72,11 +78,19 @@ describe("ssh: a dropped connection", () => {
     expect((await t.exec("echo through")).stdout).toBe("through\n");
     expect(Date.now() - t0).toBeGreaterThanOrEqual(600); // refused at 0, 200, 600 ms; in at 1400 ms
     await relay.cut();
-    const short = c.transport({ port, backoff: { baseMs: 100, maxMs: 1_000, factor: 2 }, reconnectAttempts: 2 });
+    const short = c.transport({
+      port,
+      backoff: { baseMs: 100, maxMs: 1_000, factor: 2 },
+      reconnectAttempts: 2,
+    });
     const e = await failure(short.exec("true"));
     expect(e.code).toBe("UNREACHABLE"); // never connected: no retries, at once
     await t.close();
-    const gone = c.transport({ port, reconnectAttempts: 2, backoff: { baseMs: 100, maxMs: 1_000, factor: 2 } });
+    const gone = c.transport({
+      port,
+      reconnectAttempts: 2,
+      backoff: { baseMs: 100, maxMs: 1_000, factor: 2 },
+    });
     await relay.listen(port);
     await gone.exec("true");
     await relay.cut();
@@ -105,9 +119,13 @@ describe("ssh: sessions and timeouts", () => {
 
   it("times out hanging commands and frees their sessions for the next ones", async () => {
     const t = c.transport({ maxChannels: 8 });
-    const hung = await Promise.all(Array.from({ length: 8 }, () => failure(t.exec("sleep 30", { timeoutMs: 400 }))));
+    const hung = await Promise.all(
+      Array.from({ length: 8 }, () => failure(t.exec("sleep 30", { timeoutMs: 400 }))),
+    );
     expect(hung.map((e) => e.code)).toEqual(Array(8).fill("TIMEOUT"));
-    const rs = await Promise.all(Array.from({ length: 8 }, (_, i) => t.exec(`echo ${i}`, { timeoutMs: 5_000 })));
+    const rs = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => t.exec(`echo ${i}`, { timeoutMs: 5_000 })),
+    );
     expect(rs.map((r) => r.code)).toEqual(Array(8).fill(0));
     await t.close();
   });

@@ -16,10 +16,27 @@ export function sftpPath(p: string): string {
 }
 
 export function sftpError(e: SftpError, what: string, path: string, where: string): TransportError {
-  if (e.code === NO_SUCH_FILE) return new TransportError("REMOTE", `cannot ${what} ${path} on ${where}: no such file or directory`, { target: where, missing: true });
-  if (e.code === PERMISSION_DENIED) return new TransportError("REMOTE", `cannot ${what} ${path} on ${where}: permission denied. Check the path and the remote user's rights.`, { target: where });
-  if (/No response from server|Not connected|CONNECTION_LOST|NO_CONNECTION|write after end/i.test(e.message) || e.code === 6 || e.code === 7) {
-    return new TransportError("DISCONNECTED", `the connection to ${where} was lost while trying to ${what} ${path}. It will be re-established on the next call.`, { target: where });
+  if (e.code === NO_SUCH_FILE)
+    return new TransportError("REMOTE", `cannot ${what} ${path} on ${where}: no such file or directory`, {
+      target: where,
+      missing: true,
+    });
+  if (e.code === PERMISSION_DENIED)
+    return new TransportError(
+      "REMOTE",
+      `cannot ${what} ${path} on ${where}: permission denied. Check the path and the remote user's rights.`,
+      { target: where },
+    );
+  if (
+    /No response from server|Not connected|CONNECTION_LOST|NO_CONNECTION|write after end/i.test(e.message) ||
+    e.code === 6 ||
+    e.code === 7
+  ) {
+    return new TransportError(
+      "DISCONNECTED",
+      `the connection to ${where} was lost while trying to ${what} ${path}. It will be re-established on the next call.`,
+      { target: where },
+    );
   }
   return new TransportError("REMOTE", `cannot ${what} ${path} on ${where}: ${e.message}`, { target: where });
 }
@@ -34,7 +51,11 @@ export class SftpOps {
     private readonly where: string,
   ) {}
 
-  private call<T>(what: string, path: string, f: (cb: (e: SftpError | undefined | null, v?: T) => void) => void): Promise<T> {
+  private call<T>(
+    what: string,
+    path: string,
+    f: (cb: (e: SftpError | undefined | null, v?: T) => void) => void,
+  ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       try {
         f((e, v) => (e ? reject(sftpError(e, what, path, this.where)) : resolve(v as T)));
@@ -55,7 +76,9 @@ export class SftpOps {
 
   async writeFile(path: string, data: Uint8Array, mode: number | undefined): Promise<void> {
     const p = sftpPath(path);
-    await this.call<void>("write", path, (cb) => this.s.writeFile(p, Buffer.from(data), mode === undefined ? {} : { mode }, cb));
+    await this.call<void>("write", path, (cb) =>
+      this.s.writeFile(p, Buffer.from(data), mode === undefined ? {} : { mode }, cb),
+    );
     // open(2) applies a mode only when it creates the file; the caller asked for this mode.
     if (mode !== undefined) await this.call<void>("chmod", path, (cb) => this.s.chmod(p, mode, cb));
   }
@@ -70,7 +93,9 @@ export class SftpOps {
       let got = 0;
       while (got < len) {
         // ssh2 splits a long read into the server's packet size itself.
-        const n = await this.call<number>("read", path, (cb) => this.s.read(h, buf, got, len - got, offset + got, (e, bytes) => cb(e, bytes)));
+        const n = await this.call<number>("read", path, (cb) =>
+          this.s.read(h, buf, got, len - got, offset + got, (e, bytes) => cb(e, bytes)),
+        );
         if (n === 0) break;
         got += n;
       }
@@ -82,14 +107,21 @@ export class SftpOps {
 
   async rename(from: string, to: string): Promise<void> {
     // posix-rename@openssh.com replaces the target atomically; plain SFTP rename refuses to.
-    await this.call<void>("rename", from, (cb) => this.s.ext_openssh_rename(sftpPath(from), sftpPath(to), cb));
+    await this.call<void>("rename", from, (cb) =>
+      this.s.ext_openssh_rename(sftpPath(from), sftpPath(to), cb),
+    );
   }
 
   async mkdirp(path: string): Promise<void> {
     const p = sftpPath(path);
     const st = await this.stat(p);
     if (st?.isDirectory) return;
-    if (st) throw new TransportError("REMOTE", `cannot create the directory ${path} on ${this.where}: a file is in the way`, { target: this.where });
+    if (st)
+      throw new TransportError(
+        "REMOTE",
+        `cannot create the directory ${path} on ${this.where}: a file is in the way`,
+        { target: this.where },
+      );
     const parent = posix.dirname(p);
     if (parent !== p && parent !== ".") await this.mkdirp(parent);
     try {

@@ -22,18 +22,25 @@ transportConformance("ssh", async () => {
 });
 
 describe("ssh: the host key", () => {
-  const sshKeygenFingerprint = (): string => execFileSync("ssh-keygen", ["-lf", c.info.hostKeyFile]).toString().split(" ")[1] ?? "";
+  const sshKeygenFingerprint = (): string =>
+    execFileSync("ssh-keygen", ["-lf", c.info.hostKeyFile]).toString().split(" ")[1] ?? "";
 
   it("computes fingerprints exactly as OpenSSH prints them", () => {
     expect(sha256Fingerprint(Buffer.from(c.info.hostKey, "base64"))).toBe(sshKeygenFingerprint());
-    expect(parsePublicKeyLine(readFileSync(c.info.knownHostsFile, "utf8"))?.fingerprint).toBe(sshKeygenFingerprint());
+    expect(parsePublicKeyLine(readFileSync(c.info.knownHostsFile, "utf8"))?.fingerprint).toBe(
+      sshKeygenFingerprint(),
+    );
     expect(c.info.hostKeyFingerprint).toBe(sshKeygenFingerprint());
   });
 
   it("refuses an unknown host key, carrying the key and its fingerprint for the caller to pin", async () => {
     const e = await failure(c.transport({ hostKey: null }).exec("true"));
     expect(e.code).toBe("HOSTKEY_UNKNOWN");
-    expect(e.offeredHostKey).toEqual({ algo: "ssh-ed25519", key: c.info.hostKey, fingerprint: sshKeygenFingerprint() });
+    expect(e.offeredHostKey).toEqual({
+      algo: "ssh-ed25519",
+      key: c.info.hostKey,
+      fingerprint: sshKeygenFingerprint(),
+    });
     expect(e.message).toContain(sshKeygenFingerprint());
     expect(e.message).toContain("hpcuser@127.0.0.1:2222");
     expect(e.retryable).toBe(false);
@@ -70,7 +77,9 @@ describe("ssh: reaching the host and authenticating", () => {
     const e = await failure(c.transport({ privateKey: freshKeyPair()[0] }).exec("true"));
     expect([e.code, e.retryable]).toEqual(["AUTH", false]);
     expect(e.message).toMatch(/hpcuser@127\.0\.0\.1:2222 refused the credentials.*authorized_keys/);
-    expect((await failure(c.transport({ privateKey: undefined }).exec("true"))).message).toMatch(/^no credentials for hpcuser@127\.0\.0\.1:2222/);
+    expect((await failure(c.transport({ privateKey: undefined }).exec("true"))).message).toMatch(
+      /^no credentials for hpcuser@127\.0\.0\.1:2222/,
+    );
   });
 
   it("uses a passphrase-protected key, and says AUTH for a wrong or missing passphrase", async () => {
@@ -98,11 +107,15 @@ describe("ssh: reaching the host and authenticating", () => {
     it("authenticates through the agent, and says AUTH when the agent lacks the key", async () => {
       const empty = await failure(c.transport({ privateKey: undefined, agent: sock }).exec("true"));
       expect(empty.code).toBe("AUTH");
-      execFileSync("ssh-add", ["-q", c.info.privateKeyPath], { env: { ...process.env, SSH_AUTH_SOCK: sock } });
+      execFileSync("ssh-add", ["-q", c.info.privateKeyPath], {
+        env: { ...process.env, SSH_AUTH_SOCK: sock },
+      });
       const t = c.transport({ privateKey: undefined, agent: sock });
       expect((await t.exec("whoami")).stdout).toBe("hpcuser\n");
       await t.close();
-      expect((await failure(c.transport({ privateKey: undefined, agent: `${sock}.missing` }).exec("true"))).code).toBe("AUTH");
+      expect(
+        (await failure(c.transport({ privateKey: undefined, agent: `${sock}.missing` }).exec("true"))).code,
+      ).toBe("AUTH");
     });
   });
 });

@@ -4,7 +4,14 @@ import { Limiter } from "./limiter";
 import { connectSsh, target } from "./ssh-connect";
 import { ChannelNotOpened, execOnChannel } from "./ssh-exec";
 import { sftpSession, type SftpOps, type SftpHolder } from "./ssh-sftp";
-import { DEFAULT_BACKOFF, backoffDelayMs, sleep, untilAborted, withDeadline, type BackoffPolicy } from "./timing";
+import {
+  DEFAULT_BACKOFF,
+  backoffDelayMs,
+  sleep,
+  untilAborted,
+  withDeadline,
+  type BackoffPolicy,
+} from "./timing";
 import type { ExecOptions, ExecResult, FileStat, ReadOptions, Transport, WriteOptions } from "./types";
 
 export interface SshOptions {
@@ -74,10 +81,16 @@ export class SshTransport implements Transport {
   private async connectOnce(): Promise<Live> {
     const tofu = this.pinned === null && this.o.trustOnFirstUse === true;
     const { client, hostKey } = await connectSsh({
-      host: this.o.host, port: this.o.port, username: this.o.username,
-      privateKey: this.o.privateKey, passphrase: this.o.passphrase, agent: this.o.agent,
-      pinnedHostKey: this.pinned, trustOnFirstUse: tofu,
-      readyTimeoutMs: this.o.connectTimeoutMs ?? 15_000, keepaliveIntervalMs: this.o.keepaliveIntervalMs ?? 15_000,
+      host: this.o.host,
+      port: this.o.port,
+      username: this.o.username,
+      privateKey: this.o.privateKey,
+      passphrase: this.o.passphrase,
+      agent: this.o.agent,
+      pinnedHostKey: this.pinned,
+      trustOnFirstUse: tofu,
+      readyTimeoutMs: this.o.connectTimeoutMs ?? 15_000,
+      keepaliveIntervalMs: this.o.keepaliveIntervalMs ?? 15_000,
     });
     if (tofu) {
       this.pinned = hostKey.key;
@@ -103,7 +116,12 @@ export class SshTransport implements Transport {
         return await this.connectOnce();
       } catch (e: unknown) {
         // A host that never answered fails at once: the user should hear about it now.
-        const again = this.everConnected && !this.closedByUser && e instanceof TransportError && e.retryable && attempt < attempts;
+        const again =
+          this.everConnected &&
+          !this.closedByUser &&
+          e instanceof TransportError &&
+          e.retryable &&
+          attempt < attempts;
         if (!again) throw e;
         await sleep(backoffDelayMs(attempt, this.o.backoff ?? DEFAULT_BACKOFF));
       }
@@ -111,7 +129,11 @@ export class SshTransport implements Transport {
   }
 
   private async ensureLive(signal: AbortSignal): Promise<Live> {
-    if (this.closedByUser) throw new TransportError("DISCONNECTED", `the transport to ${this.where} was closed; open a new one.`, { target: this.where, retryable: false });
+    if (this.closedByUser)
+      throw new TransportError("DISCONNECTED", `the transport to ${this.where} was closed; open a new one.`, {
+        target: this.where,
+        retryable: false,
+      });
     if (this.live && !this.live.closed) return this.live;
     this.connecting ??= this.connectWithRetry()
       .then((l) => (this.live = l))
@@ -120,7 +142,12 @@ export class SshTransport implements Transport {
   }
 
   private timeoutError(what: string, ms: number): () => TransportError {
-    return () => new TransportError("TIMEOUT", `${what} on ${this.where} took longer than ${ms / 1000} s and was stopped. Check that the host is responsive, or allow a longer timeout.`, { target: this.where });
+    return () =>
+      new TransportError(
+        "TIMEOUT",
+        `${what} on ${this.where} took longer than ${ms / 1000} s and was stopped. Check that the host is responsive, or allow a longer timeout.`,
+        { target: this.where },
+      );
   }
 
   async exec(command: string, opts: ExecOptions = {}): Promise<ExecResult> {
@@ -130,7 +157,14 @@ export class SshTransport implements Transport {
         const live = await this.ensureLive(signal);
         const release = await this.channels.acquire(signal);
         try {
-          return await execOnChannel({ client: live.client, isClosed: () => live.closed, where: this.where, command, stdin: opts.stdin, signal });
+          return await execOnChannel({
+            client: live.client,
+            isClosed: () => live.closed,
+            where: this.where,
+            command,
+            stdin: opts.stdin,
+            signal,
+          });
         } catch (e: unknown) {
           if (!(e instanceof ChannelNotOpened) || attempt >= 6) throw this.asTransportError(e);
           if (e.connectionGone) this.forget(live);
@@ -145,7 +179,9 @@ export class SshTransport implements Transport {
   private asTransportError(e: unknown): TransportError {
     if (e instanceof TransportError) return e;
     const msg = e instanceof Error ? e.message : String(e);
-    return new TransportError("DISCONNECTED", `${this.where}: ${msg}. The next call reconnects.`, { target: this.where });
+    return new TransportError("DISCONNECTED", `${this.where}: ${msg}. The next call reconnects.`, {
+      target: this.where,
+    });
   }
 
   /** Drops a connection that is dead but not yet noticed as such. */
@@ -166,7 +202,11 @@ export class SshTransport implements Transport {
         const gone = /Not connected|No response from server/i.test(msg);
         const busy = /Channel open failure|No free channels/i.test(msg); // every session slot taken
         if ((!gone && !busy) || attempt >= 5) {
-          throw new TransportError("REMOTE", `cannot start SFTP on ${this.where}: ${msg}. Check that the server enables the sftp subsystem.`, { target: this.where });
+          throw new TransportError(
+            "REMOTE",
+            `cannot start SFTP on ${this.where}: ${msg}. Check that the server enables the sftp subsystem.`,
+            { target: this.where },
+          );
         }
         if (gone) this.forget(live);
         else await sleep(backoffDelayMs(attempt, { baseMs: 50, maxMs: 1_000, factor: 2 }), signal);
@@ -176,7 +216,9 @@ export class SshTransport implements Transport {
 
   private fileCall<T>(what: string, ms: number | undefined, f: (ops: SftpOps) => Promise<T>): Promise<T> {
     const budget = ms ?? this.callTimeoutMs;
-    return withDeadline(budget, this.timeoutError(what, budget), async (signal) => untilAborted(f(await this.sftp(signal)), signal));
+    return withDeadline(budget, this.timeoutError(what, budget), async (signal) =>
+      untilAborted(f(await this.sftp(signal)), signal),
+    );
   }
 
   writeFile(path: string, data: string | Uint8Array, opts: WriteOptions = {}): Promise<void> {
@@ -185,7 +227,9 @@ export class SshTransport implements Transport {
   }
 
   readFile(path: string, opts: ReadOptions = {}): Promise<Buffer> {
-    return this.fileCall(`reading ${path}`, opts.timeoutMs, (s) => s.readFile(path, opts.offset ?? 0, opts.maxBytes ?? Number.MAX_SAFE_INTEGER));
+    return this.fileCall(`reading ${path}`, opts.timeoutMs, (s) =>
+      s.readFile(path, opts.offset ?? 0, opts.maxBytes ?? Number.MAX_SAFE_INTEGER),
+    );
   }
 
   stat(path: string, opts: { timeoutMs?: number } = {}): Promise<FileStat | null> {
@@ -202,7 +246,12 @@ export class SshTransport implements Transport {
 
   async close(): Promise<void> {
     this.closedByUser = true;
-    this.channels.rejectWaiting(new TransportError("DISCONNECTED", `the transport to ${this.where} was closed.`, { target: this.where, retryable: false }));
+    this.channels.rejectWaiting(
+      new TransportError("DISCONNECTED", `the transport to ${this.where} was closed.`, {
+        target: this.where,
+        retryable: false,
+      }),
+    );
     const live = this.live ?? (await this.connecting?.catch(() => null)) ?? null;
     this.live = null;
     if (!live || live.closed) return;

@@ -37,7 +37,11 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
  * `onTimeout()`'s error at that moment even if `run` does not react to the signal.
  * Work started by `run` learns of the timeout through the signal and cleans up itself.
  */
-export async function withDeadline<T>(ms: number, onTimeout: () => Error, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export async function withDeadline<T>(
+  ms: number,
+  onTimeout: () => Error,
+  run: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
   const ac = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
   const expired = new Promise<never>((_, reject) => {

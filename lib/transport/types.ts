@@ -6,7 +6,13 @@
  * too (SFTP does not expand it, the transports do). Every call has a timeout; failures are
  * `TransportError`s with a code (errors.ts).
  */
-export { TransportError, isTransportError, type HostKeyInfo, type TransportErrorCode, type TransportErrorDetail } from "./errors";
+export {
+  TransportError,
+  isTransportError,
+  type HostKeyInfo,
+  type TransportErrorCode,
+  type TransportErrorDetail,
+} from "./errors";
 
 export interface ExecResult {
   /** exit status; null when the command was ended by a signal */

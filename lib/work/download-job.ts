@@ -20,11 +20,15 @@ export interface DownloadJob {
   timeline: { theme: "light" | "dark"; width: number; scale: number };
 }
 
-export type DownloadResult = { ok: true; runName: string; fileName: string | null; body: string | Uint8Array } | { ok: false; code: "NOT_FOUND"; message: string };
+export type DownloadResult =
+  | { ok: true; runName: string; fileName: string | null; body: string | Uint8Array }
+  | { ok: false; code: "NOT_FOUND"; message: string };
 
 const dbs = new Map<string, Db>();
 // every statistics file of a run at a given length of its log: the downloads of one run come in a row
-const files = new Lru<Record<string, string>>(16, 64 << 20, (f) => Object.values(f).reduce((n, s) => n + s.length, 0));
+const files = new Lru<Record<string, string>>(16, 64 << 20, (f) =>
+  Object.values(f).reduce((n, s) => n + s.length, 0),
+);
 
 export async function downloadJob(job: DownloadJob): Promise<DownloadResult> {
   let db = dbs.get(job.dbUrl);
@@ -40,7 +44,12 @@ export async function downloadJob(job: DownloadJob): Promise<DownloadResult> {
   }
   if (job.file === "timeline.svg" || job.file === "timeline.png") {
     const svg = runTimelineSvg(rec, { theme: job.timeline.theme, width: job.timeline.width });
-    return { ok: true, runName: rec.name, fileName: null, body: job.file === "timeline.svg" ? svg : svgToPng(svg, { scale: job.timeline.scale }) };
+    return {
+      ok: true,
+      runName: rec.name,
+      fileName: null,
+      body: job.file === "timeline.svg" ? svg : svgToPng(svg, { scale: job.timeline.scale }),
+    };
   }
   const key = `${rec.id}:${rec.state}:${rec.events.length}:${rec.events[rec.events.length - 1]?.seq ?? 0}`;
   let all = files.get(key);

@@ -7,7 +7,14 @@ import { isWorkError, WorkPool, type PoolOptions } from "./pool";
 
 export { isWorkError, WorkError, WorkPool, type PoolStats } from "./pool";
 export type { DownloadJob, DownloadResult } from "./download-job";
-export { taskLimitMessage, type SkeletonInfo, type TWorkJob, type PlanJobResult, type PredictJobResult, type SkeletonJobResult } from "./jobs";
+export {
+  taskLimitMessage,
+  type SkeletonInfo,
+  type TWorkJob,
+  type PlanJobResult,
+  type PredictJobResult,
+  type SkeletonJobResult,
+} from "./jobs";
 
 /**
  * The server's one pool (on globalThis, as the database client, so Next's module copies share
@@ -49,21 +56,50 @@ function infoCache(): Lru<SkeletonInfo> {
   return g.__emanagerWorkCache;
 }
 
-export async function runWork(pool: WorkPool, userId: string, job: Extract<TWorkJob, { kind: "skeleton" }>): Promise<SkeletonJobResult>;
-export async function runWork(pool: WorkPool, userId: string, job: Extract<TWorkJob, { kind: "plan" }>): Promise<PlanJobResult>;
-export async function runWork(pool: WorkPool, userId: string, job: Extract<TWorkJob, { kind: "predict" }>): Promise<PredictJobResult>;
+export async function runWork(
+  pool: WorkPool,
+  userId: string,
+  job: Extract<TWorkJob, { kind: "skeleton" }>,
+): Promise<SkeletonJobResult>;
+export async function runWork(
+  pool: WorkPool,
+  userId: string,
+  job: Extract<TWorkJob, { kind: "plan" }>,
+): Promise<PlanJobResult>;
+export async function runWork(
+  pool: WorkPool,
+  userId: string,
+  job: Extract<TWorkJob, { kind: "predict" }>,
+): Promise<PredictJobResult>;
 export async function runWork(pool: WorkPool, userId: string, job: DownloadJob): Promise<DownloadResult>;
-export async function runWork(pool: WorkPool, userId: string, job: TWorkJob | DownloadJob): Promise<SkeletonJobResult | PlanJobResult | PredictJobResult | DownloadResult> {
+export async function runWork(
+  pool: WorkPool,
+  userId: string,
+  job: TWorkJob | DownloadJob,
+): Promise<SkeletonJobResult | PlanJobResult | PredictJobResult | DownloadResult> {
   // the worker runs our own jobs.ts and download-job.ts, so its answer has the job's result type
-  return (await pool.run(userId, job)) as SkeletonJobResult | PlanJobResult | PredictJobResult | DownloadResult;
+  return (await pool.run(userId, job)) as
+    SkeletonJobResult | PlanJobResult | PredictJobResult | DownloadResult;
 }
 
 /** The preview of a stored skeleton, computed once per skeleton id + seed. */
-export async function skeletonInfo(userId: string, sk: { id: string; name: string; text: string }, seed = 0, pool = workPool()): Promise<SkeletonJobResult> {
+export async function skeletonInfo(
+  userId: string,
+  sk: { id: string; name: string; text: string },
+  seed = 0,
+  pool = workPool(),
+): Promise<SkeletonJobResult> {
   const key = `${sk.id}:${seed}`;
   const hit = infoCache().get(key);
   if (hit) return { ok: true, info: hit };
-  const r = await runWork(pool, userId, { kind: "skeleton", key, text: sk.text, fileName: sk.name, seed, taskLimit: null });
+  const r = await runWork(pool, userId, {
+    kind: "skeleton",
+    key,
+    text: sk.text,
+    fileName: sk.name,
+    seed,
+    taskLimit: null,
+  });
   if (r.ok) infoCache().set(key, r.info);
   return r;
 }

@@ -11,7 +11,14 @@ describe("work jobs", () => {
 
   it("refuses a skeleton over the task limit, naming the limit and how to raise it, without expanding it", () => {
     const t0 = performance.now();
-    const r = skeletonJob({ kind: "skeleton", key: null, text: bigText(1_000_000), fileName: "s.input", seed: 0, taskLimit: 200_000 });
+    const r = skeletonJob({
+      kind: "skeleton",
+      key: null,
+      text: bigText(1_000_000),
+      fileName: "s.input",
+      seed: 0,
+      taskLimit: 200_000,
+    });
     expect(performance.now() - t0).toBeLessThan(500); // an expansion of a million tasks takes seconds
     expect(r.ok).toBe(false);
     const msg = !r.ok ? r.errors[0]?.message : "";
@@ -27,9 +34,23 @@ describe("work jobs", () => {
     expect(a.ok).toBe(true);
     expect([store.hits, store.size]).toEqual([0, 1]);
     const now = new Date().toISOString();
-    const p = planJob({ kind: "plan", ...src, resources: [localSnapshot("r1", "local", new Date(now), 2)], policies: [{ strategy: "adaptive", now }, { strategy: "aimes", now }] }, store);
+    const p = planJob(
+      {
+        kind: "plan",
+        ...src,
+        resources: [localSnapshot("r1", "local", new Date(now), 2)],
+        policies: [
+          { strategy: "adaptive", now },
+          { strategy: "aimes", now },
+        ],
+      },
+      store,
+    );
     expect(store.hits).toBe(1);
-    expect(p.ok && p.plans.map((x) => [x.strategy, x.result.ok])).toEqual([["adaptive", true], ["aimes", true]]);
+    expect(p.ok && p.plans.map((x) => [x.strategy, x.result.ok])).toEqual([
+      ["adaptive", true],
+      ["aimes", true],
+    ]);
   });
 
   it("bounds the cache by weight as well as entries", () => {

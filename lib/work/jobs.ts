@@ -1,11 +1,26 @@
 import type { ResourceSnapshot } from "../model/resource";
 import type { Workload } from "../model/workload";
 import { planWorkload, type Policy, type PlanResult } from "../planner";
-import { histogram, loadSkeletonText, parseSkeleton, workloadMetrics, type HistogramBin, type SkeletonError, type SkeletonFormat, type WorkloadMetrics } from "../skeleton";
+import {
+  histogram,
+  loadSkeletonText,
+  parseSkeleton,
+  workloadMetrics,
+  type HistogramBin,
+  type SkeletonError,
+  type SkeletonFormat,
+  type WorkloadMetrics,
+} from "../skeleton";
 import { unroll } from "../skeleton/iterate";
 import { Issues } from "../skeleton/types";
 import type { Calibration } from "../sim/calibrate";
-import { predictCalibrated, PREDICTION_SEED, simulationsFor, type PredictionRecord, type WhatIf } from "../sim/calibrated";
+import {
+  predictCalibrated,
+  PREDICTION_SEED,
+  simulationsFor,
+  type PredictionRecord,
+  type WhatIf,
+} from "../sim/calibrated";
 
 /**
  * The heavy, pure work of the skeleton pages, as plain-JSON jobs a worker thread runs: a
@@ -23,10 +38,25 @@ interface SkeletonSource {
 }
 
 export type TWorkJob =
-  | (SkeletonSource & { kind: "skeleton"; /** refuse above this many tasks before expanding; null = only the absolute MAX_TASKS */ taskLimit: number | null })
-  | (SkeletonSource & { kind: "plan"; resources: ResourceSnapshot[]; policies: (Omit<Policy, "now"> & { now: string })[] })
+  | (SkeletonSource & {
+      kind: "skeleton";
+      /** refuse above this many tasks before expanding; null = only the absolute MAX_TASKS */ taskLimit:
+        number | null;
+    })
+  | (SkeletonSource & {
+      kind: "plan";
+      resources: ResourceSnapshot[];
+      policies: (Omit<Policy, "now"> & { now: string })[];
+    })
   /** plan, then each plan's calibrated Monte-Carlo prediction under the what-if changes (issue 15) */
-  | (SkeletonSource & { kind: "predict"; resources: ResourceSnapshot[]; policies: (Omit<Policy, "now"> & { now: string })[]; calibration: Calibration; whatIf: WhatIf; runs: number });
+  | (SkeletonSource & {
+      kind: "predict";
+      resources: ResourceSnapshot[];
+      policies: (Omit<Policy, "now"> & { now: string })[];
+      calibration: Calibration;
+      whatIf: WhatIf;
+      runs: number;
+    });
 
 export interface SkeletonInfo {
   format: SkeletonFormat;
@@ -36,9 +66,20 @@ export interface SkeletonInfo {
 }
 
 export type SkeletonJobResult = { ok: true; info: SkeletonInfo } | { ok: false; errors: SkeletonError[] };
-export type PlanJobResult = { ok: true; plans: { strategy: Policy["strategy"]; result: PlanResult }[] } | { ok: false; errors: SkeletonError[] };
-export type PredictJobResult = { ok: true; plans: { strategy: Policy["strategy"]; result: PlanResult; prediction: PredictionRecord | null }[] } | { ok: false; errors: SkeletonError[] };
-export type WorkResult<J extends TWorkJob> = J extends { kind: "plan" } ? PlanJobResult : J extends { kind: "predict" } ? PredictJobResult : SkeletonJobResult;
+export type PlanJobResult =
+  | { ok: true; plans: { strategy: Policy["strategy"]; result: PlanResult }[] }
+  | { ok: false; errors: SkeletonError[] };
+export type PredictJobResult =
+  | {
+      ok: true;
+      plans: { strategy: Policy["strategy"]; result: PlanResult; prediction: PredictionRecord | null }[];
+    }
+  | { ok: false; errors: SkeletonError[] };
+export type WorkResult<J extends TWorkJob> = J extends { kind: "plan" }
+  ? PlanJobResult
+  : J extends { kind: "predict" }
+    ? PredictJobResult
+    : SkeletonJobResult;
 
 /** Where expanded workloads are kept between jobs (the worker's bounded cache; a no-op in tests). */
 export interface Loaded {
@@ -53,11 +94,18 @@ export interface WorkloadStore {
 const noStore: WorkloadStore = { get: () => undefined, set: () => undefined };
 
 /** How many tasks a parsed skeleton expands to, from its stage definitions (no expansion). */
-export function countTasks(text: string, fileName: string): { ok: true; tasks: number; line: number } | { ok: false; errors: SkeletonError[] } {
+export function countTasks(
+  text: string,
+  fileName: string,
+): { ok: true; tasks: number; line: number } | { ok: false; errors: SkeletonError[] } {
   const p = parseSkeleton(text, { fileName });
   if (!p.ok) return { ok: false, errors: p.errors };
   const stages = unroll(p.skeleton, new Issues());
-  return { ok: true, tasks: stages.reduce((n, s) => n + s.def.numTasks, 0), line: p.skeleton.stages[0]?.at.stage.line ?? 1 };
+  return {
+    ok: true,
+    tasks: stages.reduce((n, s) => n + s.def.numTasks, 0),
+    line: p.skeleton.stages[0]?.at.stage.line ?? 1,
+  };
 }
 
 export function taskLimitMessage(tasks: number, limit: number): string {
@@ -65,7 +113,10 @@ export function taskLimitMessage(tasks: number, limit: number): string {
   return `the skeleton expands to ${n(tasks)} tasks, more than this account's limit of ${n(limit)} tasks per skeleton; an administrator can raise the limit on the Account page (or with \`npx emanager user limit EMAIL N\`), or split the workload into several skeletons`;
 }
 
-function workloadOf(src: SkeletonSource, store: WorkloadStore): ({ ok: true } & Loaded) | { ok: false; errors: SkeletonError[] } {
+function workloadOf(
+  src: SkeletonSource,
+  store: WorkloadStore,
+): ({ ok: true } & Loaded) | { ok: false; errors: SkeletonError[] } {
   const hit = src.key ? store.get(src.key) : undefined;
   if (hit) return { ok: true, ...hit };
   const l = loadSkeletonText(src.text, { fileName: src.fileName, seed: src.seed });
@@ -75,11 +126,18 @@ function workloadOf(src: SkeletonSource, store: WorkloadStore): ({ ok: true } & 
   return { ok: true, ...loaded };
 }
 
-export function skeletonJob(job: Extract<TWorkJob, { kind: "skeleton" }>, store: WorkloadStore = noStore): SkeletonJobResult {
+export function skeletonJob(
+  job: Extract<TWorkJob, { kind: "skeleton" }>,
+  store: WorkloadStore = noStore,
+): SkeletonJobResult {
   if (job.taskLimit !== null) {
     const c = countTasks(job.text, job.fileName);
     if (!c.ok) return c;
-    if (c.tasks > job.taskLimit) return { ok: false, errors: [{ line: c.line, column: 1, message: taskLimitMessage(c.tasks, job.taskLimit) }] };
+    if (c.tasks > job.taskLimit)
+      return {
+        ok: false,
+        errors: [{ line: c.line, column: 1, message: taskLimitMessage(c.tasks, job.taskLimit) }],
+      };
   }
   const w = workloadOf(job, store);
   if (!w.ok) return w;
@@ -97,26 +155,52 @@ export function skeletonJob(job: Extract<TWorkJob, { kind: "skeleton" }>, store:
   };
 }
 
-export function planJob(job: Extract<TWorkJob, { kind: "plan" }>, store: WorkloadStore = noStore): PlanJobResult {
+export function planJob(
+  job: Extract<TWorkJob, { kind: "plan" }>,
+  store: WorkloadStore = noStore,
+): PlanJobResult {
   const w = workloadOf(job, store);
   if (!w.ok) return w;
-  return { ok: true, plans: job.policies.map((p) => ({ strategy: p.strategy, result: planWorkload(w.workload, job.resources, { ...p, now: new Date(p.now) }) })) };
+  return {
+    ok: true,
+    plans: job.policies.map((p) => ({
+      strategy: p.strategy,
+      result: planWorkload(w.workload, job.resources, { ...p, now: new Date(p.now) }),
+    })),
+  };
 }
 
-export function predictJob(job: Extract<TWorkJob, { kind: "predict" }>, store: WorkloadStore = noStore): PredictJobResult {
+export function predictJob(
+  job: Extract<TWorkJob, { kind: "predict" }>,
+  store: WorkloadStore = noStore,
+): PredictJobResult {
   const w = workloadOf(job, store);
   if (!w.ok) return w;
   const plans = job.policies.map((p) => {
     const now = new Date(p.now);
     const result = planWorkload(w.workload, job.resources, { ...p, now });
     // both strategies under the same model, runs and seed, so their difference is the plans'
-    const prediction = result.ok ? predictCalibrated(w.workload, result.plan, job.resources, job.calibration, { runs: simulationsFor(w.workload.tasks.length, job.runs), seed: PREDICTION_SEED, whatIf: job.whatIf, now }) : null;
+    const prediction = result.ok
+      ? predictCalibrated(w.workload, result.plan, job.resources, job.calibration, {
+          runs: simulationsFor(w.workload.tasks.length, job.runs),
+          seed: PREDICTION_SEED,
+          whatIf: job.whatIf,
+          now,
+        })
+      : null;
     return { strategy: p.strategy, result, prediction };
   });
   return { ok: true, plans };
 }
 
 /** The worker's dispatch: one job in, its plain-JSON result out. */
-export function runJob(job: TWorkJob, store: WorkloadStore = noStore): SkeletonJobResult | PlanJobResult | PredictJobResult {
-  return job.kind === "plan" ? planJob(job, store) : job.kind === "predict" ? predictJob(job, store) : skeletonJob(job, store);
+export function runJob(
+  job: TWorkJob,
+  store: WorkloadStore = noStore,
+): SkeletonJobResult | PlanJobResult | PredictJobResult {
+  return job.kind === "plan"
+    ? planJob(job, store)
+    : job.kind === "predict"
+      ? predictJob(job, store)
+      : skeletonJob(job, store);
 }

@@ -7,9 +7,23 @@ import { isWorkError, WorkError, WorkPool, type PoolOptions } from "./pool";
 import { bigText } from "./test-helpers";
 
 /** Real worker threads running lib/work/worker.ts through tsx, as the server does. */
-const base: PoolOptions = { entry: path.join(process.cwd(), "lib/work/worker.ts"), tsx: true, size: 1, maxPerUser: 2, maxQueued: 8, deadlineMs: 120_000 };
+const base: PoolOptions = {
+  entry: path.join(process.cwd(), "lib/work/worker.ts"),
+  tsx: true,
+  size: 1,
+  maxPerUser: 2,
+  maxQueued: 8,
+  deadlineMs: 120_000,
+};
 
-const job = (tasks: number, key: string | null = null): TWorkJob => ({ kind: "skeleton", key, text: bigText(tasks), fileName: "s.input", seed: 0, taskLimit: null });
+const job = (tasks: number, key: string | null = null): TWorkJob => ({
+  kind: "skeleton",
+  key,
+  text: bigText(tasks),
+  fileName: "s.input",
+  seed: 0,
+  taskLimit: null,
+});
 
 let pools: WorkPool[] = [];
 function pool(o: Partial<PoolOptions> = {}): WorkPool {
@@ -47,7 +61,10 @@ describe("work pool", () => {
     await p.warm();
     const late = p.run("u1", job(1_000_000));
     await expect(late).rejects.toBeInstanceOf(WorkError);
-    await expect(late).rejects.toMatchObject({ code: "DEADLINE", message: expect.stringMatching(/took longer than 0\.3 s and was stopped/) });
+    await expect(late).rejects.toMatchObject({
+      code: "DEADLINE",
+      message: expect.stringMatching(/took longer than 0\.3 s and was stopped/),
+    });
     expect(p.stats().stopped).toBe(1);
     const small = (await p.run("u1", job(10), 60_000)) as SkeletonJobResult;
     expect(small.ok && small.info.metrics.tasks).toBe(10);
@@ -59,7 +76,10 @@ describe("work pool", () => {
     const done: string[] = [];
     const a1 = p.run("alice", job(50_000)).then(() => done.push("a1"));
     const a2 = p.run("alice", job(50_000)).then(() => done.push("a2"));
-    await expect(p.run("alice", job(10))).rejects.toMatchObject({ code: "BUSY", message: expect.stringMatching(/already have 2 large computations/) });
+    await expect(p.run("alice", job(10))).rejects.toMatchObject({
+      code: "BUSY",
+      message: expect.stringMatching(/already have 2 large computations/),
+    });
     const b1 = p.run("bob", job(10)).then(() => done.push("b1"));
     await Promise.all([a1, a2, b1]);
     // one worker: alice's first job was running; bob's job went before alice's second
@@ -72,7 +92,10 @@ describe("work pool", () => {
     const running = p.run("u1", job(50_000));
     await new Promise((r) => setTimeout(r, 50)); // let the worker take it, so the queue is empty
     const queued = p.run("u2", job(10));
-    await expect(p.run("u3", job(10))).rejects.toMatchObject({ code: "BUSY", message: expect.stringMatching(/server is busy/) });
+    await expect(p.run("u3", job(10))).rejects.toMatchObject({
+      code: "BUSY",
+      message: expect.stringMatching(/server is busy/),
+    });
     await Promise.all([running, queued]);
   }, 60_000);
 
@@ -91,11 +114,16 @@ describe("work pool", () => {
   it("recognises a WorkError thrown by another module copy (Next bundles routes and pages apart)", () => {
     const copy = Object.assign(new Error("the server is busy"), { name: "WorkError", code: "BUSY" });
     expect(copy instanceof WorkError).toBe(false);
-    expect([isWorkError(copy), isWorkError(new WorkError("BUSY", "x")), isWorkError(new Error("x"))]).toEqual([true, true, false]);
+    expect([isWorkError(copy), isWorkError(new WorkError("BUSY", "x")), isWorkError(new Error("x"))]).toEqual(
+      [true, true, false],
+    );
   });
 
   it("fails the waiting jobs with the reason when its workers cannot start", async () => {
     const p = pool({ entry: path.join(process.cwd(), "lib/work/no-such-worker.ts") });
-    await expect(p.run("u1", job(10))).rejects.toMatchObject({ code: "FAILED", message: expect.stringMatching(/cannot start/) });
+    await expect(p.run("u1", job(10))).rejects.toMatchObject({
+      code: "FAILED",
+      message: expect.stringMatching(/cannot start/),
+    });
   }, 30_000);
 });

@@ -65,7 +65,8 @@ interface Slot {
   timer: NodeJS.Timeout | null;
 }
 
-type FromWorker = { ready: true } | { id: number; ok: true; value: unknown } | { id: number; ok: false; message: string };
+type FromWorker =
+  { ready: true } | { id: number; ok: true; value: unknown } | { id: number; ok: false; message: string };
 
 export interface PoolStats {
   workers: number;
@@ -88,7 +89,12 @@ export class WorkPool {
   private served = 0;
   private nextId = 1;
   private closed = false;
-  private counts = { completed: 0, stopped: 0, lastStartMs: null as number | null, startError: null as string | null };
+  private counts = {
+    completed: 0,
+    stopped: 0,
+    lastStartMs: null as number | null,
+    startError: null as string | null,
+  };
 
   constructor(private readonly opts: PoolOptions) {
     for (let i = 0; i < Math.max(1, opts.size); i++) this.slots.push(this.spawn());
@@ -98,9 +104,17 @@ export class WorkPool {
   run(userId: string, payload: unknown, deadlineMs = this.opts.deadlineMs): Promise<unknown> {
     if (this.closed) return Promise.reject(new WorkError("CLOSED", "the server is shutting down"));
     if (this.pendingFor(userId) >= this.opts.maxPerUser) {
-      return Promise.reject(new WorkError("BUSY", `you already have ${this.opts.maxPerUser} large computations under way; wait for them to finish and try again`));
+      return Promise.reject(
+        new WorkError(
+          "BUSY",
+          `you already have ${this.opts.maxPerUser} large computations under way; wait for them to finish and try again`,
+        ),
+      );
     }
-    if (this.queuedCount() >= this.opts.maxQueued) return Promise.reject(new WorkError("BUSY", "the server is busy with other users' computations; try again in a minute"));
+    if (this.queuedCount() >= this.opts.maxQueued)
+      return Promise.reject(
+        new WorkError("BUSY", "the server is busy with other users' computations; try again in a minute"),
+      );
     this.slots.forEach((s, i) => {
       if (!s.worker) this.slots[i] = this.spawn();
     });
@@ -127,7 +141,8 @@ export class WorkPool {
   async warm(timeoutMs = 30_000): Promise<void> {
     const t0 = Date.now();
     while (this.slots.some((s) => !s.ready)) {
-      if (this.slots.some((s) => !s.worker)) throw new WorkError("FAILED", this.counts.startError ?? "the worker threads cannot start");
+      if (this.slots.some((s) => !s.worker))
+        throw new WorkError("FAILED", this.counts.startError ?? "the worker threads cannot start");
       if (Date.now() - t0 > timeoutMs) throw new WorkError("FAILED", "the worker threads did not start");
       await new Promise((r) => setTimeout(r, 10));
     }
@@ -135,9 +150,12 @@ export class WorkPool {
 
   async close(): Promise<void> {
     this.closed = true;
-    for (const q of this.queues.values()) for (const j of q) j.reject(new WorkError("CLOSED", "the server is shutting down"));
+    for (const q of this.queues.values())
+      for (const j of q) j.reject(new WorkError("CLOSED", "the server is shutting down"));
     this.queues.clear();
-    await Promise.all(this.slots.map((s) => this.stop(s, new WorkError("CLOSED", "the server is shutting down"))));
+    await Promise.all(
+      this.slots.map((s) => this.stop(s, new WorkError("CLOSED", "the server is shutting down"))),
+    );
   }
 
   private pendingFor(userId: string): number {
@@ -235,7 +253,13 @@ export class WorkPool {
       const worker = slot.worker;
       slot.timer = setTimeout(() => {
         this.counts.stopped += 1;
-        this.replace(slot, new WorkError("DEADLINE", `the computation took longer than ${Math.round(job.deadlineMs / 100) / 10} s and was stopped`));
+        this.replace(
+          slot,
+          new WorkError(
+            "DEADLINE",
+            `the computation took longer than ${Math.round(job.deadlineMs / 100) / 10} s and was stopped`,
+          ),
+        );
       }, job.deadlineMs);
       worker.postMessage({ id: job.id, job: job.payload });
     }
@@ -248,7 +272,8 @@ export class WorkPool {
   private nextJob(): Job | undefined {
     let pick: string | undefined;
     for (const userId of this.queues.keys()) {
-      if (pick === undefined || (this.lastServed.get(userId) ?? -1) < (this.lastServed.get(pick) ?? -1)) pick = userId;
+      if (pick === undefined || (this.lastServed.get(userId) ?? -1) < (this.lastServed.get(pick) ?? -1))
+        pick = userId;
     }
     if (pick === undefined) return undefined;
     const q = this.queues.get(pick)!;
@@ -256,7 +281,9 @@ export class WorkPool {
     if (!q.length) this.queues.delete(pick);
     this.lastServed.set(pick, this.served++);
     // forget users with nothing queued or running, so the map stays as small as the queue
-    for (const u of this.lastServed.keys()) if (!this.queues.has(u) && u !== pick && !this.slots.some((s) => s.job?.userId === u)) this.lastServed.delete(u);
+    for (const u of this.lastServed.keys())
+      if (!this.queues.has(u) && u !== pick && !this.slots.some((s) => s.job?.userId === u))
+        this.lastServed.delete(u);
     return job;
   }
 }

@@ -8,7 +8,20 @@ import { bigText } from "./test-helpers";
 // The plan page's job (issue 15): both strategies planned and simulated at once, under what-if changes.
 describe("predict job", () => {
   const now = new Date().toISOString();
-  const base = { kind: "predict" as const, key: null, text: bigText(40), fileName: "s.input", seed: 0, resources: [localSnapshot("r1", "local", new Date(now), 2)], policies: [{ strategy: "adaptive" as const, now }, { strategy: "aimes" as const, now }], calibration: emptyCalibration(), runs: 50 };
+  const base = {
+    kind: "predict" as const,
+    key: null,
+    text: bigText(40),
+    fileName: "s.input",
+    seed: 0,
+    resources: [localSnapshot("r1", "local", new Date(now), 2)],
+    policies: [
+      { strategy: "adaptive" as const, now },
+      { strategy: "aimes" as const, now },
+    ],
+    calibration: emptyCalibration(),
+    runs: 50,
+  };
 
   it("gives each strategy a median and p10–p90 from simulations, with every input's source", () => {
     const r = predictJob({ ...base, whatIf: { waits: {}, failing: [] } });

@@ -9,7 +9,12 @@ import { Lru } from "./lru";
  * change of resources) does not expand the same million tasks again. Bounded by tasks: a
  * 1,000,000-task workload holds about 1 GB here.
  */
-const maxTasks = typeof workerData === "object" && workerData !== null && typeof (workerData as { cacheTasks?: unknown }).cacheTasks === "number" ? (workerData as { cacheTasks: number }).cacheTasks : 1_000_000;
+const maxTasks =
+  typeof workerData === "object" &&
+  workerData !== null &&
+  typeof (workerData as { cacheTasks?: unknown }).cacheTasks === "number"
+    ? (workerData as { cacheTasks: number }).cacheTasks
+    : 1_000_000;
 const store = new Lru<Loaded>(8, maxTasks, (l) => Math.max(1, l.workload.tasks.length));
 
 interface Request {
@@ -24,7 +29,10 @@ port.on("message", async (m: Request) => {
     // one job at a time: the pool sends the next only after this answer
     const value = m.job.kind === "download" ? await downloadJob(m.job) : runJob(m.job, store);
     // a zip or PNG is moved to the request thread, not copied
-    const bytes = typeof value === "object" && "body" in value && value.body instanceof Uint8Array ? [value.body.buffer as ArrayBuffer] : [];
+    const bytes =
+      typeof value === "object" && "body" in value && value.body instanceof Uint8Array
+        ? [value.body.buffer as ArrayBuffer]
+        : [];
     port.postMessage({ id: m.id, ok: true, value }, bytes);
   } catch (e: unknown) {
     // a bug in a job, not an expected failure (those are results): report it, stay alive

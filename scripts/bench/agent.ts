@@ -9,8 +9,27 @@ import type { BenchRow } from "./types";
  * an idle agent picks up a new batch, and how many no-op tasks per second it gets through on
  * 2 cores, against `xargs -P 2` running `true` the same number of times in the same run.
  */
-const noop = (i: number): TInboxTaskInput => ({ kind: "synthetic", taskId: `n${i}`, attempt: 0, cores: 1, type: "serial", mode: "time", length: 0, readBuffer: 65536, writeBuffer: 65536, interleave: 0, inputs: [], outputs: [] });
-const trueTask = (i: number): TInboxTaskInput => ({ kind: "shell", taskId: `s${i}`, attempt: 0, cores: 1, command: "true" });
+const noop = (i: number): TInboxTaskInput => ({
+  kind: "synthetic",
+  taskId: `n${i}`,
+  attempt: 0,
+  cores: 1,
+  type: "serial",
+  mode: "time",
+  length: 0,
+  readBuffer: 65536,
+  writeBuffer: 65536,
+  interleave: 0,
+  inputs: [],
+  outputs: [],
+});
+const trueTask = (i: number): TInboxTaskInput => ({
+  kind: "shell",
+  taskId: `s${i}`,
+  attempt: 0,
+  cores: 1,
+  command: "true",
+});
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -65,7 +84,9 @@ async function throughput(n: number, make: (i: number) => TInboxTaskInput): Prom
     sb.drop(Array.from({ length: n }, (_, i) => make(i)));
     // (the log is read every 250 ms, so the reading costs the agent little CPU)
     const ev = await sb.until((e) => count(e, "task_done") === n, 600_000, `${n} tasks done`, 250);
-    const last = Math.max(...ev.filter((e): e is AgentEventOf<"task_done"> => e.kind === "task_done").map((e) => e.at));
+    const last = Math.max(
+      ...ev.filter((e): e is AgentEventOf<"task_done"> => e.kind === "task_done").map((e) => e.at),
+    );
     return n / ((last - t) / 1000);
   });
 }
@@ -88,18 +109,47 @@ export async function bench(): Promise<BenchRow[]> {
   const syn = await throughput(n, noop);
   const sh = await throughput(n, trueTask);
   const base2 = xargs(n);
-  const baseline = { label: `xargs -P 2 true ×${n}, same run (mean of 2)`, value: (base + base2) / 2, unit: "tasks/s" };
+  const baseline = {
+    label: `xargs -P 2 true ×${n}, same run (mean of 2)`,
+    value: (base + base2) / 2,
+    unit: "tasks/s",
+  };
   return [
-    { figure: "agent: start → first task executing (batch waiting, median of 5)", value: median(starts), unit: "ms" },
-    { figure: "agent: idle agent, batch dropped → task executing (poll 100 ms, median of 5)", value: median(pickups), unit: "ms" },
-    { figure: `agent: ${n} no-op synthetic tasks on 2 cores`, value: syn, unit: "tasks/s", baseline, ratio: syn / baseline.value, ratioNote: "share of xargs" },
-    { figure: `agent: ${n} shell tasks \`true\` on 2 cores`, value: sh, unit: "tasks/s", baseline, ratio: sh / baseline.value, ratioNote: "share of xargs" },
+    {
+      figure: "agent: start → first task executing (batch waiting, median of 5)",
+      value: median(starts),
+      unit: "ms",
+    },
+    {
+      figure: "agent: idle agent, batch dropped → task executing (poll 100 ms, median of 5)",
+      value: median(pickups),
+      unit: "ms",
+    },
+    {
+      figure: `agent: ${n} no-op synthetic tasks on 2 cores`,
+      value: syn,
+      unit: "tasks/s",
+      baseline,
+      ratio: syn / baseline.value,
+      ratioNote: "share of xargs",
+    },
+    {
+      figure: `agent: ${n} shell tasks \`true\` on 2 cores`,
+      value: sh,
+      unit: "tasks/s",
+      baseline,
+      ratio: sh / baseline.value,
+      ratioNote: "share of xargs",
+    },
   ];
 }
 
 // `npx tsx scripts/bench/agent.ts` prints the rows on their own
 if (process.argv[1]?.endsWith("agent.ts")) {
   bench().then((rows) => {
-    for (const r of rows) console.log(`${r.figure}: ${r.value.toFixed(1)} ${r.unit}${r.ratio !== undefined ? ` (${r.ratio.toFixed(2)} × ${r.baseline?.label}: ${r.baseline?.value.toFixed(1)})` : ""}`);
+    for (const r of rows)
+      console.log(
+        `${r.figure}: ${r.value.toFixed(1)} ${r.unit}${r.ratio !== undefined ? ` (${r.ratio.toFixed(2)} × ${r.baseline?.label}: ${r.baseline?.value.toFixed(1)})` : ""}`,
+      );
   });
 }

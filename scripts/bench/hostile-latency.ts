@@ -22,13 +22,22 @@ import type { BenchRow } from "./types";
 const PASSWORD = "a long enough bench password";
 const SAMPLES = Number(process.env.EMANAGER_BENCH_SAMPLES ?? 60);
 
-const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))] ?? NaN;
+const p95 = (xs: number[]) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))] ?? NaN;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function startServer(data: string, port: number, dist: string): Promise<ChildProcess> {
   const child = spawn("npx", ["--no-install", "tsx", "scripts/start.ts"], {
-    detached: true, stdio: ["ignore", "ignore", "inherit"],
-    env: { ...process.env, PORT: String(port), EMANAGER_HOST: "127.0.0.1", EMANAGER_DATA_DIR: data, EMANAGER_DIST_DIR: dist, EMANAGER_ENGINE_INTERVAL_MS: "500" },
+    detached: true,
+    stdio: ["ignore", "ignore", "inherit"],
+    env: {
+      ...process.env,
+      PORT: String(port),
+      EMANAGER_HOST: "127.0.0.1",
+      EMANAGER_DATA_DIR: data,
+      EMANAGER_DIST_DIR: dist,
+      EMANAGER_ENGINE_INTERVAL_MS: "500",
+    },
   });
   for (let i = 0; i < 1200; i++) {
     try {
@@ -44,14 +53,21 @@ async function startServer(data: string, port: number, dist: string): Promise<Ch
 /** Signs in through next-auth's credentials endpoint; returns the Cookie header of the session. */
 async function signIn(base: string, email: string): Promise<string> {
   const csrf = await fetch(`${base}/api/auth/csrf`);
-  const jar = csrf.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const jar = csrf.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
   const { csrfToken } = (await csrf.json()) as { csrfToken: string };
   const r = await fetch(`${base}/api/auth/callback/credentials`, {
-    method: "POST", redirect: "manual",
+    method: "POST",
+    redirect: "manual",
     headers: { "content-type": "application/x-www-form-urlencoded", cookie: jar, origin: base },
     body: new URLSearchParams({ csrfToken, email, password: PASSWORD, json: "true" }),
   });
-  const session = r.headers.getSetCookie().map((c) => c.split(";")[0]).find((c) => c?.includes("session-token"));
+  const session = r.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .find((c) => c?.includes("session-token"));
   if (!session) throw new Error(`sign-in of ${email} failed (${r.status})`);
   return session;
 }
@@ -86,14 +102,32 @@ async function sample(base: string, cookie: string, n: number): Promise<Sampled>
   return s;
 }
 
-async function upload(base: string, cookie: string, name: string, text: string): Promise<{ status: number; id?: string; message?: string }> {
-  const r = await fetch(`${base}/api/skeletons`, { method: "POST", headers: { cookie, origin: base, "content-type": "application/json" }, body: JSON.stringify({ name, text }) });
+async function upload(
+  base: string,
+  cookie: string,
+  name: string,
+  text: string,
+): Promise<{ status: number; id?: string; message?: string }> {
+  const r = await fetch(`${base}/api/skeletons`, {
+    method: "POST",
+    headers: { cookie, origin: base, "content-type": "application/json" },
+    body: JSON.stringify({ name, text }),
+  });
   const b = (await r.json()) as { id?: string; error?: { message: string } };
-  return { status: r.status, ...(b.id ? { id: b.id } : {}), ...(b.error ? { message: b.error.message } : {}) };
+  return {
+    status: r.status,
+    ...(b.id ? { id: b.id } : {}),
+    ...(b.error ? { message: b.error.message } : {}),
+  };
 }
 
 /** The hostile user: four request loops at once (uploads of the largest skeleton, previews, plans with changing knobs). */
-function hostile(base: string, cookie: string, firstId: string, stop: { done: boolean }): Promise<{ requests: number; refused: number; failed: number }> {
+function hostile(
+  base: string,
+  cookie: string,
+  firstId: string,
+  stop: { done: boolean },
+): Promise<{ requests: number; refused: number; failed: number }> {
   const stats = { requests: 0, refused: 0, failed: 0 };
   let n = 0;
   const loop = async (next: () => Promise<number>) => {
@@ -104,7 +138,8 @@ function hostile(base: string, cookie: string, firstId: string, stop: { done: bo
       if (status >= 500 || status === 0) stats.failed += 1;
     }
   };
-  const get = async (url: string) => (await fetch(url, { headers: { cookie } }).then(async (r) => (await r.arrayBuffer(), r.status)));
+  const get = async (url: string) =>
+    await fetch(url, { headers: { cookie } }).then(async (r) => (await r.arrayBuffer(), r.status));
   return Promise.all([
     loop(async () => (await upload(base, cookie, `big-${n++}.input`, bigText(MAX_TASKS))).status),
     loop(() => get(`${base}/skeletons/${firstId}/plan?margin=${10 + (n++ % 50)}`)),
@@ -114,7 +149,12 @@ function hostile(base: string, cookie: string, firstId: string, stop: { done: bo
 }
 
 /** Sends `total` bytes chunked (or with a declared length) and returns the status the server answered with. */
-function push(port: number, pathName: string, headers: Record<string, string>, total: number): Promise<number> {
+function push(
+  port: number,
+  pathName: string,
+  headers: Record<string, string>,
+  total: number,
+): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = http.request({ host: "127.0.0.1", port, path: pathName, method: "POST", headers }, (res) => {
       res.resume();
@@ -148,39 +188,81 @@ export async function bench(): Promise<BenchRow[]> {
     const heavy = await signIn(base, "heavy@example.org");
     const other = await signIn(base, "other@example.org");
     const refused = await upload(base, heavy, "big.input", bigText(MAX_TASKS));
-    if (refused.status !== 422 || !/limit of 200,000 tasks per skeleton/.test(refused.message ?? "")) throw new Error(`a ${MAX_TASKS}-task upload under the default limit answered ${refused.status} ${refused.message}`);
+    if (refused.status !== 422 || !/limit of 200,000 tasks per skeleton/.test(refused.message ?? ""))
+      throw new Error(
+        `a ${MAX_TASKS}-task upload under the default limit answered ${refused.status} ${refused.message}`,
+      );
     await setTaskLimitByEmail(db, "heavy@example.org", MAX_TASKS);
     await db.$disconnect();
 
     // body limits on the real server
-    const chunked = await push(port, "/api/skeletons", { cookie: heavy, origin: base, "content-type": "application/json", "transfer-encoding": "chunked" }, 64 << 20);
-    const action = await push(port, "/account", { cookie: heavy, origin: base, "next-action": "0".repeat(42), "content-type": "text/plain;charset=UTF-8", "content-length": String(50 << 20) }, 50 << 20).catch(() => -1);
+    const chunked = await push(
+      port,
+      "/api/skeletons",
+      { cookie: heavy, origin: base, "content-type": "application/json", "transfer-encoding": "chunked" },
+      64 << 20,
+    );
+    const action = await push(
+      port,
+      "/account",
+      {
+        cookie: heavy,
+        origin: base,
+        "next-action": "0".repeat(42),
+        "content-type": "text/plain;charset=UTF-8",
+        "content-length": String(50 << 20),
+      },
+      50 << 20,
+    ).catch(() => -1);
     process.stderr.write(`[bench] chunked 64 MB upload → ${chunked}; 50 MB server-action body → ${action}\n`);
-    if (chunked !== 413 || action !== 413) throw new Error(`body limits: chunked upload answered ${chunked}, 50 MB server action ${action} (both should be 413)`);
+    if (chunked !== 413 || action !== 413)
+      throw new Error(
+        `body limits: chunked upload answered ${chunked}, 50 MB server action ${action} (both should be 413)`,
+      );
 
     await sample(base, other, 5); // warm-up: the first renders of the bystander's page
     const idle = await sample(base, other, SAMPLES);
     const t0 = performance.now();
     const first = await upload(base, heavy, "big.input", bigText(MAX_TASKS));
     const uploadMs = performance.now() - t0;
-    if (first.status !== 201 || !first.id) throw new Error(`the ${MAX_TASKS}-task upload after raising the limit answered ${first.status} ${first.message}`);
+    if (first.status !== 201 || !first.id)
+      throw new Error(
+        `the ${MAX_TASKS}-task upload after raising the limit answered ${first.status} ${first.message}`,
+      );
     const stop = { done: false };
     const load = hostile(base, heavy, first.id, stop);
     await sleep(1000);
     const loaded = await sample(base, other, SAMPLES);
     stop.done = true;
     const h = await load;
-    process.stderr.write(`[bench] hostile user: ${h.requests} requests, ${h.refused} uploads refused with 429 (per-user bound), ${h.failed} failed (5xx or no answer)\n`);
+    process.stderr.write(
+      `[bench] hostile user: ${h.requests} requests, ${h.refused} uploads refused with 429 (per-user bound), ${h.failed} failed (5xx or no answer)\n`,
+    );
     if (h.failed) throw new Error(`${h.failed} of the hostile user's requests failed (5xx or no answer)`);
     const row = (what: string, l: number[], i: number[], budget?: string): BenchRow => ({
-      figure: `another user's ${what} while one user uploads and plans ${MAX_TASKS.toLocaleString("en")}-task skeletons: p95 of ${l.length}`, value: p95(l), unit: "ms",
-      baseline: { label: "the same requests, idle server", value: p95(i), unit: "ms" }, ratio: p95(l) / p95(i), ...(budget ? { budget } : {}),
+      figure: `another user's ${what} while one user uploads and plans ${MAX_TASKS.toLocaleString("en")}-task skeletons: p95 of ${l.length}`,
+      value: p95(l),
+      unit: "ms",
+      baseline: { label: "the same requests, idle server", value: p95(i), unit: "ms" },
+      ratio: p95(l) / p95(i),
+      ...(budget ? { budget } : {}),
     });
     return [
       row("page (/skeletons)", loaded.page, idle.page, "< 300 ms"),
       row("/api/health", loaded.health, idle.health, "< 300 ms"),
-      { figure: "engine: most time since its last tick seen by /api/health under that load (tick every 500 ms)", value: Math.max(...loaded.engineLag), unit: "ms", baseline: { label: "idle server", value: Math.max(...idle.engineLag), unit: "ms" }, ratio: Math.max(...loaded.engineLag) / Math.max(...idle.engineLag) },
-      { figure: `upload of a ${MAX_TASKS.toLocaleString("en")}-task skeleton (expanded on a worker thread)`, value: uploadMs, unit: "ms" },
+      {
+        figure:
+          "engine: most time since its last tick seen by /api/health under that load (tick every 500 ms)",
+        value: Math.max(...loaded.engineLag),
+        unit: "ms",
+        baseline: { label: "idle server", value: Math.max(...idle.engineLag), unit: "ms" },
+        ratio: Math.max(...loaded.engineLag) / Math.max(...idle.engineLag),
+      },
+      {
+        figure: `upload of a ${MAX_TASKS.toLocaleString("en")}-task skeleton (expanded on a worker thread)`,
+        value: uploadMs,
+        unit: "ms",
+      },
     ];
   } finally {
     try {
@@ -195,11 +277,17 @@ export async function bench(): Promise<BenchRow[]> {
 
 // `npx tsx scripts/bench/hostile-latency.ts` prints the rows on their own
 if (process.argv[1]?.endsWith("hostile-latency.ts")) {
-  bench().then((rows) => {
-    for (const r of rows) console.log(`${r.figure}: ${r.value.toFixed(1)} ${r.unit}${r.ratio !== undefined ? ` (${r.ratio.toFixed(2)} × ${r.baseline?.label}: ${r.baseline?.value.toFixed(1)} ${r.baseline?.unit})` : ""}`);
-    process.exit(0);
-  }, (e: unknown) => {
-    console.error(e);
-    process.exit(1);
-  });
+  bench().then(
+    (rows) => {
+      for (const r of rows)
+        console.log(
+          `${r.figure}: ${r.value.toFixed(1)} ${r.unit}${r.ratio !== undefined ? ` (${r.ratio.toFixed(2)} × ${r.baseline?.label}: ${r.baseline?.value.toFixed(1)} ${r.baseline?.unit})` : ""}`,
+        );
+      process.exit(0);
+    },
+    (e: unknown) => {
+      console.error(e);
+      process.exit(1);
+    },
+  );
 }

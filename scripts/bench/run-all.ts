@@ -37,7 +37,9 @@ async function main(): Promise<void> {
   }
   const lines = ["| figure | value | baseline (same run) | ratio | budget |", "|---|---|---|---|---|"];
   for (const r of rows) {
-    lines.push(`| ${r.figure} | ${fmt(r.value)} ${r.unit} | ${r.baseline ? `${r.baseline.label}: ${fmt(r.baseline.value)} ${r.baseline.unit}` : ""} | ${r.ratio !== undefined ? `${r.ratio.toFixed(r.ratio < 0.1 ? 3 : 2)}${r.ratioNote ? ` (${r.ratioNote})` : ""}` : ""} | ${r.budget ?? ""} |`);
+    lines.push(
+      `| ${r.figure} | ${fmt(r.value)} ${r.unit} | ${r.baseline ? `${r.baseline.label}: ${fmt(r.baseline.value)} ${r.baseline.unit}` : ""} | ${r.ratio !== undefined ? `${r.ratio.toFixed(r.ratio < 0.1 ? 3 : 2)}${r.ratioNote ? ` (${r.ratioNote})` : ""}` : ""} | ${r.budget ?? ""} |`,
+    );
   }
   console.log(`\nMachine: ${machine()}; ${new Date().toISOString().slice(0, 10)}\n`);
   console.log(lines.join("\n"));
@@ -47,7 +49,10 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(() => process.exit(process.exitCode ?? 0), (e: unknown) => {
-  console.error(e);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(process.exitCode ?? 0),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

@@ -10,7 +10,13 @@ export function syntheticLog(n: number): RunEvent[] {
   const ev: RunEvent[] = [];
   let seq = 0;
   const T = 1_700_000_000_000;
-  const push = (entity: RunEvent["entity"], entityId: string, to: string, at: number, data: Record<string, unknown> | null = null) => ev.push({ seq: ++seq, runId: "r", entity, entityId, from: null, to, at, reason: null, data });
+  const push = (
+    entity: RunEvent["entity"],
+    entityId: string,
+    to: string,
+    at: number,
+    data: Record<string, unknown> | null = null,
+  ) => ev.push({ seq: ++seq, runId: "r", entity, entityId, from: null, to, at, reason: null, data });
   for (let p = 0; p < 8; p++) {
     push("pilot", `p${p}`, "NEW", T, { label: `r${p}`, cores: 64 });
     push("pilot", `p${p}`, "PMGR_ACTIVE_PENDING", T + 1000);
@@ -46,7 +52,17 @@ export async function bench(): Promise<BenchRow[]> {
   const small = syntheticLog(10_000);
   const fold10k = await timeIt(() => foldEvents(emptyView(), small));
   return [
-    { figure: `statistics: fold + every metric + 1 s time series, 100,000 tasks (${log.length.toLocaleString("en")} events)`, value: all, unit: "ms", baseline: { label: "one pass summing event times", value: base, unit: "ms" }, ratio: all / base },
-    { figure: "dashboard fold of a 10,000-task run (60,000 events), the browser's work per snapshot", value: fold10k, unit: "ms" },
+    {
+      figure: `statistics: fold + every metric + 1 s time series, 100,000 tasks (${log.length.toLocaleString("en")} events)`,
+      value: all,
+      unit: "ms",
+      baseline: { label: "one pass summing event times", value: base, unit: "ms" },
+      ratio: all / base,
+    },
+    {
+      figure: "dashboard fold of a 10,000-task run (60,000 events), the browser's work per snapshot",
+      value: fold10k,
+      unit: "ms",
+    },
   ];
 }

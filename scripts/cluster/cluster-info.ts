@@ -14,7 +14,9 @@ export function ensureCluster(): ClusterInfo {
   const script = path.join(path.dirname(fileURLToPath(import.meta.url)), "ensure.mjs");
   const r = spawnSync("node", [script], { encoding: "utf8" });
   if (r.status !== 0) {
-    throw new Error(`the loopback SLURM cluster is not available (ensure.mjs exit ${r.status ?? r.signal}): ${`${r.stdout}${r.stderr}`.trim()}`);
+    throw new Error(
+      `the loopback SLURM cluster is not available (ensure.mjs exit ${r.status ?? r.signal}): ${`${r.stdout}${r.stderr}`.trim()}`,
+    );
   }
   return readClusterInfo();
 }

@@ -21,7 +21,8 @@ describe("scripts/cluster", () => {
   it("status.sh reports every part up", () => {
     const r = run("bash", [path.join(here, "status.sh")]);
     expect(r.status).toBe(0);
-    for (const part of ["munged", "slurmctld", "slurmd", "node", "sshd", "state"]) expect(r.stdout).toMatch(new RegExp(`${part}\\s+up`));
+    for (const part of ["munged", "slurmctld", "slurmd", "node", "sshd", "state"])
+      expect(r.stdout).toMatch(new RegExp(`${part}\\s+up`));
     expect(r.stdout).toMatch(/vm|idle|mix/);
   });
 

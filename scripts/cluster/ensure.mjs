@@ -22,10 +22,15 @@ function cannot(why) {
 
 if (process.platform !== "linux") cannot(`it needs Linux (this is ${process.platform})`);
 if (typeof process.getuid === "function" && process.getuid() !== 0) {
-  cannot("not root (scripts/cluster/up.sh installs Debian packages, adds a user and starts daemons; run it as root)");
+  cannot(
+    "not root (scripts/cluster/up.sh installs Debian packages, adds a user and starts daemons; run it as root)",
+  );
 }
-const installed = ["/usr/sbin/slurmctld", "/usr/sbin/slurmd", "/usr/sbin/munged", "/usr/sbin/sshd"].every((f) => existsSync(f));
-if (!installed && !onPath("apt-get")) cannot("slurm-wlm, munge or openssh-server is missing and there is no apt-get to install them");
+const installed = ["/usr/sbin/slurmctld", "/usr/sbin/slurmd", "/usr/sbin/munged", "/usr/sbin/sshd"].every(
+  (f) => existsSync(f),
+);
+if (!installed && !onPath("apt-get"))
+  cannot("slurm-wlm, munge or openssh-server is missing and there is no apt-get to install them");
 
 const r = spawnSync("bash", [path.join(here, "up.sh")], { stdio: "inherit" });
 if (r.error) cannot(`bash could not be run: ${r.error.message}`);

@@ -10,17 +10,31 @@ import { ensureCluster } from "./cluster-info";
 const here = path.join(process.cwd(), "scripts/cluster");
 const STATE = process.env.EMANAGER_CLUSTER_DIR ?? "/var/lib/emanager-cluster";
 const LOCK = path.join(STATE, ".up.lock");
-const up = (...args: string[]) => spawnSync("bash", [path.join(here, "up.sh"), ...args], { encoding: "utf8", timeout: 120_000 });
+const up = (...args: string[]) =>
+  spawnSync("bash", [path.join(here, "up.sh"), ...args], { encoding: "utf8", timeout: 120_000 });
 
 const pidOf = (file: string): number => Number(readFileSync(file, "utf8").trim());
 
 /** the daemons of the cluster that have the lock file open (by path: a replaced file does not count) */
 function daemonsHoldingLock(): string[] {
-  const daemons: Record<string, string> = { munged: "/run/munge/munged.pid", slurmctld: "/run/slurmctld.pid", slurmd: "/run/slurmd.pid" };
+  const daemons: Record<string, string> = {
+    munged: "/run/munge/munged.pid",
+    slurmctld: "/run/slurmctld.pid",
+    slurmd: "/run/slurmd.pid",
+  };
   const holding: string[] = [];
   for (const [name, pidFile] of Object.entries(daemons)) {
     const fdDir = `/proc/${pidOf(pidFile)}/fd`;
-    if (readdirSync(fdDir).some((fd) => { try { return readlinkSync(path.join(fdDir, fd)) === LOCK; } catch { return false; } })) holding.push(name);
+    if (
+      readdirSync(fdDir).some((fd) => {
+        try {
+          return readlinkSync(path.join(fdDir, fd)) === LOCK;
+        } catch {
+          return false;
+        }
+      })
+    )
+      holding.push(name);
   }
   return holding;
 }
@@ -58,7 +72,8 @@ describe("scripts/cluster/up.sh under failure", () => {
   it("restarts the SLURM daemons when munged had to be restarted, so the node takes jobs again", () => {
     const munged = pidOf("/run/munge/munged.pid");
     spawnSync("kill", [String(munged)]);
-    for (let i = 0; i < 50 && spawnSync("kill", ["-0", String(munged)]).status === 0; i++) spawnSync("sleep", ["0.1"]);
+    for (let i = 0; i < 50 && spawnSync("kill", ["-0", String(munged)]).status === 0; i++)
+      spawnSync("sleep", ["0.1"]);
     const r = up();
     expect(r.status, `${r.stdout}\n${r.stderr}`).toBe(0);
     expect(r.stdout).toMatch(/started munged/);

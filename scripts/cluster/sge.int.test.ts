@@ -13,7 +13,15 @@ import type { ClusterInfo } from "./cluster-info";
 let cl: ClusterInfo;
 let info: SgeInfo;
 let t: SshTransport;
-const connect = () => new SshTransport({ host: cl.host, port: cl.port, username: cl.user, privateKey: readFileSync(cl.privateKeyPath, "utf8"), hostKey: cl.hostKey, callTimeoutMs: 20_000 });
+const connect = () =>
+  new SshTransport({
+    host: cl.host,
+    port: cl.port,
+    username: cl.user,
+    privateKey: readFileSync(cl.privateKeyPath, "utf8"),
+    hostKey: cl.hostKey,
+    callTimeoutMs: 20_000,
+  });
 /**
  * One command over ssh; once more on a fresh connection if the connection was lost (another
  * suite, resilience-slurm, kills every session of the cluster user on purpose while it runs).
@@ -32,7 +40,9 @@ const submitted: string[] = [];
 beforeAll(async () => {
   ({ cluster: cl, sge: info } = ensureSge());
   t = connect();
-  await exec(`mkdir -p ${dir} && printf '#!/bin/bash\\nsleep "\${1:-1}"\\nexit "\${2:-0}"\\n' > ${dir}/job.sh && chmod 755 ${dir}/job.sh`);
+  await exec(
+    `mkdir -p ${dir} && printf '#!/bin/bash\\nsleep "\${1:-1}"\\nexit "\${2:-0}"\\n' > ${dir}/job.sh && chmod 755 ${dir}/job.sh`,
+  );
 });
 afterAll(async () => {
   if (submitted.length) await exec(`qdel ${submitted.join(" ")} >/dev/null 2>&1; rm -rf ${dir}`);
@@ -65,13 +75,22 @@ describe("submitting to the loopback Grid Engine cell", () => {
     const plain = await submit(`qsub -terse ${wide}`);
     expect(plain.ok).toBe(true);
     await new Promise((r) => setTimeout(r, 2500)); // two scheduler intervals
-    expect(await status(plain.ok ? plain.jobId : "")).toMatchObject({ state: "queued", reason: "qw (waiting)" });
+    expect(await status(plain.ok ? plain.jobId : "")).toMatchObject({
+      state: "queued",
+      reason: "qw (waiting)",
+    });
     const unknownQueue = await submit("qsub -terse -w e -q nosuch.q job.sh");
-    expect(unknownQueue).toEqual({ ok: false, code: "REJECTED", message: 'Job was rejected because job requests unknown queue "nosuch.q"' });
+    expect(unknownQueue).toEqual({
+      ok: false,
+      code: "REJECTED",
+      message: 'Job was rejected because job requests unknown queue "nosuch.q"',
+    });
   });
 
   it("a disabled queue: -w e (the adapter's) accepts the job and it waits; only -w p, which never submits, refuses it", async () => {
-    const accepted = await submit(`${adapter.submitCommand(`${dir}/job.sh`).replace("qsub ", `qsub -q ${info.disabledQueue} `)}`);
+    const accepted = await submit(
+      `${adapter.submitCommand(`${dir}/job.sh`).replace("qsub ", `qsub -q ${info.disabledQueue} `)}`,
+    );
     expect(accepted.ok).toBe(true);
     await new Promise((r) => setTimeout(r, 2500));
     expect((await status(accepted.ok ? accepted.jobId : "")).state).toBe("queued");
@@ -86,15 +105,21 @@ describe("submitting to the loopback Grid Engine cell", () => {
     const id = r.ok ? r.jobId : "";
     await until("the job to run", 20_000, async () => (await status(id)).state === "running");
     await until("the job to end", 20_000, async () => (await status(id)).state === "ended");
-    await until("qacct's exit status", 20_000, async () => /exit_status 7/.test((await status(id)).reason ?? ""));
+    await until("qacct's exit status", 20_000, async () =>
+      /exit_status 7/.test((await status(id)).reason ?? ""),
+    );
     expect(sgeJobsOf(info.user).map((j) => j.id)).not.toContain(id);
   });
 
   it("an unreachable qmaster leaves a job unknown, never ended", async () => {
-    const r = await submit(adapter.submitCommand(`${dir}/job.sh`).replace("qsub ", `qsub -q ${info.disabledQueue} `));
+    const r = await submit(
+      adapter.submitCommand(`${dir}/job.sh`).replace("qsub ", `qsub -q ${info.disabledQueue} `),
+    );
     const st = await status(r.ok ? r.jobId : "", "export SGE_QMASTER_PORT=1; ");
     expect(st.state).toBe("unknown");
-    expect(st.reason).toMatch(/^qstat did not answer: commlib error: got select error \(Connection refused\)/);
+    expect(st.reason).toMatch(
+      /^qstat did not answer: commlib error: got select error \(Connection refused\)/,
+    );
     const del = await exec(`SGE_QMASTER_PORT=1 ${adapter.cancelCommand(r.ok ? r.jobId : "")}`);
     expect(del.code).not.toBe(0);
   });
@@ -105,8 +130,18 @@ describe("submitting to the loopback Grid Engine cell", () => {
     expect(r.code, r.stderr).toBe(0);
     const snap = probe.parse(r.stdout, { resourceId: "r", label: "sge", host: cl.host, now: new Date() });
     const q = new Map(snap.queues.map((x) => [x.name, x]));
-    expect(q.get(info.enabledQueue)).toMatchObject({ enabled: true, isDefault: true, maxWalltimeSeconds: info.queues[info.enabledQueue]!.hRtMinutes * 60, coresTotal: info.slots });
-    expect(q.get(info.disabledQueue)).toMatchObject({ enabled: false, maxWalltimeSeconds: 3600, coresTotal: 1, coresFree: 0 });
+    expect(q.get(info.enabledQueue)).toMatchObject({
+      enabled: true,
+      isDefault: true,
+      maxWalltimeSeconds: info.queues[info.enabledQueue]!.hRtMinutes * 60,
+      coresTotal: info.slots,
+    });
+    expect(q.get(info.disabledQueue)).toMatchObject({
+      enabled: false,
+      maxWalltimeSeconds: 3600,
+      coresTotal: 1,
+      coresFree: 0,
+    });
     expect(snap.nodes).toBe(1);
   });
 });

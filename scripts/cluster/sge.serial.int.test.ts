@@ -36,7 +36,18 @@ async function waitGone(pid: number, ms: number) {
 
 /** A job as hpcuser on all.q that must run and write within 30 s (the cell really works). */
 function jobRuns(): void {
-  const r = spawnSync("runuser", ["-u", "hpcuser", "--", "bash", "-c", 'd=$(mktemp -d) && cd "$d" && id=$(qsub -terse -w e -cwd -o out -j y -b y echo ok) && for i in $(seq 60); do grep -q ok out 2>/dev/null && echo "ran $id" && exit 0; sleep 0.5; done; exit 1'], { encoding: "utf8", timeout: 60_000 });
+  const r = spawnSync(
+    "runuser",
+    [
+      "-u",
+      "hpcuser",
+      "--",
+      "bash",
+      "-c",
+      'd=$(mktemp -d) && cd "$d" && id=$(qsub -terse -w e -cwd -o out -j y -b y echo ok) && for i in $(seq 60); do grep -q ok out 2>/dev/null && echo "ran $id" && exit 0; sleep 0.5; done; exit 1',
+    ],
+    { encoding: "utf8", timeout: 60_000 },
+  );
   expect(r.status, `${r.stdout}${r.stderr}`).toBe(0);
 }
 
@@ -59,7 +70,10 @@ describe("scripts/cluster/sge-up.sh under failure", () => {
           return "";
         }
       });
-      expect(fds.filter((f) => LOCKS.includes(f)), `pid ${pid}`).toEqual([]);
+      expect(
+        fds.filter((f) => LOCKS.includes(f)),
+        `pid ${pid}`,
+      ).toEqual([]);
     }
   });
 

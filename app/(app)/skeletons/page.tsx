@@ -9,7 +9,11 @@ import type { SkeletonSummary } from "@/lib/db/skeletons";
 
 export default async function SkeletonsPage() {
   const user = await requireUser();
-  const skeletons = await db().skeleton.findMany({ where: { userId: user.id }, orderBy: { createdAt: "desc" }, select: { id: true, name: true, createdAt: true, summary: true } });
+  const skeletons = await db().skeleton.findMany({
+    where: { userId: user.id },
+    orderBy: { createdAt: "desc" },
+    select: { id: true, name: true, createdAt: true, summary: true },
+  });
   return (
     <>
       <div className="spread">
@@ -18,8 +22,9 @@ export default async function SkeletonsPage() {
       </div>
       {skeletons.length === 0 ? (
         <EmptyState title="No skeletons yet">
-          A skeleton describes a synthetic workflow: stages of tasks with their lengths, cores and file sizes (the AIMES skeleton format, or JSON/YAML).
-          Upload one below to preview its stages and tasks, or try the SC2014 demo.
+          A skeleton describes a synthetic workflow: stages of tasks with their lengths, cores and file sizes
+          (the AIMES skeleton format, or JSON/YAML). Upload one below to preview its stages and tasks, or try
+          the SC2014 demo.
         </EmptyState>
       ) : (
         <table className="data collapse" style={{ marginBottom: "1rem" }}>

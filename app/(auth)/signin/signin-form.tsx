@@ -22,7 +22,8 @@ export function SignInForm() {
         redirect: false,
       });
       // a lockout comes back as its own message ("too many failed sign-ins; try again after HH:MM UTC")
-      if (!r || r.error) setError(r?.error?.startsWith("too many failed sign-ins") ? r.error : "Wrong e-mail or password.");
+      if (!r || r.error)
+        setError(r?.error?.startsWith("too many failed sign-ins") ? r.error : "Wrong e-mail or password.");
       else router.push(safeCallbackPath(params.get("callbackUrl")));
     } catch {
       setError("The server could not be reached. Check that EManager is running and try again.");

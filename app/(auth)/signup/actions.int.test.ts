@@ -14,12 +14,22 @@ describe("sign-up does not reveal whether an address has an account", () => {
     const { db } = await import("@/lib/db/client");
     const { checkCredentials } = await import("@/lib/db/users");
     await signUpAction({ email: "owner@x.org", name: "", password: "the owner's password" });
-    const before = await db().user.findUniqueOrThrow({ where: { email: "owner@x.org" }, omit: { passwordHash: false } });
-    const taken = await signUpAction({ email: "Owner@x.org", name: "Mallory", password: "mallory's password" });
+    const before = await db().user.findUniqueOrThrow({
+      where: { email: "owner@x.org" },
+      omit: { passwordHash: false },
+    });
+    const taken = await signUpAction({
+      email: "Owner@x.org",
+      name: "Mallory",
+      password: "mallory's password",
+    });
     const free = await signUpAction({ email: "free@x.org", name: "Mallory", password: "mallory's password" });
     expect(taken).toEqual({ ok: true, value: { email: "owner@x.org" } });
     expect(free).toEqual({ ok: true, value: { email: "free@x.org" } });
-    const after = await db().user.findUniqueOrThrow({ where: { email: "owner@x.org" }, omit: { passwordHash: false } });
+    const after = await db().user.findUniqueOrThrow({
+      where: { email: "owner@x.org" },
+      omit: { passwordHash: false },
+    });
     expect(after).toEqual(before);
     expect(await checkCredentials(db(), { email: "owner@x.org", password: "mallory's password" })).toBeNull();
     expect(await db().user.count()).toBe(2);
@@ -27,6 +37,9 @@ describe("sign-up does not reveal whether an address has an account", () => {
   it("still tells a person what is wrong with their own input, common passwords included", async () => {
     const { signUpAction } = await import("./actions");
     const r = await signUpAction({ email: "new@x.org", name: "", password: "iloveyou1" });
-    expect(r).toMatchObject({ ok: false, error: { code: "INVALID_INPUT", message: expect.stringMatching(/most common/) } });
+    expect(r).toMatchObject({
+      ok: false,
+      error: { code: "INVALID_INPUT", message: expect.stringMatching(/most common/) },
+    });
   });
 });

@@ -8,7 +8,11 @@ import { signUp } from "@/lib/db/users";
  * bcrypt work. For a taken one nothing is created and nobody is signed in; the form then signs in
  * with the password given, which opens only the owner's account (see signup-form.tsx).
  */
-export async function signUpAction(input: { email: string; name: string; password: string }): Promise<ActionResult<{ email: string }>> {
+export async function signUpAction(input: {
+  email: string;
+  name: string;
+  password: string;
+}): Promise<ActionResult<{ email: string }>> {
   const r = await signUp(db(), input);
   if (r.ok) return ok({ email: r.user.email });
   if (r.error.code === "EMAIL_TAKEN") return ok({ email: String(input.email).trim().toLowerCase() });

@@ -8,7 +8,16 @@ export async function GET(): Promise<Response> {
   const resources = await db().resource.findMany({
     where: { userId: user.id },
     orderBy: { createdAt: "asc" },
-    select: { id: true, label: true, kind: true, host: true, port: true, username: true, defaultQueue: true, coresPerNode: true },
+    select: {
+      id: true,
+      label: true,
+      kind: true,
+      host: true,
+      port: true,
+      username: true,
+      defaultQueue: true,
+      coresPerNode: true,
+    },
   });
   return Response.json({ resources });
 }

@@ -48,7 +48,12 @@ async function again<T>(step: () => Promise<T>, idempotent: boolean, attempts = 
   }
 }
 
-export function remoteSite(t: Transport, batch: BatchAdapter, workDir: string, opts: { heartbeatSeconds?: number; drainMarginSeconds?: number } = {}): PilotSite {
+export function remoteSite(
+  t: Transport,
+  batch: BatchAdapter,
+  workDir: string,
+  opts: { heartbeatSeconds?: number; drainMarginSeconds?: number } = {},
+): PilotSite {
   let root: string | null = null;
   /** hand-overs whose last try failed: `sandbox|seq` (the next try first looks for the batch) */
   const uncertain = new Set<string>();
@@ -71,14 +76,26 @@ export function remoteSite(t: Transport, batch: BatchAdapter, workDir: string, o
     async launch(spec: PilotJobSpec) {
       const sb = spec.sandbox;
       const agent = await readFile(AGENT);
-      const conf = renderAgentConf({ pilotId: spec.pilotId, cores: spec.cores, walltimeSeconds: Math.max(1, Math.floor(spec.walltimeMinutes * 60)), drainMarginSeconds: opts.drainMarginSeconds ?? 30, heartbeatSeconds: opts.heartbeatSeconds ?? 5, launch: "fork" });
+      const conf = renderAgentConf({
+        pilotId: spec.pilotId,
+        cores: spec.cores,
+        walltimeSeconds: Math.max(1, Math.floor(spec.walltimeMinutes * 60)),
+        drainMarginSeconds: opts.drainMarginSeconds ?? 30,
+        heartbeatSeconds: opts.heartbeatSeconds ?? 5,
+        launch: "fork",
+      });
       // Everything before the submission can be repeated after a dropped connection; the
       // submission itself cannot (a lost reply may hide a job that was queued), so it runs once.
       await again(async () => {
-        await mkdirs([SANDBOX.inbox, SANDBOX.control, SANDBOX.tasks, ENGINE_WORKDIR].map((d) => `${sb}/${d}`));
+        await mkdirs(
+          [SANDBOX.inbox, SANDBOX.control, SANDBOX.tasks, ENGINE_WORKDIR].map((d) => `${sb}/${d}`),
+        );
         await t.writeFile(`${sb}/emanager-agent.sh`, agent, { mode: 0o755, timeoutMs: fileMs(agent.length) });
         await t.writeFile(`${sb}/agent.conf`, conf, { timeoutMs: SMALL_FILE_MS });
-        await t.writeFile(`${sb}/pilot.job`, batch.renderJobScript(spec), { mode: 0o755, timeoutMs: SMALL_FILE_MS });
+        await t.writeFile(`${sb}/pilot.job`, batch.renderJobScript(spec), {
+          mode: 0o755,
+          timeoutMs: SMALL_FILE_MS,
+        });
       }, true);
       const r = await again(() => t.exec(`cd ${sh(sb)} && ${batch.submitCommand(`${sb}/pilot.job`)}`), false);
       const s = batch.parseSubmit(r.stdout, r.stderr, r.code);
@@ -91,7 +108,10 @@ export function remoteSite(t: Transport, batch: BatchAdapter, workDir: string, o
     async cancel(jobId: string) {
       // a refused cancel is reported (the engine confirms the job's end by its status anyway)
       const r = await t.exec(batch.cancelCommand(jobId));
-      if (r.code !== 0) throw new Error(`${batch.cancelCommand(jobId)} failed (exit code ${r.code}): ${(r.stderr || r.stdout).trim().split(/\r?\n/).slice(0, 2).join(" | ") || "no output"}`);
+      if (r.code !== 0)
+        throw new Error(
+          `${batch.cancelCommand(jobId)} failed (exit code ${r.code}): ${(r.stderr || r.stdout).trim().split(/\r?\n/).slice(0, 2).join(" | ") || "no output"}`,
+        );
     },
     async drain(sandbox: string) {
       await t.writeFile(`${sandbox}/${DRAIN_FILE}`, "", { timeoutMs: SMALL_FILE_MS });
@@ -99,17 +119,28 @@ export function remoteSite(t: Transport, batch: BatchAdapter, workDir: string, o
     async readFacts(sandbox: string, offset: number) {
       const st = await t.stat(`${sandbox}/${SANDBOX.events}`, { timeoutMs: SMALL_FILE_MS });
       if (!st || st.size <= offset) return { facts: [], nextOffset: offset, problems: [] };
-      return parseAgentFacts(await t.readFile(`${sandbox}/${SANDBOX.events}`, { offset, maxBytes: 8 << 20, timeoutMs: fileMs(Math.min(st.size - offset, 8 << 20)) }), offset);
+      return parseAgentFacts(
+        await t.readFile(`${sandbox}/${SANDBOX.events}`, {
+          offset,
+          maxBytes: 8 << 20,
+          timeoutMs: fileMs(Math.min(st.size - offset, 8 << 20)),
+        }),
+        offset,
+      );
     },
     async heartbeatAgeMs(sandbox: string, now: number) {
       const st = await t.stat(`${sandbox}/${SANDBOX.heartbeat}`, { timeoutMs: SMALL_FILE_MS });
       return st ? Math.max(0, now - st.mtimeMs) : null;
     },
     async stageIn(sandbox: string, runDir: string, relPaths: string[]) {
-      await mkdirs([...new Set(relPaths.map((p) => `${sandbox}/${ENGINE_WORKDIR}/${path.posix.dirname(p)}`))]);
+      await mkdirs([
+        ...new Set(relPaths.map((p) => `${sandbox}/${ENGINE_WORKDIR}/${path.posix.dirname(p)}`)),
+      ]);
       for (const p of relPaths) {
         const bytes = await readFile(path.join(runDir, p));
-        await t.writeFile(`${sandbox}/${ENGINE_WORKDIR}/${p}.part`, bytes, { timeoutMs: fileMs(bytes.length) });
+        await t.writeFile(`${sandbox}/${ENGINE_WORKDIR}/${p}.part`, bytes, {
+          timeoutMs: fileMs(bytes.length),
+        });
         await t.rename(`${sandbox}/${ENGINE_WORKDIR}/${p}.part`, `${sandbox}/${ENGINE_WORKDIR}/${p}`);
       }
     },
@@ -121,7 +152,9 @@ export function remoteSite(t: Transport, batch: BatchAdapter, workDir: string, o
       // delivery, and the agent moves a batch into inbox/claimed/ (then acknowledges it with
       // batch_read) before reading it, so either file means the agent has it: not sent again.
       if (uncertain.has(key)) {
-        const there = (await t.stat(`${sandbox}/${batch.final}`, { timeoutMs: SMALL_FILE_MS })) ?? (await t.stat(`${sandbox}/${claimed}`, { timeoutMs: SMALL_FILE_MS }));
+        const there =
+          (await t.stat(`${sandbox}/${batch.final}`, { timeoutMs: SMALL_FILE_MS })) ??
+          (await t.stat(`${sandbox}/${claimed}`, { timeoutMs: SMALL_FILE_MS }));
         if (there) {
           uncertain.delete(key);
           return;
@@ -148,7 +181,9 @@ export function remoteSite(t: Transport, batch: BatchAdapter, workDir: string, o
       await mkdir(destDir, { recursive: true });
       const files = taskFiles(taskId, attempt);
       for (const f of ["stdout", "stderr"] as const) {
-        const b = await t.readFile(`${sandbox}/${files[f]}`, { maxBytes: LOG_LIMIT }).catch(() => Buffer.alloc(0));
+        const b = await t
+          .readFile(`${sandbox}/${files[f]}`, { maxBytes: LOG_LIMIT })
+          .catch(() => Buffer.alloc(0));
         // the run directory is run-time data outside the sources: not for the build to trace
         await writeFile(path.join(/*turbopackIgnore: true*/ destDir, f), b);
       }

@@ -24,26 +24,52 @@ export function BundleImport() {
       <form className="stack panel" onSubmit={onSubmit} style={{ maxWidth: 760 }}>
         <label>
           Bundle configuration
-          <textarea name="text" rows={10} required placeholder="cluster_type=slurm hostname=stampede.tacc.xsede.org username=alice" />
+          <textarea
+            name="text"
+            rows={10}
+            required
+            placeholder="cluster_type=slurm hostname=stampede.tacc.xsede.org username=alice"
+          />
         </label>
         <label>
-          Your user name, for lines that carry a placeholder such as &lt;INSERT_STAMPEDE_USERNAME&gt; (optional)
+          Your user name, for lines that carry a placeholder such as &lt;INSERT_STAMPEDE_USERNAME&gt;
+          (optional)
           <input name="username" autoComplete="off" />
         </label>
-        {error ? <p className="notice error" role="alert">{error}</p> : null}
-        <button className="btn primary" type="submit" disabled={busy}>{busy ? "Importing…" : "Import"}</button>
+        {error ? (
+          <p className="notice error" role="alert">
+            {error}
+          </p>
+        ) : null}
+        <button className="btn primary" type="submit" disabled={busy}>
+          {busy ? "Importing…" : "Import"}
+        </button>
       </form>
       {report ? (
         <section className="panel" data-testid="import-report" role="status">
           <h2>{report.created.length} resource(s) imported</h2>
-          <ul>{report.created.map((c) => <li key={c.label}>line {c.line}: <strong>{c.label}</strong> ({c.kind}) {c.username}@{c.host}</li>)}</ul>
+          <ul>
+            {report.created.map((c) => (
+              <li key={c.label}>
+                line {c.line}: <strong>{c.label}</strong> ({c.kind}) {c.username}@{c.host}
+              </li>
+            ))}
+          </ul>
           {report.skipped.length ? (
             <>
               <h3>Skipped or not carried over</h3>
-              <ul>{report.skipped.map((s, i) => <li key={i}>line {s.line}: <code>{s.text.slice(0, 120)}</code>: {s.why}</li>)}</ul>
+              <ul>
+                {report.skipped.map((s, i) => (
+                  <li key={i}>
+                    line {s.line}: <code>{s.text.slice(0, 120)}</code>: {s.why}
+                  </li>
+                ))}
+              </ul>
             </>
           ) : null}
-          <Link className="btn" href="/resources">Back to resources</Link>
+          <Link className="btn" href="/resources">
+            Back to resources
+          </Link>
         </section>
       ) : null}
     </>

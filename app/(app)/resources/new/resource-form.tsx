@@ -31,11 +31,24 @@ export function ResourceForm({ initial }: { initial?: ResourceInitial }) {
     const v = (k: string) => String(f.get(k) ?? "");
     setBusy(true);
     const fields = {
-      label: v("label"), kind: v("kind") as "slurm", host: v("host"), port: Number(v("port") || 22), username: v("username"), defaultQueue: v("defaultQueue"),
-      project: v("project"), workDir: v("workDir"), envSetup: v("envSetup"), privateKey: v("privateKey"), passphrase: v("passphrase"),
+      label: v("label"),
+      kind: v("kind") as "slurm",
+      host: v("host"),
+      port: Number(v("port") || 22),
+      username: v("username"),
+      defaultQueue: v("defaultQueue"),
+      project: v("project"),
+      workDir: v("workDir"),
+      envSetup: v("envSetup"),
+      privateKey: v("privateKey"),
+      passphrase: v("passphrase"),
     };
     const r = initial
-      ? await updateResourceAction(initial.id, { ...fields, coresPerNode: Number(v("coresPerNode") || 0), queueLimits: v("queueLimits") || "{}" })
+      ? await updateResourceAction(initial.id, {
+          ...fields,
+          coresPerNode: Number(v("coresPerNode") || 0),
+          queueLimits: v("queueLimits") || "{}",
+        })
       : await createResourceAction(fields);
     setBusy(false);
     if (r && !r.ok) {
@@ -58,7 +71,13 @@ export function ResourceForm({ initial }: { initial?: ResourceInitial }) {
       {FIELDS.map((x) => (
         <label key={x.name}>
           {x.label}
-          <input name={x.name} placeholder={x.placeholder} type={x.type ?? "text"} defaultValue={initial?.values[x.name] ?? ""} aria-invalid={errors[x.name] ? true : undefined} />
+          <input
+            name={x.name}
+            placeholder={x.placeholder}
+            type={x.type ?? "text"}
+            defaultValue={initial?.values[x.name] ?? ""}
+            aria-invalid={errors[x.name] ? true : undefined}
+          />
           {errors[x.name] ? <span className="field-error">{errors[x.name]![0]}</span> : null}
         </label>
       ))}
@@ -70,7 +89,12 @@ export function ResourceForm({ initial }: { initial?: ResourceInitial }) {
       {initial ? (
         <label>
           Per-queue limits (JSON; what the probe cannot see, e.g. a site policy)
-          <textarea name="queueLimits" rows={3} defaultValue={initial.values.queueLimits ?? "{}"} placeholder='{"normal": {"maxWalltimeSeconds": 172800, "maxCoresPerJob": 4096}}' />
+          <textarea
+            name="queueLimits"
+            rows={3}
+            defaultValue={initial.values.queueLimits ?? "{}"}
+            placeholder='{"normal": {"maxWalltimeSeconds": 172800, "maxCoresPerJob": 4096}}'
+          />
           {errors.queueLimits ? <span className="field-error">{errors.queueLimits[0]}</span> : null}
         </label>
       ) : null}
@@ -85,8 +109,14 @@ export function ResourceForm({ initial }: { initial?: ResourceInitial }) {
         Key passphrase (optional)
         <input name="passphrase" type="password" autoComplete="off" />
       </label>
-      {message ? <p className="notice error" role="alert">{message}</p> : null}
-      <button className="btn primary" type="submit" disabled={busy}>{busy ? "Saving…" : initial ? "Save changes" : "Save resource"}</button>
+      {message ? (
+        <p className="notice error" role="alert">
+          {message}
+        </p>
+      ) : null}
+      <button className="btn primary" type="submit" disabled={busy}>
+        {busy ? "Saving…" : initial ? "Save changes" : "Save resource"}
+      </button>
     </form>
   );
 }

@@ -8,7 +8,11 @@ import { db } from "@/lib/db/client";
 import { notifyRun } from "@/lib/engine/bus";
 import { deleteRun } from "@/lib/runs/delete";
 
-const ZId = z.string().min(1).max(64).regex(/^[a-z0-9]+$/i);
+const ZId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z0-9]+$/i);
 
 /** Asks the engine to cancel the run: its pilots are cancelled on their batch systems, its tasks CANCELED. */
 export async function cancelRunAction(runId: string): Promise<ActionResult<{ requested: boolean }>> {
@@ -20,9 +24,15 @@ export async function cancelRunAction(runId: string): Promise<ActionResult<{ req
     data: { cancelRequestedAt: new Date() },
   });
   if (r.count === 0) {
-    const exists = await db().run.findFirst({ where: { id: id.data, userId: user.id }, select: { state: true } });
+    const exists = await db().run.findFirst({
+      where: { id: id.data, userId: user.id },
+      select: { state: true },
+    });
     if (!exists) return fail("NOT_FOUND", "No such run in your account.");
-    return fail("NOT_CANCELLABLE", `The run is ${exists.state}; only a NEW or ACTIVE run can be cancelled (or a cancel is already under way).`);
+    return fail(
+      "NOT_CANCELLABLE",
+      `The run is ${exists.state}; only a NEW or ACTIVE run can be cancelled (or a cancel is already under way).`,
+    );
   }
   notifyRun(id.data);
   revalidatePath(`/runs/${id.data}`);
@@ -34,10 +44,17 @@ export async function cancelPilotAction(pilotId: string): Promise<ActionResult<{
   const user = await requireUser();
   const id = ZId.safeParse(pilotId);
   if (!id.success) return fail("INVALID_INPUT", "Not a pilot id.");
-  const pilot = await db().pilot.findFirst({ where: { id: id.data, run: { userId: user.id } }, select: { id: true, runId: true, state: true } });
+  const pilot = await db().pilot.findFirst({
+    where: { id: id.data, run: { userId: user.id } },
+    select: { id: true, runId: true, state: true },
+  });
   if (!pilot) return fail("NOT_FOUND", "No such pilot in your account.");
-  if (["DONE", "FAILED", "CANCELED"].includes(pilot.state)) return fail("NOT_CANCELLABLE", `The pilot is already ${pilot.state}.`);
-  await db().pilot.updateMany({ where: { id: pilot.id, cancelRequestedAt: null }, data: { cancelRequestedAt: new Date() } });
+  if (["DONE", "FAILED", "CANCELED"].includes(pilot.state))
+    return fail("NOT_CANCELLABLE", `The pilot is already ${pilot.state}.`);
+  await db().pilot.updateMany({
+    where: { id: pilot.id, cancelRequestedAt: null },
+    data: { cancelRequestedAt: new Date() },
+  });
   notifyRun(pilot.runId);
   return ok({ requested: true });
 }

@@ -10,7 +10,21 @@ export const dynamic = "force-dynamic";
 export default async function RunPage({ params }: { params: Promise<{ id: string }> }) {
   const user = await requireUser();
   const { id } = await params;
-  const run = await db().run.findFirst({ where: { id, userId: user.id }, select: { id: true, name: true, strategy: true, createdAt: true, dir: true, prediction: true, pilots: { select: { id: true, label: true, queue: true, cores: true, kind: true, jobId: true }, orderBy: { index: "asc" } } } });
+  const run = await db().run.findFirst({
+    where: { id, userId: user.id },
+    select: {
+      id: true,
+      name: true,
+      strategy: true,
+      createdAt: true,
+      dir: true,
+      prediction: true,
+      pilots: {
+        select: { id: true, label: true, queue: true, cores: true, kind: true, jobId: true },
+        orderBy: { index: "asc" },
+      },
+    },
+  });
   if (!run) notFound();
   return (
     <RunDashboard

@@ -6,7 +6,11 @@ import { requireUser } from "@/app/_lib/session";
 import { db } from "@/lib/db/client";
 import { deleteSkeleton } from "@/lib/runs/delete";
 
-const ZId = z.string().min(1).max(64).regex(/^[a-z0-9]+$/i);
+const ZId = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-z0-9]+$/i);
 
 /** Deletes a skeleton; refused, with the runs named, while a run that is not over uses it. */
 export async function deleteSkeletonAction(skeletonId: string): Promise<ActionResult<{ name: string }>> {

@@ -12,7 +12,16 @@ export async function GET(_req: Request, ctx: { params: Promise<{ id: string }> 
   const { id } = await ctx.params;
   const r = await db().resource.findFirst({
     where: { id, userId: user.id },
-    select: { id: true, label: true, kind: true, host: true, port: true, username: true, defaultQueue: true, coresPerNode: true },
+    select: {
+      id: true,
+      label: true,
+      kind: true,
+      host: true,
+      port: true,
+      username: true,
+      defaultQueue: true,
+      coresPerNode: true,
+    },
   });
   return r ? Response.json({ resource: r }) : Response.json(NOT_FOUND, { status: 404 });
 }

@@ -9,8 +9,16 @@ export default async function EditResourcePage({ params }: { params: Promise<{ i
   const r = await db().resource.findFirst({ where: { id, userId: user.id } });
   if (!r || r.kind === "local") notFound();
   const values: Record<string, string> = {
-    label: r.label, host: r.host ?? "", port: String(r.port), username: r.username ?? "", defaultQueue: r.defaultQueue ?? "", project: r.project ?? "",
-    workDir: r.workDir ?? "", coresPerNode: String(r.coresPerNode ?? 0), envSetup: r.envSetup, queueLimits: r.queueLimits,
+    label: r.label,
+    host: r.host ?? "",
+    port: String(r.port),
+    username: r.username ?? "",
+    defaultQueue: r.defaultQueue ?? "",
+    project: r.project ?? "",
+    workDir: r.workDir ?? "",
+    coresPerNode: String(r.coresPerNode ?? 0),
+    envSetup: r.envSetup,
+    queueLimits: r.queueLimits,
   };
   return (
     <>

@@ -25,7 +25,11 @@ export function RefreshSnapshots({ resources }: { resources: { id: string; label
       <button className="btn" type="button" onClick={() => void refresh()} disabled={busy}>
         {busy ? "Probing…" : `Refresh snapshots (${resources.map((r) => r.label).join(", ")})`}
       </button>
-      {problems.length ? <p className="notice error" role="alert">{problems.join(" · ")}</p> : null}
+      {problems.length ? (
+        <p className="notice error" role="alert">
+          {problems.join(" · ")}
+        </p>
+      ) : null}
     </div>
   );
 }

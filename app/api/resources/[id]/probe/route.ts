@@ -10,6 +10,7 @@ export async function POST(_req: Request, ctx: { params: Promise<{ id: string }>
   if (user instanceof Response) return user;
   const { id } = await ctx.params;
   const r = await probeResource(db(), user.id, id.slice(0, 64), serverSecret());
-  if (!r.ok && r.code === "NOT_FOUND") return Response.json({ error: { code: r.code, message: r.message } }, { status: 404 });
+  if (!r.ok && r.code === "NOT_FOUND")
+    return Response.json({ error: { code: r.code, message: r.message } }, { status: 404 });
   return Response.json(r, { status: r.ok ? 200 : 502 });
 }

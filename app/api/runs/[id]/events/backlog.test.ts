@@ -3,7 +3,17 @@ import type { Db } from "@/lib/db/client";
 import { decodeEvents } from "@/lib/stats/wire";
 import { BATCH, backlog, type Batch } from "./backlog";
 
-interface Row { id: number; runId: string; entity: string; entityId: string; from: string | null; to: string; at: Date; reason: string | null; data: string | null }
+interface Row {
+  id: number;
+  runId: string;
+  entity: string;
+  entityId: string;
+  from: string | null;
+  to: string;
+  at: Date;
+  reason: string | null;
+  data: string | null;
+}
 
 /** Just enough of Prisma for the backlog: event.findMany by run, after an id, in order, limited; counts the reads. */
 function fakeDb(rows: Row[]): { db: Db; reads: () => number } {
@@ -15,7 +25,17 @@ function fakeDb(rows: Row[]): { db: Db; reads: () => number } {
   return { db: { event: { findMany } } as unknown as Db, reads: () => reads };
 }
 
-const row = (id: number, runId = "run-a"): Row => ({ id, runId, entity: "task", entityId: `Stage_1_${Math.floor(id / 6)}`, from: null, to: "NEW", at: new Date(1_700_000_000_000 + id), reason: null, data: JSON.stringify({ attempt: 0 }) });
+const row = (id: number, runId = "run-a"): Row => ({
+  id,
+  runId,
+  entity: "task",
+  entityId: `Stage_1_${Math.floor(id / 6)}`,
+  from: null,
+  to: "NEW",
+  at: new Date(1_700_000_000_000 + id),
+  reason: null,
+  data: JSON.stringify({ attempt: 0 }),
+});
 
 async function all(it: AsyncGenerator<Batch>): Promise<{ batches: Batch[]; seqs: number[] }> {
   const batches: Batch[] = [];

@@ -80,12 +80,35 @@ export async function* backlog(db: Db, runId: string, afterSeq: number): AsyncGe
  * the JSON text the database holds (the encoder parses each distinct text once, instead of
  * once per row as readEvents does: 60,000 rows share a few hundred distinct texts).
  */
-async function readEventRows(db: Db, runId: string, afterSeq: number, limit: number): Promise<EventRowLike[]> {
+async function readEventRows(
+  db: Db,
+  runId: string,
+  afterSeq: number,
+  limit: number,
+): Promise<EventRowLike[]> {
   const rows = await db.event.findMany({
     where: { runId, id: { gt: afterSeq } },
     orderBy: { id: "asc" },
     take: limit,
-    select: { id: true, entity: true, entityId: true, from: true, to: true, at: true, reason: true, data: true },
+    select: {
+      id: true,
+      entity: true,
+      entityId: true,
+      from: true,
+      to: true,
+      at: true,
+      reason: true,
+      data: true,
+    },
   });
-  return rows.map((r) => ({ seq: r.id, entity: r.entity, entityId: r.entityId, from: r.from, to: r.to, at: r.at.getTime(), reason: r.reason, data: r.data }));
+  return rows.map((r) => ({
+    seq: r.id,
+    entity: r.entity,
+    entityId: r.entityId,
+    from: r.from,
+    to: r.to,
+    at: r.at.getTime(),
+    reason: r.reason,
+    data: r.data,
+  }));
 }

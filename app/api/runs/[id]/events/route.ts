@@ -23,7 +23,11 @@ export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }
   if (user instanceof Response) return user;
   const { id } = await ctx.params;
   const run = await db().run.findFirst({ where: { id, userId: user.id }, select: { id: true } });
-  if (!run) return Response.json({ error: { code: "NOT_FOUND", message: "No such run in your account." } }, { status: 404 });
+  if (!run)
+    return Response.json(
+      { error: { code: "NOT_FOUND", message: "No such run in your account." } },
+      { status: 404 },
+    );
 
   const url = new URL(req.url);
   const fromHeader = Number(req.headers.get("last-event-id") ?? url.searchParams.get("after") ?? 0);
@@ -66,7 +70,9 @@ export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }
           await waitForRun(id, POLL_MS, abort);
         }
       } catch (e: unknown) {
-        send(`event: error\ndata: ${JSON.stringify({ message: e instanceof Error ? e.message : String(e) })}\n\n`);
+        send(
+          `event: error\ndata: ${JSON.stringify({ message: e instanceof Error ? e.message : String(e) })}\n\n`,
+        );
       } finally {
         try {
           controller.close();
@@ -77,6 +83,11 @@ export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }
     },
   });
   return new Response(stream, {
-    headers: { "Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-cache, no-transform", Connection: "keep-alive", "X-Accel-Buffering": "no" },
+    headers: {
+      "Content-Type": "text/event-stream; charset=utf-8",
+      "Cache-Control": "no-cache, no-transform",
+      Connection: "keep-alive",
+      "X-Accel-Buffering": "no",
+    },
   });
 }

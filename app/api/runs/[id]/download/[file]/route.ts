@@ -11,7 +11,10 @@ const TYPES: Record<string, string> = {
   "timeseries.csv": "text/csv; charset=utf-8",
   "report.txt": "text/plain; charset=utf-8",
 };
-const TIMELINE: Record<string, string> = { "timeline.svg": "image/svg+xml; charset=utf-8", "timeline.png": "image/png" };
+const TIMELINE: Record<string, string> = {
+  "timeline.svg": "image/svg+xml; charset=utf-8",
+  "timeline.png": "image/png",
+};
 
 const ZTimelineQuery = z.object({
   theme: z.enum(["light", "dark"]).default("light"),
@@ -23,25 +26,63 @@ const ZTimelineQuery = z.object({
 // events.jsonl, timeseries.csv, report.txt), its timeline (timeline.svg, timeline.png; query
 // ?theme=light|dark&width=480..4000, PNG also &scale=1..4) or `archive` (a zip laid out like the
 // original run directory); owner only, 404 for anyone else
-export async function GET(req: Request, ctx: { params: Promise<{ id: string; file: string }> }): Promise<Response> {
+export async function GET(
+  req: Request,
+  ctx: { params: Promise<{ id: string; file: string }> },
+): Promise<Response> {
   const user = await apiUser();
   if (user instanceof Response) return user;
   const { id, file } = await ctx.params;
   const tl = TIMELINE[file];
   const type = tl ?? (file === "archive" ? "application/zip" : TYPES[file]);
-  if (!type) return Response.json({ error: { code: "NOT_FOUND", message: `No download named ${file}; try one of ${[...Object.keys(TYPES), ...Object.keys(TIMELINE)].join(", ")} or archive.` } }, { status: 404 });
+  if (!type)
+    return Response.json(
+      {
+        error: {
+          code: "NOT_FOUND",
+          message: `No download named ${file}; try one of ${[...Object.keys(TYPES), ...Object.keys(TIMELINE)].join(", ")} or archive.`,
+        },
+      },
+      { status: 404 },
+    );
   const q = ZTimelineQuery.safeParse(tl ? Object.fromEntries(new URL(req.url).searchParams) : {});
-  if (!q.success) return Response.json({ error: { code: "INVALID_INPUT", message: q.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") } }, { status: 400 });
+  if (!q.success)
+    return Response.json(
+      {
+        error: {
+          code: "INVALID_INPUT",
+          message: q.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "),
+        },
+      },
+      { status: 400 },
+    );
   // reading and folding a large run's event log takes seconds: a worker thread does it (lib/work)
-  const r = await runWork(workPool(), user.id, { kind: "download", dbUrl: databaseUrl(), userId: user.id, runId: id, file, timeline: q.data }).catch((e: unknown) => {
+  const r = await runWork(workPool(), user.id, {
+    kind: "download",
+    dbUrl: databaseUrl(),
+    userId: user.id,
+    runId: id,
+    file,
+    timeline: q.data,
+  }).catch((e: unknown) => {
     if (isWorkError(e)) return e;
     throw e;
   });
-  if (isWorkError(r)) return Response.json({ error: { code: r.code, message: r.message } }, { status: r.code === "BUSY" ? 429 : 503 });
+  if (isWorkError(r))
+    return Response.json(
+      { error: { code: r.code, message: r.message } },
+      { status: r.code === "BUSY" ? 429 : 503 },
+    );
   if (!r.ok) return Response.json({ error: { code: r.code, message: r.message } }, { status: 404 });
   // every download is named after the run (the archive too: its root folder keeps the original's run-N-id layout)
   const base = r.runName.replace(/[^\w.-]+/g, "_");
   const name = file === "archive" ? `${base}.zip` : (r.fileName ?? `${base}-${file}`);
   const body = typeof r.body === "string" ? r.body : Buffer.from(r.body);
-  return new Response(body, { headers: { "Content-Type": type, "Content-Disposition": `attachment; filename="${name}"`, ...(tl ? { "Cache-Control": "no-store" } : {}) } });
+  return new Response(body, {
+    headers: {
+      "Content-Type": type,
+      "Content-Disposition": `attachment; filename="${name}"`,
+      ...(tl ? { "Cache-Control": "no-store" } : {}),
+    },
+  });
 }
