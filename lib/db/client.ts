@@ -8,8 +8,8 @@ import { migrateSqlite, sqliteFileFromUrl } from "./migrate";
  * new SQLite handle each time). The database is created and migrated on first use.
  * Secrets are omitted from every query unless a caller asks for them explicitly.
  */
-function create(url: string): PrismaClient {
-  migrateSqlite(sqliteFileFromUrl(url));
+function create(url: string, migrate = true): PrismaClient {
+  if (migrate) migrateSqlite(sqliteFileFromUrl(url));
   const adapter = new PrismaBetterSQLite3({ url });
   return new PrismaClient({
     adapter,
@@ -27,7 +27,10 @@ export function db(): Db {
   return g.__emanagerDb.client;
 }
 
-/** A separate client for a given URL (tests, the CLI): migrated, not shared. */
-export function openDb(url: string): Db {
-  return create(url);
+/**
+ * A separate client for a given URL (tests, the CLI, worker threads): migrated unless told not to
+ * (a worker thread reads a database its server has migrated already), not shared.
+ */
+export function openDb(url: string, opts: { migrate?: boolean } = {}): Db {
+  return create(url, opts.migrate ?? true);
 }

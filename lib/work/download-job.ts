@@ -33,7 +33,7 @@ const files = new Lru<Record<string, string>>(16, 64 << 20, (f) =>
 export async function downloadJob(job: DownloadJob): Promise<DownloadResult> {
   let db = dbs.get(job.dbUrl);
   if (!db) {
-    db = openDb(job.dbUrl);
+    db = openDb(job.dbUrl, { migrate: false }); // the server migrated it before it started the pool
     dbs.set(job.dbUrl, db);
   }
   const rec = await loadRunRecord(db, job.userId, job.runId);
