@@ -58,10 +58,21 @@ export async function launchRun(
   await page.getByRole("button", { name: "Check and save" }).click();
   await page.getByRole("link", { name: "Plan a run" }).click();
   if (opts.resources) {
+    // the plan page streams its simulated predictions in after the form: wait until it is whole,
+    // or a late part of the stream can put the form back as it came (every resource ticked)
+    await page.waitForLoadState("networkidle");
     const form = page.getByRole("form", { name: "Choose resources" });
     for (const box of await form.getByRole("checkbox").all()) await box.uncheck();
     for (const label of opts.resources)
       await form.getByRole("checkbox", { name: new RegExp(`^${label} `) }).check();
+    for (const box of await form
+      .getByRole("checkbox", { name: / \((local|fork|slurm|pbs|lsf|sge)\)$/ })
+      .all()) {
+      const name = (await box.getAttribute("value")) ?? "";
+      const label = ((await box.evaluate((el) => el.parentElement?.textContent ?? "")) || name).trim();
+      if (opts.resources.some((l) => label.startsWith(`${l} `))) await expect(box).toBeChecked();
+      else await expect(box).not.toBeChecked();
+    }
     await form.getByRole("button", { name: "Plan again" }).click();
     await page.waitForLoadState("networkidle");
   }
