@@ -41,6 +41,39 @@ export type AdminResult<T> =
   | { ok: true; value: T }
   | { ok: false; code: string; message: string; fieldErrors?: Record<string, string[] | undefined> };
 
+/**
+ * Seals an uploaded private key (and its passphrase) as a new credential of the user: shared by
+ * creating and editing a resource. Refuses text that is not a PEM private key.
+ */
+export async function storeKeyCredential(
+  db: Db,
+  userId: string,
+  resourceLabel: string,
+  privateKey: string,
+  passphrase: string | undefined | null,
+  secret: string,
+): Promise<AdminResult<string>> {
+  if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(privateKey))
+    return {
+      ok: false,
+      code: "INVALID_INPUT",
+      message: "That is not a private key (it should start with -----BEGIN … PRIVATE KEY-----).",
+      fieldErrors: { privateKey: ["Not a private key."] },
+    };
+  const cred = await db.credential.create({
+    data: {
+      userId,
+      label: `${resourceLabel} key ${new Date().toISOString()}`,
+      kind: "key",
+      encryptedKey: seal(privateKey.trim() + "\n", secret),
+      encryptedPassphrase: passphrase ? seal(passphrase, secret) : null,
+      publicFingerprint: createHash("sha256").update(privateKey).digest("hex").slice(0, 16),
+    },
+    select: { id: true },
+  });
+  return { ok: true, value: cred.id };
+}
+
 export async function createSshResource(
   db: Db,
   userId: string,
@@ -60,25 +93,9 @@ export async function createSshResource(
     return { ok: false, code: "TAKEN", message: `You already have a resource called ${v.label}.` };
   let credentialId: string | null = null;
   if (v.privateKey.trim()) {
-    if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(v.privateKey))
-      return {
-        ok: false,
-        code: "INVALID_INPUT",
-        message: "That is not a private key (it should start with -----BEGIN … PRIVATE KEY-----).",
-        fieldErrors: { privateKey: ["Not a private key."] },
-      };
-    const cred = await db.credential.create({
-      data: {
-        userId,
-        label: `${v.label} key ${new Date().toISOString()}`,
-        kind: "key",
-        encryptedKey: seal(v.privateKey.trim() + "\n", secret),
-        encryptedPassphrase: v.passphrase ? seal(v.passphrase, secret) : null,
-        publicFingerprint: createHash("sha256").update(v.privateKey).digest("hex").slice(0, 16),
-      },
-      select: { id: true },
-    });
-    credentialId = cred.id;
+    const cred = await storeKeyCredential(db, userId, v.label, v.privateKey, v.passphrase, secret);
+    if (!cred.ok) return cred;
+    credentialId = cred.value;
   }
   const r = await db.resource.create({
     data: {

@@ -1,10 +1,8 @@
-import { createHash } from "node:crypto";
 import { z } from "zod";
 import { importBundleConf } from "../bundle/load";
-import { seal } from "../crypto/secret-box";
 import { ZBatchWord, ZHostname, ZUsername } from "../shell/patterns";
 import type { Db } from "../db/client";
-import { ZResourceInput, type AdminResult } from "./admin";
+import { storeKeyCredential, ZResourceInput, type AdminResult } from "./admin";
 
 /**
  * Editing, deleting and importing resources, and deleting their keys: the rest of the
@@ -61,10 +59,6 @@ export const ZResourceEdit = ZResourceInput.extend({
 });
 export type TResourceEdit = z.input<typeof ZResourceEdit>;
 
-function keyFingerprint(pem: string): string {
-  return createHash("sha256").update(pem).digest("hex").slice(0, 16);
-}
-
 export async function updateSshResource(
   db: Db,
   userId: string,
@@ -105,25 +99,9 @@ export async function updateSshResource(
     };
   let credentialId = r.credentialId;
   if (v.privateKey.trim()) {
-    if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(v.privateKey))
-      return {
-        ok: false,
-        code: "INVALID_INPUT",
-        message: "That is not a private key.",
-        fieldErrors: { privateKey: ["Not a private key."] },
-      };
-    const cred = await db.credential.create({
-      data: {
-        userId,
-        label: `${v.label} key ${new Date().toISOString()}`,
-        kind: "key",
-        encryptedKey: seal(v.privateKey.trim() + "\n", secret),
-        encryptedPassphrase: v.passphrase ? seal(v.passphrase, secret) : null,
-        publicFingerprint: keyFingerprint(v.privateKey),
-      },
-      select: { id: true },
-    });
-    credentialId = cred.id;
+    const cred = await storeKeyCredential(db, userId, v.label, v.privateKey, v.passphrase, secret);
+    if (!cred.ok) return cred;
+    credentialId = cred.value;
   }
   await db.resource.update({
     where: { id: r.id },
