@@ -45,17 +45,25 @@ export function prefetchFor(cores: number, meanLengthS: number, o: { share: numb
   );
 }
 
-/** What every active pilot can take this tick: its cores and prefetch, less the cores its held tasks use. */
+/**
+ * What every active pilot can take this tick: its cores and prefetch, less the cores its held
+ * tasks use. `measured` (optional) is each pilot's prefetch from its agent's measured rate
+ * (prefetch.ts); a pilot gets the larger of the two.
+ */
 export function capacities(
   pilots: PilotRow[],
-  ready: TaskRow[],
+  ready: readonly { length: number }[],
   busy: ReadonlyMap<string, number>,
   o: { share: number; tickS: number },
+  measured?: ReadonlyMap<string, number>,
 ): Capacity[] {
   const meanLen = ready.length ? ready.reduce((a, t) => a + t.length, 0) / ready.length : 1;
   return pilots
     .filter((p) => p.state === "PMGR_ACTIVE" && !p.cancelRequestedAt)
-    .map((p) => ({ pilot: p, free: p.cores + prefetchFor(p.cores, meanLen, o) - (busy.get(p.id) ?? 0) }));
+    .map((p) => {
+      const prefetch = Math.max(prefetchFor(p.cores, meanLen, o), measured?.get(p.id) ?? 0);
+      return { pilot: p, free: p.cores + prefetch - (busy.get(p.id) ?? 0) };
+    });
 }
 
 export interface Capacity {
@@ -68,20 +76,22 @@ export interface Capacity {
  * (in activation order) with enough free cores. A task wider than every pilot's free cores
  * is skipped this tick so smaller ones behind it can backfill; it keeps its place at the head.
  */
+const byName = new Intl.Collator("en", { numeric: true }).compare;
+
 export function bindLate(ready: TaskRow[], caps: Capacity[]): Map<string, TaskRow[]> {
   const out = new Map<string, TaskRow[]>();
   const free = caps.map((c) => ({ ...c }));
-  const ordered = [...ready].sort(
-    (a, b) => a.stageIndex - b.stageIndex || a.taskId.localeCompare(b.taskId, "en", { numeric: true }),
-  );
+  const ordered = [...ready].sort((a, b) => a.stageIndex - b.stageIndex || byName(a.taskId, b.taskId));
   for (const t of ordered) {
     const c = free.find((x) => x.free >= t.cores);
     if (!c) {
-      if (free.every((x) => x.free === 0)) break;
+      if (free.every((x) => x.free <= 0)) break;
       continue;
     }
     c.free -= t.cores;
-    out.set(c.pilot.id, [...(out.get(c.pilot.id) ?? []), t]);
+    const list = out.get(c.pilot.id);
+    if (list) list.push(t);
+    else out.set(c.pilot.id, [t]);
   }
   return out;
 }
@@ -113,7 +123,17 @@ export function stuckReason(
   remaining: TaskRow[],
   queueBlocked: ReadonlyMap<string, string> = new Map(),
 ): string | null {
-  if (remaining.length === 0) return null;
+  const widest = remaining.reduce((m, t) => Math.max(m, t.cores), -Infinity); // no spread: remaining can hold 10^6 tasks
+  return stuckReasonOf(pilots, { count: remaining.length, widest }, queueBlocked);
+}
+
+/** stuckReason from the remaining tasks' count and widest task (what the engine reads with one query). */
+export function stuckReasonOf(
+  pilots: PilotRow[],
+  remaining: { count: number; widest: number },
+  queueBlocked: ReadonlyMap<string, string> = new Map(),
+): string | null {
+  if (remaining.count === 0) return null;
   const live = pilots.filter((p) => !isPilotFinal(p.state) && !queueBlocked.has(p.id));
   if (live.length === 0) {
     const ends = pilots.map((p) => {
@@ -122,9 +142,9 @@ export function stuckReason(
         ? `${p.label}: queued, cannot start (${blocked})`
         : `${p.label}: ${p.state}${p.reason ? ` (${p.reason})` : ""}`;
     });
-    return `no pilot is left to run the ${remaining.length} remaining task(s). ${ends.join("; ")}`;
+    return `no pilot is left to run the ${remaining.count} remaining task(s). ${ends.join("; ")}`;
   }
-  const widest = remaining.reduce((m, t) => Math.max(m, t.cores), -Infinity); // no spread: remaining can hold 10^6 tasks
+  const widest = remaining.widest;
   const biggest = live.reduce((m, p) => Math.max(m, p.cores), -Infinity);
   if (widest > biggest)
     return `a remaining task needs ${widest} cores but the largest live pilot has ${biggest}`;

@@ -13,14 +13,17 @@ import {
   onPilotEnded,
   readiness,
   SIGNAL_EXITS,
-  stuckReason,
+  stuckReasonOf,
+  type Capacity,
 } from "./decide";
 import { checkHeartbeat, endPilot, launchPilot, pollPilot } from "./pilots";
 import { readPilotFacts } from "./monitor";
 import { noteJobStatus, queueBlocks } from "./queue-block";
 import { recoverInterrupted } from "./recover";
-import { loadPilot, loadPilots, loadTasks, type PilotRow } from "./rows";
-import { forgetRuntime, runtimeFor, type RunRuntime } from "./runtime";
+import { loadPilot, loadPilots, loadTasks, type PilotRow, type TaskRow } from "./rows";
+import { forgetRuntime, requeue, runtimeFor, type LiveRuntime } from "./runtime";
+import { measuredPrefetch } from "./prefetch";
+import { eachWaitingSlice } from "./queue";
 import { surplusCount, surplusToCancel } from "./surplus";
 import { createInitialInputs } from "./run-dir";
 import { busyCores, collect, dispatch } from "./tasks";
@@ -51,7 +54,7 @@ export async function driveRun(ctx: EngineContext, runId: string): Promise<void>
   const pilots = await cancelSurplus(ctx, run);
   // tasks held by pilots that ended go back to the queue, are retried, or fail (before collecting,
   // so that a task killed along with its pilot is retried rather than failed)
-  await releaseFromEndedPilots(ctx, runId, pilots, run.maxRetries);
+  await releaseFromEndedPilots(ctx, rt, pilots, run.maxRetries);
   await collectFinished(ctx, rt, run, pilots);
   await bindReady(ctx, rt, run, pilots);
   await finishIfDone(ctx, runId, queueBlocks(rt));
@@ -70,7 +73,7 @@ async function openRun(ctx: EngineContext, runId: string): Promise<DrivenRun | n
 }
 
 /** NEW → ACTIVE: the run directory with the first stage's inputs, every task waiting. */
-async function startRun(ctx: EngineContext, rt: RunRuntime, run: DrivenRun): Promise<void> {
+async function startRun(ctx: EngineContext, rt: LiveRuntime, run: DrivenRun): Promise<void> {
   await mkdir(run.dir, { recursive: true });
   await createInitialInputs(run.dir, [...rt.specs.values()]);
   const now = ctx.now();
@@ -100,6 +103,7 @@ async function startRun(ctx: EngineContext, rt: RunRuntime, run: DrivenRun): Pro
       data: () => ({ attempt: 0 }),
     });
   });
+  requeue(rt);
 }
 
 /** Submits every pilot still NEW, with its resource's environment lines. */
@@ -115,16 +119,14 @@ async function launchNewPilots(ctx: EngineContext, runId: string): Promise<void>
 }
 
 /** Per live pilot: a user's cancel, the agent's new facts, the batch status (per poll interval), the heartbeat. */
-async function watchLivePilots(ctx: EngineContext, rt: RunRuntime, run: DrivenRun): Promise<void> {
-  const tasks = await loadTasks(ctx.db, { runId: run.id });
-  const byTaskId = new Map(tasks.map((t) => [t.taskId, t]));
+async function watchLivePilots(ctx: EngineContext, rt: LiveRuntime, run: DrivenRun): Promise<void> {
   for (const p of await loadPilots(ctx.db, { runId: run.id, state: { in: [...PILOT_LIVE] } })) {
     try {
       if (p.cancelRequestedAt) {
         await endPilot(ctx, p, "CANCELED", "cancelled by the user", true);
         continue;
       }
-      const { exited } = await readPilotFacts(ctx, rt, p, byTaskId, run.maxRetries);
+      const { exited } = await readPilotFacts(ctx, rt, p, run.maxRetries);
       if (exited?.kind === "agent_exit") {
         // the facts just read may have moved the pilot (to PMGR_ACTIVE): end it from where it is now
         const now = await loadPilot(ctx.db, p.id);
@@ -157,10 +159,11 @@ async function cancelSurplus(ctx: EngineContext, run: DrivenRun): Promise<PilotR
 
 async function releaseFromEndedPilots(
   ctx: EngineContext,
-  runId: string,
+  rt: LiveRuntime,
   pilots: PilotRow[],
   maxRetries: number,
 ): Promise<void> {
+  const runId = rt.runId;
   const ended = pilots.filter((p) => isPilotFinal(p.state));
   if (ended.length === 0) return;
   const failed = ended.filter((p) => p.state !== "DONE").map((p) => p.id);
@@ -172,6 +175,7 @@ async function releaseFromEndedPilots(
     ],
   });
   if (held.length === 0) return;
+  requeue(rt);
   const at = ctx.now();
   await ctx.db.$transaction(async (tx) => {
     for (const p of ended) {
@@ -213,7 +217,7 @@ async function releaseFromEndedPilots(
 /** Brings back the outputs of finished tasks on any pilot (one that just ended may still hold them in its sandbox). */
 async function collectFinished(
   ctx: EngineContext,
-  rt: RunRuntime,
+  rt: LiveRuntime,
   run: DrivenRun,
   pilots: PilotRow[],
 ): Promise<void> {
@@ -229,49 +233,98 @@ async function collectFinished(
   }
 }
 
-/** Fails the tasks whose inputs will never come, and hands the ready ones to active pilots (decide.ts). */
+/**
+ * Fails the tasks whose inputs will never come, and hands the ready ones to active pilots
+ * (decide.ts), reading only as much of the wait queue as the pilots can take (queue.ts).
+ */
 async function bindReady(
   ctx: EngineContext,
-  rt: RunRuntime,
+  rt: LiveRuntime,
   run: DrivenRun,
   pilots: PilotRow[],
 ): Promise<void> {
   const runId = run.id;
-  const tasks = await loadTasks(ctx.db, { runId });
-  const byTaskId = new Map(tasks.map((t) => [t.taskId, t]));
-  const { ready, blocked } = readiness(
-    rt,
-    tasks.filter((t) => t.state === "TMGR_SCHEDULING_PENDING"),
-    byTaskId,
+  if (!pilots.some((p) => p.state === "PMGR_ACTIVE" && !p.cancelRequestedAt)) return;
+  const busy = await busyCores(ctx.db, runId);
+  const measured = measuredPrefetch(rt.rates, ctx.tickS);
+  const o = { share: ctx.prefetchShare, tickS: ctx.tickS };
+  let caps: Capacity[] | null = null;
+  const room = () => (caps ?? []).reduce((a, c) => a + Math.max(0, c.free), 0);
+  // the first slice is sized from the largest the pilots could take; it only reads ids
+  const first = capacities(pilots, [{ length: 0 }], busy, o, measured).reduce(
+    (a, c) => a + Math.max(0, c.free),
+    0,
   );
-  if (blocked.length) {
-    const at = ctx.now();
-    await ctx.db.$transaction(async (tx) => {
-      for (const b of blocked) {
-        const reason = `its input comes from ${b.by}, which ${byTaskId.get(b.by)?.state ?? "did not finish"}`;
-        await moveTasksBulk(tx, {
-          runId,
-          from: "TMGR_SCHEDULING_PENDING",
-          to: "FAILED",
-          at,
-          ids: [b.task.id],
-          reason,
-          set: { reason },
-        });
+  if (first <= 0) return;
+  await eachWaitingSlice(
+    ctx.db,
+    rt,
+    Math.max(64, Math.min(first, 20_000)),
+    async (waiting) => {
+      const deps = await producers(ctx, rt, waiting);
+      const { ready, blocked } = readiness(rt, waiting, deps);
+      if (blocked.length) await failBlocked(ctx, runId, blocked, deps);
+      caps ??= capacities(pilots, ready, busy, o, measured);
+      const bound = bindLate(ready, caps);
+      const done = new Set<string>(blocked.map((b) => b.task.id));
+      for (const [pilotId, list] of bound) {
+        const c = caps.find((x) => x.pilot.id === pilotId)!;
+        for (const t of list) c.free -= t.cores;
+        const p = pilots.find((x) => x.id === pilotId)!;
+        try {
+          await dispatch(ctx, rt, run.dir, p, list);
+          for (const t of list) done.add(t.id);
+        } catch (e: unknown) {
+          // the tasks went back to the wait queue (or wait for their hand-over to be repeated)
+          requeue(rt);
+          ctx.log(
+            `dispatching ${list.length} task(s) to ${p.label}: ${e instanceof Error ? e.message : String(e)}`,
+          );
+        }
       }
-    });
-  }
-  const caps = capacities(pilots, ready, busyCores(tasks), { share: ctx.prefetchShare, tickS: ctx.tickS });
-  for (const [pilotId, list] of bindLate(ready, caps)) {
-    const p = pilots.find((x) => x.id === pilotId)!;
-    try {
-      await dispatch(ctx, rt, run.dir, p, list);
-    } catch (e: unknown) {
-      ctx.log(
-        `dispatching ${list.length} task(s) to ${p.label}: ${e instanceof Error ? e.message : String(e)}`,
-      );
+      return { done, full: room() <= 0 };
+    },
+    ctx.now().getTime(),
+  );
+}
+
+/** The tasks whose outputs `waiting` read, with their states now. */
+async function producers(
+  ctx: EngineContext,
+  rt: LiveRuntime,
+  waiting: TaskRow[],
+): Promise<Map<string, TaskRow>> {
+  const names = new Set<string>();
+  for (const t of waiting) for (const d of rt.specs.get(t.taskId)?.dependsOn ?? []) names.add(d);
+  const out = new Map<string, TaskRow>();
+  const list = [...names];
+  for (let i = 0; i < list.length; i += 500)
+    for (const r of await loadTasks(ctx.db, { runId: rt.runId, taskId: { in: list.slice(i, i + 500) } }))
+      out.set(r.taskId, r);
+  return out;
+}
+
+async function failBlocked(
+  ctx: EngineContext,
+  runId: string,
+  blocked: { task: TaskRow; by: string }[],
+  byTaskId: Map<string, TaskRow>,
+): Promise<void> {
+  const at = ctx.now();
+  await ctx.db.$transaction(async (tx) => {
+    for (const b of blocked) {
+      const reason = `its input comes from ${b.by}, which ${byTaskId.get(b.by)?.state ?? "did not finish"}`;
+      await moveTasksBulk(tx, {
+        runId,
+        from: "TMGR_SCHEDULING_PENDING",
+        to: "FAILED",
+        at,
+        ids: [b.task.id],
+        reason,
+        set: { reason },
+      });
     }
-  }
+  });
 }
 
 async function finishIfDone(
@@ -279,16 +332,18 @@ async function finishIfDone(
   runId: string,
   queueBlocked: ReadonlyMap<string, string>,
 ): Promise<void> {
-  const counts = await ctx.db.task.groupBy({ by: ["state"], where: { runId }, _count: true });
-  const n = (s: string) => counts.find((c) => c.state === s)?._count ?? 0;
-  const total = counts.reduce((a, c) => a + c._count, 0);
-  const finals = TASK_FINAL.reduce((a, s) => a + n(s), 0);
+  // one indexed count, not the rows: this runs every tick
+  const open = await ctx.db.task.aggregate({
+    where: { runId, state: { notIn: [...TASK_FINAL] } },
+    _count: { _all: true },
+    _max: { cores: true },
+  });
   const pilots = await loadPilots(ctx.db, { runId });
   let reason: string | null = null;
-  if (finals < total) {
-    const remaining = await loadTasks(ctx.db, { runId, state: { notIn: [...TASK_FINAL] } });
-    reason = stuckReason(pilots, remaining, queueBlocked);
+  if (open._count._all > 0) {
+    reason = stuckReasonOf(pilots, { count: open._count._all, widest: open._max.cores ?? 0 }, queueBlocked);
     if (!reason) return;
+    const remaining = await loadTasks(ctx.db, { runId, state: { in: ["NEW", "TMGR_SCHEDULING_PENDING"] } });
     const at = ctx.now();
     await ctx.db.$transaction(async (tx) => {
       for (const s of ["NEW", "TMGR_SCHEDULING_PENDING"] as const) {
@@ -314,7 +369,9 @@ async function finishIfDone(
       true,
     );
   }
-  const failed = n("FAILED");
+  const counts = await ctx.db.task.groupBy({ by: ["state"], where: { runId }, _count: true });
+  const failed = counts.find((c) => c.state === "FAILED")?._count ?? 0;
+  const total = counts.reduce((a, c) => a + c._count, 0);
   const state = reason ? "FAILED" : failed > 0 ? "FAILED" : "DONE";
   const why = reason ?? (failed > 0 ? `${failed} of ${total} task(s) failed` : `all ${total} task(s) done`);
   const at = ctx.now();

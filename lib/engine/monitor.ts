@@ -1,12 +1,13 @@
-import { moveTasksBulk } from "../db/bulk-moves";
+import { moveTasksBulk, moveTasksThrough } from "../db/bulk-moves";
 import type { Tx } from "../db/events";
 import { movePilot } from "../db/state-writes";
 import type { TaskState } from "../states/task";
 import type { EngineContext } from "./context";
-import { taskState, type PilotRow, type TaskRow } from "./rows";
+import { loadTasks, taskState, type PilotRow, type TaskRow } from "./rows";
+import { noteFinished } from "./prefetch";
 import { onTaskGivenUp } from "./decide";
 import type { AgentFact } from "../protocol/agent";
-import type { RunRuntime } from "./runtime";
+import { requeue, type LiveRuntime } from "./runtime";
 
 /**
  * Reads what a pilot's agent wrote since the last read and turns the facts into state
@@ -15,9 +16,8 @@ import type { RunRuntime } from "./runtime";
  */
 export async function readPilotFacts(
   ctx: EngineContext,
-  rt: RunRuntime,
+  rt: LiveRuntime,
   p: PilotRow,
-  tasks: Map<string, TaskRow>,
   maxRetries: number,
 ): Promise<{ exited: AgentFact | null }> {
   if (!p.sandbox) return { exited: null };
@@ -25,6 +25,7 @@ export async function readPilotFacts(
   const { facts, nextOffset, problems } = await site.readFacts(p.sandbox, p.logOffset);
   for (const pr of problems) ctx.log(`pilot ${p.label}: ${pr}`);
   if (facts.length === 0 && nextOffset === p.logOffset) return { exited: null };
+  const tasks = await factTasks(ctx, p.runId, facts);
 
   const executing: { id: string; f: Extract<AgentFact, { kind: "task_executing" }> }[] = [];
   const done: { id: string; f: Extract<AgentFact, { kind: "task_done" }> }[] = [];
@@ -42,6 +43,8 @@ export async function readPilotFacts(
       else givenUp.push({ id: t.id, f });
     }
   }
+  noteFinished(rt.rates, p.id, done.length + givenUp.length, ctx.now().getTime());
+  if (givenUp.length) requeue(rt);
   const at = (ms: number) => new Date(ms);
   await ctx.db.$transaction(async (tx) => {
     if (active && p.state === "PMGR_ACTIVE_PENDING") {
@@ -56,34 +59,57 @@ export async function readPilotFacts(
         data: { cores: active.cores, nodes: active.nodes.length, hosts: active.nodes },
       });
     }
-    // bulk moves (three statements each, whatever the count); every event keeps its fact's time
+    // bulk moves (three statements each, whatever the count); every event keeps its fact's time.
+    // A task whose start and end are both in this read goes through AGENT_EXECUTING in one write.
     const exec = new Map(executing.map((e) => [e.id, e.f]));
+    const execData = (id: string) => {
+      const f = exec.get(id)!;
+      return { pilotId: p.id, attempt: f.attempt, slots: f.slots, stage: rt.specs.get(f.taskId)?.stage };
+    };
+    const fin = new Map(done.map((d) => [d.id, d.f]));
     await moveTasksBulk(tx, {
       runId: p.runId,
       from: "AGENT_STAGING_INPUT",
       to: "AGENT_EXECUTING",
       at: ctx.now(),
-      ids: [...exec.keys()],
+      ids: [...exec.keys()].filter((id) => !fin.has(id)),
       atFor: (id) => at(exec.get(id)!.at),
-      data: (id) => {
-        const f = exec.get(id)!;
-        return { pilotId: p.id, attempt: f.attempt, slots: f.slots, stage: rt.specs.get(f.taskId)?.stage };
-      },
-    });
-    const fin = new Map(done.map((d) => [d.id, d.f]));
-    await moveTasksBulk(tx, {
-      runId: p.runId,
-      from: "AGENT_EXECUTING",
-      to: "AGENT_STAGING_OUTPUT",
-      at: ctx.now(),
-      ids: [...fin.keys()],
-      atFor: (id) => at(fin.get(id)!.at),
-      data: (id) => ({ pilotId: p.id, attempt: fin.get(id)!.attempt, exitCode: fin.get(id)!.exitCode }),
+      data: execData,
     });
     const byCode = new Map<number, string[]>();
-    for (const d of done) byCode.set(d.f.exitCode, [...(byCode.get(d.f.exitCode) ?? []), d.id]);
-    for (const [exitCode, ids] of byCode)
-      await tx.task.updateMany({ where: { id: { in: ids } }, data: { exitCode } });
+    for (const d of done) {
+      const ids = byCode.get(d.f.exitCode);
+      if (ids) ids.push(d.id);
+      else byCode.set(d.f.exitCode, [d.id]);
+    }
+    const doneData = (id: string) => ({
+      pilotId: p.id,
+      attempt: fin.get(id)!.attempt,
+      exitCode: fin.get(id)!.exitCode,
+    });
+    for (const [exitCode, ids] of byCode) {
+      await moveTasksThrough(tx, {
+        runId: p.runId,
+        from: "AGENT_STAGING_INPUT",
+        via: [{ state: "AGENT_EXECUTING", atFor: (id) => at(exec.get(id)!.at), data: execData }],
+        to: "AGENT_STAGING_OUTPUT",
+        at: ctx.now(),
+        ids: ids.filter((id) => exec.has(id)),
+        atFor: (id) => at(fin.get(id)!.at),
+        set: { exitCode },
+        data: doneData,
+      });
+      await moveTasksBulk(tx, {
+        runId: p.runId,
+        from: "AGENT_EXECUTING",
+        to: "AGENT_STAGING_OUTPUT",
+        at: ctx.now(),
+        ids: ids.filter((id) => !exec.has(id)),
+        atFor: (id) => at(fin.get(id)!.at),
+        set: { exitCode },
+        data: doneData,
+      });
+    }
     for (const g of givenUp) await giveUp(tx, p, g.id, g.f, maxRetries, at(g.f.at));
     await tx.pilot.update({
       where: { id: p.id },
@@ -94,6 +120,24 @@ export async function readPilotFacts(
     });
   });
   return { exited };
+}
+
+/** The rows of the tasks `facts` name (only those: a tick must not read the whole run). */
+async function factTasks(
+  ctx: EngineContext,
+  runId: string,
+  facts: AgentFact[],
+): Promise<Map<string, TaskRow>> {
+  const names = new Set<string>();
+  for (const f of facts)
+    if (f.kind === "task_executing" || f.kind === "task_done" || f.kind === "task_given_up")
+      names.add(f.taskId);
+  const list = [...names];
+  const out = new Map<string, TaskRow>();
+  for (let i = 0; i < list.length; i += 500)
+    for (const t of await loadTasks(ctx.db, { runId, taskId: { in: list.slice(i, i + 500) } }))
+      out.set(t.taskId, t);
+  return out;
 }
 
 const AGENT_HELD: readonly TaskState[] = ["AGENT_STAGING_INPUT", "AGENT_SCHEDULING", "AGENT_EXECUTING"];

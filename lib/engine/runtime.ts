@@ -21,20 +21,58 @@ export interface RunRuntime {
   lastPoll: Map<string, number>;
 }
 
-const g = globalThis as unknown as { __emanagerRuntimes?: Map<string, RunRuntime> };
-function cache(): Map<string, RunRuntime> {
+/** What the engine adds for throughput (the simulator builds a RunRuntime without these). */
+export interface LiveRuntime extends RunRuntime {
+  /** database id → place in binding order (stage, then task order; decide.ts bindLate) */
+  rank: Map<string, number>;
+  /** the wait queue as last read (queue.ts): a hint, always checked against the database */
+  queue: BindQueue;
+  /** pilot id → how fast its agent finishes tasks (prefetch.ts) */
+  rates: Map<string, PilotRate>;
+}
+
+/**
+ * Database ids of the tasks waiting to be bound, in binding order, as last read from the
+ * database. Only the engine holding a run's lease moves its tasks, so the hint stays true
+ * between reads; each tick still checks the ids it takes against the database, so a stale
+ * entry is skipped, and a task missing from the hint is found when the queue is read again
+ * (after every move back to the wait queue, and whenever the hint runs out: queue.ts).
+ */
+export interface BindQueue {
+  ids: string[];
+  head: number;
+  gone: Set<string>;
+  /** read the database again before the next use */
+  stale: boolean;
+  readAt: number;
+}
+
+export interface PilotRate {
+  /** tasks finished per second, smoothed */
+  perS: number;
+  /** when the last finished task was counted (ms) */
+  at: number;
+}
+
+/** The wait queue must be read again (a task went back to it, or a run started). */
+export function requeue(rt: LiveRuntime): void {
+  rt.queue.stale = true;
+}
+
+const g = globalThis as unknown as { __emanagerRuntimes?: Map<string, LiveRuntime> };
+function cache(): Map<string, LiveRuntime> {
   g.__emanagerRuntimes ??= new Map();
   return g.__emanagerRuntimes;
 }
 
-export async function runtimeFor(db: Db, runId: string): Promise<RunRuntime> {
+export async function runtimeFor(db: Db, runId: string): Promise<LiveRuntime> {
   const hit = cache().get(runId);
   if (hit) return hit;
   const rows = await db.task.findMany({
     where: { runId },
     select: { id: true, taskId: true, spec: true, state: true, pilotId: true },
   });
-  const rt: RunRuntime = {
+  const rt: LiveRuntime = {
     runId,
     specs: new Map(),
     dbIdOf: new Map(),
@@ -42,7 +80,11 @@ export async function runtimeFor(db: Db, runId: string): Promise<RunRuntime> {
     consumers: new Map(),
     present: new Map(),
     lastPoll: new Map(),
+    rank: new Map(),
+    queue: { ids: [], head: 0, gone: new Set(), stale: true, readAt: 0 },
+    rates: new Map(),
   };
+  const order: { id: string; stage: number; taskId: string }[] = [];
   for (const r of rows) {
     const spec = parseTaskSpec(r.spec);
     rt.specs.set(r.taskId, spec);
@@ -59,7 +101,12 @@ export async function runtimeFor(db: Db, runId: string): Promise<RunRuntime> {
       for (const o of spec.outputs) set.add(o.path);
       rt.present.set(r.pilotId, set);
     }
+    order.push({ id: r.id, stage: spec.stageIndex, taskId: r.taskId });
   }
+  // one collator, not localeCompare per pair: 100,000 tasks sort in a fraction of a second
+  const byName = new Intl.Collator("en", { numeric: true }).compare;
+  order.sort((a, b) => a.stage - b.stage || byName(a.taskId, b.taskId));
+  order.forEach((o, i) => rt.rank.set(o.id, i));
   cache().set(runId, rt);
   return rt;
 }

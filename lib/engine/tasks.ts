@@ -1,11 +1,12 @@
 import path from "node:path";
-import { moveTasksBulk } from "../db/bulk-moves";
+import { moveTasksBulk, moveTasksThrough } from "../db/bulk-moves";
 import { PILOT_LIVE } from "../states/pilot";
 import { TASK_HOLDS_CORES } from "../states/task";
 import type { EngineContext } from "./context";
+import type { Db } from "../db/client";
 import { loadPilot, loadTasks, type PilotRow, type TaskRow } from "./rows";
 import type { AgentTask } from "../protocol/agent";
-import { presentOn, type RunRuntime } from "./runtime";
+import { presentOn, requeue, type LiveRuntime, type RunRuntime } from "./runtime";
 import { inputsToUpload } from "./staging";
 
 /**
@@ -36,49 +37,43 @@ export function agentTask(rt: RunRuntime, t: TaskRow): AgentTask {
 /** Binds `taskIds` to `pilot`, stages their inputs and drops them into the agent's inbox. */
 export async function dispatch(
   ctx: EngineContext,
-  rt: RunRuntime,
+  rt: LiveRuntime,
   runDir: string,
   p: PilotRow,
   tasks: TaskRow[],
 ): Promise<void> {
   if (tasks.length === 0 || !p.sandbox) return;
   const at = ctx.now();
+  const attemptOf = new Map(tasks.map((t) => [t.id, t.attempt]));
+  const have = presentOn(rt, p.id);
+  const uploads = new Set<string>();
+  for (const t of tasks) {
+    const spec = rt.specs.get(t.taskId);
+    if (spec) for (const f of inputsToUpload(spec, have)) uploads.add(f.path);
+  }
+  // bound and staging in one write: nothing outside happens between the two states
   const bound = await ctx.db.$transaction((tx) =>
-    moveTasksBulk(tx, {
+    moveTasksThrough(tx, {
       runId: p.runId,
       from: "TMGR_SCHEDULING_PENDING",
-      to: "TMGR_SCHEDULING",
+      via: [{ state: "TMGR_SCHEDULING", data: (id) => ({ pilotId: p.id, attempt: attemptOf.get(id) ?? 0 }) }],
+      to: "TMGR_STAGING_INPUT",
       at,
       ids: tasks.map((t) => t.id),
       set: { pilotId: p.id },
-      data: (id) => ({ pilotId: p.id, attempt: tasks.find((t) => t.id === id)?.attempt ?? 0 }),
+      data: () => ({ pilotId: p.id, files: uploads.size }),
     }),
   );
   if (bound.length === 0) return;
   const boundIds = new Set(bound.map((b) => b.id));
   const mine = tasks.filter((t) => boundIds.has(t.id));
   const site = await ctx.site(p.resourceId, p.kind);
-  const have = presentOn(rt, p.id);
-  const uploads = new Set<string>();
-  for (const t of mine) {
-    const spec = rt.specs.get(t.taskId);
-    if (spec) for (const f of inputsToUpload(spec, have)) uploads.add(f.path);
-  }
-  await ctx.db.$transaction((tx) =>
-    moveTasksBulk(tx, {
-      runId: p.runId,
-      from: "TMGR_SCHEDULING",
-      to: "TMGR_STAGING_INPUT",
-      at: ctx.now(),
-      ids: mine.map((t) => t.id),
-      data: () => ({ pilotId: p.id, files: uploads.size }),
-    }),
-  );
   try {
     await site.stageIn(p.sandbox, runDir, [...uploads]);
   } catch (e: unknown) {
     // Nothing reached the agent yet: the tasks go back to the wait queue (a dropped connection
     // or a full disk must not strand them in TMGR_STAGING_INPUT on a live pilot).
+    requeue(rt);
     const reason = `staging inputs to ${p.label} failed: ${e instanceof Error ? e.message : String(e)}`;
     await ctx.db.$transaction((tx) =>
       moveTasksBulk(tx, {
@@ -255,15 +250,19 @@ export async function collect(
   const site = await ctx.site(p.resourceId, p.kind);
   const ok = finished.filter((t) => t.exitCode === 0);
   const bad = finished.filter((t) => t.exitCode !== 0);
-  const outs = ok.flatMap((t) => rt.specs.get(t.taskId)?.outputs.map((o) => o.path) ?? []);
-  if (ok.length) {
+  // tasks with outputs to bring back pass TMGR_STAGING_OUTPUT while they are copied; those
+  // without go through it in the same write as DONE (below)
+  const hasOutputs = (t: TaskRow) => (rt.specs.get(t.taskId)?.outputs.length ?? 0) > 0;
+  const copying = ok.filter(hasOutputs);
+  const outs = copying.flatMap((t) => rt.specs.get(t.taskId)?.outputs.map((o) => o.path) ?? []);
+  if (copying.length) {
     await ctx.db.$transaction((tx) =>
       moveTasksBulk(tx, {
         runId: p.runId,
         from: "AGENT_STAGING_OUTPUT",
         to: "TMGR_STAGING_OUTPUT",
         at: ctx.now(),
-        ids: ok.map((t) => t.id),
+        ids: copying.map((t) => t.id),
         data: () => ({ pilotId: p.id }),
       }),
     );
@@ -271,18 +270,29 @@ export async function collect(
     const have = presentOn(rt, p.id);
     for (const o of outs) have.add(o);
   }
+  const direct = ok.filter((t) => !hasOutputs(t));
   for (const t of bad)
     await site
       .fetchTaskLogs(p.sandbox, t.taskId, t.attempt, path.join(runDir, "tasks", `${t.taskId}.${t.attempt}`))
       .catch(() => undefined);
   const at = ctx.now();
-  const [done, failed] = await ctx.db.$transaction(async (tx) => [
+  const exitOf = new Map(bad.map((t) => [t.id, t.exitCode]));
+  const [copied, done, failed] = await ctx.db.$transaction(async (tx) => [
     await moveTasksBulk(tx, {
       runId: p.runId,
       from: "TMGR_STAGING_OUTPUT",
       to: "DONE",
       at,
-      ids: ok.map((t) => t.id),
+      ids: copying.map((t) => t.id),
+      data: () => ({ pilotId: p.id }),
+    }),
+    await moveTasksThrough(tx, {
+      runId: p.runId,
+      from: "AGENT_STAGING_OUTPUT",
+      via: [{ state: "TMGR_STAGING_OUTPUT", data: () => ({ pilotId: p.id }) }],
+      to: "DONE",
+      at,
+      ids: direct.map((t) => t.id),
       data: () => ({ pilotId: p.id }),
     }),
     await moveTasksBulk(tx, {
@@ -293,18 +303,20 @@ export async function collect(
       ids: bad.map((t) => t.id),
       reason: "the task exited with a non-zero code",
       set: { reason: "the task exited with a non-zero code" },
-      data: (id) => ({ pilotId: p.id, exitCode: bad.find((t) => t.id === id)?.exitCode ?? null }),
+      data: (id) => ({ pilotId: p.id, exitCode: exitOf.get(id) ?? null }),
     }),
   ]);
-  return { done: done.map((d) => d.taskId), failed: failed.map((d) => d.taskId) };
+  return { done: [...copied, ...done].map((d) => d.taskId), failed: failed.map((d) => d.taskId) };
 }
 
-/** Cores held on each pilot by tasks bound to it and not yet finished. */
-export function busyCores(tasks: Iterable<TaskRow>): Map<string, number> {
+/** Cores held on each pilot by tasks bound to it and not yet finished (one indexed query). */
+export async function busyCores(db: Db, runId: string): Promise<Map<string, number>> {
+  const rows = await db.task.groupBy({
+    by: ["pilotId"],
+    where: { runId, state: { in: [...TASK_HOLDS_CORES] }, pilotId: { not: null } },
+    _sum: { cores: true },
+  });
   const busy = new Map<string, number>();
-  for (const t of tasks) {
-    if (t.pilotId && TASK_HOLDS_CORES.includes(t.state))
-      busy.set(t.pilotId, (busy.get(t.pilotId) ?? 0) + t.cores);
-  }
+  for (const r of rows) if (r.pilotId) busy.set(r.pilotId, r._sum.cores ?? 0);
   return busy;
 }
