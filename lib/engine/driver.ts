@@ -24,6 +24,7 @@ import { loadPilot, loadPilots, loadTasks, type PilotRow, type TaskRow } from ".
 import { forgetRuntime, requeue, runtimeFor, type LiveRuntime } from "./runtime";
 import { measuredPrefetch } from "./prefetch";
 import { eachWaitingSlice } from "./queue";
+import { wakeEngine } from "./wake";
 import { surplusCount, surplusToCancel } from "./surplus";
 import { createInitialInputs } from "./run-dir";
 import { busyCores, collect, dispatch } from "./tasks";
@@ -120,7 +121,9 @@ async function launchNewPilots(ctx: EngineContext, runId: string): Promise<void>
 
 /** Per live pilot: a user's cancel, the agent's new facts, the batch status (per poll interval), the heartbeat. */
 async function watchLivePilots(ctx: EngineContext, rt: LiveRuntime, run: DrivenRun): Promise<void> {
-  for (const p of await loadPilots(ctx.db, { runId: run.id, state: { in: [...PILOT_LIVE] } })) {
+  const live = await loadPilots(ctx.db, { runId: run.id, state: { in: [...PILOT_LIVE] } });
+  await watchSandboxes(ctx, rt, live);
+  for (const p of live) {
     try {
       if (p.cancelRequestedAt) {
         await endPilot(ctx, p, "CANCELED", "cancelled by the user", true);
@@ -144,6 +147,21 @@ async function watchLivePilots(ctx: EngineContext, rt: LiveRuntime, run: DrivenR
       // a dropped connection or a slow login node: log and try again next tick, the run goes on
       ctx.log(`pilot ${p.label}: ${e instanceof Error ? e.message : String(e)}`);
     }
+  }
+}
+
+/** Live pilots' sandboxes wake the engine when their agents write (where the site can watch). */
+async function watchSandboxes(ctx: EngineContext, rt: LiveRuntime, live: PilotRow[]): Promise<void> {
+  const ids = new Set(live.map((p) => p.id));
+  for (const [id, stop] of rt.watches)
+    if (!ids.has(id)) {
+      stop();
+      rt.watches.delete(id);
+    }
+  for (const p of live) {
+    if (!p.sandbox || rt.watches.has(p.id)) continue;
+    const stop = (await ctx.site(p.resourceId, p.kind)).watchEvents?.(p.sandbox, wakeEngine);
+    if (stop) rt.watches.set(p.id, stop);
   }
 }
 

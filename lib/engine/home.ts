@@ -1,5 +1,6 @@
 import { createLoop, type Loop, type LoopStatus } from "./loop";
 import { engineSettings } from "./settings";
+import { onWake } from "./wake";
 
 /**
  * The engine's home in the server process. `startEngine()` is called from Next's
@@ -36,6 +37,7 @@ function home(): Home {
       }),
     };
     g.__emanagerEngine = h;
+    onWake(() => h.loop.wake());
   }
   return g.__emanagerEngine;
 }

@@ -15,22 +15,34 @@ export interface Loop {
   start(): void;
   stop(): Promise<void>;
   status(): LoopStatus;
+  /**
+   * Runs the next tick soon (after `minGapMs` since the last one ended) instead of after the
+   * whole interval: something the engine waits for (an agent's event line) has happened. A wake
+   * during a tick makes the next one come early; wakes between two ticks are one.
+   */
+  wake(): void;
 }
 
 export function createLoop(opts: {
   tick: () => Promise<void>;
   intervalMs: number;
+  /** the shortest pause between two ticks when woken (default: the interval / 5, at most 100 ms) */
+  minGapMs?: number;
   onError?: (e: unknown) => void;
   now?: () => number;
 }): Loop {
   const now = opts.now ?? Date.now;
+  const minGap = opts.minGapMs ?? Math.min(100, opts.intervalMs / 5);
+  let woken = false;
+  let endedAt = 0;
   const st: LoopStatus = { running: false, ticks: 0, errors: 0, lastError: null, lastTickAt: null };
   let timer: ReturnType<typeof setTimeout> | null = null;
   let inFlight: Promise<void> | null = null;
 
   const schedule = (): void => {
     if (!st.running) return;
-    timer = setTimeout(run, opts.intervalMs);
+    timer = setTimeout(run, woken ? minGap : opts.intervalMs);
+    woken = false;
     // The loop must not keep a process alive on its own (CLI exits, test runners).
     timer.unref?.();
   };
@@ -46,6 +58,7 @@ export function createLoop(opts: {
       } finally {
         st.ticks += 1;
         st.lastTickAt = now();
+        endedAt = Date.now();
         inFlight = null;
       }
     })();
@@ -65,5 +78,15 @@ export function createLoop(opts: {
       if (inFlight) await inFlight;
     },
     status: () => ({ ...st }),
+    wake() {
+      if (!st.running) return;
+      if (inFlight || !timer) {
+        woken = true; // the tick in flight schedules the next one early
+        return;
+      }
+      clearTimeout(timer);
+      timer = setTimeout(run, Math.max(0, endedAt + minGap - Date.now()));
+      timer.unref?.();
+    },
   };
 }

@@ -22,6 +22,8 @@ export interface PilotSite {
     sandbox: string,
     offset: number,
   ): Promise<{ facts: AgentFact[]; nextOffset: number; problems: string[] }>;
+  /** calls `onChange` when the agent writes (local sandboxes); null when the engine must poll */
+  watchEvents?(sandbox: string, onChange: () => void): (() => void) | null;
   /** milliseconds since the agent's last heartbeat, or null when it has none yet */
   heartbeatAgeMs(sandbox: string, now: number): Promise<number | null>;
   /** uploads files from the run directory into the sandbox's data directory */

@@ -29,6 +29,8 @@ export interface LiveRuntime extends RunRuntime {
   queue: BindQueue;
   /** pilot id → how fast its agent finishes tasks (prefetch.ts) */
   rates: Map<string, PilotRate>;
+  /** pilot id → stops the watch on its sandbox (driver.ts: the engine wakes when an agent writes) */
+  watches: Map<string, () => void>;
 }
 
 /**
@@ -83,6 +85,7 @@ export async function runtimeFor(db: Db, runId: string): Promise<LiveRuntime> {
     rank: new Map(),
     queue: { ids: [], head: 0, gone: new Set(), stale: true, readAt: 0 },
     rates: new Map(),
+    watches: new Map(),
   };
   const order: { id: string; stage: number; taskId: string }[] = [];
   for (const r of rows) {
@@ -112,6 +115,7 @@ export async function runtimeFor(db: Db, runId: string): Promise<LiveRuntime> {
 }
 
 export function forgetRuntime(runId: string): void {
+  for (const stop of cache().get(runId)?.watches.values() ?? []) stop();
   cache().delete(runId);
 }
 

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { chmod, mkdir, open, rename, stat, writeFile } from "node:fs/promises";
+import { watch as watchDir } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
 import { TransportError, showCommand } from "./errors";
@@ -198,6 +199,19 @@ export class LocalTransport implements Transport {
         throw fsError(e, "stat", p);
       }
     });
+  }
+
+  /** inotify on the directory: an append to a file in it is a change too. */
+  watch(dir: string, onChange: () => void): (() => void) | null {
+    if (this.closed) return null;
+    try {
+      // not persistent: a watch must never keep a process (the CLI, a test) alive
+      const w = watchDir(path.resolve(this.cwd, dir), { persistent: false }, () => onChange());
+      w.on("error", () => w.close()); // the sandbox was removed: the engine polls as before
+      return () => w.close();
+    } catch {
+      return null;
+    }
   }
 
   /** Later calls fail; commands still running are killed with their process groups. */

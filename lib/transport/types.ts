@@ -63,6 +63,11 @@ export interface Transport {
   mkdirp(path: string, opts?: { timeoutMs?: number }): Promise<void>;
   /** null when the path does not exist */
   stat(path: string, opts?: { timeoutMs?: number }): Promise<FileStat | null>;
+  /**
+   * Calls `onChange` whenever something in `dir` changes, until the returned function is
+   * called; null when this transport cannot watch (SSH: the engine polls) or `dir` is missing.
+   */
+  watch?(dir: string, onChange: () => void): (() => void) | null;
   /** ends the connection (SSH) or the running commands (local); later calls fail */
   close(): Promise<void>;
 }

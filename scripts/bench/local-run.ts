@@ -128,6 +128,8 @@ export async function localRun(o: LocalRunOptions): Promise<LocalRunResult> {
         }
       },
     });
+    const { onWake } = await import("../../lib/engine/wake");
+    const unwake = onWake(() => loop.wake());
     let peakRss = process.memoryUsage().rss;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
     const cpu0 = process.cpuUsage();
@@ -144,6 +146,7 @@ export async function localRun(o: LocalRunOptions): Promise<LocalRunResult> {
     const cpu = process.cpuUsage(cpu0);
     clearInterval(sampler);
     await loop.stop();
+    unwake();
     const span = await db.event.aggregate({
       where: { runId, entity: "task", to: { in: ["AGENT_EXECUTING", "AGENT_STAGING_OUTPUT"] } },
       _min: { at: true },

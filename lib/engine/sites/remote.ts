@@ -128,6 +128,9 @@ export function remoteSite(
         offset,
       );
     },
+    watchEvents(sandbox: string, onChange: () => void) {
+      return t.watch?.(sandbox, onChange) ?? null;
+    },
     async heartbeatAgeMs(sandbox: string, now: number) {
       const st = await t.stat(`${sandbox}/${SANDBOX.heartbeat}`, { timeoutMs: SMALL_FILE_MS });
       return st ? Math.max(0, now - st.mtimeMs) : null;
