@@ -8,7 +8,8 @@ import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseAimesTexts } from "../lib/sim/aimes-data";
 import type { SimSummary } from "../lib/sim/many";
-import { fitOverheads, replayAll, TOLERANCE } from "../lib/sim/replay";
+import { fitOverheads } from "../lib/sim/aimes-fit";
+import { replayAll, TOLERANCE } from "../lib/sim/replay";
 import { distributionRow, strategyRow, type DistributionRow, type StrategyRow } from "../lib/sim/study";
 
 /** The rows of reference §3.4 that are in the public data (the _v3 series are held back). */

@@ -274,7 +274,11 @@ export function simulateRun(input: SimInput, rng: Rng, prep: Prepared = prepare(
     // given, through one channel for the whole run (RADICAL-Pilot had one unit manager per run)
     const later = p.given >= p.spec.cores && o.laterPerTaskS !== undefined;
     p.given++;
-    const start = Math.max(t, p.readyAt, later ? laterAt : p.channelAt);
+    const start = Math.max(
+      t + (later ? (o.rebindLatencyS ?? 0) : 0),
+      p.readyAt,
+      later ? laterAt : p.channelAt,
+    );
     const end = start + (later ? o.laterPerTaskS! : o.perTaskS) + prep.bytesIn[i]! / o.bandwidthInBps;
     if (later) laterAt = end;
     else p.channelAt = end;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseAimesTexts } from "./aimes-data";
-import { fitOverheads } from "./replay";
+import { fitOverheads } from "./aimes-fit";
 import { distributionRow, seriesModel, strategyRow } from "./study";
 
 const RUNS =

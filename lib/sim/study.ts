@@ -3,7 +3,8 @@ import { planWorkload } from "../planner";
 import type { AimesData, RunRow } from "./aimes-data";
 import { inputFromPlan } from "./from-plan";
 import { quantile, simulateMany, type SimSummary } from "./many";
-import { bagOf, overheadsFor, type Fitted } from "./replay";
+import { overheadsFor, type Fitted } from "./aimes-fit";
+import { bagOf } from "./replay";
 import type { QueueWaitModel, SimInput } from "./types";
 
 /**
@@ -147,14 +148,15 @@ export function studyInput(
   if (!p.ok) return { error: p.errors.map((e) => e.message).join("; ") };
   const queueWaits = Object.fromEntries([...m.waits].map(([k, v]) => [k, v]));
   const input = inputFromPlan(w, p.plan, snaps, {
-    overheads: overheadsFor(fit, { n_tasks: n, input_bytes_per_task: row.input_bytes_per_task }),
     endS: fit.endS,
     maxRetries: 0,
     prefetchShare: 0,
   });
-  // the series' own waits and submission offsets, per resource
+  // the series' own waits, submission offsets and overheads, per resource
+  const size = { n_tasks: n, input_bytes_per_task: row.input_bytes_per_task };
   input.pilots = input.pilots.map((x) => ({
     ...x,
+    overheads: overheadsFor(fit, size, x.label),
     wait: queueWaits[x.label] ?? x.wait,
     submitAtS: m.submitAt.get(x.label) ?? x.submitAtS,
   }));

@@ -30,6 +30,11 @@ export interface Overheads {
    * here than for the first fill, and one unit manager served all pilots of a run.
    */
   laterPerTaskS?: number;
+  /**
+   * seconds from a core freeing to the hand-over of the next task to it (the manager learning of
+   * the free core); unset: 0. RADICAL-Pilot 0.37 took 2–5 s here even in small bags.
+   */
+  rebindLatencyS?: number;
   /** bytes per second from the server to the pilot (input staging), serial with the hand-over */
   bandwidthInBps: number;
   /** bytes per second back (output staging) */
