@@ -151,6 +151,7 @@ export function studyInput(
     endS: fit.endS,
     maxRetries: 0,
     prefetchShare: 0,
+    tickS: 0,
   });
   // the series' own waits, submission offsets and overheads, per resource
   const size = { n_tasks: n, input_bytes_per_task: row.input_bytes_per_task };
