@@ -5,7 +5,7 @@
 // One schema source for both databases: prisma/schema.prisma (SQLite) is the only file edited
 // by hand. `node scripts/prisma.mjs generate` (the postinstall) also writes
 // prisma/postgres/schema.prisma from it (provider postgresql, its client generated into
-// node_modules/.prisma/client-pg) and generates both clients. A Prisma 6 client is bound to
+// node_modules/@emanager/prisma-client-pg) and generates both clients. A Prisma 6 client is bound to
 // one provider, so two clients are needed; lib/db/client.ts picks one by the URL's scheme.
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -37,8 +37,8 @@ export function pgSchemaText(sqliteText) {
     .replace(/provider\s*=\s*"sqlite"/, 'provider = "postgresql"')
     .replace(/url\s*=\s*"file:[^"]*"/, 'url      = "postgresql://unused"')
     // the generated client must not overwrite the SQLite one in node_modules/.prisma/client
-    .replace(/(engineType\s*=\s*"client")/, '$1\n  output          = "../../node_modules/.prisma/client-pg"');
-  if (swapped === sqliteText || !swapped.includes('"postgresql"') || !swapped.includes("client-pg"))
+    .replace(/(engineType\s*=\s*"client")/, '$1\n  output          = "../../node_modules/@emanager/prisma-client-pg"');
+  if (swapped === sqliteText || !swapped.includes('"postgresql"') || !swapped.includes("prisma-client-pg"))
     throw new Error(
       "prisma/schema.prisma no longer has the datasource/generator lines pgSchemaText rewrites",
     );

@@ -1,5 +1,5 @@
 import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient as PgPrismaClient } from ".prisma/client-pg";
+import { PrismaClient as PgPrismaClient } from "@emanager/prisma-client-pg";
 import { migratePostgres } from "./migrate-pg";
 import { CLIENT_OPTIONS } from "./options";
 
@@ -32,4 +32,12 @@ class MigratingPg extends PrismaPg {
 /** The PostgreSQL client, generated from the same schema (scripts/prisma.mjs). */
 export function createPostgres(url: string, migrate: boolean) {
   return new PgPrismaClient({ adapter: new MigratingPg(url, migrate), omit: CLIENT_OPTIONS.omit });
+}
+
+/** A database URL fit for a log line: a PostgreSQL password is replaced by `***`. */
+export function redactDatabaseUrl(url: string): string {
+  if (!isPostgresUrl(url)) return url;
+  const u = new URL(url);
+  if (u.password) u.password = "***";
+  return u.toString();
 }
