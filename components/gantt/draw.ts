@@ -9,7 +9,14 @@ import {
 } from "@/lib/timeline/geometry";
 import type { GanttModel } from "@/lib/timeline/model";
 import { pilotCaption, waitNote } from "@/lib/timeline/text";
-import { pilotStateColor, stageColor, taskStateColor, type TimelineTheme } from "@/lib/timeline/theme";
+import { barRuns, laneIndex, type LaneIndex } from "@/lib/timeline/aggregate";
+import {
+  pilotStateColor,
+  stageColor,
+  taskStateColor,
+  type StateColor,
+  type TimelineTheme,
+} from "@/lib/timeline/theme";
 
 /**
  * Paints the timeline on a 2D canvas: the same picture as lib/timeline/svg.ts (layout from
@@ -26,6 +33,8 @@ export interface DrawArgs {
   colorBy: "stage" | "state";
   theme: TimelineTheme;
   focus: { pilotId: string; taskIndex: number | null } | null;
+  /** the model's tasks per lane (lib/timeline/aggregate.ts), computed once per model by the caller */
+  index?: LaneIndex;
 }
 
 function hatch(g: CanvasRenderingContext2D, color: string): CanvasPattern | string {
@@ -94,23 +103,31 @@ export function drawTimeline(g: CanvasRenderingContext2D, a: DrawArgs): void {
       g.font = "12px system-ui, sans-serif";
     }
   }
+  // bars narrower than MIN_PX are merged into runs per lane (lib/timeline/aggregate.ts): 100,000
+  // sub-pixel rectangles would cost more than the rest of the page and show nothing more
   const bandOf = new Map(bands.map((b) => [b.pilot.id, b]));
   const stageFill = new Map(model.stages.map((s) => [s, stageColor(model.stages, s)]));
-  for (const t of model.tasks) {
-    const b = bandOf.get(t.pilotId);
+  const byStage = a.colorBy === "stage";
+  const runs = barRuns(model, a.index ?? laneIndex(model), v, width, now, (t) =>
+    byStage ? t.stage : taskStateColor(t.state),
+  );
+  for (const r of runs) {
+    const b = bandOf.get(r.pilotId);
     if (!b) continue;
-    const x0 = clipX(xOf(t.start, model.t0, v, width));
-    const x1 = clipX(xOf(t.end ?? now, model.t0, v, width));
+    const x0 = clipX(r.x0);
+    const x1 = clipX(r.x1);
     if (x1 <= x0 && x0 >= width) continue;
-    const lane = Math.min(t.lane, b.lanes - 1);
+    const lane = Math.min(r.lane, b.lanes - 1);
     const y = b.y + PILOT_ROW + lane * b.lane;
-    const h = Math.min(t.width, b.lanes - lane) * b.lane - 1;
-    g.fillStyle =
-      a.colorBy === "stage"
-        ? (stageFill.get(t.stage) ?? stageColor(model.stages, t.stage))
-        : th[taskStateColor(t.state)];
+    const h = Math.min(r.width, b.lanes - lane) * b.lane - 1;
+    g.fillStyle = byStage
+      ? (stageFill.get(r.key) ?? stageColor(model.stages, r.key))
+      : th[r.key as StateColor];
+    // a merged run is as opaque as its tasks filled it
+    g.globalAlpha = r.count > 1 ? Math.max(0.35, r.busy) : 1;
     g.fillRect(x0, y, Math.max(1, x1 - x0 - 0.5), h);
-    if (t.state === "FAILED" || t.attempt > 0) {
+    g.globalAlpha = 1;
+    if (r.flagged) {
       g.strokeStyle = th.failed;
       g.strokeRect(x0, y, Math.max(1, x1 - x0 - 0.5), h);
     }

@@ -21,6 +21,7 @@ import {
   type Hit,
   type View,
 } from "@/lib/timeline/geometry";
+import { laneIndex } from "@/lib/timeline/aggregate";
 import type { GanttModel } from "@/lib/timeline/model";
 import { readTheme } from "./colors";
 import { describePilot, describeTask } from "./describe";
@@ -53,6 +54,7 @@ export function GanttCanvas({ model, now, colorBy = "stage", onSelectTask }: Pro
   const [width, setWidth] = useState(900);
   const themeVersion = useThemeVersion();
   const bands = useMemo(() => layoutBands(model), [model]);
+  const index = useMemo(() => laneIndex(model), [model]);
   const height = totalHeight(bands);
   const bounds = useMemo<View>(
     () => ({ from: 0, to: Math.max(10, (now - model.t0) / 1000 + 1) }),
@@ -103,6 +105,7 @@ export function GanttCanvas({ model, now, colorBy = "stage", onSelectTask }: Pro
       colorBy,
       theme: readTheme(c),
       focus: pilot ? { pilotId: pilot.id, taskIndex: cursor?.task ?? null } : null,
+      index,
     });
     // Marks for the dashboard benchmark (scripts/bench/dashboard.ts): the first paint with data,
     // and the latest paint with how many bars it drew and how long drawing took.
@@ -118,7 +121,7 @@ export function GanttCanvas({ model, now, colorBy = "stage", onSelectTask }: Pro
       performance.clearMarks("gantt-paint");
       performance.mark("gantt-paint", { detail });
     }
-  }, [bands, colorBy, cursor, height, model, now, v, width, themeVersion]);
+  }, [bands, colorBy, cursor, height, model, now, v, width, themeVersion, index]);
 
   useEffect(draw, [draw]);
 

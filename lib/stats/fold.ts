@@ -1,6 +1,7 @@
 import type { RunEvent } from "../model/event";
 import { PILOT_STATES } from "../states/pilot";
 import { TASK_STATES } from "../states/task";
+import type { EventRowLike } from "./wire";
 
 /**
  * Folds a run's event log into the current picture: each pilot's state segments and each
@@ -74,15 +75,71 @@ export function emptyView(): RunView {
 }
 
 export function foldEvents(view: RunView, events: readonly RunEvent[]): RunView {
-  for (const e of events) {
-    if (!Number.isFinite(e.at)) continue;
-    view.t0 = view.t0 === null ? e.at : Math.min(view.t0, e.at);
-    view.lastAt = view.lastAt === null ? e.at : Math.max(view.lastAt, e.at);
-    if (e.entity === "run") {
-      view.runState = e.to;
-      view.runReason = e.reason ?? view.runReason;
-    } else if (e.entity === "pilot") foldPilot(view, e);
-    else foldTask(view, e);
+  for (const e of events) foldOne(view, e);
+  return view;
+}
+
+function foldOne(view: RunView, e: RunEvent): void {
+  if (!Number.isFinite(e.at)) return;
+  view.t0 = view.t0 === null ? e.at : Math.min(view.t0, e.at);
+  view.lastAt = view.lastAt === null ? e.at : Math.max(view.lastAt, e.at);
+  if (e.entity === "run") {
+    view.runState = e.to;
+    view.runReason = e.reason ?? view.runReason;
+  } else if (e.entity === "pilot") foldPilot(view, e);
+  else foldTask(view, e);
+}
+
+/**
+ * The parsed `data` of each distinct JSON text: a 100,000-task log has 900,000 events but a few
+ * hundred distinct texts. The objects are shared between events, so they are frozen.
+ */
+export type DataTexts = Map<string, Record<string, unknown>>;
+
+export function parseData(texts: DataTexts, text: string | null): Record<string, unknown> | null {
+  if (text === null) return null;
+  let d = texts.get(text);
+  if (!d) {
+    const o: unknown = JSON.parse(text);
+    d = Object.freeze(
+      o !== null && typeof o === "object" && !Array.isArray(o) ? (o as Record<string, unknown>) : {},
+    );
+    texts.set(text, d);
+  }
+  return d;
+}
+
+/**
+ * foldEvents for rows as the database holds them (`data` as JSON text): one event object reused
+ * for every row, so a big log is folded without building an object per event first.
+ */
+export function foldRows(
+  view: RunView,
+  runId: string,
+  rows: readonly EventRowLike[],
+  texts: DataTexts,
+): RunView {
+  const e: RunEvent = {
+    seq: 0,
+    runId,
+    entity: "run",
+    entityId: "",
+    from: null,
+    to: "",
+    at: 0,
+    reason: null,
+    data: null,
+  };
+  for (const r of rows) {
+    e.seq = r.seq;
+    e.entity = r.entity === "pilot" ? "pilot" : r.entity === "task" ? "task" : "run";
+    e.entityId = r.entityId;
+    e.from = r.from;
+    e.to = r.to;
+    e.at = r.at;
+    e.reason = r.reason;
+    e.data = parseData(texts, r.data);
+    foldOne(view, e);
   }
   return view;
 }
