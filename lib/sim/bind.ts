@@ -70,13 +70,7 @@ function handOver(s: SimState, i: number, k: number, t: number): void {
   // with no prefetch a bound task always has its cores on arrival; with prefetch it may wait in
   // the agent for the earliest cores to free up (hand-over is FIFO, so binding order is arrival order)
   const dur = s.prep.seconds[k]![i]! + o.execOverrunS;
-  let x0 = end;
-  if (s.prefetch) {
-    const list = p.coreFree;
-    list.sort((a, b) => a - b);
-    x0 = Math.max(end, list[Math.min(row.cores, list.length) - 1] ?? end);
-    for (let c = 0; c < row.cores && c < list.length; c++) list[c] = x0 + dur;
-  }
+  const x0 = p.agent ? p.agent.start(row.cores, end, dur) : end;
   s.execStart[i] = x0;
   if (p.slotFree) s.slotsOf[i] = takeSlots(p.slotFree, row.cores, x0, x0 + dur);
   s.heap.push(x0 + dur, EXEC_END, i, s.token[i]!);

@@ -2,6 +2,7 @@ import type { PilotRow, TaskRow } from "../engine/context";
 import { readiness, stuckReason, type Capacity } from "../engine/decide";
 import { TASK_FINAL, TASK_HOLDS_CORES, type TaskState } from "../states/task";
 import { pilotRow } from "./adapter";
+import { AgentCores } from "./agent-cores";
 import { EventHeap } from "./heap";
 import { freshRows, type Prepared } from "./prepare";
 import { Recorder } from "./record";
@@ -36,7 +37,7 @@ export interface PilotSim {
   endAt: number | null;
   endKind: "walltime" | "failure";
   /** with prefetch: when each core is next free, for tasks waiting in the agent */
-  coreFree: number[];
+  agent: AgentCores | null;
   /** recorded runs: when each core slot is next free, for the Gantt's lanes */
   slotFree: Float64Array | null;
   /** its capacity while binding (bind.ts), one object reused */
@@ -103,7 +104,7 @@ export function createState(prep: Prepared): SimState {
       given: 0,
       endAt: null,
       endKind: "walltime",
-      coreFree: prefetch ? new Array<number>(p.cores).fill(0) : [],
+      agent: prefetch ? new AgentCores(p.cores) : null,
       slotFree: rec ? new Float64Array(p.cores) : null,
     };
   });
