@@ -74,9 +74,11 @@ export function freshPgDatabase(): string {
   }
   const name = `emtest_${process.pid}_${randomBytes(4).toString("hex")}`;
   psql(pg, `CREATE DATABASE "${name}"`);
-  afterAll(() => {
-    psql(pg, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  });
+  // outside vitest (the database bench) the sweep of a later call drops it
+  if (process.env.VITEST)
+    afterAll(() => {
+      psql(pg, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    });
   const url = new URL(pg.url);
   url.pathname = `/${name}`;
   return url.toString();
