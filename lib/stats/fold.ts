@@ -1,7 +1,6 @@
 import type { RunEvent } from "../model/event";
 import { PILOT_STATES } from "../states/pilot";
 import { TASK_STATES } from "../states/task";
-import type { EventRowLike } from "./wire";
 
 /**
  * Folds a run's event log into the current picture: each pilot's state segments and each
@@ -110,13 +109,46 @@ export function parseData(texts: DataTexts, text: string | null): Record<string,
 }
 
 /**
- * foldEvents for rows as the database holds them (`data` as JSON text): one event object reused
- * for every row, so a big log is folded without building an object per event first.
+ * An event row as the database returns it, as an array (no object per row: a big run's log has
+ * 900,000): seq, entity, entity id, from, to, at (ms), reason, data (the JSON text).
+ */
+export type EventTuple = [
+  seq: number,
+  entity: string,
+  entityId: string,
+  from: string | null,
+  to: string,
+  at: number,
+  reason: string | null,
+  data: string | null,
+];
+
+export const tupleEntity = (s: string): RunEvent["entity"] =>
+  s === "pilot" ? "pilot" : s === "task" ? "task" : "run";
+
+/** A row as a RunEvent, its `data` parsed once per distinct text. */
+export function tupleEvent(runId: string, r: EventTuple, texts: DataTexts): RunEvent {
+  return {
+    seq: r[0],
+    runId,
+    entity: tupleEntity(r[1]),
+    entityId: r[2],
+    from: r[3],
+    to: r[4],
+    at: r[5],
+    reason: r[6],
+    data: parseData(texts, r[7]),
+  };
+}
+
+/**
+ * foldEvents for rows as the database holds them: one event object reused for every row, so a
+ * big log is folded without building an object per event first.
  */
 export function foldRows(
   view: RunView,
   runId: string,
-  rows: readonly EventRowLike[],
+  rows: readonly EventTuple[],
   texts: DataTexts,
 ): RunView {
   const e: RunEvent = {
@@ -131,14 +163,14 @@ export function foldRows(
     data: null,
   };
   for (const r of rows) {
-    e.seq = r.seq;
-    e.entity = r.entity === "pilot" ? "pilot" : r.entity === "task" ? "task" : "run";
-    e.entityId = r.entityId;
-    e.from = r.from;
-    e.to = r.to;
-    e.at = r.at;
-    e.reason = r.reason;
-    e.data = parseData(texts, r.data);
+    e.seq = r[0];
+    e.entity = tupleEntity(r[1]);
+    e.entityId = r[2];
+    e.from = r[3];
+    e.to = r[4];
+    e.at = r[5];
+    e.reason = r[6];
+    e.data = parseData(texts, r[7]);
     foldOne(view, e);
   }
   return view;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RunEvent } from "../model/event";
-import { emptyView, foldEvents, foldRows } from "./fold";
+import { emptyView, foldEvents, foldRows, tupleEvent, type EventTuple } from "./fold";
 import { decodeSnapshot, encodeSnapshot } from "./snapshot";
 
 let seq = 0;
@@ -98,11 +98,21 @@ describe("the run page's snapshot (the run folded on the server)", () => {
 describe("foldRows (rows as the database holds them)", () => {
   it("folds to the same view as foldEvents, parsing each distinct data text once", () => {
     const events = log();
-    const rows = events.map((e) => ({ ...e, data: e.data === null ? null : JSON.stringify(e.data) }));
+    const rows = events.map((e): EventTuple => [
+      e.seq,
+      e.entity,
+      e.entityId,
+      e.from,
+      e.to,
+      e.at,
+      e.reason,
+      e.data === null ? null : JSON.stringify(e.data),
+    ]);
     const texts = new Map<string, Record<string, unknown>>();
     const view = foldRows(emptyView(), "r", rows.slice(0, 100), texts);
     foldRows(view, "r", rows.slice(100), texts);
     expect(view).toEqual(foldEvents(emptyView(), events));
-    expect(texts.size).toBe(new Set(rows.map((r) => r.data).filter((d) => d !== null)).size);
+    expect(texts.size).toBe(new Set(rows.map((r) => r[7]).filter((d) => d !== null)).size);
+    expect(rows.map((r) => tupleEvent("r", r, texts))).toEqual(events);
   });
 });

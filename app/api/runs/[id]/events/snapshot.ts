@@ -1,7 +1,7 @@
 import type { Db } from "@/lib/db/client";
 import { scanEventRows } from "@/lib/db/event-scan";
 import type { RunEvent } from "@/lib/model/event";
-import { emptyView, foldRows, parseData, type DataTexts, type RunView } from "@/lib/stats/fold";
+import { emptyView, foldRows, tupleEvent, type DataTexts, type RunView } from "@/lib/stats/fold";
 import { encodeSnapshot } from "@/lib/stats/snapshot";
 
 /**
@@ -77,20 +77,9 @@ async function bringUpToDate(db: Db, url: string, runId: string): Promise<{ text
   c.set(runId, f);
   for await (const rows of scanEventRows(db, url, runId, f.lastSeq)) {
     foldRows(f.view, runId, rows, f.texts);
-    f.lastSeq = rows[rows.length - 1]!.seq;
+    f.lastSeq = rows[rows.length - 1]![0];
     // the newest TAIL events, as RunEvents (only those: the rest are in the view)
-    for (const r of rows.length > TAIL ? rows.slice(-TAIL) : rows)
-      f.tail.push({
-        seq: r.seq,
-        runId,
-        entity: r.entity === "pilot" ? "pilot" : r.entity === "task" ? "task" : "run",
-        entityId: r.entityId,
-        from: r.from,
-        to: r.to,
-        at: r.at,
-        reason: r.reason,
-        data: parseData(f.texts, r.data),
-      });
+    for (const r of rows.length > TAIL ? rows.slice(-TAIL) : rows) f.tail.push(tupleEvent(runId, r, f.texts));
     if (f.tail.length > 2 * TAIL) f.tail = f.tail.slice(-TAIL);
     // let other requests in between slices of a big log
     await new Promise((r) => setImmediate(r));
