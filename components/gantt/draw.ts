@@ -111,6 +111,9 @@ export function drawTimeline(g: CanvasRenderingContext2D, a: DrawArgs): void {
   const runs = barRuns(model, a.index ?? laneIndex(model), v, width, now, (t) =>
     byStage ? t.stage : taskStateColor(t.state),
   );
+  // one path per colour and opacity: setting fillStyle parses the colour, 50,000 times is most of a draw
+  const groups = new Map<string, { fill: string; alpha: number; rects: number[] }>();
+  const outlined: number[] = [];
   for (const r of runs) {
     const b = bandOf.get(r.pilotId);
     if (!b) continue;
@@ -120,18 +123,31 @@ export function drawTimeline(g: CanvasRenderingContext2D, a: DrawArgs): void {
     const lane = Math.min(r.lane, b.lanes - 1);
     const y = b.y + PILOT_ROW + lane * b.lane;
     const h = Math.min(r.width, b.lanes - lane) * b.lane - 1;
-    g.fillStyle = byStage
-      ? (stageFill.get(r.key) ?? stageColor(model.stages, r.key))
-      : th[r.key as StateColor];
-    // a merged run is as opaque as its tasks filled it
-    g.globalAlpha = r.count > 1 ? Math.max(0.35, r.busy) : 1;
-    g.fillRect(x0, y, Math.max(1, x1 - x0 - 0.5), h);
-    g.globalAlpha = 1;
-    if (r.flagged) {
-      g.strokeStyle = th.failed;
-      g.strokeRect(x0, y, Math.max(1, x1 - x0 - 0.5), h);
+    // a merged run is as opaque as its tasks filled it (in steps of 5 %)
+    const alpha = r.count > 1 ? Math.round(Math.max(0.35, r.busy) * 20) / 20 : 1;
+    const k = `${r.key}|${alpha}`;
+    let grp = groups.get(k);
+    if (!grp) {
+      const fill = byStage
+        ? (stageFill.get(r.key) ?? stageColor(model.stages, r.key))
+        : th[r.key as StateColor];
+      groups.set(k, (grp = { fill, alpha, rects: [] }));
     }
+    const w = Math.max(1, x1 - x0 - 0.5);
+    grp.rects.push(x0, y, w, h);
+    if (r.flagged) outlined.push(x0, y, w, h);
   }
+  for (const { fill, alpha, rects } of groups.values()) {
+    g.fillStyle = fill;
+    g.globalAlpha = alpha;
+    g.beginPath();
+    for (let i = 0; i < rects.length; i += 4) g.rect(rects[i]!, rects[i + 1]!, rects[i + 2]!, rects[i + 3]!);
+    g.fill();
+  }
+  g.globalAlpha = 1;
+  g.strokeStyle = th.failed;
+  for (let i = 0; i < outlined.length; i += 4)
+    g.strokeRect(outlined[i]!, outlined[i + 1]!, outlined[i + 2]!, outlined[i + 3]!);
   if (a.focus) drawFocus(g, a, clipX);
   const xn = xOf(now, model.t0, v, width);
   if (model.pilots.some((p) => !p.finalState) && xn > LABEL_W && xn < width) {

@@ -10,7 +10,7 @@ import type { RunRecord } from "../db/run-record";
 import type { RunEvent } from "../model/event";
 import { ZPredictionRecord } from "../sim/calibrated";
 import { versus } from "../sim/versus";
-import { zipFiles, type ZipEntry } from "./zip";
+import { zipFiles, type DeflatedFile, type ZipEntry } from "./zip";
 
 /**
  * Everything a run leaves behind, as files: the statistics downloads and the run archive laid out
@@ -96,12 +96,12 @@ async function walk(dir: string, rel = ""): Promise<string[]> {
  */
 export async function buildArchive(
   r: RunRecord,
-  folded?: { view: RunView; jsonl: Buffer[] | null; checked: RunEvent[] },
+  folded?: { view: RunView; jsonl: Buffer[] | DeflatedFile | null; checked: RunEvent[] },
 ): Promise<{ name: string; zip: Uint8Array; skipped: string[] }> {
   const view = folded?.view ?? foldEvents(emptyView(), r.events);
   const root = `run-${view.tasks.size}-${r.id}`;
   const files: ZipEntry[] = [];
-  const put = (p: string, data: string | Uint8Array | Buffer[]) =>
+  const put = (p: string, data: string | ZipEntry["data"]) =>
     files.push({ name: `${root}/${p}`, data: typeof data === "string" ? Buffer.from(data, "utf8") : data });
   put("skeleton.conf", r.skeletonText);
   put("resources.json", JSON.stringify(r.resources, null, 2) + "\n");

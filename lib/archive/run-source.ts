@@ -2,6 +2,7 @@ import type { Db } from "../db/client";
 import { scanEventRows } from "../db/event-scan";
 import { loadRunRecord, type RunRecord } from "../db/run-record";
 import type { RunEvent } from "../model/event";
+import { DeflateWriter, type DeflatedFile } from "./zip";
 import {
   emptyView,
   foldRows,
@@ -18,7 +19,8 @@ import {
  *  - `rec.events`, every event as a RunEvent, only when the run has a prediction to compare
  *    (lib/sim/versus.ts replays the log; predictions are made for runs up to 10,000 tasks);
  *  - `checked`, the events computeStats must report (times that are not valid);
- *  - `jsonl`, events.jsonl in slices (190 MB for that run: buffers, never one string), on request.
+ *  - `jsonl`, events.jsonl, on request: in slices (190 MB for that run: buffers, never one string),
+ *    or (`"deflated"`, for the archive) compressed as it is written, while the next slices are read.
  */
 export interface FoldedRun {
   rec: RunRecord;
@@ -27,7 +29,7 @@ export interface FoldedRun {
   count: number;
   lastSeq: number;
   checked: RunEvent[];
-  jsonl: Buffer[] | null;
+  jsonl: Buffer[] | DeflatedFile | null;
 }
 
 // ids and state names need no escaping: quoted directly (JSON.stringify on 4.5 million strings is most of the log's cost)
@@ -47,7 +49,7 @@ export async function loadFoldedRun(
   url: string,
   userId: string,
   runId: string,
-  opts: { jsonl?: boolean } = {},
+  opts: { jsonl?: "slices" | "deflated" } = {},
 ): Promise<FoldedRun | null> {
   const rec = await loadRunRecord(db, userId, runId, { events: false });
   if (!rec) return null;
@@ -56,7 +58,8 @@ export async function loadFoldedRun(
   const texts: DataTexts = new Map();
   const events: RunEvent[] = [];
   const checked: RunEvent[] = [];
-  const jsonl: Buffer[] = [];
+  const slices: Buffer[] = [];
+  const deflate = opts.jsonl === "deflated" ? new DeflateWriter(1) : null;
   const runQ = JSON.stringify(rec.id);
   let count = 0;
   let lastSeq = 0;
@@ -70,7 +73,9 @@ export async function loadFoldedRun(
       if (!Number.isFinite(r[5]) || r[5] <= 0) checked.push(tupleEvent(rec.id, r, texts));
       if (opts.jsonl) text += line(runQ, r);
     }
-    if (opts.jsonl) jsonl.push(Buffer.from(text, "utf8"));
+    if (deflate) await deflate.write(Buffer.from(text, "utf8"));
+    else if (opts.jsonl) slices.push(Buffer.from(text, "utf8"));
   }
-  return { rec: { ...rec, events }, view, count, lastSeq, checked, jsonl: opts.jsonl ? jsonl : null };
+  const jsonl = deflate ? await deflate.end() : opts.jsonl ? slices : null;
+  return { rec: { ...rec, events }, view, count, lastSeq, checked, jsonl };
 }

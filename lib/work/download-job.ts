@@ -35,7 +35,7 @@ export async function downloadJob(job: DownloadJob): Promise<DownloadResult> {
     dbs.set(job.dbUrl, db);
   }
   // one pass over the log: read, folded and written as events.jsonl (lib/archive/run-source.ts)
-  const jsonl = job.file === "archive" || job.file === "events.jsonl";
+  const jsonl = job.file === "archive" ? "deflated" : job.file === "events.jsonl" ? "slices" : undefined;
   const folded = await loadFoldedRun(db, job.dbUrl, job.userId, job.runId, { jsonl });
   if (!folded) return { ok: false, code: "NOT_FOUND", message: "No such run in your account." };
   const { rec, view } = folded;
@@ -54,7 +54,12 @@ export async function downloadJob(job: DownloadJob): Promise<DownloadResult> {
   }
   const key = `${rec.id}:${rec.state}:${folded.count}:${folded.lastSeq}`;
   if (job.file === "events.jsonl")
-    return { ok: true, runName: rec.name, fileName: null, body: Buffer.concat(folded.jsonl ?? []) };
+    return {
+      ok: true,
+      runName: rec.name,
+      fileName: null,
+      body: Buffer.concat(Array.isArray(folded.jsonl) ? folded.jsonl : []),
+    };
   let all = files.get(key);
   if (!all) {
     all = summaryFiles(rec, view, folded.checked);

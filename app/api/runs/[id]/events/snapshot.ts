@@ -9,21 +9,18 @@ import { encodeSnapshot } from "@/lib/stats/snapshot";
  * (lib/stats/snapshot.ts) with the newest TAIL events for the event log. Folding a 100,000-task
  * log (900,000 events) takes seconds, and the log only grows, so each run's folded view is kept
  * and brought up to date with the events written since: a reload, a second viewer or a live run's
- * next visitor folds only what is new. Finished runs also keep their encoded text. Bounded by the
- * number of tasks kept (the views are the big part: ~1 kB per task with its history).
+ * next visitor folds only what is new. A finished run keeps its encoded text instead of its view.
+ * Bounded by the tasks of the views kept and the bytes of the texts.
  */
 const TAIL = 5_000;
 const MAX_TASKS = 250_000;
+const MAX_TEXT_BYTES = 128 * 2 ** 20;
+const FINAL = new Set(["DONE", "FAILED", "CANCELED"]);
 
-interface Folded {
-  view: RunView;
-  texts: DataTexts;
-  lastSeq: number;
-  tail: RunEvent[];
-  /** the encoded snapshot at `lastSeq`, once asked for */
-  text: string | null;
-  textSeq: number;
-}
+/** A run being folded (live), or a final run of which only the encoded text is kept. */
+type Folded =
+  | { kind: "live"; view: RunView; texts: DataTexts; lastSeq: number; tail: RunEvent[] }
+  | { kind: "final"; text: string; lastSeq: number };
 
 const g = globalThis as unknown as { __emanagerSnapshots?: Map<string, Folded> };
 function cache(): Map<string, Folded> {
@@ -33,12 +30,16 @@ function cache(): Map<string, Folded> {
 
 /** Least recently used first (a Map iterates in insertion order); the newest entry always stays. */
 function trim(c: Map<string, Folded>): void {
-  let total = 0;
-  for (const e of c.values()) total += e.view.tasks.size;
+  let tasks = 0;
+  let bytes = 0;
+  for (const e of c.values())
+    if (e.kind === "live") tasks += e.view.tasks.size;
+    else bytes += e.text.length;
   for (const [k, e] of c) {
-    if (total <= MAX_TASKS || c.size === 1) break;
+    if ((tasks <= MAX_TASKS && bytes <= MAX_TEXT_BYTES) || c.size === 1) break;
     c.delete(k);
-    total -= e.view.tasks.size;
+    if (e.kind === "live") tasks -= e.view.tasks.size;
+    else bytes -= e.text.length;
   }
 }
 
@@ -65,30 +66,39 @@ export async function snapshot(
 
 async function bringUpToDate(db: Db, url: string, runId: string): Promise<{ text: string; lastSeq: number }> {
   const c = cache();
-  const f: Folded = c.get(runId) ?? {
+  let f = c.get(runId);
+  c.delete(runId);
+  // a final run's log does not grow; should it (an event after the end), it is folded again
+  if (f?.kind === "final") {
+    const later = await db.event.findFirst({ where: { runId, id: { gt: f.lastSeq } }, select: { id: true } });
+    if (!later) {
+      c.set(runId, f);
+      return f;
+    }
+    f = undefined;
+  }
+  const live: Extract<Folded, { kind: "live" }> = f ?? {
+    kind: "live",
     view: emptyView(),
     texts: new Map(),
     lastSeq: 0,
     tail: [],
-    text: null,
-    textSeq: -1,
   };
-  c.delete(runId);
-  c.set(runId, f);
-  for await (const rows of scanEventRows(db, url, runId, f.lastSeq)) {
-    foldRows(f.view, runId, rows, f.texts);
-    f.lastSeq = rows[rows.length - 1]![0];
+  c.set(runId, live);
+  for await (const rows of scanEventRows(db, url, runId, live.lastSeq)) {
+    foldRows(live.view, runId, rows, live.texts);
+    live.lastSeq = rows[rows.length - 1]![0];
     // the newest TAIL events, as RunEvents (only those: the rest are in the view)
-    for (const r of rows.length > TAIL ? rows.slice(-TAIL) : rows) f.tail.push(tupleEvent(runId, r, f.texts));
-    if (f.tail.length > 2 * TAIL) f.tail = f.tail.slice(-TAIL);
+    for (const r of rows.length > TAIL ? rows.slice(-TAIL) : rows)
+      live.tail.push(tupleEvent(runId, r, live.texts));
+    if (live.tail.length > 2 * TAIL) live.tail = live.tail.slice(-TAIL);
     // let other requests in between slices of a big log
     await new Promise((r) => setImmediate(r));
   }
-  if (f.tail.length > TAIL) f.tail = f.tail.slice(-TAIL);
+  if (live.tail.length > TAIL) live.tail = live.tail.slice(-TAIL);
+  const text = JSON.stringify(encodeSnapshot(runId, live.view, live.lastSeq, live.tail));
+  // a final run keeps only its text (a 100,000-task view is a few hundred MB of objects; its text ~20 MB)
+  if (FINAL.has(live.view.runState)) c.set(runId, { kind: "final", text, lastSeq: live.lastSeq });
   trim(c);
-  if (f.textSeq !== f.lastSeq) {
-    f.text = JSON.stringify(encodeSnapshot(runId, f.view, f.lastSeq, f.tail));
-    f.textSeq = f.lastSeq;
-  }
-  return { text: f.text!, lastSeq: f.lastSeq };
+  return { text, lastSeq: live.lastSeq };
 }
