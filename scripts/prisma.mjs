@@ -37,7 +37,10 @@ export function pgSchemaText(sqliteText) {
     .replace(/provider\s*=\s*"sqlite"/, 'provider = "postgresql"')
     .replace(/url\s*=\s*"file:[^"]*"/, 'url      = "postgresql://unused"')
     // the generated client must not overwrite the SQLite one in node_modules/.prisma/client
-    .replace(/(engineType\s*=\s*"client")/, '$1\n  output          = "../../node_modules/@emanager/prisma-client-pg"');
+    .replace(
+      /(engineType\s*=\s*"client")/,
+      '$1\n  output          = "../../node_modules/@emanager/prisma-client-pg"',
+    );
   if (swapped === sqliteText || !swapped.includes('"postgresql"') || !swapped.includes("prisma-client-pg"))
     throw new Error(
       "prisma/schema.prisma no longer has the datasource/generator lines pgSchemaText rewrites",
