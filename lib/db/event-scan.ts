@@ -11,7 +11,7 @@ import { sqliteFileFromUrl } from "./migrate";
  * through its own read-only connection (SQLite allows any number of readers beside the writer);
  * any other database through Prisma, 5,000 rows a query.
  */
-const SLICE = 20_000;
+const SLICE = 2_000;
 
 export async function* scanEventRows(
   db: Db,

@@ -31,12 +31,16 @@ export interface RunSnapshot {
   /** index into strs, -1 for none (also below) */
   reason: number[];
   pilot: number[];
-  /** history: entries per task, then per entry its state, time (ms after the task's previous entry, the first after t0), reason and pilot */
+  /**
+   * history: entries per task, then per entry its state, its time (ms after the task's previous
+   * entry, the first after t0) and its pilot (0: none, 1: the task's `pilot`, else 2 + index into
+   * strs); reasons are rare: [entry index, index into strs] pairs
+   */
   hn: number[];
   hs: number[];
   ha: number[];
-  hr: number[];
   hp: number[];
+  hr: [number, number][];
   /** spans: per task their count, then per span pilot, attempt, start and end (ms after t0, null when open), exit code, slot count and slots */
   sn: number[];
   sp: number[];
@@ -108,11 +112,12 @@ export function encodeSnapshot(runId: string, view: RunView, lastSeq: number, ta
     c.hn.push(t.history.length);
     let prev = t0;
     for (const h of t.history) {
+      if (h.reason !== null) c.hr.push([c.hs.length, str(h.reason)]);
       c.hs.push(str(h.state));
       c.ha.push(h.at - prev);
       prev = h.at;
-      c.hr.push(str(h.reason));
-      c.hp.push(str(h.pilotId));
+      const p = h.pilotId ?? null;
+      c.hp.push(p === null ? 0 : p === t.pilotId ? 1 : 2 + str(p));
     }
     c.sn.push(t.spans.length);
     for (const s of t.spans) {
@@ -183,8 +188,8 @@ const ZSnapshot = z.object({
   hn: ints,
   hs: ints,
   ha: nums,
-  hr: ints,
   hp: ints,
+  hr: z.array(z.tuple([z.number().int(), z.number().int()])),
   sn: ints,
   sp: ints,
   sa: ints,
@@ -208,7 +213,7 @@ export function decodeSnapshot(raw: unknown): DecodedSnapshot {
   if ([c.stage, c.cores, c.state, c.attempt, c.reason, c.pilot, c.hn, c.sn].some((a) => a.length !== n))
     return { ok: false, error: "task columns of different lengths" };
   const hTotal = c.hn.reduce((a, b) => a + b, 0);
-  if ([c.hs, c.ha, c.hr, c.hp].some((a) => a.length !== hTotal))
+  if ([c.hs, c.ha, c.hp].some((a) => a.length !== hTotal))
     return { ok: false, error: "history columns of different lengths" };
   const sTotal = c.sn.reduce((a, b) => a + b, 0);
   if ([c.sp, c.sa, c.sb, c.se, c.sx, c.sk].some((a) => a.length !== sTotal))
@@ -223,16 +228,25 @@ export function decodeSnapshot(raw: unknown): DecodedSnapshot {
     return s ?? null;
   };
   const t0 = c.t0 ?? 0;
+  const reasons = new Map(c.hr);
   const tasks = new Map<string, TaskView>();
   let h = 0;
   let s = 0;
   let l = 0;
   for (let k = 0; k < n; k++) {
     const history: TaskView["history"] = new Array(c.hn[k]!);
+    const pilotId = str(c.pilot[k]!);
     let at = t0;
     for (let j = 0; j < history.length; j++, h++) {
       at += c.ha[h]!;
-      history[j] = { state: str(c.hs[h]!) ?? "", at, reason: str(c.hr[h]!), pilotId: str(c.hp[h]!) };
+      const r = reasons.get(h);
+      const p = c.hp[h]!;
+      history[j] = {
+        state: str(c.hs[h]!) ?? "",
+        at,
+        reason: r === undefined ? null : str(r),
+        pilotId: p === 0 ? null : p === 1 ? pilotId : str(p - 2),
+      };
     }
     const spans: TaskView["spans"] = new Array(c.sn[k]!);
     for (let j = 0; j < spans.length; j++, s++) {
@@ -259,7 +273,7 @@ export function decodeSnapshot(raw: unknown): DecodedSnapshot {
       state: str(c.state[k]!) ?? "NEW",
       attempt: c.attempt[k]!,
       reason: str(c.reason[k]!),
-      pilotId: str(c.pilot[k]!),
+      pilotId,
       history,
       spans,
     });

@@ -28,12 +28,18 @@ const dbs = new Map<string, Db>();
 // every statistics file of a run at a given length of its log: the downloads of one run come in a row
 const files = new Lru<SummaryFiles>(16, 64 << 20, (f) => Object.values(f).reduce((n, s) => n + s.length, 0));
 
-export async function downloadJob(job: DownloadJob): Promise<DownloadResult> {
-  let db = dbs.get(job.dbUrl);
+/** The worker's client for a database (the server migrated it before it started the pool). */
+export function workerDb(url: string): Db {
+  let db = dbs.get(url);
   if (!db) {
-    db = openDb(job.dbUrl, { migrate: false }); // the server migrated it before it started the pool
-    dbs.set(job.dbUrl, db);
+    db = openDb(url, { migrate: false });
+    dbs.set(url, db);
   }
+  return db;
+}
+
+export async function downloadJob(job: DownloadJob): Promise<DownloadResult> {
+  const db = workerDb(job.dbUrl);
   // one pass over the log: read, folded and written as events.jsonl (lib/archive/run-source.ts)
   const jsonl = job.file === "archive" ? "deflated" : job.file === "events.jsonl" ? "slices" : undefined;
   const folded = await loadFoldedRun(db, job.dbUrl, job.userId, job.runId, { jsonl });

@@ -3,9 +3,8 @@ import { db } from "@/lib/db/client";
 import { readEvents } from "@/lib/db/events";
 import { waitForRun } from "@/lib/engine/bus";
 import { isRunFinal, isRunState } from "@/lib/states/run";
-import { databaseUrl } from "@/lib/config/paths";
 import { BATCH, backlog } from "./backlog";
-import { snapshot } from "./snapshot";
+import { openingSnapshot } from "./snapshot";
 
 export const dynamic = "force-dynamic";
 
@@ -13,8 +12,8 @@ const POLL_MS = 1000;
 const KEEPALIVE_MS = 15_000;
 
 // GET /api/runs/:id/events - server-sent events. On first connect, the run folded so far as one
-// `event: snapshot` (lib/stats/snapshot.ts, ./snapshot.ts: the view and the newest events, not the
-// whole log). On a reconnect (Last-Event-ID), the backlog instead: every event after it, as
+// `event: snapshot` (lib/stats/snapshot.ts, lib/archive/run-snapshot.ts, ./snapshot.ts: the view
+// and the newest events, not the whole log). On a reconnect (Last-Event-ID), the backlog instead: every event after it, as
 // `event: backlog` messages in the compact columnar form of lib/stats/wire.ts, BATCH events each,
 // the last one with `done: true`.
 // Batches, not one message: the page parses and folds batch k while we read batch k+1 (reading
@@ -51,7 +50,7 @@ export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }
       let lastBeat = Date.now();
       try {
         if (after === 0) {
-          const snap = await snapshot(db(), databaseUrl(), id);
+          const snap = await openingSnapshot(user.id, id);
           if (abort.aborted) return;
           after = snap.lastSeq;
           send(`${after > 0 ? `id: ${after}\n` : ""}event: snapshot\ndata: ${snap.text}\n\n`);
