@@ -3,7 +3,8 @@
 //  1. static checks: TypeScript (strict), ESLint and the layers (dependency-cruiser over layers.cjs:
 //     no import from a higher layer, no folder loops), one test each;
 //  2. vitest: unit tests and integration tests (real SQLite, real bash agent, and the real
-//     loopback SLURM + sshd, which step 0 starts when this machine can: root + Debian packages);
+//     loopback SLURM + sshd, which step 0 starts when this machine can: root + Debian packages),
+//     then the database-heavy engine suites again on the loopback PostgreSQL (2b);
 //  3. Playwright: end-to-end tests in Debian Chromium against a production build.
 // Set SKIP_E2E=1 or SKIP_STATIC=1 to leave a suite out while iterating (CI never does).
 import { spawnSync } from "node:child_process";
@@ -96,6 +97,35 @@ if (v)
     v.numPendingTests + v.numTodoTests,
   );
 else count("vitest", 0, 1);
+
+// 2b. the engine suites that exercise the database hardest, a second time on PostgreSQL
+// (EMANAGER_TEST_DB=pg: lib/test-support/pg.ts gives each file a fresh database on the loopback
+// server of scripts/cluster/pg-up.sh). The PostgreSQL-only suites ran in the pass above.
+const PG_SUITES = [
+  "lib/engine/local-run.int.test.ts",
+  "lib/engine/resilience-restart.int.test.ts",
+  "lib/engine/resilience-task.int.test.ts",
+  "lib/engine/lease.int.test.ts",
+  "lib/engine/rows.int.test.ts",
+  "lib/engine/failures-restart.int.test.ts",
+];
+rmSync("test-results/vitest-pg.json", { force: true });
+const vp = run(
+  "npx",
+  ["--no-install", "vitest", "run", "--outputFile.json=test-results/vitest-pg.json", ...PG_SUITES],
+  {
+    EMANAGER_TEST_DB: "pg",
+  },
+);
+const pgr = readJson("test-results/vitest-pg.json");
+if (pgr)
+  count(
+    "vitest (PostgreSQL)",
+    pgr.numPassedTests,
+    pgr.numFailedTests + (vp !== 0 && pgr.numFailedTests === 0 ? 1 : 0),
+    pgr.numPendingTests + pgr.numTodoTests,
+  );
+else count("vitest (PostgreSQL)", 0, 1);
 
 // 3. playwright
 if (process.env.SKIP_E2E !== "1") {

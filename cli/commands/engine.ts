@@ -1,4 +1,5 @@
 import { databaseUrl } from "../../lib/config/paths";
+import { redactDatabaseUrl } from "../../lib/db/postgres";
 import { startEngine } from "../../lib/engine/home";
 import type { CliIO } from "../io";
 
@@ -15,7 +16,7 @@ export async function run(args: string[], io: CliIO): Promise<number> {
     io.err(USAGE);
     return 2;
   }
-  io.err(`[engine] driving the runs in ${databaseUrl()}\n`);
+  io.err(`[engine] driving the runs in ${redactDatabaseUrl(databaseUrl())}\n`);
   startEngine();
   // The loop's own timers do not keep a process alive (in the server, the HTTP listener does);
   // this one does. startEngine exits the process on SIGTERM/SIGINT once its tick is done.

@@ -1,6 +1,7 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { loadResourcesFile } from "../../lib/bundle/load";
+import { engineSettings } from "../../lib/engine/settings";
 import type { ResourceSnapshot } from "../../lib/model/resource";
 import type { Workload } from "../../lib/model/workload";
 import { planWorkload } from "../../lib/planner";
@@ -117,13 +118,14 @@ function simulateStrategy(
 ): StrategyResult {
   const p = planWorkload(w, resources, { strategy, binding: "late", now: o.now });
   if (!p.ok) return { strategy, error: p.errors.map((e) => e.message).join("; ") };
-  // the same prefetch share as the engine of this install
-  const env = Number(process.env.EMANAGER_PREFETCH);
+  // the prefetch share and tick of the engine of this install, read as the engine reads them
+  const engine = engineSettings(process.env);
   const r = predictPlan(w, p.plan, resources, {
     queueWaits: o.queueWaits,
     runs: o.runs,
     seed: o.seed,
-    ...(Number.isFinite(env) ? { prefetchShare: Math.max(0, env) } : {}),
+    ...(Number.isFinite(engine.prefetchShare) ? { prefetchShare: engine.prefetchShare } : {}),
+    ...(Number.isFinite(engine.tickS) ? { tickS: engine.tickS } : {}),
   });
   return "error" in r
     ? { strategy, error: r.error }

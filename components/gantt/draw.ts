@@ -9,7 +9,14 @@ import {
 } from "@/lib/timeline/geometry";
 import type { GanttModel } from "@/lib/timeline/model";
 import { pilotCaption, waitNote } from "@/lib/timeline/text";
-import { pilotStateColor, stageColor, taskStateColor, type TimelineTheme } from "@/lib/timeline/theme";
+import { barRuns, laneIndex, type LaneIndex } from "@/lib/timeline/aggregate";
+import {
+  pilotStateColor,
+  stageColor,
+  taskStateColor,
+  type StateColor,
+  type TimelineTheme,
+} from "@/lib/timeline/theme";
 
 /**
  * Paints the timeline on a 2D canvas: the same picture as lib/timeline/svg.ts (layout from
@@ -26,6 +33,8 @@ export interface DrawArgs {
   colorBy: "stage" | "state";
   theme: TimelineTheme;
   focus: { pilotId: string; taskIndex: number | null } | null;
+  /** the model's tasks per lane (lib/timeline/aggregate.ts), computed once per model by the caller */
+  index?: LaneIndex;
 }
 
 function hatch(g: CanvasRenderingContext2D, color: string): CanvasPattern | string {
@@ -94,27 +103,51 @@ export function drawTimeline(g: CanvasRenderingContext2D, a: DrawArgs): void {
       g.font = "12px system-ui, sans-serif";
     }
   }
+  // bars narrower than MIN_PX are merged into runs per lane (lib/timeline/aggregate.ts): 100,000
+  // sub-pixel rectangles would cost more than the rest of the page and show nothing more
   const bandOf = new Map(bands.map((b) => [b.pilot.id, b]));
   const stageFill = new Map(model.stages.map((s) => [s, stageColor(model.stages, s)]));
-  for (const t of model.tasks) {
-    const b = bandOf.get(t.pilotId);
+  const byStage = a.colorBy === "stage";
+  const runs = barRuns(model, a.index ?? laneIndex(model), v, width, now, (t) =>
+    byStage ? t.stage : taskStateColor(t.state),
+  );
+  // one path per colour and opacity: setting fillStyle parses the colour, 50,000 times is most of a draw
+  const groups = new Map<string, { fill: string; alpha: number; rects: number[] }>();
+  const outlined: number[] = [];
+  for (const r of runs) {
+    const b = bandOf.get(r.pilotId);
     if (!b) continue;
-    const x0 = clipX(xOf(t.start, model.t0, v, width));
-    const x1 = clipX(xOf(t.end ?? now, model.t0, v, width));
+    const x0 = clipX(r.x0);
+    const x1 = clipX(r.x1);
     if (x1 <= x0 && x0 >= width) continue;
-    const lane = Math.min(t.lane, b.lanes - 1);
+    const lane = Math.min(r.lane, b.lanes - 1);
     const y = b.y + PILOT_ROW + lane * b.lane;
-    const h = Math.min(t.width, b.lanes - lane) * b.lane - 1;
-    g.fillStyle =
-      a.colorBy === "stage"
-        ? (stageFill.get(t.stage) ?? stageColor(model.stages, t.stage))
-        : th[taskStateColor(t.state)];
-    g.fillRect(x0, y, Math.max(1, x1 - x0 - 0.5), h);
-    if (t.state === "FAILED" || t.attempt > 0) {
-      g.strokeStyle = th.failed;
-      g.strokeRect(x0, y, Math.max(1, x1 - x0 - 0.5), h);
+    const h = Math.min(r.width, b.lanes - lane) * b.lane - 1;
+    // a merged run is as opaque as its tasks filled it (in steps of 5 %)
+    const alpha = r.count > 1 ? Math.round(Math.max(0.35, r.busy) * 20) / 20 : 1;
+    const k = `${r.key}|${alpha}`;
+    let grp = groups.get(k);
+    if (!grp) {
+      const fill = byStage
+        ? (stageFill.get(r.key) ?? stageColor(model.stages, r.key))
+        : th[r.key as StateColor];
+      groups.set(k, (grp = { fill, alpha, rects: [] }));
     }
+    const w = Math.max(1, x1 - x0 - 0.5);
+    grp.rects.push(x0, y, w, h);
+    if (r.flagged) outlined.push(x0, y, w, h);
   }
+  for (const { fill, alpha, rects } of groups.values()) {
+    g.fillStyle = fill;
+    g.globalAlpha = alpha;
+    g.beginPath();
+    for (let i = 0; i < rects.length; i += 4) g.rect(rects[i]!, rects[i + 1]!, rects[i + 2]!, rects[i + 3]!);
+    g.fill();
+  }
+  g.globalAlpha = 1;
+  g.strokeStyle = th.failed;
+  for (let i = 0; i < outlined.length; i += 4)
+    g.strokeRect(outlined[i]!, outlined[i + 1]!, outlined[i + 2]!, outlined[i + 3]!);
   if (a.focus) drawFocus(g, a, clipX);
   const xn = xOf(now, model.t0, v, width);
   if (model.pilots.some((p) => !p.finalState) && xn > LABEL_W && xn < width) {

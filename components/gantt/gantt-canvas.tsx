@@ -21,6 +21,7 @@ import {
   type Hit,
   type View,
 } from "@/lib/timeline/geometry";
+import { laneIndex } from "@/lib/timeline/aggregate";
 import type { GanttModel } from "@/lib/timeline/model";
 import { readTheme } from "./colors";
 import { describePilot, describeTask } from "./describe";
@@ -53,6 +54,7 @@ export function GanttCanvas({ model, now, colorBy = "stage", onSelectTask }: Pro
   const [width, setWidth] = useState(900);
   const themeVersion = useThemeVersion();
   const bands = useMemo(() => layoutBands(model), [model]);
+  const index = useMemo(() => laneIndex(model), [model]);
   const height = totalHeight(bands);
   const bounds = useMemo<View>(
     () => ({ from: 0, to: Math.max(10, (now - model.t0) / 1000 + 1) }),
@@ -64,13 +66,16 @@ export function GanttCanvas({ model, now, colorBy = "stage", onSelectTask }: Pro
   const [cursor, setCursor] = useState<Cursor | null>(null);
   const drag = useRef<{ x: number; view: View; moved: boolean } | null>(null);
   const labels = useMemo(() => new Map(model.pilots.map((p) => [p.id, p.label])), [model.pilots]);
-  // each pilot's tasks in start order, for stepping through them with the keyboard
+  // each pilot's tasks in start order, for stepping through them with the keyboard: sorted only
+  // once the keyboard is used (sorting 100,000 bars would hold up the first paint of a big run)
+  const stepping = cursor !== null;
   const byPilot = useMemo(() => {
     const m = new Map<string, number[]>();
+    if (!stepping) return m;
     model.tasks.forEach((t, i) => (m.get(t.pilotId) ?? m.set(t.pilotId, []).get(t.pilotId)!).push(i));
     for (const xs of m.values()) xs.sort((a, b) => model.tasks[a]!.start - model.tasks[b]!.start);
     return m;
-  }, [model.tasks]);
+  }, [model.tasks, stepping]);
 
   useEffect(() => {
     const el = wrap.current;
@@ -103,6 +108,7 @@ export function GanttCanvas({ model, now, colorBy = "stage", onSelectTask }: Pro
       colorBy,
       theme: readTheme(c),
       focus: pilot ? { pilotId: pilot.id, taskIndex: cursor?.task ?? null } : null,
+      index,
     });
     // Marks for the dashboard benchmark (scripts/bench/dashboard.ts): the first paint with data,
     // and the latest paint with how many bars it drew and how long drawing took.
@@ -118,7 +124,7 @@ export function GanttCanvas({ model, now, colorBy = "stage", onSelectTask }: Pro
       performance.clearMarks("gantt-paint");
       performance.mark("gantt-paint", { detail });
     }
-  }, [bands, colorBy, cursor, height, model, now, v, width, themeVersion]);
+  }, [bands, colorBy, cursor, height, model, now, v, width, themeVersion, index]);
 
   useEffect(draw, [draw]);
 
@@ -169,7 +175,13 @@ export function GanttCanvas({ model, now, colorBy = "stage", onSelectTask }: Pro
   };
   const stepTask = (dir: 1 | -1) => {
     const c = cursor ?? { pilot: 0, task: null };
-    const ids = byPilot.get(bands[c.pilot]?.pilot.id ?? "") ?? [];
+    const pid = bands[c.pilot]?.pilot.id ?? "";
+    // before the first step the index is not built yet: this pilot's tasks are sorted here once
+    const ids =
+      byPilot.get(pid) ??
+      model.tasks
+        .flatMap((t, i) => (t.pilotId === pid ? [i] : []))
+        .sort((a, b) => model.tasks[a]!.start - model.tasks[b]!.start);
     if (ids.length === 0) return setCursor(c);
     const at = c.task === null ? (dir === 1 ? -1 : ids.length) : ids.indexOf(c.task);
     const next = ids[Math.min(Math.max(at + dir, 0), ids.length - 1)]!;

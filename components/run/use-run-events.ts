@@ -3,12 +3,14 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
 import type { RunEvent } from "@/lib/model/event";
 import { emptyView, foldEvents, type RunView } from "@/lib/stats/fold";
+import { decodeSnapshot } from "@/lib/stats/snapshot";
 import { decodeEvents, ZEventList } from "@/lib/stats/wire";
 import { z } from "zod";
 
 /**
- * The run's event log in react-query's cache, kept live by one server-sent-events stream:
- * first the backlog (the snapshot, in compact batches), then deltas. EventSource resends the
+ * The run in react-query's cache, kept live by one server-sent-events stream: first the run as
+ * the server folded it (a snapshot: the view and its newest events; on a reconnect the backlog of
+ * events since the last one seen, in compact batches), then deltas. EventSource resends the
  * last `id:` as Last-Event-ID when it reconnects, so nothing is missed or repeated (we also
  * dedupe by seq). After repeated stream errors it falls back to polling `?once=1&after=`.
  *
@@ -18,6 +20,7 @@ import { z } from "zod";
  * deltas coalesced per animation frame.
  */
 export interface RunEventsState {
+  /** the events received: the snapshot's newest ones (up to 5,000) and every one since */
   events: RunEvent[];
   lastSeq: number;
   /** "live": stream open; "reconnecting": stream dropped; "polling": fallback; "ended": run final */
@@ -75,8 +78,8 @@ export function useRunEvents(runId: string): RunEventsState {
       qc.setQueryData<RunEventsState>(key, (s) => f(s ?? initial()));
     // the working copy (a page that comes back to a run starts from what the cache has)
     const start = qc.getQueryData<RunEventsState>(key) ?? initial();
-    const events = start.events.slice();
-    const view = start.view;
+    let events = start.events.slice();
+    let view = start.view;
     let lastSeq = start.lastSeq;
     let dirty = false;
 
@@ -138,6 +141,26 @@ export function useRunEvents(runId: string): RunEventsState {
       }, 2000);
     };
 
+    es.addEventListener("snapshot", (m: MessageEvent<string>) => {
+      const snap = decodeSnapshot(parse(m.data));
+      if (!snap.ok) {
+        // without it the page has nothing to show: polling reads the log from where we are
+        console.error(`run events: bad snapshot (${snap.error})`);
+        startPolling();
+        return;
+      }
+      // the server's fold supersedes whatever this page had (it folded the same log, to a later point)
+      if (snap.lastSeq >= lastSeq) {
+        view = snap.view;
+        events = snap.tail.slice();
+        lastSeq = snap.lastSeq;
+        dirty = true;
+      }
+      publish({ status: "live", loaded: true });
+      performance.mark("run-events-backlog", {
+        detail: { events: snap.tail.length, tasks: snap.view.tasks.size, ms: performance.now() - t0 },
+      });
+    });
     let backlogEvents = 0;
     es.onopen = () => {
       errors = 0;

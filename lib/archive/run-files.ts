@@ -1,15 +1,16 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
-import { zipSync, type Zippable } from "fflate";
 import { renderPlanText } from "../planner";
 import { eventsJsonl, pilotsCsv, tasksCsv, timeseriesCsv } from "../stats/exports";
-import { emptyView, foldEvents } from "../stats/fold";
+import { emptyView, foldEvents, type RunView } from "../stats/fold";
 import { computeStats, plainReport, type RunStats } from "../stats/metrics";
 import { runTimelineSvg } from "../timeline/export";
 import { pushAll } from "../util/extent";
 import type { RunRecord } from "../db/run-record";
+import type { RunEvent } from "../model/event";
 import { ZPredictionRecord } from "../sim/calibrated";
 import { versus } from "../sim/versus";
+import { zipFiles, type DeflatedFile, type ZipEntry } from "./zip";
 
 /**
  * Everything a run leaves behind, as files: the statistics downloads and the run archive laid out
@@ -40,13 +41,40 @@ export function runSummary(r: RunRecord, st: RunStats) {
 }
 
 export function statisticsFiles(r: RunRecord): Record<string, string> {
-  const view = foldEvents(emptyView(), r.events);
-  const st = computeStats(r.events, view);
+  const f = summaryFiles(r);
+  return {
+    "run.json": f["run.json"],
+    "pilots.csv": f["pilots.csv"],
+    "tasks.csv": f["tasks.csv"],
+    "events.jsonl": eventsJsonl(r.events),
+    "timeseries.csv": f["timeseries.csv"],
+    "report.txt": f["report.txt"],
+  };
+}
+
+/** The statistics files but events.jsonl (a big run's log is best written from its rows: ./run-source.ts). */
+export interface SummaryFiles {
+  "run.json": string;
+  "pilots.csv": string;
+  "tasks.csv": string;
+  "timeseries.csv": string;
+  "report.txt": string;
+}
+
+/**
+ * From the run folded once (`view`; folded here when not given). `checked`: the events whose
+ * times computeStats checks (all of them by default; ./run-source.ts gives only the bad ones).
+ */
+export function summaryFiles(
+  r: RunRecord,
+  view: RunView = foldEvents(emptyView(), r.events),
+  checked: readonly RunEvent[] = r.events,
+): SummaryFiles {
+  const st = computeStats(checked, view);
   return {
     "run.json": JSON.stringify(runSummary(r, st), null, 2) + "\n",
     "pilots.csv": pilotsCsv(st),
     "tasks.csv": tasksCsv(st),
-    "events.jsonl": eventsJsonl(r.events),
     "timeseries.csv": timeseriesCsv(view),
     "report.txt": plainReport(st) + "\n",
   };
@@ -62,22 +90,32 @@ async function walk(dir: string, rel = ""): Promise<string[]> {
   return out;
 }
 
+/**
+ * The run archive. `folded` (./run-source.ts) gives the log already folded and events.jsonl already
+ * written; without it both are done here from `r.events`. Compressed with native zlib (./zip.ts).
+ */
 export async function buildArchive(
   r: RunRecord,
+  folded?: { view: RunView; jsonl: Buffer[] | DeflatedFile | null; checked: RunEvent[] },
 ): Promise<{ name: string; zip: Uint8Array; skipped: string[] }> {
-  const tasks = new Set(r.events.filter((e) => e.entity === "task").map((e) => e.entityId)).size;
-  const root = `run-${tasks}-${r.id}`;
-  const enc = new TextEncoder();
-  const files: Zippable = {};
-  const put = (p: string, data: string | Uint8Array) =>
-    (files[`${root}/${p}`] = typeof data === "string" ? enc.encode(data) : data);
+  const view = folded?.view ?? foldEvents(emptyView(), r.events);
+  const root = `run-${view.tasks.size}-${r.id}`;
+  const files: ZipEntry[] = [];
+  const put = (p: string, data: string | ZipEntry["data"]) =>
+    files.push({ name: `${root}/${p}`, data: typeof data === "string" ? Buffer.from(data, "utf8") : data });
   put("skeleton.conf", r.skeletonText);
   put("resources.json", JSON.stringify(r.resources, null, 2) + "\n");
   put("plan.json", JSON.stringify(r.plan, null, 2) + "\n");
   put("plan.txt", renderPlanText(r.plan));
-  for (const [n, c] of Object.entries(statisticsFiles(r))) put(n, c);
+  const f = summaryFiles(r, view, folded?.checked ?? r.events);
+  put("run.json", f["run.json"]);
+  put("pilots.csv", f["pilots.csv"]);
+  put("tasks.csv", f["tasks.csv"]);
+  put("events.jsonl", folded?.jsonl ?? eventsJsonl(r.events));
+  put("timeseries.csv", f["timeseries.csv"]);
+  put("report.txt", f["report.txt"]);
   // the diagram the original made with gnuplot: the pilot and task timeline
-  put("timeline.svg", runTimelineSvg(r));
+  put("timeline.svg", runTimelineSvg(r, {}, view));
   const skipped: string[] = [];
   let budget = DATA_LIMIT_BYTES;
   if (r.dir) {
@@ -96,5 +134,6 @@ export async function buildArchive(
       "SKIPPED.txt",
       `Left out to keep the archive under ${DATA_LIMIT_BYTES >> 20} MiB; they stay in ${r.dir} on the server:\n${skipped.join("\n")}\n`,
     );
-  return { name: `${root}.zip`, zip: zipSync(files, { level: 6 }), skipped };
+  // level 1: the event log is most of the bytes, and repetitive enough that level 6 buys little for its time
+  return { name: `${root}.zip`, zip: zipFiles(files, { level: 1 }), skipped };
 }

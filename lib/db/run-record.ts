@@ -24,8 +24,16 @@ export interface RunRecord {
 /** The part of the stored workload the record needs (lib/db/runs.ts writes the whole). */
 const ZStoredWorkload = z.object({ skeletonText: z.string().optional() });
 
-/** A run with everything its downloads need, or null when it is not the user's. */
-export async function loadRunRecord(db: Db, userId: string, runId: string): Promise<RunRecord | null> {
+/**
+ * A run with everything its downloads need, or null when it is not the user's. `events: false`
+ * leaves the log out (empty) for a caller that reads it itself (lib/archive/run-source.ts).
+ */
+export async function loadRunRecord(
+  db: Db,
+  userId: string,
+  runId: string,
+  opts: { events?: boolean } = {},
+): Promise<RunRecord | null> {
   const run = await db.run.findFirst({ where: { id: runId, userId } });
   if (!run) return null;
   const workload = ZStoredWorkload.parse(JSON.parse(run.workload));
@@ -40,7 +48,7 @@ export async function loadRunRecord(db: Db, userId: string, runId: string): Prom
     plan: ZExecutionStrategy.parse(JSON.parse(run.plan)),
     resources: JSON.parse(run.resources) as unknown,
     skeletonText: workload.skeletonText ?? "",
-    events: await readEvents(db, run.id, 0, 10_000_000),
+    events: opts.events === false ? [] : await readEvents(db, run.id, 0, 10_000_000),
     prediction: run.prediction ? (JSON.parse(run.prediction) as unknown) : null,
   };
 }

@@ -1,9 +1,12 @@
 import { EventEmitter } from "node:events";
+import { runWakeups } from "../db/run-wakeups";
 
 /**
- * In-process wake-up signal: the engine calls `notifyRun(id)` after it commits events for a
- * run, and open event streams wake at once instead of waiting for their next poll. Streams
- * still poll (another process, e.g. the headless CLI, may write the events).
+ * Wake-up signal: the engine calls `notifyRun(id)` after it commits events for a run, and open
+ * event streams wake at once instead of waiting for their next poll. In-process always; on
+ * PostgreSQL also across server instances (lib/db/run-wakeups.ts: NOTIFY on one instance,
+ * re-emitted here by every other). Streams still poll: a wake-up may be lost (a connection
+ * down, or another process such as the headless CLI on SQLite writing the events).
  */
 const g = globalThis as unknown as { __emanagerBus?: EventEmitter };
 function bus(): EventEmitter {
@@ -14,12 +17,22 @@ function bus(): EventEmitter {
   return g.__emanagerBus;
 }
 
+const wake = (runId: string) => void bus().emit(runId);
+function others() {
+  const w = runWakeups();
+  w?.listen(wake);
+  return w;
+}
+
 export function notifyRun(runId: string): void {
   bus().emit(runId);
+  others()?.notify(runId);
 }
 
 /** Resolves when the run is notified or after `ms`, whichever comes first. */
 export function waitForRun(runId: string, ms: number, signal?: AbortSignal): Promise<void> {
+  // listening starts with the first wait, so a page on an instance whose engine has no runs still wakes
+  others();
   return new Promise((resolve) => {
     const done = () => {
       clearTimeout(timer);

@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb, type Db } from "../db/client";
+import { testDbUrl } from "../test-support/pg";
 import { readEvents } from "../db/events";
 import { ensureCluster, type ClusterInfo } from "../../scripts/cluster/cluster-info";
 import { clusterUser, startRun } from "../test-support/engine-run";
@@ -16,13 +17,15 @@ import { clusterUser, startRun } from "../test-support/engine-run";
 // the agent events it missed from their logs, and completes the run. The Event table must show
 // no task lost and none executed twice except after a recorded retry.
 const DATA = mkdtempSync(path.join(os.tmpdir(), "em-failures-restart-"));
+// SQLite in DATA, or a fresh PostgreSQL database when EMANAGER_TEST_DB=pg
+const DB_URL = testDbUrl(`file:${path.join(DATA, "emanager.db")}`);
 const SECRET = "k".repeat(43);
 let db: Db;
 let cl: ClusterInfo;
 const engines: ChildProcess[] = [];
 beforeAll(() => {
   cl = ensureCluster();
-  db = openDb(`file:${path.join(DATA, "emanager.db")}`);
+  db = openDb(DB_URL);
 });
 afterAll(async () => {
   for (const e of engines) {
@@ -43,7 +46,7 @@ function engine(): ChildProcess {
     EMANAGER_ENGINE_INTERVAL_MS: "300",
     EMANAGER_POLL_INTERVAL_S: "1",
   };
-  delete env.DATABASE_URL;
+  env.DATABASE_URL = DB_URL;
   const child = spawn("node", ["bin/emanager.mjs", "engine"], {
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],

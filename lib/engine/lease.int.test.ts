@@ -3,9 +3,10 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { openDb } from "../db/client";
+import { testDbUrl } from "../test-support/pg";
 import { claimRuns, releaseRun } from "./lease";
 
-const db = openDb(`file:${path.join(mkdtempSync(path.join(os.tmpdir(), "em-lease-")), "em.db")}`);
+const db = openDb(testDbUrl(`file:${path.join(mkdtempSync(path.join(os.tmpdir(), "em-lease-")), "em.db")}`));
 afterAll(() => db.$disconnect());
 
 describe("run leases", () => {

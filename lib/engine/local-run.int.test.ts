@@ -3,16 +3,19 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb, type Db } from "../db/client";
+import { testDbUrl } from "../test-support/pg";
 import { readEvents } from "../db/events";
 import { startRun } from "../test-support/engine-run";
 import { engineContext, engineTick } from "./wiring";
 
 // A real run on the `local` resource: the bash agent as a child process, real files, real SQLite.
 const DATA = mkdtempSync(path.join(os.tmpdir(), "em-local-run-"));
+// SQLite in DATA, or a fresh PostgreSQL database when EMANAGER_TEST_DB=pg
+const DB_URL = testDbUrl(`file:${path.join(DATA, "em.db")}`);
 let db: Db;
 beforeAll(() => {
   process.env.EMANAGER_DATA_DIR = DATA;
-  db = openDb(`file:${path.join(DATA, "em.db")}`);
+  db = openDb(DB_URL);
 });
 afterAll(() => db.$disconnect());
 

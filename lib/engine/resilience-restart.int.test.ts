@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb, type Db } from "../db/client";
+import { testDbUrl } from "../test-support/pg";
 import { readEvents } from "../db/events";
 import { demoSkeleton, startRun } from "../test-support/engine-run";
 
@@ -12,10 +13,12 @@ import { demoSkeleton, startRun } from "../test-support/engine-run";
 // it waits out the dead one's lease, re-adopts the pilot and its sandbox, reads the agent
 // events it missed, and the run completes with every task done once.
 const DATA = mkdtempSync(path.join(os.tmpdir(), "em-restart-"));
+// SQLite in DATA, or a fresh PostgreSQL database when EMANAGER_TEST_DB=pg
+const DB_URL = testDbUrl(`file:${path.join(DATA, "emanager.db")}`);
 let db: Db;
 const engines: ChildProcess[] = [];
 beforeAll(() => {
-  db = openDb(`file:${path.join(DATA, "emanager.db")}`);
+  db = openDb(DB_URL);
 });
 afterAll(async () => {
   for (const e of engines) {
@@ -34,7 +37,7 @@ function engine(): ChildProcess {
     EMANAGER_DATA_DIR: DATA,
     EMANAGER_ENGINE_INTERVAL_MS: "300",
   };
-  delete env.DATABASE_URL;
+  env.DATABASE_URL = DB_URL;
   const child = spawn("node", ["bin/emanager.mjs", "engine"], {
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],

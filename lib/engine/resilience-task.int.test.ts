@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb, type Db } from "../db/client";
+import { testDbUrl } from "../test-support/pg";
 import { readEvents } from "../db/events";
 import type { PilotSite } from "./ports";
 import { demoSkeleton, startRun } from "../test-support/engine-run";
@@ -14,10 +15,12 @@ import { engineContext, engineTick } from "./wiring";
 // around the real local site (a FAKE fault: one task is handed an input file that does not
 // exist), so the agent's own synthetic program fails the way a real program would.
 const DATA = mkdtempSync(path.join(os.tmpdir(), "em-task-fail-"));
+// SQLite in DATA, or a fresh PostgreSQL database when EMANAGER_TEST_DB=pg
+const DB_URL = testDbUrl(`file:${path.join(DATA, "em.db")}`);
 let db: Db;
 beforeAll(() => {
   process.env.EMANAGER_DATA_DIR = DATA;
-  db = openDb(`file:${path.join(DATA, "em.db")}`);
+  db = openDb(DB_URL);
 });
 afterAll(() => db.$disconnect());
 

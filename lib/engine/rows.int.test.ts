@@ -3,13 +3,14 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { openDb } from "../db/client";
+import { testDbUrl } from "../test-support/pg";
 import { capacities, prefetchFor } from "./decide";
 import { loadPilots, loadTasks, parsePlanPilots, parseTaskSpec } from "./rows";
 import { runtimeFor } from "./runtime";
 
 // The engine's rows as the real SQLite gives them back: states narrowed once (a state no machine
 // knows is refused where it is read, not passed on as text), JSON columns through their schemas.
-const db = openDb(`file:${path.join(mkdtempSync(path.join(os.tmpdir(), "em-rows-")), "em.db")}`);
+const db = openDb(testDbUrl(`file:${path.join(mkdtempSync(path.join(os.tmpdir(), "em-rows-")), "em.db")}`));
 afterAll(() => db.$disconnect());
 
 const spec = {

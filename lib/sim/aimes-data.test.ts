@@ -3,7 +3,8 @@ import { resource, sc2014 } from "../planner/test-helpers";
 import { planWorkload } from "../planner";
 import { parseAimesTexts, parseCsv, readTable, ZPilotRow } from "./aimes-data";
 import { inputFromPlan } from "./from-plan";
-import { fitOverheads, replayRun } from "./replay";
+import { fitOverheads } from "./aimes-fit";
+import { replayRun } from "./replay";
 
 describe("reading AIMES-form CSV", () => {
   it("parses quoted fields with commas, doubled quotes, newlines and CRLF", () => {
@@ -33,16 +34,17 @@ describe("reading AIMES-form CSV", () => {
       "S/2/a,S,2,100,0,0,x,2,10,140,125,true\n";
     const pilots =
       "run_key,pilot_uid,resource,cores,walltime_min,t_created_s,t_submitted_s,t_active_s\nS/2/a,p1,x,2,10,0,5,15\n";
-    // agent start-up 20 − 15 = 5 s; overrun 1 s; last execution ends at 121, Done at 125 (4 s); end 15 s
+    // a start is taken as end − length (121 − 100 = 21): agent start-up 21 − 15 = 6 s, the recorded
+    // overrun (1 s) inside it; last execution ends at 121, Done at 125 (4 s); end 15 s
     const tasks =
       "run_key,task_uid,pilot_uid,exec_start_s,exec_end_s,exec_start_state,final_state\nS/2/a,u1,p1,20,121,Executing,Done\nS/2/a,u2,p1,20,121,Executing,Done\n";
     const p = parseAimesTexts({ runs, pilots, tasks });
     if (!p.ok) throw new Error(p.errors.join("; "));
     const fit = fitOverheads(p.data);
     expect([fit.plain.startupS, fit.plain.execOverrunS, fit.plain.stageOutS, fit.endS]).toEqual([
-      5, 1, 4, 15,
+      6, 0, 4, 15,
     ]);
-    // 15 active + 5 start-up + 2 × 0.05 hand-over (the default rate: no pilot here has 8 tasks) + 101 + 4 + 15
+    // 15 active + 6 start-up + 2 × 0.05 hand-over (the default rate: no pilot here has 8 tasks) + 100 + 4 + 15
     const r = replayRun(p.data.runs[0]!, p.data.pilotsByRun.get("S/2/a"), fit);
     expect(r.simulated).toBeCloseTo(140.1, 6);
     expect(r.within).toBe(true);

@@ -68,6 +68,8 @@ export const ZRunRow = z.object({
   all_tasks_done: z.string().optional(),
   n_tasks_done: optNum.optional(),
   n_pilots_used: optNum.optional(),
+  /** pilots that ran tasks, from the repository's TTC_p<k>.data: known also for runs without session data */
+  n_pilots_used_repo: optNum.optional(),
   data_level: z.string().optional(),
 });
 export type RunRow = z.infer<typeof ZRunRow>;

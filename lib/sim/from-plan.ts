@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { engineSettings } from "../engine/settings";
 import type { ResourceSnapshot } from "../model/resource";
 import type { Workload } from "../model/workload";
 import type { ExecutionStrategy } from "../planner/types";
@@ -24,11 +25,14 @@ export const DEFAULT_OVERHEADS: Overheads = {
 };
 /** last task done → every pilot released (AIMES runs: median 12 s) */
 export const DEFAULT_END_S = 12;
+// the defaults: none of the engine's variables set (NODE_ENV only because the type requires it)
+const ENGINE = engineSettings({ NODE_ENV: "production" });
 /**
- * the engine's default EMANAGER_PREFETCH: extra tasks a pilot may hold beyond its cores, as a share
- * of them (the driver also raises it for tasks shorter than a tick; the simulator takes the share)
+ * the engine's defaults: EMANAGER_PREFETCH, extra tasks a pilot may hold beyond its cores as a share
+ * of them, and its tick, with which `prefetchFor` (lib/engine/decide.ts) gives more to short tasks
  */
-export const ENGINE_PREFETCH_SHARE = 0.5;
+export const ENGINE_PREFETCH_SHARE = ENGINE.prefetchShare;
+export const ENGINE_TICK_S = ENGINE.tickS;
 /** one pilot submitted after the other (AIMES launches: 10–30 s each over SSH) */
 export const DEFAULT_LAUNCH_GAP_S = 10;
 
@@ -58,6 +62,8 @@ export interface ModelOptions {
   endS?: number;
   maxRetries?: number;
   prefetchShare?: number;
+  /** the engine's tick; 0 for a system that binds without ticks (no prefetch beyond the share) */
+  tickS?: number;
 }
 
 export function defaultWait(r: ResourceSnapshot | undefined, queue: string | null): QueueWaitModel {
@@ -122,6 +128,7 @@ export function inputFromPlan(
     pilots,
     maxRetries: o.maxRetries ?? 3,
     prefetchShare: o.prefetchShare ?? ENGINE_PREFETCH_SHARE,
+    tickS: o.tickS ?? ENGINE_TICK_S,
     endS: o.endS ?? DEFAULT_END_S,
   };
 }

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseAimesTexts } from "./aimes-data";
-import { fitOverheads } from "./replay";
+import { fitOverheads } from "./aimes-fit";
 import { strategyRow } from "./study";
 
 // Issue 15, validation item 3: the adaptive strategy's spare pilot (lib/planner/adaptive.ts), checked with the

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parseAimesTexts } from "./aimes-data";
-import { fitOverheads } from "./replay";
-import { distributionRow, seriesModel, strategyRow } from "./study";
+import { fitOverheads } from "./aimes-fit";
+import { seriesModel } from "./series-model";
+import { distributionRow, strategyRow } from "./study";
 
 const RUNS =
   "run_key,series,n_tasks,task_length_s,input_bytes_per_task,output_bytes_per_task,resources,cores_per_pilot,walltime_min_per_pilot,ttc_s,t_last_task_done_s,all_tasks_done\n";

@@ -30,6 +30,11 @@ export interface Overheads {
    * here than for the first fill, and one unit manager served all pilots of a run.
    */
   laterPerTaskS?: number;
+  /**
+   * seconds from a core freeing to the hand-over of the next task to it (the manager learning of
+   * the free core); unset: 0. RADICAL-Pilot 0.37 took 2–5 s here even in small bags.
+   */
+  rebindLatencyS?: number;
   /** bytes per second from the server to the pilot (input staging), serial with the hand-over */
   bandwidthInBps: number;
   /** bytes per second back (output staging) */
@@ -64,8 +69,13 @@ export interface SimInput {
   pilots: SimPilot[];
   /** retries of a task whose pilot died while it ran (the run's maxRetries) */
   maxRetries: number;
-  /** extra tasks a pilot may hold beyond its cores, as a share of its cores (engine: EMANAGER_PREFETCH) */
+  /**
+   * extra tasks a pilot may hold beyond its cores, as a share of its cores (engine: EMANAGER_PREFETCH);
+   * the engine's `prefetchFor` raises it for tasks shorter than a tick
+   */
   prefetchShare: number;
+  /** the engine's tick in seconds (EMANAGER_ENGINE_INTERVAL_MS), for `prefetchFor`; unset or 0: a system without ticks, prefetch by share only */
+  tickS?: number;
   /** last task final → every pilot released and the run's final event */
   endS: number;
   /** record the event stream (off for Monte Carlo: only the figures are needed) */

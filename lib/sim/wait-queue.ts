@@ -8,9 +8,20 @@ export class WaitQueue {
   private items: number[] = [];
   private head = 0;
   private readonly member: Uint8Array;
+  private count = 0;
+  private lengthSum = 0;
 
-  constructor(private readonly rank: Int32Array) {
+  /** `lengths`: each task's length, for the mean over the queue (the engine's prefetch reads it) */
+  constructor(
+    private readonly rank: Int32Array,
+    private readonly lengths: Float64Array,
+  ) {
     this.member = new Uint8Array(rank.length);
+  }
+
+  /** Mean length of the queued tasks; 1 when the queue is empty, as the engine's `capacities` says. */
+  meanLength(): number {
+    return this.count > 0 ? this.lengthSum / this.count : 1;
   }
 
   has(i: number): boolean {
@@ -20,6 +31,8 @@ export class WaitQueue {
   add(i: number): void {
     if (this.member[i]) return;
     this.member[i] = 1;
+    this.count++;
+    this.lengthSum += this.lengths[i]!;
     const r = this.rank[i]!;
     const xs = this.items;
     if (xs.length === 0 || this.rank[xs[xs.length - 1]!]! < r) {
@@ -37,7 +50,11 @@ export class WaitQueue {
   }
 
   take(i: number): void {
+    if (!this.member[i]) return;
     this.member[i] = 0;
+    this.count--;
+    // exact again when the queue empties (no drift from adding and subtracting many lengths)
+    this.lengthSum = this.count > 0 ? this.lengthSum - this.lengths[i]! : 0;
   }
 
   /** Visits the queued tasks in order while `visit` returns true; returns how many it passed over (left queued). */

@@ -1,6 +1,24 @@
 import type { Rng } from "../skeleton/rng";
 import type { QueueWaitModel } from "./types";
 
+const sorted = new WeakMap<number[], Float64Array>();
+const sortedOf = (xs: number[]) => {
+  let s = sorted.get(xs);
+  if (!s) sorted.set(xs, (s = Float64Array.from(xs).sort()));
+  return s;
+};
+
+/**
+ * The measured waits' quantile at `v`, interpolated between neighbouring waits: a handful of
+ * measurements stand for a continuous distribution, not for the only waits a queue can give
+ * (drawing them as they are made the simulated median jump between two measured runs).
+ */
+function between(s: Float64Array, v: number): number {
+  const pos = v * (s.length - 1);
+  const lo = Math.floor(pos);
+  return s[lo]! + (s[Math.min(lo + 1, s.length - 1)]! - s[lo]!) * (pos - lo);
+}
+
 /** One queue wait in seconds, or null for a pilot that never starts. */
 export function drawWait(m: QueueWaitModel, rng: Rng): number | null {
   switch (m.kind) {
@@ -13,7 +31,7 @@ export function drawWait(m: QueueWaitModel, rng: Rng): number | null {
       const u = rng();
       const v = rng();
       if (u < m.neverShare || m.seconds.length === 0) return null;
-      return m.seconds[Math.min(m.seconds.length - 1, Math.floor(v * m.seconds.length))]!;
+      return between(sortedOf(m.seconds), v);
     }
     case "lognormal": {
       const u = Math.max(rng(), 1e-12);

@@ -74,15 +74,104 @@ export function emptyView(): RunView {
 }
 
 export function foldEvents(view: RunView, events: readonly RunEvent[]): RunView {
-  for (const e of events) {
-    if (!Number.isFinite(e.at)) continue;
-    view.t0 = view.t0 === null ? e.at : Math.min(view.t0, e.at);
-    view.lastAt = view.lastAt === null ? e.at : Math.max(view.lastAt, e.at);
-    if (e.entity === "run") {
-      view.runState = e.to;
-      view.runReason = e.reason ?? view.runReason;
-    } else if (e.entity === "pilot") foldPilot(view, e);
-    else foldTask(view, e);
+  for (const e of events) foldOne(view, e);
+  return view;
+}
+
+function foldOne(view: RunView, e: RunEvent): void {
+  if (!Number.isFinite(e.at)) return;
+  view.t0 = view.t0 === null ? e.at : Math.min(view.t0, e.at);
+  view.lastAt = view.lastAt === null ? e.at : Math.max(view.lastAt, e.at);
+  if (e.entity === "run") {
+    view.runState = e.to;
+    view.runReason = e.reason ?? view.runReason;
+  } else if (e.entity === "pilot") foldPilot(view, e);
+  else foldTask(view, e);
+}
+
+/**
+ * The parsed `data` of each distinct JSON text: a 100,000-task log has 900,000 events but a few
+ * hundred distinct texts. The objects are shared between events, so they are frozen.
+ */
+export type DataTexts = Map<string, Record<string, unknown>>;
+
+export function parseData(texts: DataTexts, text: string | null): Record<string, unknown> | null {
+  if (text === null) return null;
+  let d = texts.get(text);
+  if (!d) {
+    const o: unknown = JSON.parse(text);
+    d = Object.freeze(
+      o !== null && typeof o === "object" && !Array.isArray(o) ? (o as Record<string, unknown>) : {},
+    );
+    texts.set(text, d);
+  }
+  return d;
+}
+
+/**
+ * An event row as the database returns it, as an array (no object per row: a big run's log has
+ * 900,000): seq, entity, entity id, from, to, at (ms), reason, data (the JSON text).
+ */
+export type EventTuple = [
+  seq: number,
+  entity: string,
+  entityId: string,
+  from: string | null,
+  to: string,
+  at: number,
+  reason: string | null,
+  data: string | null,
+];
+
+export const tupleEntity = (s: string): RunEvent["entity"] =>
+  s === "pilot" ? "pilot" : s === "task" ? "task" : "run";
+
+/** A row as a RunEvent, its `data` parsed once per distinct text. */
+export function tupleEvent(runId: string, r: EventTuple, texts: DataTexts): RunEvent {
+  return {
+    seq: r[0],
+    runId,
+    entity: tupleEntity(r[1]),
+    entityId: r[2],
+    from: r[3],
+    to: r[4],
+    at: r[5],
+    reason: r[6],
+    data: parseData(texts, r[7]),
+  };
+}
+
+/**
+ * foldEvents for rows as the database holds them: one event object reused for every row, so a
+ * big log is folded without building an object per event first.
+ */
+export function foldRows(
+  view: RunView,
+  runId: string,
+  rows: readonly EventTuple[],
+  texts: DataTexts,
+): RunView {
+  const e: RunEvent = {
+    seq: 0,
+    runId,
+    entity: "run",
+    entityId: "",
+    from: null,
+    to: "",
+    at: 0,
+    reason: null,
+    data: null,
+  };
+  for (const r of rows) {
+    e.seq = r[0];
+    e.entity = tupleEntity(r[1]);
+    e.entityId = r[2];
+    e.from = r[3];
+    e.to = r[4];
+    e.at = r[5];
+    e.reason = r[6];
+    e.data = parseData(texts, r[7]);
+    foldOne(view, e);
   }
   return view;
 }

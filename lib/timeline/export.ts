@@ -1,5 +1,5 @@
 import type { RunEvent } from "../model/event";
-import { emptyView, foldEvents } from "../stats/fold";
+import { emptyView, foldEvents, type RunView } from "../stats/fold";
 import { toTimeline } from "./build";
 import { countOf } from "./text";
 import { timelineSvg } from "./svg";
@@ -9,8 +9,9 @@ import type { ThemeName } from "./theme";
 export function runTimelineSvg(
   run: { name: string; state: string; events: readonly RunEvent[] },
   opts: { theme?: ThemeName; width?: number; now?: number } = {},
+  /** the run's log already folded, when the caller has it */
+  view: RunView = foldEvents(emptyView(), run.events),
 ): string {
-  const view = foldEvents(emptyView(), run.events);
   const final = ["DONE", "FAILED", "CANCELED"].includes(view.runState);
   const now = final ? (view.lastAt ?? 0) : (opts.now ?? Date.now());
   const model = toTimeline(view, new Map(), now);

@@ -1,7 +1,15 @@
 import { AXIS_H, LABEL_W, PILOT_ROW, layoutBands, tickStep, totalHeight, xOf, type View } from "./geometry";
 import type { GanttModel } from "./model";
 import { countOf, pilotCaption, secondsText, truncate, waitNote } from "./text";
-import { THEMES, pilotStateColor, stageColor, taskStateColor, type ThemeName } from "./theme";
+import { barRuns, laneIndex } from "./aggregate";
+import {
+  THEMES,
+  pilotStateColor,
+  stageColor,
+  taskStateColor,
+  type StateColor,
+  type ThemeName,
+} from "./theme";
 
 /**
  * The run's timeline as a standalone SVG document: the same layout as the canvas on the run page
@@ -103,16 +111,20 @@ export function timelineSvg(m: GanttModel, opts: SvgOptions = {}): string {
   }
   const bandOf = new Map(bands.map((b) => [b.pilot.id, b]));
   out.push(`<g data-layer="tasks">`);
-  for (const t of m.tasks) {
-    const b = bandOf.get(t.pilotId);
+  // bars narrower than MIN_PX merged per lane, as on the canvas (./aggregate.ts): one <rect> per run
+  const byStage = colorBy === "stage";
+  for (const r of barRuns(m, laneIndex(m), view, width, now, (t) =>
+    byStage ? t.stage : taskStateColor(t.state),
+  )) {
+    const b = bandOf.get(r.pilotId);
     if (!b) continue;
-    const x0 = clip(x(t.start));
-    const x1 = clip(x(t.end ?? now));
-    const lane = Math.min(t.lane, b.lanes - 1);
-    const fill = colorBy === "stage" ? stageColor(m.stages, t.stage) : th[taskStateColor(t.state)];
-    const marked = t.state === "FAILED" || t.attempt > 0;
+    const x0 = clip(r.x0);
+    const x1 = clip(r.x1);
+    const lane = Math.min(r.lane, b.lanes - 1);
+    const fill = byStage ? stageColor(m.stages, r.key) : th[r.key as StateColor];
+    const opacity = r.count > 1 ? ` fill-opacity="${Math.max(0.35, r.busy).toFixed(2)}"` : "";
     out.push(
-      `<rect x="${f(x0)}" y="${b.y + PILOT_ROW + lane * b.lane}" width="${f(Math.max(1, x1 - x0 - 0.5))}" height="${Math.min(t.width, b.lanes - lane) * b.lane - 1}" fill="${fill}"${marked ? ` stroke="${th.failed}"` : ""}/>`,
+      `<rect x="${f(x0)}" y="${b.y + PILOT_ROW + lane * b.lane}" width="${f(Math.max(1, x1 - x0 - 0.5))}" height="${Math.min(r.width, b.lanes - lane) * b.lane - 1}" fill="${fill}"${opacity}${r.flagged ? ` stroke="${th.failed}"` : ""}/>`,
     );
   }
   out.push(`</g>`);

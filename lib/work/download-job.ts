@@ -1,6 +1,6 @@
-import { buildArchive, statisticsFiles } from "../archive/run-files";
+import { buildArchive, summaryFiles, type SummaryFiles } from "../archive/run-files";
+import { loadFoldedRun } from "../archive/run-source";
 import { openDb, type Db } from "../db/client";
-import { loadRunRecord } from "../db/run-record";
 import { runTimelineSvg } from "../timeline/export";
 import { svgToPng } from "../timeline/png";
 import { Lru } from "./lru";
@@ -26,24 +26,31 @@ export type DownloadResult =
 
 const dbs = new Map<string, Db>();
 // every statistics file of a run at a given length of its log: the downloads of one run come in a row
-const files = new Lru<Record<string, string>>(16, 64 << 20, (f) =>
-  Object.values(f).reduce((n, s) => n + s.length, 0),
-);
+const files = new Lru<SummaryFiles>(16, 64 << 20, (f) => Object.values(f).reduce((n, s) => n + s.length, 0));
+
+/** The worker's client for a database (the server migrated it before it started the pool). */
+export function workerDb(url: string): Db {
+  let db = dbs.get(url);
+  if (!db) {
+    db = openDb(url, { migrate: false });
+    dbs.set(url, db);
+  }
+  return db;
+}
 
 export async function downloadJob(job: DownloadJob): Promise<DownloadResult> {
-  let db = dbs.get(job.dbUrl);
-  if (!db) {
-    db = openDb(job.dbUrl, { migrate: false }); // the server migrated it before it started the pool
-    dbs.set(job.dbUrl, db);
-  }
-  const rec = await loadRunRecord(db, job.userId, job.runId);
-  if (!rec) return { ok: false, code: "NOT_FOUND", message: "No such run in your account." };
+  const db = workerDb(job.dbUrl);
+  // one pass over the log: read, folded and written as events.jsonl (lib/archive/run-source.ts)
+  const jsonl = job.file === "archive" ? "deflated" : job.file === "events.jsonl" ? "slices" : undefined;
+  const folded = await loadFoldedRun(db, job.dbUrl, job.userId, job.runId, { jsonl });
+  if (!folded) return { ok: false, code: "NOT_FOUND", message: "No such run in your account." };
+  const { rec, view } = folded;
   if (job.file === "archive") {
-    const a = await buildArchive(rec);
+    const a = await buildArchive(rec, folded);
     return { ok: true, runName: rec.name, fileName: a.name, body: a.zip };
   }
   if (job.file === "timeline.svg" || job.file === "timeline.png") {
-    const svg = runTimelineSvg(rec, { theme: job.timeline.theme, width: job.timeline.width });
+    const svg = runTimelineSvg(rec, { theme: job.timeline.theme, width: job.timeline.width }, view);
     return {
       ok: true,
       runName: rec.name,
@@ -51,13 +58,20 @@ export async function downloadJob(job: DownloadJob): Promise<DownloadResult> {
       body: job.file === "timeline.svg" ? svg : svgToPng(svg, { scale: job.timeline.scale }),
     };
   }
-  const key = `${rec.id}:${rec.state}:${rec.events.length}:${rec.events[rec.events.length - 1]?.seq ?? 0}`;
+  const key = `${rec.id}:${rec.state}:${folded.count}:${folded.lastSeq}`;
+  if (job.file === "events.jsonl")
+    return {
+      ok: true,
+      runName: rec.name,
+      fileName: null,
+      body: Buffer.concat(Array.isArray(folded.jsonl) ? folded.jsonl : []),
+    };
   let all = files.get(key);
   if (!all) {
-    all = statisticsFiles(rec);
+    all = summaryFiles(rec, view, folded.checked);
     files.set(key, all);
   }
-  const body = all[job.file];
+  const body = Object.hasOwn(all, job.file) ? all[job.file as keyof SummaryFiles] : undefined;
   if (body === undefined) return { ok: false, code: "NOT_FOUND", message: `No download named ${job.file}.` };
   return { ok: true, runName: rec.name, fileName: null, body };
 }

@@ -1,12 +1,14 @@
 import os from "node:os";
 import path from "node:path";
 import type { DownloadJob, DownloadResult } from "./download-job";
+import type { SnapshotJob, SnapshotResult } from "./snapshot-job";
 import type { PlanJobResult, PredictJobResult, SkeletonInfo, SkeletonJobResult, TWorkJob } from "./jobs";
 import { Lru } from "./lru";
 import { isWorkError, WorkPool, type PoolOptions } from "./pool";
 
 export { isWorkError, WorkError, WorkPool, type PoolStats } from "./pool";
 export type { DownloadJob, DownloadResult } from "./download-job";
+export type { SnapshotJob, SnapshotResult } from "./snapshot-job";
 export {
   taskLimitMessage,
   type SkeletonInfo,
@@ -72,14 +74,15 @@ export async function runWork(
   job: Extract<TWorkJob, { kind: "predict" }>,
 ): Promise<PredictJobResult>;
 export async function runWork(pool: WorkPool, userId: string, job: DownloadJob): Promise<DownloadResult>;
+export async function runWork(pool: WorkPool, userId: string, job: SnapshotJob): Promise<SnapshotResult>;
 export async function runWork(
   pool: WorkPool,
   userId: string,
-  job: TWorkJob | DownloadJob,
-): Promise<SkeletonJobResult | PlanJobResult | PredictJobResult | DownloadResult> {
-  // the worker runs our own jobs.ts and download-job.ts, so its answer has the job's result type
+  job: TWorkJob | DownloadJob | SnapshotJob,
+): Promise<SkeletonJobResult | PlanJobResult | PredictJobResult | DownloadResult | SnapshotResult> {
+  // the worker runs our own jobs.ts, download-job.ts and snapshot-job.ts, so its answer has the job's result type
   return (await pool.run(userId, job)) as
-    SkeletonJobResult | PlanJobResult | PredictJobResult | DownloadResult;
+    SkeletonJobResult | PlanJobResult | PredictJobResult | DownloadResult | SnapshotResult;
 }
 
 /** The preview of a stored skeleton, computed once per skeleton id + seed. */

@@ -1,6 +1,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { downloadJob, type DownloadJob } from "./download-job";
 import { runJob, type Loaded, type TWorkJob } from "./jobs";
+import { snapshotJob, type SnapshotJob } from "./snapshot-job";
 import { Lru } from "./lru";
 
 /**
@@ -19,7 +20,7 @@ const store = new Lru<Loaded>(8, maxTasks, (l) => Math.max(1, l.workload.tasks.l
 
 interface Request {
   id: number;
-  job: TWorkJob | DownloadJob;
+  job: TWorkJob | DownloadJob | SnapshotJob;
 }
 
 const port = parentPort;
@@ -27,7 +28,12 @@ if (!port) throw new Error("lib/work/worker.ts runs only as a worker thread");
 port.on("message", async (m: Request) => {
   try {
     // one job at a time: the pool sends the next only after this answer
-    const value = m.job.kind === "download" ? await downloadJob(m.job) : runJob(m.job, store);
+    const value =
+      m.job.kind === "download"
+        ? await downloadJob(m.job)
+        : m.job.kind === "snapshot"
+          ? await snapshotJob(m.job)
+          : runJob(m.job, store);
     // a zip or PNG is moved to the request thread, not copied
     const bytes =
       typeof value === "object" && "body" in value && value.body instanceof Uint8Array

@@ -13,6 +13,7 @@ const MODULES: [string, () => Promise<{ bench: Bench }>][] = [
   ["simulation", () => import("./simulate")],
   ["agent", () => import("./agent")],
   ["local pilot", () => import("./local-throughput")],
+  ["database", () => import("./database")],
   ["dashboard", () => import("./dashboard")],
   ["hostile", () => import("./hostile-latency")],
 ];

@@ -4,15 +4,18 @@ import { readEvents } from "@/lib/db/events";
 import { waitForRun } from "@/lib/engine/bus";
 import { isRunFinal, isRunState } from "@/lib/states/run";
 import { BATCH, backlog } from "./backlog";
+import { openingSnapshot } from "./snapshot";
 
 export const dynamic = "force-dynamic";
 
 const POLL_MS = 1000;
 const KEEPALIVE_MS = 15_000;
 
-// GET /api/runs/:id/events - server-sent events. First the backlog: every event of the run after
-// Last-Event-ID (all of them on first connect: the snapshot) as `event: backlog` messages in the
-// compact columnar form of lib/stats/wire.ts, BATCH events each, the last one with `done: true`.
+// GET /api/runs/:id/events - server-sent events. On first connect, the run folded so far as one
+// `event: snapshot` (lib/stats/snapshot.ts, lib/archive/run-snapshot.ts, ./snapshot.ts: the view
+// and the newest events, not the whole log). On a reconnect (Last-Event-ID), the backlog instead: every event after it, as
+// `event: backlog` messages in the compact columnar form of lib/stats/wire.ts, BATCH events each,
+// the last one with `done: true`.
 // Batches, not one message: the page parses and folds batch k while we read batch k+1 (reading
 // is most of the server's time; full batches are cached, see ./backlog.ts), and draws once, at
 // `done`. Then new events as they are committed (`event: events`, data = JSON array of RunEvents). Every message with events has
@@ -46,11 +49,17 @@ export async function GET(req: Request, ctx: { params: Promise<{ id: string }> }
       send(`retry: 2000\n\n`);
       let lastBeat = Date.now();
       try {
-        for await (const b of backlog(db(), id, after)) {
+        if (after === 0) {
+          const snap = await openingSnapshot(user.id, id);
           if (abort.aborted) return;
-          if (b.lastSeq !== null) after = b.lastSeq;
-          send(`${b.lastSeq !== null ? `id: ${b.lastSeq}\n` : ""}event: backlog\ndata: ${b.text}\n\n`);
-        }
+          after = snap.lastSeq;
+          send(`${after > 0 ? `id: ${after}\n` : ""}event: snapshot\ndata: ${snap.text}\n\n`);
+        } else
+          for await (const b of backlog(db(), id, after)) {
+            if (abort.aborted) return;
+            if (b.lastSeq !== null) after = b.lastSeq;
+            send(`${b.lastSeq !== null ? `id: ${b.lastSeq}\n` : ""}event: backlog\ndata: ${b.text}\n\n`);
+          }
         while (!abort.aborted) {
           const events = await readEvents(db(), id, after, BATCH);
           if (events.length > 0) {
