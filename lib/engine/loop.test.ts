@@ -34,4 +34,34 @@ describe("engine loop", () => {
     await sleep(20);
     expect(loop.status().ticks).toBe(after.ticks);
   });
+
+  it("wake() runs the next tick after the short gap instead of the interval, also when woken mid-tick", async () => {
+    const at: number[] = [];
+    let slow = false;
+    const loop = createLoop({
+      intervalMs: 10_000,
+      minGapMs: 20,
+      tick: async () => {
+        at.push(Date.now());
+        if (slow) await sleep(50);
+      },
+    });
+    loop.start();
+    await sleep(30);
+    expect(at).toHaveLength(1); // the interval is 10 s
+    loop.wake();
+    loop.wake(); // two wakes between ticks are one tick
+    await sleep(100);
+    expect(at).toHaveLength(2);
+    slow = true;
+    loop.wake();
+    await sleep(30); // that tick is in flight now
+    loop.wake();
+    await sleep(150);
+    expect(at).toHaveLength(4);
+    await loop.stop();
+    loop.wake(); // stopped: nothing runs
+    await sleep(60);
+    expect(at).toHaveLength(4);
+  });
 });

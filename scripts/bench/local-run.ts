@@ -24,6 +24,10 @@ export interface LocalRunResult {
   dbBytes: number;
   /** peak resident set size of this process while the run ran (bytes) */
   peakRss: number;
+  /** the pilot's ACTIVE → its last task ended (s): the pilot's own throughput, queue wait excluded */
+  activeToLast: number;
+  /** the pilot's ACTIVE → its first task executing (s) */
+  activeToFirst: number;
   state: string;
 }
 
@@ -34,8 +38,23 @@ export interface LocalRunOptions {
   length?: number;
   /** a database URL; defaults to a new SQLite file in a new data directory */
   databaseUrl?: string;
+  /** the pilot's walltime (default 600 minutes) */
+  walltimeMinutes?: number;
   /** give up after this many seconds */
   timeoutS?: number;
+  /** the engine's log lines (default: dropped) */
+  log?: (m: string) => void;
+  /** called with the database and the run once it has ended, before the database is closed */
+  inspect?: (db: Db, runId: string) => Promise<void>;
+  /** the resource to run on (default: `local`), made for the bench's user */
+  resource?: (db: Db, userId: string) => Promise<BenchResource>;
+}
+
+export interface BenchResource {
+  id: string;
+  kind: string;
+  label: string;
+  queue: string | null;
 }
 
 function noopWorkload(n: number, length: number): Workload {
@@ -71,7 +90,12 @@ function dirBytes(dir: string, prefix: string): number {
 
 async function makeRun(db: Db, o: LocalRunOptions): Promise<string> {
   const u = await db.user.create({ data: { email: `bench-${Date.now()}@x`, passwordHash: "!" } });
-  const res = await db.resource.create({ data: { userId: u.id, label: "local", kind: "local" } });
+  const res = o.resource
+    ? await o.resource(db, u.id)
+    : {
+        ...(await db.resource.create({ data: { userId: u.id, label: "local", kind: "local" } })),
+        queue: null,
+      };
   const run = await createRun(db, {
     userId: u.id,
     name: `bench ${o.tasks}`,
@@ -85,16 +109,16 @@ async function makeRun(db: Db, o: LocalRunOptions): Promise<string> {
       pilots: [
         {
           resourceId: res.id,
-          resource: "local",
-          queue: null,
+          resource: res.label,
+          queue: res.queue,
           cores: o.cores,
           nodes: 1,
-          walltimeMinutes: 600,
+          walltimeMinutes: o.walltimeMinutes ?? 600,
           project: null,
         },
       ],
     },
-    resourceKinds: { [res.id]: "local" },
+    resourceKinds: { [res.id]: res.kind },
     resourcesSnapshot: [],
     now: new Date(),
   });
@@ -113,7 +137,7 @@ export async function localRun(o: LocalRunOptions): Promise<LocalRunResult> {
     const { createLoop } = await import("../../lib/engine/loop");
     const { engineSettings } = await import("../../lib/engine/settings");
     const { waitForRun } = await import("../../lib/engine/bus");
-    const ctx = engineContext(db, { log: () => undefined });
+    const ctx = engineContext(db, { log: o.log ?? (() => undefined) });
     const loop = createLoop({
       intervalMs: engineSettings().tickS * 1000,
       tick: async () => {
@@ -154,7 +178,19 @@ export async function localRun(o: LocalRunOptions): Promise<LocalRunResult> {
     });
     const makespan =
       span._min.at && span._max.at ? (span._max.at.getTime() - span._min.at.getTime()) / 1000 : NaN;
+    const active = await db.event.findFirst({
+      where: { runId, entity: "pilot", to: "PMGR_ACTIVE" },
+      select: { at: true },
+    });
+    const first = await db.event.findFirst({
+      where: { runId, entity: "task", to: "AGENT_EXECUTING" },
+      orderBy: { at: "asc" },
+      select: { at: true },
+    });
+    const activeToFirst = active && first ? (first.at.getTime() - active.at.getTime()) / 1000 : NaN;
+    const activeToLast = active && span._max.at ? (span._max.at.getTime() - active.at.getTime()) / 1000 : NaN;
     const tasks = await db.task.count({ where: { runId, state: "DONE" } });
+    await o.inspect?.(db, runId);
     await db.$disconnect();
     return {
       tasks,
@@ -163,6 +199,8 @@ export async function localRun(o: LocalRunOptions): Promise<LocalRunResult> {
       cpuSeconds: (cpu.user + cpu.system) / 1e6,
       dbBytes: url.startsWith("file:") ? dirBytes(data, "em.db") : NaN,
       peakRss,
+      activeToLast,
+      activeToFirst,
       state,
     };
   } finally {
