@@ -1,7 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { localRun } from "../../scripts/bench/local-run";
 import { moveTasksBulk, moveTasksThrough } from "../db/bulk-moves";
 import { openDb } from "../db/client";
