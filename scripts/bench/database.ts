@@ -3,85 +3,23 @@ import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
-import { openDb } from "../../lib/db/client";
 import { pgRunWakeups } from "../../lib/db/run-wakeups";
-import { createRun } from "../../lib/db/runs";
-import type { Workload } from "../../lib/model/workload";
 import { freshPgDatabase } from "../../lib/test-support/pg";
+import { localRun } from "./local-run";
 import type { BenchRow } from "./types";
 
 /**
- * PostgreSQL against SQLite, same run: N no-op tasks (2,000; 10,000 with BENCH_FULL=1) on one
- * local pilot through the whole engine, once on each database (the same drive as the
- * local-throughput bench, which has no database parameter); and the delivery latency of a wake-up
+ * PostgreSQL against SQLite, same run: N no-op tasks (10,000; BENCH_DB_TASKS to change) on one
+ * local pilot through the engine's real loop, once on each database (scripts/bench/local-run.ts,
+ * as the throughput bench); and the delivery latency of a wake-up
  * from one instance to another through PostgreSQL NOTIFY (median of 20, separate processes).
  * Needs the loopback PostgreSQL (scripts/cluster/pg-up.sh, root).
  */
-async function localRun(dbUrl: string, n: number, cores: number): Promise<number> {
-  const data = mkdtempSync(path.join(os.tmpdir(), "em-bench-db-"));
-  process.env.EMANAGER_DATA_DIR = data;
-  const { engineContext, engineTick } = await import("../../lib/engine/wiring");
-  const db = openDb(dbUrl);
-  const u = await db.user.create({ data: { email: "bench@x", passwordHash: "!" } });
-  const res = await db.resource.create({ data: { userId: u.id, label: "local", kind: "local" } });
-  const tasks = Array.from({ length: n }, (_, i) => ({
-    id: `Stage_1_${i}`,
-    stage: "Stage_1",
-    stageIndex: 0,
-    type: "serial",
-    mode: "time" as const,
-    cores: 1,
-    length: 0,
-    readBuffer: 65536,
-    writeBuffer: 65536,
-    interleave: 0,
-    inputs: [],
-    outputs: [],
-    dependsOn: [],
-  }));
-  const w: Workload = {
-    name: "noop",
-    seed: 0,
-    stages: [{ name: "Stage_1", index: 0, taskIds: tasks.map((t) => t.id), dependsOn: [] }],
-    tasks,
-    warnings: [],
-  };
-  const pilot = {
-    resourceId: res.id,
-    resource: "local",
-    queue: null,
-    cores,
-    nodes: 1,
-    walltimeMinutes: 60,
-    project: null,
-  };
-  const run = await createRun(db, {
-    userId: u.id,
-    name: "bench",
-    skeletonId: null,
-    strategy: "adaptive",
-    seed: 0,
-    maxRetries: 0,
-    workload: w,
-    skeletonText: "",
-    plan: { pilots: [pilot] },
-    resourceKinds: { [res.id]: "local" },
-    resourcesSnapshot: [],
-    now: new Date(),
-  });
-  const ctx = engineContext(db, { log: () => undefined });
-  const t0 = performance.now();
-  for (;;) {
-    await engineTick(ctx, [run.id]);
-    const st = (await db.run.findUniqueOrThrow({ where: { id: run.id }, select: { state: true } })).state;
-    if (st !== "NEW" && st !== "ACTIVE") {
-      if (st !== "DONE") throw new Error(`the ${dbUrl.split(":")[0]} run ended ${st}`);
-      break;
-    }
-  }
-  const seconds = (performance.now() - t0) / 1000;
-  await db.$disconnect();
-  return seconds;
+/** One run through the real loop (local-run.ts) on `databaseUrl`; its seconds. */
+async function timedRun(databaseUrl: string, n: number, cores: number): Promise<number> {
+  const r = await localRun({ tasks: n, cores, databaseUrl });
+  if (r.state !== "DONE") throw new Error(`the ${databaseUrl.split(":")[0]} run ended ${r.state}`);
+  return r.seconds;
 }
 
 /** Send-to-receive times (ms) of `n` wake-ups from a child process to this one. */
@@ -107,14 +45,14 @@ async function deliveryLatencies(url: string, n: number): Promise<number[]> {
 }
 
 export async function bench(): Promise<BenchRow[]> {
-  const n = process.env.BENCH_FULL === "1" ? 10_000 : 2_000;
+  const n = Number(process.env.BENCH_DB_TASKS ?? 10_000);
   const cores = os.cpus().length;
-  const sqlite = await localRun(
+  const sqlite = await timedRun(
     `file:${path.join(mkdtempSync(path.join(os.tmpdir(), "em-bench-lite-")), "em.db")}`,
     n,
     cores,
   );
-  const postgres = await localRun(freshPgDatabase(), n, cores);
+  const postgres = await timedRun(freshPgDatabase(), n, cores);
   const lat = await deliveryLatencies(freshPgDatabase(), 20);
   const median = (lat[9]! + lat[10]!) / 2;
   return [
