@@ -103,6 +103,7 @@ else count("vitest", 0, 1);
 // server of scripts/cluster/pg-up.sh). The PostgreSQL-only suites ran in the pass above.
 const PG_SUITES = [
   "lib/engine/local-run.int.test.ts",
+  "lib/engine/throughput.int.test.ts",
   "lib/engine/resilience-restart.int.test.ts",
   "lib/engine/resilience-task.int.test.ts",
   "lib/engine/lease.int.test.ts",
