@@ -1,6 +1,7 @@
 /**
  * `npm start`: sets up and starts EManager on its embedded defaults.
- * 1. the data directory, the server secret (generated once) and the SQLite database (migrated);
+ * 1. the data directory, the server secret (generated once) and the database (migrated: SQLite,
+ *    or PostgreSQL when DATABASE_URL says so);
  * 2. a production build when the sources are newer than the last one;
  * 3. one process: `next start`, whose instrumentation hook starts the engine.
  * Everything is configured through environment variables (README "Configuration").
@@ -11,6 +12,8 @@ import path from "node:path";
 import { dataDir, databaseUrl } from "../lib/config/paths";
 import { loadOrCreateSecret } from "../lib/config/secret";
 import { migrateSqlite, sqliteFileFromUrl } from "../lib/db/migrate";
+import { migratePostgres } from "../lib/db/migrate-pg";
+import { isPostgresUrl, redactDatabaseUrl } from "../lib/db/postgres";
 
 const SOURCES = [
   "app",
@@ -40,7 +43,7 @@ export function buildIsStale(root: string): boolean {
   return SOURCES.some((s) => newestMtime(path.join(root, s)) > built);
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const root = process.cwd();
   const port = process.env.PORT ?? "3000";
   const host = process.env.EMANAGER_HOST ?? "127.0.0.1";
@@ -48,12 +51,20 @@ function main(): void {
   const { secret, created } = loadOrCreateSecret(dir);
   console.log(`[emanager] data directory ${dir}${created ? " (new secret generated)" : ""}`);
   const url = databaseUrl();
-  if (url.startsWith("file:")) {
-    const m = migrateSqlite(sqliteFileFromUrl(url));
-    console.log(
-      `[emanager] database ${url} (${m.applied.length ? `applied ${m.applied.join(", ")}` : "up to date"})`,
+  // migrated here, before the build and the server: a database that cannot be reached or
+  // migrated stops the start with its reason instead of failing the first request
+  const m = await (
+    isPostgresUrl(url)
+      ? migratePostgres(url)
+      : Promise.resolve().then(() => migrateSqlite(sqliteFileFromUrl(url)))
+  ).catch((e: unknown) => {
+    throw new Error(
+      `the database ${redactDatabaseUrl(url)} cannot be opened and migrated: ${e instanceof Error ? e.message : String(e)}`,
     );
-  }
+  });
+  console.log(
+    `[emanager] database ${redactDatabaseUrl(url)} (${m.applied.length ? `applied ${m.applied.join(", ")}` : "up to date"})`,
+  );
   if (process.env.EMANAGER_SKIP_BUILD !== "1" && buildIsStale(root)) {
     console.log("[emanager] building the web application (first start or sources changed)…");
     const b = spawnSync("npx", ["--no-install", "next", "build"], {
@@ -85,4 +96,7 @@ function main(): void {
   child.on("exit", (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
 }
 
-main();
+main().catch((e: unknown) => {
+  console.error(`[emanager] cannot start: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+});
