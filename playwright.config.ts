@@ -15,7 +15,7 @@ export default defineConfig({
   workers: 1,
   retries: 0,
   outputDir: "test-results/e2e",
-  reporter: [["list"], ["json", { outputFile: "test-results/playwright.json" }]],
+  reporter: [["list"], ["json", { outputFile: process.env.E2E_JSON ?? "test-results/playwright.json" }]],
   use: {
     baseURL: `http://127.0.0.1:${PORT}`,
     trace: "retain-on-failure",

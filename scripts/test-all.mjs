@@ -143,6 +143,39 @@ if (process.env.SKIP_E2E !== "1") {
   else count("playwright", 0, 1);
 }
 
+// 3b. the live run page and the demo again, with the server on PostgreSQL (same build)
+const PG_E2E = ["e2e/run-dashboard.spec.ts", "e2e/demo.spec.ts"];
+if (process.env.SKIP_E2E !== "1") {
+  const made = spawnSync(
+    "npx",
+    ["--no-install", "tsx", "scripts/cluster/pg-fresh-db.ts", String(process.pid)],
+    {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
+  const url = made.status === 0 ? made.stdout.trim().split("\n").pop() : "";
+  if (!url) count("playwright (PostgreSQL)", 0, 1);
+  else {
+    rmSync("test-results/playwright-pg.json", { force: true });
+    const pw = run("npx", ["--no-install", "playwright", "test", ...PG_E2E], {
+      DATABASE_URL: url,
+      EMANAGER_SKIP_BUILD: "1",
+      E2E_PORT: String(Number(process.env.E2E_PORT ?? 3100) + 1),
+      E2E_JSON: "test-results/playwright-pg.json",
+    });
+    const p = readJson("test-results/playwright-pg.json");
+    if (p?.stats)
+      count(
+        "playwright (PostgreSQL)",
+        p.stats.expected + p.stats.flaky,
+        p.stats.unexpected + (pw !== 0 && p.stats.unexpected === 0 ? 1 : 0),
+        p.stats.skipped,
+      );
+    else count("playwright (PostgreSQL)", 0, 1);
+  }
+}
+
 console.log("\n" + lines.join("\n"));
 console.log(
   `${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ""}`,

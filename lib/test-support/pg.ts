@@ -64,7 +64,7 @@ function alive(pid: number): boolean {
  * registered from inside a hook and ends its workers without an `exit` event, so databases left
  * that way (and by killed runs) are dropped by a later call, once their process is gone.
  */
-export function freshPgDatabase(): string {
+export function freshPgDatabase(owner: number = process.pid): string {
   const pg = ensurePg();
   for (const name of psql(pg, "SELECT datname FROM pg_database WHERE datname LIKE 'emtest\\_%'").split(
     "\n",
@@ -72,7 +72,7 @@ export function freshPgDatabase(): string {
     const pid = Number(/^emtest_(\d+)_/.exec(name.trim())?.[1]);
     if (pid && !alive(pid)) psql(pg, `DROP DATABASE IF EXISTS "${name.trim()}" WITH (FORCE)`);
   }
-  const name = `emtest_${process.pid}_${randomBytes(4).toString("hex")}`;
+  const name = `emtest_${owner}_${randomBytes(4).toString("hex")}`;
   psql(pg, `CREATE DATABASE "${name}"`);
   // outside vitest (the database bench) the sweep of a later call drops it
   if (process.env.VITEST)
