@@ -31,6 +31,8 @@ export interface FoldedRun {
   /** events read, and the seq of the last one: the run's log at this length */
   count: number;
   lastSeq: number;
+  /** events read from the database for this (0 when the page's fold was used as it was) */
+  scanned: number;
   checked: RunEvent[];
   jsonl: Buffer[] | DeflatedFile | null;
 }
@@ -61,7 +63,8 @@ export async function loadFoldedRun(
   const keepAll = rec.prediction !== null;
   // the page's fold of this run, when this process has it as the log stands (./run-snapshot.ts)
   const cached = keepAll || opts.noCache ? null : await cachedFold(db, rec.id);
-  if (cached && !opts.jsonl) return { rec, ...cached, count: await countOf(db, rec.id), jsonl: null };
+  if (cached && !opts.jsonl)
+    return { rec, ...cached, count: await countOf(db, rec.id), scanned: 0, jsonl: null };
   const view = emptyView();
   const texts: DataTexts = new Map();
   const events: RunEvent[] = [];
@@ -88,7 +91,15 @@ export async function loadFoldedRun(
   if (cached) {
     // events written since the check: the page's fold is behind the log just read, so fold it here
     if (cached.lastSeq !== lastSeq) return loadFoldedRun(db, url, userId, runId, { ...opts, noCache: true });
-    return { rec: { ...rec, events }, view: cached.view, count, lastSeq, checked: cached.checked, jsonl };
+    return {
+      rec: { ...rec, events },
+      view: cached.view,
+      count,
+      lastSeq,
+      scanned: count,
+      checked: cached.checked,
+      jsonl,
+    };
   }
-  return { rec: { ...rec, events }, view, count, lastSeq, checked, jsonl };
+  return { rec: { ...rec, events }, view, count, lastSeq, scanned: count, checked, jsonl };
 }
