@@ -9,18 +9,23 @@ import { encodeSnapshot } from "../stats/snapshot";
  * (lib/stats/snapshot.ts) with the newest TAIL events for the event log. Folding a 100,000-task
  * log (900,000 events) takes seconds, and the log only grows, so each run's folded view is kept
  * and brought up to date with the events written since: a reload, a second viewer or a live run's
- * next visitor folds only what is new. A finished run keeps its encoded text instead of its view.
- * Bounded by the tasks of the views kept and the bytes of the texts.
+ * next visitor folds only what is new, and the downloads of the run reuse the fold (cachedFold).
+ * Bounded by the tasks of the views kept.
  */
 const TAIL = 5_000;
 const MAX_TASKS = 250_000;
-const MAX_TEXT_BYTES = 128 * 2 ** 20;
-const FINAL = new Set(["DONE", "FAILED", "CANCELED"]);
 
-/** A run being folded (live), or a final run of which only the encoded text is kept. */
-type Folded =
-  | { kind: "live"; view: RunView; texts: DataTexts; lastSeq: number; tail: RunEvent[] }
-  | { kind: "final"; text: string; lastSeq: number };
+interface Folded {
+  view: RunView;
+  texts: DataTexts;
+  lastSeq: number;
+  tail: RunEvent[];
+  /** events whose time computeStats reports as not valid */
+  checked: RunEvent[];
+  /** the encoded snapshot at `textSeq` */
+  text: string | null;
+  textSeq: number;
+}
 
 const g = globalThis as unknown as { __emanagerSnapshots?: Map<string, Folded> };
 function cache(): Map<string, Folded> {
@@ -31,74 +36,85 @@ function cache(): Map<string, Folded> {
 /** Least recently used first (a Map iterates in insertion order); the newest entry always stays. */
 function trim(c: Map<string, Folded>): void {
   let tasks = 0;
-  let bytes = 0;
-  for (const e of c.values())
-    if (e.kind === "live") tasks += e.view.tasks.size;
-    else bytes += e.text.length;
+  for (const e of c.values()) tasks += e.view.tasks.size;
   for (const [k, e] of c) {
-    if ((tasks <= MAX_TASKS && bytes <= MAX_TEXT_BYTES) || c.size === 1) break;
+    if (tasks <= MAX_TASKS || c.size === 1) break;
     c.delete(k);
-    if (e.kind === "live") tasks -= e.view.tasks.size;
-    else bytes -= e.text.length;
+    tasks -= e.view.tasks.size;
   }
 }
 
 /** A lock per run: two viewers opening the same run at once fold it once. */
 const pending = new Map<string, Promise<unknown>>();
 
-export async function snapshot(
-  db: Db,
-  url: string,
-  runId: string,
-): Promise<{ text: string; lastSeq: number }> {
+function locked<T>(runId: string, f: () => Promise<T>): Promise<T> {
   const before = pending.get(runId);
   const p = (async () => {
     await before?.catch(() => undefined);
-    return bringUpToDate(db, url, runId);
+    return f();
   })();
   pending.set(runId, p);
-  try {
-    return await p;
-  } finally {
+  return p.finally(() => {
     if (pending.get(runId) === p) pending.delete(runId);
-  }
+  });
 }
 
-async function bringUpToDate(db: Db, url: string, runId: string): Promise<{ text: string; lastSeq: number }> {
-  const c = cache();
-  let f = c.get(runId);
-  c.delete(runId);
-  // a final run's log does not grow; should it (an event after the end), it is folded again
-  if (f?.kind === "final") {
-    const later = await db.event.findFirst({ where: { runId, id: { gt: f.lastSeq } }, select: { id: true } });
-    if (!later) {
-      c.set(runId, f);
-      return f;
+export function snapshot(db: Db, url: string, runId: string): Promise<{ text: string; lastSeq: number }> {
+  return locked(runId, async () => {
+    const f = await bringUpToDate(db, url, runId);
+    if (f.textSeq !== f.lastSeq || f.text === null) {
+      f.text = JSON.stringify(encodeSnapshot(runId, f.view, f.lastSeq, f.tail));
+      f.textSeq = f.lastSeq;
     }
-    f = undefined;
-  }
-  const live: Extract<Folded, { kind: "live" }> = f ?? {
-    kind: "live",
+    return { text: f.text, lastSeq: f.lastSeq };
+  });
+}
+
+/**
+ * The run as this process folded it for the page, when it has it and nothing was written since:
+ * the downloads then need not read and fold the log again (the page is where they are asked for).
+ */
+export function cachedFold(
+  db: Db,
+  runId: string,
+): Promise<{ view: RunView; lastSeq: number; checked: RunEvent[] } | null> {
+  return locked(runId, async () => {
+    const f = cache().get(runId);
+    if (!f) return null;
+    const last = await db.event.findFirst({
+      where: { runId },
+      orderBy: { id: "desc" },
+      select: { id: true },
+    });
+    return last?.id === f.lastSeq ? { view: f.view, lastSeq: f.lastSeq, checked: f.checked } : null;
+  });
+}
+
+async function bringUpToDate(db: Db, url: string, runId: string): Promise<Folded> {
+  const c = cache();
+  const f: Folded = c.get(runId) ?? {
     view: emptyView(),
     texts: new Map(),
     lastSeq: 0,
     tail: [],
+    checked: [],
+    text: null,
+    textSeq: -1,
   };
-  c.set(runId, live);
-  for await (const rows of scanEventRows(db, url, runId, live.lastSeq)) {
-    foldRows(live.view, runId, rows, live.texts);
-    live.lastSeq = rows[rows.length - 1]![0];
+  c.delete(runId);
+  c.set(runId, f);
+  for await (const rows of scanEventRows(db, url, runId, f.lastSeq)) {
+    foldRows(f.view, runId, rows, f.texts);
+    f.lastSeq = rows[rows.length - 1]![0];
+    for (const r of rows)
+      if (!Number.isFinite(r[5]) || r[5] <= 0) f.checked.push(tupleEvent(runId, r, f.texts));
     // the newest TAIL events, as RunEvents (only those: the rest are in the view)
-    for (const r of rows.length > TAIL ? rows.slice(-TAIL) : rows)
-      live.tail.push(tupleEvent(runId, r, live.texts));
-    if (live.tail.length > 2 * TAIL) live.tail = live.tail.slice(-TAIL);
+    for (const r of rows.length > TAIL ? rows.slice(-TAIL) : rows) f.tail.push(tupleEvent(runId, r, f.texts));
+    if (f.tail.length > 2 * TAIL) f.tail = f.tail.slice(-TAIL);
     // let other requests in between slices of a big log
     await new Promise((r) => setImmediate(r));
   }
-  if (live.tail.length > TAIL) live.tail = live.tail.slice(-TAIL);
-  const text = JSON.stringify(encodeSnapshot(runId, live.view, live.lastSeq, live.tail));
-  // a final run keeps only its text (a 100,000-task view is a few hundred MB of objects; its text ~20 MB)
-  if (FINAL.has(live.view.runState)) c.set(runId, { kind: "final", text, lastSeq: live.lastSeq });
+  if (f.tail.length > TAIL) f.tail = f.tail.slice(-TAIL);
   trim(c);
-  return { text, lastSeq: live.lastSeq };
+  return f;
 }

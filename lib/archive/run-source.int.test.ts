@@ -12,6 +12,7 @@ import { signUp } from "../db/users";
 import { eventsJsonl } from "../stats/exports";
 import { emptyView, foldEvents } from "../stats/fold";
 import { buildArchive, statisticsFiles, summaryFiles } from "./run-files";
+import { cachedFold, snapshot } from "./run-snapshot";
 import { loadFoldedRun } from "./run-source";
 
 // real SQLite written by Prisma, read back both ways: Prisma (readEvents) and the one-pass reader
@@ -105,5 +106,30 @@ describe("a run read for its downloads in one pass (lib/archive/run-source.ts)",
     expect(Buffer.from(zip[`${root}/timeline.svg`]!).toString("utf8")).toMatch(/^<svg/);
 
     expect(await loadFoldedRun(db, dbUrl, "someone else", runId)).toBeNull();
+
+    // once the page's snapshot folded the run here, the downloads use that fold, and the same files come out
+    await snapshot(db, dbUrl, runId);
+    const reused = (await loadFoldedRun(db, dbUrl, u.user.id, runId))!;
+    expect((await cachedFold(db, runId))?.view).toBe(reused.view);
+    expect(summaryFiles(reused.rec, reused.view, reused.checked)["run.json"]).toBe(inline["run.json"]);
+    const withLog = (await loadFoldedRun(db, dbUrl, u.user.id, runId, { jsonl: "slices" }))!;
+    expect(withLog.view).toBe(reused.view);
+    expect(Buffer.concat(withLog.jsonl as Buffer[]).toString("utf8")).toBe(inline["events.jsonl"]);
+    // an event written after the page's fold: not in that fold, so the downloads fold the log themselves
+    await db.event.create({
+      data: eventRow({
+        runId,
+        entity: "run",
+        entityId: runId,
+        from: "FAILED",
+        to: "FAILED",
+        at: new Date(),
+        reason: "late",
+      }),
+    });
+    const late = (await loadFoldedRun(db, dbUrl, u.user.id, runId))!;
+    expect(late.view).not.toBe(reused.view);
+    expect(late.view.runReason).toBe("late");
+    expect(late.count).toBe(events.length + 1);
   }, 120_000);
 });

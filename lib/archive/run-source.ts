@@ -2,7 +2,6 @@ import type { Db } from "../db/client";
 import { scanEventRows } from "../db/event-scan";
 import { loadRunRecord, type RunRecord } from "../db/run-record";
 import type { RunEvent } from "../model/event";
-import { DeflateWriter, type DeflatedFile } from "./zip";
 import {
   emptyView,
   foldRows,
@@ -11,6 +10,8 @@ import {
   type EventTuple,
   type RunView,
 } from "../stats/fold";
+import { cachedFold } from "./run-snapshot";
+import { DeflateWriter, type DeflatedFile } from "./zip";
 
 /**
  * A run for its downloads, read in one pass over its event log and folded as it is read, so the
@@ -21,6 +22,8 @@ import {
  *  - `checked`, the events computeStats must report (times that are not valid);
  *  - `jsonl`, events.jsonl, on request: in slices (190 MB for that run: buffers, never one string),
  *    or (`"deflated"`, for the archive) compressed as it is written, while the next slices are read.
+ * When this process folded the run for its page (./run-snapshot.ts) and nothing was written since,
+ * that fold is used, and the log is read only for events.jsonl, if asked.
  */
 export interface FoldedRun {
   rec: RunRecord;
@@ -28,12 +31,16 @@ export interface FoldedRun {
   /** events read, and the seq of the last one: the run's log at this length */
   count: number;
   lastSeq: number;
+  /** events read from the database for this (0 when the page's fold was used as it was) */
+  scanned: number;
   checked: RunEvent[];
   jsonl: Buffer[] | DeflatedFile | null;
 }
 
 // ids and state names need no escaping: quoted directly (JSON.stringify on 4.5 million strings is most of the log's cost)
 const PLAIN = /^[\w.:-]*$/;
+const countOf = (db: Db, runId: string) => db.event.count({ where: { runId } });
+
 const q = (s: string | null) => (s === null ? "null" : PLAIN.test(s) ? `"${s}"` : JSON.stringify(s));
 
 /**
@@ -49,11 +56,15 @@ export async function loadFoldedRun(
   url: string,
   userId: string,
   runId: string,
-  opts: { jsonl?: "slices" | "deflated" } = {},
+  opts: { jsonl?: "slices" | "deflated"; noCache?: boolean } = {},
 ): Promise<FoldedRun | null> {
   const rec = await loadRunRecord(db, userId, runId, { events: false });
   if (!rec) return null;
   const keepAll = rec.prediction !== null;
+  // the page's fold of this run, when this process has it as the log stands (./run-snapshot.ts)
+  const cached = keepAll || opts.noCache ? null : await cachedFold(db, rec.id);
+  if (cached && !opts.jsonl)
+    return { rec, ...cached, count: await countOf(db, rec.id), scanned: 0, jsonl: null };
   const view = emptyView();
   const texts: DataTexts = new Map();
   const events: RunEvent[] = [];
@@ -64,7 +75,7 @@ export async function loadFoldedRun(
   let count = 0;
   let lastSeq = 0;
   for await (const rows of scanEventRows(db, url, rec.id)) {
-    foldRows(view, rec.id, rows, texts);
+    if (!cached) foldRows(view, rec.id, rows, texts);
     count += rows.length;
     lastSeq = rows[rows.length - 1]![0];
     let text = "";
@@ -77,5 +88,18 @@ export async function loadFoldedRun(
     else if (opts.jsonl) slices.push(Buffer.from(text, "utf8"));
   }
   const jsonl = deflate ? await deflate.end() : opts.jsonl ? slices : null;
-  return { rec: { ...rec, events }, view, count, lastSeq, checked, jsonl };
+  if (cached) {
+    // events written since the check: the page's fold is behind the log just read, so fold it here
+    if (cached.lastSeq !== lastSeq) return loadFoldedRun(db, url, userId, runId, { ...opts, noCache: true });
+    return {
+      rec: { ...rec, events },
+      view: cached.view,
+      count,
+      lastSeq,
+      scanned: count,
+      checked: cached.checked,
+      jsonl,
+    };
+  }
+  return { rec: { ...rec, events }, view, count, lastSeq, scanned: count, checked, jsonl };
 }

@@ -37,7 +37,10 @@ export class DeflateWriter {
   async write(chunk: Buffer): Promise<void> {
     this.crc = crc32(chunk, this.crc);
     this.size += chunk.length;
-    if (!this.z.write(chunk)) await once(this.z, "drain");
+    this.z.write(chunk);
+    // wait for the thread pool only when it is far behind: waiting at the stream's 16 kB mark
+    // would make reading wait for every slice's compression instead of overlapping with it
+    if (this.z.writableLength > QUEUE_BYTES) await once(this.z, "drain");
   }
   async end(): Promise<DeflatedFile> {
     const done = once(this.z, "end");
@@ -50,6 +53,7 @@ export class DeflateWriter {
 const isDeflated = (d: ZipEntry["data"]): d is DeflatedFile => "packed" in d;
 
 const LIMIT = 0xffff_fff0;
+const QUEUE_BYTES = 32 * 2 ** 20;
 
 /** MS-DOS date and time of `d` (local fields, as unzip shows them). */
 function dosTime(d: Date): { time: number; date: number } {

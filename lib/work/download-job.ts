@@ -3,6 +3,7 @@ import { loadFoldedRun } from "../archive/run-source";
 import { openDb, type Db } from "../db/client";
 import { runTimelineSvg } from "../timeline/export";
 import { svgToPng } from "../timeline/png";
+import { BIG_JOB_ROWS, collectGarbage } from "./collect";
 import { Lru } from "./lru";
 
 /**
@@ -39,11 +40,19 @@ export function workerDb(url: string): Db {
 }
 
 export async function downloadJob(job: DownloadJob): Promise<DownloadResult> {
+  const read = { rows: 0 };
+  const r = await download(job, read);
+  if (read.rows >= BIG_JOB_ROWS) collectGarbage();
+  return r;
+}
+
+async function download(job: DownloadJob, read: { rows: number }): Promise<DownloadResult> {
   const db = workerDb(job.dbUrl);
   // one pass over the log: read, folded and written as events.jsonl (lib/archive/run-source.ts)
   const jsonl = job.file === "archive" ? "deflated" : job.file === "events.jsonl" ? "slices" : undefined;
   const folded = await loadFoldedRun(db, job.dbUrl, job.userId, job.runId, { jsonl });
   if (!folded) return { ok: false, code: "NOT_FOUND", message: "No such run in your account." };
+  read.rows = folded.scanned;
   const { rec, view } = folded;
   if (job.file === "archive") {
     const a = await buildArchive(rec, folded);

@@ -305,7 +305,13 @@ async function liveDelays(page: Page, base: string, db: Db, userId: string): Pro
           for (const e of JSON.parse(m.data) as { to: string; at: number }[])
             if (e.to === "AGENT_EXECUTING" || e.to === "AGENT_STAGING_OUTPUT") lat.push(now - e.at);
         });
-        // the backlog (first connect, reconnects) comes in lib/stats/wire.ts's columns: `at` as differences
+        // the first connect's snapshot (lib/stats/snapshot.ts) carries the newest events as they are
+        this.addEventListener("snapshot", (m: MessageEvent<string>) => {
+          const now = Date.now();
+          for (const e of (JSON.parse(m.data) as { tail: { to: string; at: number }[] }).tail)
+            if (e.to === "AGENT_EXECUTING" || e.to === "AGENT_STAGING_OUTPUT") lat.push(now - e.at);
+        });
+        // a reconnect's backlog comes in lib/stats/wire.ts's columns: `at` as differences
         this.addEventListener("backlog", (m: MessageEvent<string>) => {
           const now = Date.now();
           const c = JSON.parse(m.data) as { at: number[]; states: string[]; to: number[] };
@@ -389,6 +395,8 @@ export async function bench(): Promise<BenchRow[]> {
     const m = (xs: PaintFigures[], k: keyof PaintFigures) => median(xs.map((x) => x[k]));
     // the 100,000-task run: its first opening after the server started, then warm ones; the server's RSS throughout
     const rss = watchRss(server.pid!);
+    // the downloads before anything folded the run, then the page, then the downloads again (they reuse the page's fold)
+    const cold = await downloads(ctx.request, base, huge);
     const h: PaintFigures[] = [];
     for (let i = 0; i < 4; i++) h.push(await openRun(page, base, huge, BIG_RUN.tasks, BIG_RUN.pilots.length));
     const dl = await downloads(ctx.request, base, huge);
@@ -423,7 +431,23 @@ export async function bench(): Promise<BenchRow[]> {
         ratio: m(hw, "drawMs") / Math.max(0.1, m(s, "drawMs")),
       },
       {
-        figure: `statistics of the ${BIG_RUN.tasks.toLocaleString("en")}-task run (run.json download, first request)`,
+        figure: `statistics of the ${BIG_RUN.tasks.toLocaleString("en")}-task run (run.json download, nothing folded yet)`,
+        value: cold.statsMs,
+        unit: "ms",
+        baseline: { label: "one pass reading its events from SQLite", value: scan, unit: "ms" },
+        ratio: cold.statsMs / scan,
+        budget: "< 5000 ms",
+      },
+      {
+        figure: `archive of the ${BIG_RUN.tasks.toLocaleString("en")}-task run (zip download, nothing folded yet)`,
+        value: cold.archiveMs,
+        unit: "ms",
+        baseline: { label: "one pass reading its events from SQLite", value: scan, unit: "ms" },
+        ratio: cold.archiveMs / scan,
+        budget: "< 5000 ms",
+      },
+      {
+        figure: `statistics of the ${BIG_RUN.tasks.toLocaleString("en")}-task run (run.json download from its open page)`,
         value: dl.statsMs,
         unit: "ms",
         baseline: { label: "one pass reading its events from SQLite", value: scan, unit: "ms" },
@@ -431,7 +455,7 @@ export async function bench(): Promise<BenchRow[]> {
         budget: "< 5000 ms",
       },
       {
-        figure: `archive of the ${BIG_RUN.tasks.toLocaleString("en")}-task run (zip download, ${(dl.archiveBytes / 2 ** 20).toFixed(1)} MiB)`,
+        figure: `archive of the ${BIG_RUN.tasks.toLocaleString("en")}-task run (zip download from its open page, ${(dl.archiveBytes / 2 ** 20).toFixed(1)} MiB)`,
         value: dl.archiveMs,
         unit: "ms",
         baseline: { label: "one pass reading its events from SQLite", value: scan, unit: "ms" },
