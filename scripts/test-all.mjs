@@ -5,7 +5,8 @@
 //  2. vitest: unit tests and integration tests (real SQLite, real bash agent, and the real
 //     loopback SLURM + sshd, which step 0 starts when this machine can: root + Debian packages),
 //     then the database-heavy engine suites again on the loopback PostgreSQL (2b);
-//  3. Playwright: end-to-end tests in Debian Chromium against a production build.
+//  3. Playwright: end-to-end tests in Debian Chromium against a production build, then the live
+//     run page and the demo again with the server on PostgreSQL (3b).
 // Set SKIP_E2E=1 or SKIP_STATIC=1 to leave a suite out while iterating (CI never does).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
@@ -128,24 +129,23 @@ if (pgr)
   );
 else count("vitest (PostgreSQL)", 0, 1);
 
-// 3. playwright
-if (process.env.SKIP_E2E !== "1") {
-  rmSync("test-results/playwright.json", { force: true });
-  const pw = run("npx", ["--no-install", "playwright", "test"]);
-  const p = readJson("test-results/playwright.json");
+// 3. playwright: every spec; then (3b) the live run page and the demo again, with the server on
+// PostgreSQL (same build, a fresh database owned by this process)
+function playwright(suite, args, env, json) {
+  rmSync(json, { force: true });
+  const pw = run("npx", ["--no-install", "playwright", "test", ...args], { ...env, E2E_JSON: json });
+  const p = readJson(json);
   if (p?.stats)
     count(
-      "playwright",
+      suite,
       p.stats.expected + p.stats.flaky,
       p.stats.unexpected + (pw !== 0 && p.stats.unexpected === 0 ? 1 : 0),
       p.stats.skipped,
     );
-  else count("playwright", 0, 1);
+  else count(suite, 0, 1);
 }
-
-// 3b. the live run page and the demo again, with the server on PostgreSQL (same build)
-const PG_E2E = ["e2e/run-dashboard.spec.ts", "e2e/demo.spec.ts"];
 if (process.env.SKIP_E2E !== "1") {
+  playwright("playwright", [], {}, "test-results/playwright.json");
   const made = spawnSync(
     "npx",
     ["--no-install", "tsx", "scripts/cluster/pg-fresh-db.ts", String(process.pid)],
@@ -156,24 +156,17 @@ if (process.env.SKIP_E2E !== "1") {
   );
   const url = made.status === 0 ? made.stdout.trim().split("\n").pop() : "";
   if (!url) count("playwright (PostgreSQL)", 0, 1);
-  else {
-    rmSync("test-results/playwright-pg.json", { force: true });
-    const pw = run("npx", ["--no-install", "playwright", "test", ...PG_E2E], {
-      DATABASE_URL: url,
-      EMANAGER_SKIP_BUILD: "1",
-      E2E_PORT: String(Number(process.env.E2E_PORT ?? 3100) + 1),
-      E2E_JSON: "test-results/playwright-pg.json",
-    });
-    const p = readJson("test-results/playwright-pg.json");
-    if (p?.stats)
-      count(
-        "playwright (PostgreSQL)",
-        p.stats.expected + p.stats.flaky,
-        p.stats.unexpected + (pw !== 0 && p.stats.unexpected === 0 ? 1 : 0),
-        p.stats.skipped,
-      );
-    else count("playwright (PostgreSQL)", 0, 1);
-  }
+  else
+    playwright(
+      "playwright (PostgreSQL)",
+      ["e2e/run-dashboard.spec.ts", "e2e/demo.spec.ts"],
+      {
+        DATABASE_URL: url,
+        EMANAGER_SKIP_BUILD: "1",
+        E2E_PORT: String(Number(process.env.E2E_PORT ?? 3100) + 1),
+      },
+      "test-results/playwright-pg.json",
+    );
 }
 
 console.log("\n" + lines.join("\n"));

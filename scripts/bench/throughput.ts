@@ -26,22 +26,39 @@ function timed(cmd: string, args: string[], input?: string): number {
 const seq = (n: number) => Array.from({ length: n }, (_, i) => String(i + 1)).join("\n") + "\n";
 const xargs = (n: number) => timed("xargs", ["-P", String(CORES), "-n", "1", "true"], seq(n));
 
-function parallelRow(n: number, emanager: LocalRunResult): BenchRow | string {
-  if (spawnSync("parallel", ["--version"]).status !== 0)
-    return "GNU parallel: skipped, not installed (apt-get install parallel)";
-  const s = timed("parallel", ["-j", String(CORES), "true"], seq(n));
+/** A peer's row: its throughput on the same tasks, as a share of EManager's in this run. */
+function peerRow(
+  figure: string,
+  n: number,
+  seconds: number,
+  emanager: LocalRunResult,
+  share: string,
+): BenchRow {
   return {
-    figure: `GNU parallel -j ${CORES}: ${n.toLocaleString("en")} × true`,
-    value: n / s,
+    figure,
+    value: n / seconds,
     unit: "tasks/s",
     baseline: {
       label: "EManager, same tasks, same run",
       value: emanager.tasks / emanager.seconds,
       unit: "tasks/s",
     },
-    ratio: emanager.seconds / s,
-    ratioNote: "GNU parallel's throughput as a share of EManager's",
+    ratio: emanager.seconds / seconds,
+    ratioNote: `${share}'s throughput as a share of EManager's`,
   };
+}
+
+function parallelRow(n: number, emanager: LocalRunResult): BenchRow | string {
+  if (spawnSync("parallel", ["--version"]).status !== 0)
+    return "GNU parallel: skipped, not installed (apt-get install parallel)";
+  const s = timed("parallel", ["-j", String(CORES), "true"], seq(n));
+  return peerRow(
+    `GNU parallel -j ${CORES}: ${n.toLocaleString("en")} × true`,
+    n,
+    s,
+    emanager,
+    "GNU parallel",
+  );
 }
 
 function daskRow(n: number, emanager: LocalRunResult): BenchRow | string {
@@ -57,18 +74,8 @@ function daskRow(n: number, emanager: LocalRunResult): BenchRow | string {
     },
   );
   const s = Number(out.trim().split("\n").pop());
-  return {
-    figure: `Dask LocalCluster(${CORES} workers): ${n.toLocaleString("en")} × subprocess true, start-up included`,
-    value: n / s,
-    unit: "tasks/s",
-    baseline: {
-      label: "EManager, same tasks, same run",
-      value: emanager.tasks / emanager.seconds,
-      unit: "tasks/s",
-    },
-    ratio: emanager.seconds / s,
-    ratioNote: "Dask's throughput as a share of EManager's",
-  };
+  const what = `Dask LocalCluster(${CORES} workers): ${n.toLocaleString("en")} × subprocess true, start-up included`;
+  return peerRow(what, n, s, emanager, "Dask");
 }
 
 function costRow(r: LocalRunResult): BenchRow[] {
