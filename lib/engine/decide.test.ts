@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
 import type { PilotRow, TaskRow } from "./context";
-import { agentExitState, bindLate, onPilotEnded, onTaskGivenUp, readiness, stuckReason } from "./decide";
+import {
+  agentExitState,
+  bindLate,
+  capacities,
+  onPilotEnded,
+  onTaskGivenUp,
+  readiness,
+  stuckReason,
+} from "./decide";
 import type { RunRuntime } from "./runtime";
 
 const task = (taskId: string, o: Partial<TaskRow> = {}): TaskRow => ({
@@ -114,5 +122,26 @@ describe("engine decisions", () => {
       reason: "the agent on pilot hopper (2) gave up on it (too_wide): it needs 4 cores (no retries left)",
     });
     expect(onTaskGivenUp(p, task("a"), "bad_record", "mode is not time", 3).action).toBe("fail");
+  });
+});
+
+describe("capacities with a measured rate", () => {
+  const o = { share: 0.5, tickS: 0.5 };
+  it("a fast agent gets its measured prefetch for short tasks", () => {
+    const [c] = capacities(
+      [pilot("p")],
+      [task("Stage_1_0", { length: 0 })],
+      new Map(),
+      o,
+      new Map([["p", 3000]]),
+    );
+    expect(c!.free).toBe(2 + 3000);
+  });
+  it("but not for long ones: a rate measured on no-op tasks does not bind a stage of 60 s tasks to one pilot", () => {
+    const long = Array.from({ length: 100 }, (_, i) => task(`Stage_2_${i}`, { length: 60 }));
+    const [c] = capacities([pilot("p")], long, new Map(), o, new Map([["p", 3000]]));
+    // the static prefetch (share × cores) is what is left: 2 cores + 1
+    expect(c!.free).toBe(3);
+    expect(bindLate(long, [c!]).get("p")).toHaveLength(3);
   });
 });

@@ -1,5 +1,6 @@
 import { isPilotFinal } from "../states/pilot";
 import { TASK_UNSTARTED_BOUND } from "../states/task";
+import { HORIZON_TICKS } from "./prefetch";
 import type { PilotRow, TaskRow } from "./rows";
 import type { RunRuntime } from "./runtime";
 
@@ -61,7 +62,11 @@ export function capacities(
   return pilots
     .filter((p) => p.state === "PMGR_ACTIVE" && !p.cancelRequestedAt)
     .map((p) => {
-      const prefetch = Math.max(prefetchFor(p.cores, meanLen, o), measured?.get(p.id) ?? 0);
+      // a rate measured on short tasks says nothing about long ones (a stage of 60 s tasks after
+      // a stage of no-ops): never more than the declared lengths let the pilot finish in that time
+      const byLength = Math.ceil((p.cores * HORIZON_TICKS * o.tickS) / Math.max(meanLen, 1e-4));
+      const fromRate = Math.min(measured?.get(p.id) ?? 0, byLength);
+      const prefetch = Math.max(prefetchFor(p.cores, meanLen, o), fromRate);
       return { pilot: p, free: p.cores + prefetch - (busy.get(p.id) ?? 0) };
     });
 }

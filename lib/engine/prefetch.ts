@@ -10,7 +10,7 @@ import type { PilotRate } from "./runtime";
  * until the agent, not the engine, is the limit (like a TCP window opening); long tasks give a
  * low rate and keep the prefetch small, so pilots that start later still find work.
  */
-const HORIZON_TICKS = 4;
+export const HORIZON_TICKS = 4;
 /** At most this many tasks queued in one agent beyond its cores, however fast it is. */
 export const MAX_PREFETCH = 20_000;
 /** How much of the newest reading the smoothed rate takes. */
