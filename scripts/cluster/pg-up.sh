@@ -53,6 +53,12 @@ if [ "$(psql_pg -c "SELECT 1 FROM pg_roles WHERE rolname = 'emanager'")" != 1 ];
   psql_pg -c "CREATE ROLE emanager LOGIN CREATEDB PASSWORD '$PASS'"
   say "created role emanager"
 fi
+# DROP DATABASE … WITH (FORCE) ends the sessions still in a test database; one of them can be an
+# autovacuum worker (no role of its own), which only members of pg_signal_backend may end
+if [ "$(psql_pg -c "SELECT 1 FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member JOIN pg_roles g ON g.oid = m.roleid WHERE r.rolname = 'emanager' AND g.rolname = 'pg_signal_backend'")" != 1 ]; then
+  psql_pg -c "GRANT pg_signal_backend TO emanager"
+  say "role emanager may end other sessions (pg_signal_backend)"
+fi
 if [ "$(psql_pg -c "SELECT 1 FROM pg_database WHERE datname = 'emanager'")" != 1 ]; then
   psql_pg -c "CREATE DATABASE emanager OWNER emanager"
   say "created database emanager"
