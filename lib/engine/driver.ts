@@ -20,7 +20,7 @@ import { checkHeartbeat, endPilot, launchPilot, pollPilot } from "./pilots";
 import { readPilotFacts } from "./monitor";
 import { noteJobStatus, queueBlocks } from "./queue-block";
 import { recoverInterrupted } from "./recover";
-import { loadPilot, loadPilots, loadTasks, type PilotRow, type TaskRow } from "./rows";
+import { loadPilot, loadPilots, loadTasks, loadTasksIn, type PilotRow, type TaskRow } from "./rows";
 import { forgetRuntime, requeue, runtimeFor, type LiveRuntime } from "./runtime";
 import { measuredPrefetch } from "./prefetch";
 import { eachWaitingSlice } from "./queue";
@@ -267,12 +267,8 @@ async function bindReady(
   const measured = measuredPrefetch(rt.rates, ctx.tickS);
   const o = { share: ctx.prefetchShare, tickS: ctx.tickS };
   let caps: Capacity[] | null = null;
-  const room = () => (caps ?? []).reduce((a, c) => a + Math.max(0, c.free), 0);
-  // the first slice is sized from the largest the pilots could take; it only reads ids
-  const first = capacities(pilots, [{ length: 0 }], busy, o, measured).reduce(
-    (a, c) => a + Math.max(0, c.free),
-    0,
-  );
+  // the first slice is sized from the largest the pilots could take (tasks of no length)
+  const first = room(capacities(pilots, [{ length: 0 }], busy, o, measured));
   if (first <= 0) return;
   await eachWaitingSlice(
     ctx.db,
@@ -300,10 +296,15 @@ async function bindReady(
           );
         }
       }
-      return { done, full: room() <= 0 };
+      return { done, full: room(caps) <= 0 };
     },
     ctx.now().getTime(),
   );
+}
+
+/** Tasks the pilots can still take, in cores. */
+function room(caps: readonly Capacity[]): number {
+  return caps.reduce((a, c) => a + Math.max(0, c.free), 0);
 }
 
 /** The tasks whose outputs `waiting` read, with their states now. */
@@ -312,14 +313,8 @@ async function producers(
   rt: LiveRuntime,
   waiting: TaskRow[],
 ): Promise<Map<string, TaskRow>> {
-  const names = new Set<string>();
-  for (const t of waiting) for (const d of rt.specs.get(t.taskId)?.dependsOn ?? []) names.add(d);
-  const out = new Map<string, TaskRow>();
-  const list = [...names];
-  for (let i = 0; i < list.length; i += 500)
-    for (const r of await loadTasks(ctx.db, { runId: rt.runId, taskId: { in: list.slice(i, i + 500) } }))
-      out.set(r.taskId, r);
-  return out;
+  const names = waiting.flatMap((t) => rt.specs.get(t.taskId)?.dependsOn ?? []);
+  return new Map((await loadTasksIn(ctx.db, rt.runId, "taskId", names)).map((r) => [r.taskId, r]));
 }
 
 async function failBlocked(

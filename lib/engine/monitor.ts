@@ -3,7 +3,7 @@ import type { Tx } from "../db/events";
 import { movePilot } from "../db/state-writes";
 import type { TaskState } from "../states/task";
 import type { EngineContext } from "./context";
-import { loadTasks, taskState, type PilotRow, type TaskRow } from "./rows";
+import { loadTasksIn, taskState, type PilotRow, type TaskRow } from "./rows";
 import { noteFinished } from "./prefetch";
 import { onTaskGivenUp } from "./decide";
 import type { AgentFact } from "../protocol/agent";
@@ -128,16 +128,11 @@ async function factTasks(
   runId: string,
   facts: AgentFact[],
 ): Promise<Map<string, TaskRow>> {
-  const names = new Set<string>();
+  const names: string[] = [];
   for (const f of facts)
     if (f.kind === "task_executing" || f.kind === "task_done" || f.kind === "task_given_up")
-      names.add(f.taskId);
-  const list = [...names];
-  const out = new Map<string, TaskRow>();
-  for (let i = 0; i < list.length; i += 500)
-    for (const t of await loadTasks(ctx.db, { runId, taskId: { in: list.slice(i, i + 500) } }))
-      out.set(t.taskId, t);
-  return out;
+      names.push(f.taskId);
+  return new Map((await loadTasksIn(ctx.db, runId, "taskId", names)).map((t) => [t.taskId, t]));
 }
 
 const AGENT_HELD: readonly TaskState[] = ["AGENT_STAGING_INPUT", "AGENT_SCHEDULING", "AGENT_EXECUTING"];

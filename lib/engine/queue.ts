@@ -1,6 +1,5 @@
 import type { Db } from "../db/client";
-import { pushAll } from "../util/extent";
-import { loadTasks, type TaskRow } from "./rows";
+import { loadTasksIn, type TaskRow } from "./rows";
 import type { LiveRuntime } from "./runtime";
 
 /**
@@ -12,7 +11,6 @@ import type { LiveRuntime } from "./runtime";
 
 /** After the hint runs out, read the database again at most this often (a task missed by the hint). */
 const REREAD_MS = 2_000;
-const IN_CHUNK = 500;
 
 async function readQueue(db: Db, rt: LiveRuntime, now: number): Promise<void> {
   const rows = await db.task.findMany({
@@ -23,21 +21,6 @@ async function readQueue(db: Db, rt: LiveRuntime, now: number): Promise<void> {
   const rank = (id: string) => rt.rank.get(id) ?? Number.MAX_SAFE_INTEGER;
   ids.sort((a, b) => rank(a) - rank(b));
   rt.queue = { ids, head: 0, gone: new Set(), stale: false, readAt: now };
-}
-
-/** Rows by database id, in chunks (bounded statements), still waiting. */
-export async function loadWaiting(db: Db, runId: string, ids: readonly string[]): Promise<TaskRow[]> {
-  const out: TaskRow[] = [];
-  for (let i = 0; i < ids.length; i += IN_CHUNK)
-    pushAll(
-      out,
-      await loadTasks(db, {
-        runId,
-        id: { in: ids.slice(i, i + IN_CHUNK) },
-        state: "TMGR_SCHEDULING_PENDING",
-      }),
-    );
-  return out;
 }
 
 /**
@@ -61,7 +44,7 @@ export async function eachWaitingSlice(
       for (; i < q.ids.length && slice.length < sliceSize; i++)
         if (!q.gone.has(q.ids[i]!)) slice.push(q.ids[i]!);
       if (slice.length === 0) break;
-      const rows = await loadWaiting(db, rt.runId, slice);
+      const rows = await loadTasksIn(db, rt.runId, "id", slice, { state: "TMGR_SCHEDULING_PENDING" });
       const found = new Set(rows.map((r) => r.id));
       for (const id of slice) if (!found.has(id)) q.gone.add(id); // moved by a step before this one
       const r = await take(rows);

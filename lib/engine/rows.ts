@@ -4,6 +4,7 @@ import type { Tx } from "../db/events";
 import type { WorkloadTask } from "../model/workload";
 import { isPilotState, type PilotState } from "../states/pilot";
 import { isTaskState, type TaskState } from "../states/task";
+import { pushAll } from "../util/extent";
 
 /**
  * The engine's rows, read once here: the database stores states as text, and these functions
@@ -130,6 +131,27 @@ export async function loadEndedPilots(
 
 export async function loadTasks(db: Reader, where: TaskWhere): Promise<TaskRow[]> {
   return (await db.task.findMany({ where, select: TASK_SELECT })).map(toTask);
+}
+
+/** Ids or task names per statement: a tick's lists can hold thousands, statements stay bounded. */
+const IN_CHUNK = 500;
+
+/**
+ * A run's tasks whose `key` (database id or skeleton task id) is one of `values`, read in chunks
+ * of 500, optionally narrowed by `where`. What a tick reads when it knows which tasks it needs.
+ */
+export async function loadTasksIn(
+  db: Reader,
+  runId: string,
+  key: "id" | "taskId",
+  values: Iterable<string>,
+  where: TaskWhere = {},
+): Promise<TaskRow[]> {
+  const list = [...new Set(values)];
+  const out: TaskRow[] = [];
+  for (let i = 0; i < list.length; i += IN_CHUNK)
+    pushAll(out, await loadTasks(db, { ...where, runId, [key]: { in: list.slice(i, i + IN_CHUNK) } }));
+  return out;
 }
 
 /** A task's spec column: the workload task as lib/db/runs.ts stored it. */

@@ -252,8 +252,9 @@ export async function collect(
   const bad = finished.filter((t) => t.exitCode !== 0);
   // tasks with outputs to bring back pass TMGR_STAGING_OUTPUT while they are copied; those
   // without go through it in the same write as DONE (below)
-  const hasOutputs = (t: TaskRow) => (rt.specs.get(t.taskId)?.outputs.length ?? 0) > 0;
-  const copying = ok.filter(hasOutputs);
+  const copying: TaskRow[] = [];
+  const direct: TaskRow[] = [];
+  for (const t of ok) ((rt.specs.get(t.taskId)?.outputs.length ?? 0) > 0 ? copying : direct).push(t);
   const outs = copying.flatMap((t) => rt.specs.get(t.taskId)?.outputs.map((o) => o.path) ?? []);
   if (copying.length) {
     await ctx.db.$transaction((tx) =>
@@ -270,7 +271,6 @@ export async function collect(
     const have = presentOn(rt, p.id);
     for (const o of outs) have.add(o);
   }
-  const direct = ok.filter((t) => !hasOutputs(t));
   for (const t of bad)
     await site
       .fetchTaskLogs(p.sandbox, t.taskId, t.attempt, path.join(runDir, "tasks", `${t.taskId}.${t.attempt}`))

@@ -2,10 +2,9 @@ import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { localRun } from "../../scripts/bench/local-run";
+import { createNoopRun, localRun } from "../../scripts/bench/local-run";
 import { moveTasksBulk, moveTasksThrough } from "../db/bulk-moves";
 import { openDb } from "../db/client";
-import { createRun } from "../db/runs";
 import { testDbUrl } from "../test-support/pg";
 
 // Many short tasks through the real loop (woken by the agent's writes, prefetch from the
@@ -63,49 +62,7 @@ describe("throughput", () => {
       testDbUrl(`file:${path.join(mkdtempSync(path.join(os.tmpdir(), "em-bulk-")), "em.db")}`),
     );
     try {
-      const u = await db.user.create({ data: { email: "bulk@x.org", passwordHash: "!" } });
-      const res = await db.resource.create({ data: { userId: u.id, label: "local", kind: "local" } });
-      const tasks = Array.from({ length: 2500 }, (_, i) => ({
-        id: `S_${i}`,
-        stage: "S",
-        stageIndex: 0,
-        type: "serial",
-        mode: "time" as const,
-        cores: 1,
-        length: 0,
-        readBuffer: 1,
-        writeBuffer: 1,
-        interleave: 0,
-        inputs: [],
-        outputs: [],
-        dependsOn: [],
-      }));
-      const run = await createRun(db, {
-        userId: u.id,
-        name: "bulk",
-        skeletonId: null,
-        strategy: "adaptive",
-        seed: 0,
-        maxRetries: 0,
-        workload: { name: "b", seed: 0, stages: [], tasks, warnings: [] },
-        skeletonText: "",
-        plan: {
-          pilots: [
-            {
-              resourceId: res.id,
-              resource: "local",
-              queue: null,
-              cores: 1,
-              nodes: 1,
-              walltimeMinutes: 1,
-              project: null,
-            },
-          ],
-        },
-        resourceKinds: { [res.id]: "local" },
-        resourcesSnapshot: [],
-        now: new Date(),
-      });
+      const run = { id: await createNoopRun(db, { tasks: 2500, cores: 1 }) };
       const ids = (await db.task.findMany({ where: { runId: run.id }, select: { id: true } })).map(
         (t) => t.id,
       );

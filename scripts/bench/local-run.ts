@@ -88,7 +88,8 @@ function dirBytes(dir: string, prefix: string): number {
   return total;
 }
 
-async function makeRun(db: Db, o: LocalRunOptions): Promise<string> {
+/** A user, its resource (`local` unless `o.resource` makes another) and a NEW run of `o.tasks` no-op tasks on one pilot; the run's id. */
+export async function createNoopRun(db: Db, o: LocalRunOptions): Promise<string> {
   const u = await db.user.create({ data: { email: `bench-${Date.now()}@x`, passwordHash: "!" } });
   const res = o.resource
     ? await o.resource(db, u.id)
@@ -132,7 +133,7 @@ export async function localRun(o: LocalRunOptions): Promise<LocalRunResult> {
   const url = o.databaseUrl ?? `file:${path.join(data, "em.db")}`;
   const db = openDb(url);
   try {
-    const runId = await makeRun(db, o);
+    const runId = await createNoopRun(db, o);
     const { engineContext, engineTick } = await import("../../lib/engine/wiring");
     const { createLoop } = await import("../../lib/engine/loop");
     const { engineSettings } = await import("../../lib/engine/settings");
