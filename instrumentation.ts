@@ -12,4 +12,17 @@ export async function register(): Promise<void> {
   if (process.env.EMANAGER_ENGINE === "off") return;
   const { startEngine } = await import("./lib/engine/home");
   startEngine();
+  // a finished run's statistics and archive are made once, when it ends, and then read back
+  // (lib/archive/download-store.ts), so its first download does not wait for the log to be folded
+  const [{ whenRunEnds }, { prepareDownloads }] = await Promise.all([
+    import("./lib/engine/run-end"),
+    import("./lib/work"),
+  ]);
+  whenRunEnds(({ id, userId }) => {
+    prepareDownloads(id, userId).catch((e: unknown) =>
+      console.error(
+        `[work] run ${id}: its downloads were not stored ahead: ${e instanceof Error ? e.message : String(e)}`,
+      ),
+    );
+  });
 }

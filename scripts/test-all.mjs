@@ -17,6 +17,30 @@ const CHECK_FORMAT = true;
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const lines = [];
+// the names of the failed tests, printed beside the totals: CI shows only the tail of the output
+const failures = [];
+
+/** Failed tests of a vitest JSON report (and files that failed before any test ran). */
+function vitestFailures(suite, report) {
+  for (const file of report?.testResults ?? []) {
+    const where = String(file.name ?? "").replace(process.cwd() + "/", "");
+    const failed = (file.assertionResults ?? []).filter((a) => a.status === "failed");
+    for (const a of failed) failures.push(`${suite}: ${where} › ${a.fullName ?? a.title}`);
+    if (file.status === "failed" && failed.length === 0)
+      failures.push(`${suite}: ${where}: ${String(file.message ?? "failed").split("\n")[0]}`);
+  }
+}
+
+/** Failed tests of a Playwright JSON report (suites nest; a spec fails when a test of it is unexpected). */
+function playwrightFailures(suite, report) {
+  const walk = (s) => {
+    for (const spec of s.specs ?? [])
+      for (const t of spec.tests ?? [])
+        if (t.status === "unexpected") failures.push(`${suite}: ${spec.file}:${spec.line} › ${spec.title}`);
+    for (const c of s.suites ?? []) walk(c);
+  };
+  for (const s of report?.suites ?? []) walk(s);
+}
 
 function run(cmd, args, env = {}) {
   console.log(`\n$ ${cmd} ${args.join(" ")}`);
@@ -79,6 +103,7 @@ if (process.env.SKIP_STATIC !== "1") {
 rmSync("test-results/vitest-serial.json", { force: true });
 const vs = run("npx", ["--no-install", "vitest", "run"], { VITEST_SERIAL: "1" });
 const s = readJson("test-results/vitest-serial.json");
+vitestFailures("vitest (serial)", s);
 if (s)
   count(
     "vitest (serial)",
@@ -90,6 +115,7 @@ else count("vitest (serial)", 0, 1);
 rmSync("test-results/vitest.json", { force: true });
 const vt = run("npx", ["--no-install", "vitest", "run"]);
 const v = readJson("test-results/vitest.json");
+vitestFailures("vitest", v);
 if (v)
   count(
     "vitest",
@@ -120,6 +146,7 @@ const vp = run(
   },
 );
 const pgr = readJson("test-results/vitest-pg.json");
+vitestFailures("vitest (PostgreSQL)", pgr);
 if (pgr)
   count(
     "vitest (PostgreSQL)",
@@ -135,6 +162,7 @@ function playwright(suite, args, env, json) {
   rmSync(json, { force: true });
   const pw = run("npx", ["--no-install", "playwright", "test", ...args], { ...env, E2E_JSON: json });
   const p = readJson(json);
+  playwrightFailures(suite, p);
   if (p?.stats)
     count(
       suite,
@@ -169,6 +197,7 @@ if (process.env.SKIP_E2E !== "1") {
     );
 }
 
+if (failures.length) console.log("\nFailed:\n" + failures.map((f) => `  ${f}`).join("\n"));
 console.log("\n" + lines.join("\n"));
 console.log(
   `${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ""}`,

@@ -90,6 +90,30 @@ async function walk(dir: string, rel = ""): Promise<string[]> {
   return out;
 }
 
+/** What an archive is made of besides the run's record and directory: made by a fold, or read back from ./download-store.ts. */
+export interface ArchiveParts {
+  /** tasks in the run: the root folder is `run-<tasks>-<id>/`, like the original's run directory */
+  tasks: number;
+  summary: Record<keyof SummaryFiles, string | Uint8Array>;
+  timelineSvg: string | Uint8Array;
+  jsonl: string | Buffer[] | DeflatedFile;
+}
+
+/** The parts of the archive from the run folded once (`folded`: ./run-source.ts), or from `r.events`. */
+export function archiveParts(
+  r: RunRecord,
+  folded?: { view: RunView; jsonl: Buffer[] | DeflatedFile | null; checked: RunEvent[] },
+): ArchiveParts {
+  const view = folded?.view ?? foldEvents(emptyView(), r.events);
+  return {
+    tasks: view.tasks.size,
+    summary: summaryFiles(r, view, folded?.checked ?? r.events),
+    // the diagram the original made with gnuplot: the pilot and task timeline
+    timelineSvg: runTimelineSvg(r, {}, view),
+    jsonl: folded?.jsonl ?? eventsJsonl(r.events),
+  };
+}
+
 /**
  * The run archive. `folded` (./run-source.ts) gives the log already folded and events.jsonl already
  * written; without it both are done here from `r.events`. Compressed with native zlib (./zip.ts).
@@ -98,8 +122,15 @@ export async function buildArchive(
   r: RunRecord,
   folded?: { view: RunView; jsonl: Buffer[] | DeflatedFile | null; checked: RunEvent[] },
 ): Promise<{ name: string; zip: Uint8Array; skipped: string[] }> {
-  const view = folded?.view ?? foldEvents(emptyView(), r.events);
-  const root = `run-${view.tasks.size}-${r.id}`;
+  return archiveFrom(r, archiveParts(r, folded));
+}
+
+/** The archive from its parts, with the run directory's files read now (within DATA_LIMIT_BYTES). */
+export async function archiveFrom(
+  r: RunRecord,
+  parts: ArchiveParts,
+): Promise<{ name: string; zip: Uint8Array; skipped: string[] }> {
+  const root = `run-${parts.tasks}-${r.id}`;
   const files: ZipEntry[] = [];
   const put = (p: string, data: string | ZipEntry["data"]) =>
     files.push({ name: `${root}/${p}`, data: typeof data === "string" ? Buffer.from(data, "utf8") : data });
@@ -107,15 +138,14 @@ export async function buildArchive(
   put("resources.json", JSON.stringify(r.resources, null, 2) + "\n");
   put("plan.json", JSON.stringify(r.plan, null, 2) + "\n");
   put("plan.txt", renderPlanText(r.plan));
-  const f = summaryFiles(r, view, folded?.checked ?? r.events);
+  const f = parts.summary;
   put("run.json", f["run.json"]);
   put("pilots.csv", f["pilots.csv"]);
   put("tasks.csv", f["tasks.csv"]);
-  put("events.jsonl", folded?.jsonl ?? eventsJsonl(r.events));
+  put("events.jsonl", parts.jsonl);
   put("timeseries.csv", f["timeseries.csv"]);
   put("report.txt", f["report.txt"]);
-  // the diagram the original made with gnuplot: the pilot and task timeline
-  put("timeline.svg", runTimelineSvg(r, {}, view));
+  put("timeline.svg", parts.timelineSvg);
   const skipped: string[] = [];
   let budget = DATA_LIMIT_BYTES;
   if (r.dir) {

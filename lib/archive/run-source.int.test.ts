@@ -1,6 +1,7 @@
 import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import Database from "better-sqlite3";
 import { unzipSync } from "fflate";
 import { afterAll, describe, expect, it } from "vitest";
 import { runLog } from "../../scripts/bench/run-log";
@@ -132,4 +133,39 @@ describe("a run read for its downloads in one pass (lib/archive/run-source.ts)",
     expect(late.view.runReason).toBe("late");
     expect(late.count).toBe(events.length + 1);
   }, 120_000);
+
+  it("reads every form of time SQLite may hold as ms: ISO with +00:00 or Z, whole seconds, integer ms; an unreadable one as NaN", async () => {
+    const u = await signUp(db, { email: "times@example.org", password: "a long enough password" });
+    if (!u.ok) throw new Error(u.error.message);
+    const run = await db.run.create({
+      data: { userId: u.user.id, name: "t", state: "DONE", strategy: "adaptive", plan: JSON.stringify(PLAN) },
+      select: { id: true },
+    });
+    const texts = [
+      "2026-12-06T03:23:17.123+00:00",
+      "2026-12-06T03:23:17.999Z",
+      "2026-12-06T03:23:18+00:00",
+      1_765_000_000_456,
+      "not a time",
+    ];
+    const file = dbUrl.slice("file:".length);
+    const sql = new Database(file);
+    try {
+      const ins = sql.prepare(
+        "INSERT INTO Event (runId, at, entity, entityId, \"from\", \"to\") VALUES (?, ?, 'task', 'a', NULL, 'NEW')",
+      );
+      for (const t of texts) ins.run(run.id, t);
+    } finally {
+      sql.close();
+    }
+    const at: number[] = [];
+    for await (const rows of scanEventRows(db, dbUrl, run.id)) for (const r of rows) at.push(r[5]);
+    expect(at).toEqual([
+      Date.parse("2026-12-06T03:23:17.123Z"),
+      Date.parse("2026-12-06T03:23:17.999Z"),
+      Date.parse("2026-12-06T03:23:18.000Z"),
+      1_765_000_000_456,
+      NaN,
+    ]);
+  });
 });

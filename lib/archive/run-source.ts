@@ -56,9 +56,9 @@ export async function loadFoldedRun(
   url: string,
   userId: string,
   runId: string,
-  opts: { jsonl?: "slices" | "deflated"; noCache?: boolean } = {},
+  opts: { jsonl?: "slices" | "deflated"; noCache?: boolean; rec?: RunRecord } = {},
 ): Promise<FoldedRun | null> {
-  const rec = await loadRunRecord(db, userId, runId, { events: false });
+  const rec = opts.rec ?? (await loadRunRecord(db, userId, runId, { events: false }));
   if (!rec) return null;
   const keepAll = rec.prediction !== null;
   // the page's fold of this run, when this process has it as the log stands (./run-snapshot.ts)
@@ -102,4 +102,25 @@ export async function loadFoldedRun(
     };
   }
   return { rec: { ...rec, events }, view, count, lastSeq, scanned: count, checked, jsonl };
+}
+
+/**
+ * events.jsonl of a run whose statistics are made already (./download-store.ts keeps them):
+ * the log read once and compressed as it is written, with no fold.
+ */
+export async function deflatedEventsJsonl(db: Db, url: string, runId: string): Promise<DeflatedFile> {
+  const deflate = new DeflateWriter(1);
+  const runQ = JSON.stringify(runId);
+  for await (const rows of scanEventRows(db, url, runId)) {
+    let text = "";
+    for (const r of rows) text += line(runQ, r);
+    await deflate.write(Buffer.from(text, "utf8"));
+  }
+  return deflate.end();
+}
+
+/** The seq of a run's newest event (0 for none): with the run's state, the key of its stored downloads. */
+export async function lastSeqOf(db: Db, runId: string): Promise<number> {
+  const last = await db.event.findFirst({ where: { runId }, orderBy: { id: "desc" }, select: { id: true } });
+  return last?.id ?? 0;
 }

@@ -18,3 +18,8 @@ export function databaseUrl(): string {
 export function runsDir(): string {
   return path.join(dataDir(), "runs");
 }
+
+/** The stored downloads of finished runs (lib/archive/download-store.ts): made once, read back. */
+export function downloadsDir(): string {
+  return path.join(dataDir(), "downloads");
+}

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDb, type Db } from "../db/client";
 import { startTestSmtp, type TestSmtp } from "../test-support/smtp";
 import { driveRun } from "./driver";
-import { runEndsSettled } from "./run-end";
+import { runEndsSettled, whenRunEnds, type EndedRun } from "./run-end";
 import { demoSkeleton, startRun } from "../test-support/engine-run";
 import { engineContext, engineTick } from "./wiring";
 
@@ -16,6 +16,9 @@ import { engineContext, engineTick } from "./wiring";
 const DATA = mkdtempSync(path.join(os.tmpdir(), "em-notify-sweep-"));
 let db: Db;
 let smtp: TestSmtp;
+// the run-end hook (the server stores the run's downloads there): called once per settled run
+const ended: EndedRun[] = [];
+whenRunEnds((r) => ended.push(r));
 beforeAll(async () => {
   process.env.EMANAGER_DATA_DIR = DATA;
   smtp = await startTestSmtp();
@@ -72,6 +75,7 @@ describe("a run that became final while no engine could notify", () => {
     expect(
       (await db.notification.findMany({ where: { runId: run.id } })).map((n) => [n.channel, n.ok]),
     ).toEqual([["email", true]]);
+    expect(ended.filter((r) => r.id === run.id)).toEqual([{ id: run.id, userId: run.userId }]);
   }, 90_000);
 
   it("an owner who asked for notifications but gave no address: settled at once, nothing sent", async () => {

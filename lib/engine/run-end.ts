@@ -67,6 +67,21 @@ export async function settleRunEnds(
   return mine;
 }
 
+/** A run this process settled: its id and owner. */
+export interface EndedRun {
+  id: string;
+  userId: string;
+}
+const endListeners: ((run: EndedRun) => void)[] = [];
+
+/**
+ * Called once for each run this process settles (instrumentation.ts: the server stores the run's
+ * downloads then, ahead of the first one asked for). A listener that throws is logged and skipped.
+ */
+export function whenRunEnds(f: (run: EndedRun) => void): void {
+  endListeners.push(f);
+}
+
 /** runs left unsettled by this process, and when to try them again (a backoff, not every tick) */
 const retryAt = new Map<string, number>();
 const tries = new Map<string, number>();
@@ -95,7 +110,10 @@ async function settle(
     await notifyRunEnd(db, runId, log);
     const run = await db.run.findUnique({
       where: { id: runId },
-      select: { user: { select: { notifyOnRunEnd: true, notifyEmail: true, notifyWebhook: true } } },
+      select: {
+        userId: true,
+        user: { select: { notifyOnRunEnd: true, notifyEmail: true, notifyWebhook: true } },
+      },
     });
     // a wanted notification leaves a row, delivered or failed; none means notifyRunEnd hit an error
     const wanted = Boolean(run?.user.notifyOnRunEnd && (run.user.notifyEmail || run.user.notifyWebhook));
@@ -118,6 +136,12 @@ async function settle(
     retryAt.delete(runId);
     tries.delete(runId);
     await db.run.updateMany({ where: { id: runId, leaseOwner: owner }, data: { leaseUntil: null } });
+    for (const f of endListeners)
+      try {
+        if (run) f({ id: runId, userId: run.userId });
+      } catch (e: unknown) {
+        log(`run ${runId}: after its end: ${e instanceof Error ? e.message : String(e)}`);
+      }
   } catch (e: unknown) {
     // the claim runs out and the next sweep tries again
     log(`run ${runId}: settling its end failed: ${e instanceof Error ? e.message : String(e)}`);

@@ -10,6 +10,7 @@ import { accountUsage } from "./usage";
 // real SQLite and real directories
 const root = mkdtempSync(path.join(os.tmpdir(), "em-del-"));
 const runsRoot = path.join(root, "runs");
+const downloadsRoot = path.join(root, "downloads");
 const db = openDb(`file:${path.join(root, "em.db")}`);
 afterAll(async () => db.$disconnect());
 
@@ -93,12 +94,18 @@ describe("deleting runs and skeletons", () => {
     expect(before).toMatchObject({ runBytes: 4000, skeletons: 1, skeletonBytes: 1 });
 
     await db.run.update({ where: { id: run.id }, data: { leaseUntil: null } });
-    expect(await deleteRun(db, u, run.id, { runsRoot })).toEqual({
+    // its stored downloads (lib/archive/download-store.ts) go with it
+    const stored = path.join(downloadsRoot, run.id, "12-abcdef");
+    mkdirSync(stored, { recursive: true });
+    writeFileSync(path.join(stored, "run.json"), "{}");
+    expect((await accountUsage(db, u, downloadsRoot)).runBytes).toBe(4002);
+    expect(await deleteRun(db, u, run.id, { runsRoot, downloadsRoot })).toEqual({
       ok: true,
       name: "my run",
       dirRemoved: run.dir,
     });
     expect(existsSync(run.dir)).toBe(false);
+    expect(existsSync(path.join(downloadsRoot, run.id))).toBe(false);
     expect(await db.run.count({ where: { id: run.id } })).toBe(0);
     expect(await db.pilot.count({ where: { runId: run.id } })).toBe(0);
     expect((await accountUsage(db, u)).runBytes).toBe(0);

@@ -1,4 +1,5 @@
 import { rm } from "node:fs/promises";
+import { DownloadStore } from "../archive/download-store";
 import path from "node:path";
 import type { Db } from "../db/client";
 
@@ -26,7 +27,7 @@ export async function deleteRun(
   db: Db,
   userId: string,
   runId: string,
-  opts: { runsRoot: string },
+  opts: { runsRoot: string; downloadsRoot?: string },
 ): Promise<DeleteResult> {
   const run = await db.run.findFirst({
     where: { id: runId, userId },
@@ -53,6 +54,8 @@ export async function deleteRun(
     await rm(run.dir, { recursive: true, force: true });
     dirRemoved = run.dir;
   }
+  // its statistics and archive parts, kept since it ended
+  if (opts.downloadsRoot) await new DownloadStore(opts.downloadsRoot).remove(runId);
   return { ok: true, name: run.name, dirRemoved };
 }
 

@@ -26,8 +26,11 @@ export interface AccountUsage {
   skeletonBytes: number;
 }
 
-/** What an account keeps on the server's disk: each run's directory (largest first) and the skeletons' text. */
-export async function accountUsage(db: Db, userId: string): Promise<AccountUsage> {
+/**
+ * What an account keeps on the server's disk: each run's directory and its stored downloads
+ * (`downloadsRoot`: lib/archive/download-store.ts), largest first, and the skeletons' text.
+ */
+export async function accountUsage(db: Db, userId: string, downloadsRoot?: string): Promise<AccountUsage> {
   const runs = await db.run.findMany({
     where: { userId },
     select: { id: true, name: true, state: true, dir: true },
@@ -37,7 +40,9 @@ export async function accountUsage(db: Db, userId: string): Promise<AccountUsage
       id: r.id,
       name: r.name,
       state: r.state,
-      bytes: r.dir ? await dirBytes(r.dir) : 0,
+      bytes:
+        (r.dir ? await dirBytes(r.dir) : 0) +
+        (downloadsRoot && /^[\w-]+$/.test(r.id) ? await dirBytes(path.join(downloadsRoot, r.id)) : 0),
     })),
   );
   sized.sort((a, b) => b.bytes - a.bytes);

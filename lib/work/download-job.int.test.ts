@@ -1,7 +1,8 @@
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
+import { unzipSync } from "fflate";
 import { afterAll, describe, expect, it } from "vitest";
 import { syntheticLog } from "../../scripts/bench/stats";
 import { statisticsFiles } from "../archive/run-files";
@@ -75,14 +76,16 @@ async function recordRun(userId: string, tasks: number): Promise<string> {
   return run.id;
 }
 
-const job = (userId: string, runId: string, file: string) => ({
+const job = (userId: string, runId: string, file: string, storeDir: string | null = null) => ({
   kind: "download" as const,
   dbUrl,
   userId,
   runId,
   file,
   timeline: { theme: "light" as const, width: 1200, scale: 1 },
+  storeDir,
 });
+const text = (r: DownloadResult) => (r.ok ? Buffer.from(r.body).toString("utf8") : `not ok: ${r.message}`);
 
 describe("run downloads on the worker pool", () => {
   it("reads and folds a 10,000-task run's log off the request thread, with the same bytes as inline; another user's run is not found", async () => {
@@ -107,5 +110,75 @@ describe("run downloads on the worker pool", () => {
       code: "NOT_FOUND",
       message: "No such run in your account.",
     });
+  }, 120_000);
+
+  it("stores a finished run's downloads once and serves them from the store; a later event or a live run is never served stale", async () => {
+    const a = await signUp(db, { email: "store@example.org", password: "a long enough password" });
+    const b = await signUp(db, { email: "store-b@example.org", password: "a long enough password" });
+    if (!a.ok || !b.ok) throw new Error("sign-up failed");
+    const store = mkdtempSync(path.join(os.tmpdir(), "em-dl-store-"));
+    const runId = await recordRun(a.user.id, 2_000);
+    const inline = statisticsFiles((await loadRunRecord(db, a.user.id, runId))!);
+    const get = async (file: string, user = a.user.id) =>
+      (await runWork(pool, user, job(user, runId, file, store))) as DownloadResult;
+
+    // the first statistics file makes every statistics file (one fold), but not the log
+    expect(text(await get("tasks.csv"))).toBe(inline["tasks.csv"]);
+    const [keyDir] = readdirSync(path.join(store, runId));
+    const dir = path.join(store, runId, keyDir!);
+    expect(readdirSync(dir).sort()).toEqual(
+      [
+        "archive-timeline.svg",
+        "archive.json",
+        "pilots.csv",
+        "report.txt",
+        "run.json",
+        "tasks.csv",
+        "timeseries.csv",
+      ].sort(),
+    );
+    // served from the store from now on: a change made to the stored file shows
+    writeFileSync(path.join(dir, "report.txt"), "from the store\n");
+    expect(text(await get("report.txt"))).toBe("from the store\n");
+    expect(await get("report.txt", b.user.id)).toMatchObject({ ok: false, code: "NOT_FOUND" });
+    // the archive reads the log once more (no fold) and stores it compressed; events.jsonl is then read from there
+    const zip = await get("archive");
+    if (!zip.ok) throw new Error(zip.message);
+    const files = unzipSync(Buffer.from(zip.body));
+    const root = Object.keys(files)[0]!.split("/")[0]!;
+    expect(root).toBe(`run-2000-${runId}`);
+    expect(Buffer.from(files[`${root}/events.jsonl`]!).toString("utf8")).toBe(inline["events.jsonl"]);
+    expect(Buffer.from(files[`${root}/run.json`]!).toString("utf8")).toBe(inline["run.json"]);
+    expect(readdirSync(dir)).toContain("events.jsonl.deflate");
+    expect(text(await get("events.jsonl"))).toBe(inline["events.jsonl"]);
+
+    // an event written after: a new key, made from the log again; the older key's files are gone
+    await db.event.create({
+      data: eventRow({
+        runId,
+        entity: "run",
+        entityId: runId,
+        from: "DONE",
+        to: "DONE",
+        at: new Date(),
+        reason: "late",
+      }),
+    });
+    const fresh = statisticsFiles((await loadRunRecord(db, a.user.id, runId))!);
+    expect(text(await get("report.txt"))).toBe(fresh["report.txt"]);
+    expect(readdirSync(path.join(store, runId))).not.toContain(keyDir);
+
+    // a live run is made from its log every time and nothing is stored
+    await db.run.update({ where: { id: runId }, data: { state: "ACTIVE" } });
+    rmSync(path.join(store, runId), { recursive: true });
+    expect(text(await get("report.txt"))).not.toBe("");
+    expect(existsSync(path.join(store, runId))).toBe(false);
+
+    // prepare: everything made ahead of the first request, once the run has ended
+    await db.run.update({ where: { id: runId }, data: { state: "DONE" } });
+    expect(await get("prepare")).toMatchObject({ ok: true });
+    const [prepared] = readdirSync(path.join(store, runId));
+    expect(readdirSync(path.join(store, runId, prepared!))).toContain("events.jsonl.deflate");
+    expect(readdirSync(path.join(store, runId, prepared!))).toContain("run.json");
   }, 120_000);
 });

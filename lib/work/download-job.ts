@@ -1,6 +1,23 @@
-import { buildArchive, summaryFiles, type SummaryFiles } from "../archive/run-files";
-import { loadFoldedRun } from "../archive/run-source";
+import { inflateRawSync } from "node:zlib";
+import {
+  DownloadStore,
+  packDeflated,
+  storeKey,
+  unpackDeflated,
+  type StoreKey,
+} from "../archive/download-store";
+import {
+  archiveFrom,
+  archiveParts,
+  buildArchive,
+  summaryFiles,
+  type ArchiveParts,
+  type SummaryFiles,
+} from "../archive/run-files";
+import { deflatedEventsJsonl, lastSeqOf, loadFoldedRun } from "../archive/run-source";
+import type { DeflatedFile } from "../archive/zip";
 import { openDb, type Db } from "../db/client";
+import { loadRunRecord, type RunRecord } from "../db/run-record";
 import { runTimelineSvg } from "../timeline/export";
 import { svgToPng } from "../timeline/png";
 import { BIG_JOB_ROWS, collectGarbage } from "./collect";
@@ -16,9 +33,15 @@ export interface DownloadJob {
   dbUrl: string;
   userId: string;
   runId: string;
-  /** a statistics file (tasks.csv, …), `timeline.svg`, `timeline.png` or `archive`; the route checked the name */
+  /**
+   * a statistics file (tasks.csv, …), `timeline.svg`, `timeline.png` or `archive`; the route checked
+   * the name. `prepare`: no file, every download of a finished run made and stored ahead of its
+   * first request (the engine asks for it when a run ends).
+   */
   file: string;
   timeline: { theme: "light" | "dark"; width: number; scale: number };
+  /** where the downloads of finished runs are kept (lib/archive/download-store.ts); null: never stored */
+  storeDir: string | null;
 }
 
 export type DownloadResult =
@@ -46,20 +69,114 @@ export async function downloadJob(job: DownloadJob): Promise<DownloadResult> {
   return r;
 }
 
+const SUMMARY = ["run.json", "pilots.csv", "tasks.csv", "timeseries.csv", "report.txt"] as const;
+// the archive's parts beside the summary files: its timeline (default size and theme) and the compressed log
+const ARCHIVE_SVG = "archive-timeline.svg";
+const JSONL = "events.jsonl.deflate";
+const META = "archive.json";
+
 async function download(job: DownloadJob, read: { rows: number }): Promise<DownloadResult> {
+  const db = workerDb(job.dbUrl);
+  const rec = await loadRunRecord(db, job.userId, job.runId, { events: false });
+  if (!rec) return { ok: false, code: "NOT_FOUND", message: "No such run in your account." };
+  const key = job.storeDir ? storeKey(rec, await lastSeqOf(db, rec.id)) : null;
+  if (!key || !job.storeDir) return made(job, rec, read);
+  const store = new DownloadStore(job.storeDir);
+  const svgName = (ext: string) =>
+    `timeline-${job.timeline.theme}-${job.timeline.width}${ext === "png" ? `@${job.timeline.scale}` : ""}.${ext}`;
+  const stored = async (name: string, make: () => Promise<DownloadResult>) => {
+    const b = await store.get(key, name);
+    if (b) return { ok: true as const, runName: rec.name, fileName: null, body: b };
+    const r = await make();
+    if (r.ok) await store.put(key, { [name]: r.body });
+    return r;
+  };
+  if (job.file === "timeline.svg") return stored(svgName("svg"), () => made(job, rec, read));
+  if (job.file === "timeline.png") return stored(svgName("png"), () => made(job, rec, read));
+  const parts = await storedParts(job, rec, key, store, read);
+  if (job.file === "prepare") {
+    // deleted while its files were made: none is left behind
+    if (!(await db.run.findFirst({ where: { id: rec.id }, select: { id: true } })))
+      await store.remove(rec.id);
+    return { ok: true, runName: rec.name, fileName: null, body: "" };
+  }
+  if (job.file === "archive") {
+    const a = await archiveFrom(rec, parts);
+    return { ok: true, runName: rec.name, fileName: a.name, body: a.zip };
+  }
+  if (job.file === "events.jsonl")
+    return {
+      ok: true,
+      runName: rec.name,
+      fileName: null,
+      body: inflateRawSync((parts.jsonl as DeflatedFile).packed),
+    };
+  const body = (parts.summary as Record<string, string | Uint8Array>)[job.file];
+  if (body === undefined) return { ok: false, code: "NOT_FOUND", message: `No download named ${job.file}.` };
+  return { ok: true, runName: rec.name, fileName: null, body };
+}
+
+/**
+ * A finished run's statistics files, archive timeline and compressed log, from the store; what is
+ * missing is made and stored. A statistics file asked first makes all but the log (one fold);
+ * the archive or the log asked next only reads the log again, without folding it.
+ */
+async function storedParts(
+  job: DownloadJob,
+  rec: RunRecord,
+  key: StoreKey,
+  store: DownloadStore,
+  read: { rows: number },
+): Promise<ArchiveParts> {
+  const wantLog = job.file === "archive" || job.file === "events.jsonl" || job.file === "prepare";
+  const have = await store.getAll(key, [...SUMMARY, ARCHIVE_SVG, META]);
+  const log = wantLog ? await store.get(key, JSONL) : null;
+  if (have) {
+    const meta = JSON.parse(have[META].toString("utf8")) as { tasks: number };
+    const parts: ArchiveParts = {
+      tasks: meta.tasks,
+      summary: have,
+      timelineSvg: have[ARCHIVE_SVG],
+      jsonl: [],
+    };
+    if (!wantLog) return parts;
+    if (log) return { ...parts, jsonl: unpackDeflated(log) };
+    const jsonl = await deflatedEventsJsonl(workerDb(job.dbUrl), job.dbUrl, rec.id);
+    await store.put(key, { [JSONL]: packDeflated(jsonl) });
+    return { ...parts, jsonl };
+  }
+  const folded = await loadFoldedRun(workerDb(job.dbUrl), job.dbUrl, job.userId, job.runId, {
+    rec,
+    ...(wantLog && !log ? { jsonl: "deflated" as const } : {}),
+  });
+  if (!folded) throw new Error(`run ${rec.id} went away while its downloads were made`);
+  read.rows = folded.scanned;
+  const parts = archiveParts(folded.rec, folded);
+  const jsonl = log ? unpackDeflated(log) : (folded.jsonl as DeflatedFile | null);
+  await store.put(key, {
+    ...parts.summary,
+    [ARCHIVE_SVG]: parts.timelineSvg,
+    [META]: JSON.stringify({ tasks: parts.tasks }),
+    ...(jsonl && !log ? { [JSONL]: packDeflated(jsonl) } : {}),
+  });
+  return { ...parts, jsonl: jsonl ?? [] };
+}
+
+/** A download made from the log, for a run that is not stored (live, or no store given). */
+async function made(job: DownloadJob, rec: RunRecord, read: { rows: number }): Promise<DownloadResult> {
   const db = workerDb(job.dbUrl);
   // one pass over the log: read, folded and written as events.jsonl (lib/archive/run-source.ts)
   const jsonl = job.file === "archive" ? "deflated" : job.file === "events.jsonl" ? "slices" : undefined;
-  const folded = await loadFoldedRun(db, job.dbUrl, job.userId, job.runId, { jsonl });
+  const folded = await loadFoldedRun(db, job.dbUrl, job.userId, job.runId, { jsonl, rec });
   if (!folded) return { ok: false, code: "NOT_FOUND", message: "No such run in your account." };
   read.rows = folded.scanned;
-  const { rec, view } = folded;
-  if (job.file === "archive") {
-    const a = await buildArchive(rec, folded);
-    return { ok: true, runName: rec.name, fileName: a.name, body: a.zip };
+  const { view } = folded;
+  if (job.file === "archive" || job.file === "prepare") {
+    const a = await buildArchive(folded.rec, folded);
+    return { ok: true, runName: rec.name, fileName: a.name, body: job.file === "prepare" ? "" : a.zip };
   }
   if (job.file === "timeline.svg" || job.file === "timeline.png") {
-    const svg = runTimelineSvg(rec, { theme: job.timeline.theme, width: job.timeline.width }, view);
+    const svg = runTimelineSvg(folded.rec, { theme: job.timeline.theme, width: job.timeline.width }, view);
     return {
       ok: true,
       runName: rec.name,
@@ -77,7 +194,7 @@ async function download(job: DownloadJob, read: { rows: number }): Promise<Downl
     };
   let all = files.get(key);
   if (!all) {
-    all = summaryFiles(rec, view, folded.checked);
+    all = summaryFiles(folded.rec, view, folded.checked);
     files.set(key, all);
   }
   const body = Object.hasOwn(all, job.file) ? all[job.file as keyof SummaryFiles] : undefined;

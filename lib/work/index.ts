@@ -3,6 +3,7 @@ import path from "node:path";
 import type { DownloadJob, DownloadResult } from "./download-job";
 import type { SnapshotJob, SnapshotResult } from "./snapshot-job";
 import type { PlanJobResult, PredictJobResult, SkeletonInfo, SkeletonJobResult, TWorkJob } from "./jobs";
+import { databaseUrl, downloadsDir } from "../config/paths";
 import { Lru } from "./lru";
 import { isWorkError, WorkPool, type PoolOptions } from "./pool";
 
@@ -115,4 +116,22 @@ export function rememberSkeletonInfo(id: string, seed: number, info: SkeletonInf
 /** A user-facing message for a refused or failed job. */
 export function workErrorMessage(e: unknown): string | null {
   return isWorkError(e) ? e.message : null;
+}
+
+/**
+ * Makes and stores a finished run's downloads (statistics, timeline, compressed log) ahead of its
+ * first download, on the worker pool; the engine's run-end hook calls it (instrumentation.ts).
+ * Counted apart from the owner's own jobs, so their downloads are never refused for it.
+ */
+export async function prepareDownloads(runId: string, userId: string): Promise<void> {
+  const r = await runWork(workPool(), `prepare:${userId}`, {
+    kind: "download",
+    dbUrl: databaseUrl(),
+    userId,
+    runId,
+    file: "prepare",
+    timeline: { theme: "light", width: 1200, scale: 1 },
+    storeDir: downloadsDir(),
+  });
+  if (!r.ok) throw new Error(r.message);
 }

@@ -55,7 +55,7 @@ async function startServer(data: string, port: number, dist: string): Promise<Ch
  * createMany takes over 2 minutes for 900,000 rows here). `at` in the text form Prisma's SQLite
  * adapter writes, so the server reads these rows as it reads the engine's.
  */
-async function recordRun(
+export async function recordRun(
   db: Db,
   file: string,
   userId: string,

@@ -2,6 +2,7 @@ import { requireUser } from "@/app/_lib/session";
 import { ScrollX } from "@/components/scroll-x";
 import { db } from "@/lib/db/client";
 import { listAccountsForAdmin } from "@/lib/db/users";
+import { downloadsDir } from "@/lib/config/paths";
 import { accountUsage } from "@/lib/runs/usage";
 import Link from "next/link";
 import { DEFAULT_TASK_LIMIT, listTaskLimits } from "@/lib/db/task-limits";
@@ -33,7 +34,7 @@ export default async function AccountPage() {
     take: 10,
   });
   const limits = await listTaskLimits(db(), user.id);
-  const usage = await accountUsage(db(), user.id);
+  const usage = await accountUsage(db(), user.id, downloadsDir());
   return (
     <>
       <h1>Account</h1>

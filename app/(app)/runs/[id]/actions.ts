@@ -3,7 +3,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { fail, ok, type ActionResult } from "@/app/_lib/action-result";
 import { requireUser } from "@/app/_lib/session";
-import { runsDir } from "@/lib/config/paths";
+import { runsDir, downloadsDir } from "@/lib/config/paths";
 import { db } from "@/lib/db/client";
 import { notifyRun } from "@/lib/engine/bus";
 import { deleteRun } from "@/lib/runs/delete";
@@ -64,7 +64,7 @@ export async function deleteRunAction(runId: string): Promise<ActionResult<{ nam
   const user = await requireUser();
   const id = ZId.safeParse(runId);
   if (!id.success) return fail("INVALID_INPUT", "Not a run id.");
-  const r = await deleteRun(db(), user.id, id.data, { runsRoot: runsDir() });
+  const r = await deleteRun(db(), user.id, id.data, { runsRoot: runsDir(), downloadsRoot: downloadsDir() });
   if (!r.ok) return fail(r.code, r.message);
   revalidatePath("/runs");
   revalidatePath("/account");

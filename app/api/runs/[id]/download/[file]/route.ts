@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { apiUser } from "@/app/_lib/session";
-import { databaseUrl } from "@/lib/config/paths";
+import { databaseUrl, downloadsDir } from "@/lib/config/paths";
 import { isWorkError, runWork, workPool } from "@/lib/work";
 
 const TYPES: Record<string, string> = {
@@ -64,6 +64,7 @@ export async function GET(
     runId: id,
     file,
     timeline: q.data,
+    storeDir: downloadsDir(),
   }).catch((e: unknown) => {
     if (isWorkError(e)) return e;
     throw e;
