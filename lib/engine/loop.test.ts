@@ -43,22 +43,32 @@ describe("engine loop", () => {
       minGapMs: 20,
       tick: async () => {
         at.push(Date.now());
-        if (slow) await sleep(50);
+        if (slow) await sleep(300);
       },
     });
+    // waits for a tick count without a fixed sleep (a loaded CI machine delays timers by 100s of ms);
+    // each wait stays far below the 10 s interval, so only wake() can have made the tick
+    const ticks = async (n: number) => {
+      const end = Date.now() + 5_000;
+      while (at.length < n && Date.now() < end) await sleep(5);
+      expect(at).toHaveLength(n);
+    };
     loop.start();
-    await sleep(30);
+    await ticks(1);
+    await sleep(200);
     expect(at).toHaveLength(1); // the interval is 10 s
+    const woken = Date.now();
     loop.wake();
     loop.wake(); // two wakes between ticks are one tick
-    await sleep(100);
+    await ticks(2);
+    expect(at[1]! - woken).toBeLessThan(5_000);
+    await sleep(200);
     expect(at).toHaveLength(2);
     slow = true;
     loop.wake();
-    await sleep(30); // that tick is in flight now
+    await ticks(3); // that tick is in flight now (it takes 300 ms)
     loop.wake();
-    await sleep(150);
-    expect(at).toHaveLength(4);
+    await ticks(4); // the wake during it is not lost: one more tick after it
     await loop.stop();
     loop.wake(); // stopped: nothing runs
     await sleep(60);

@@ -3,20 +3,30 @@ import type { RunView } from "./fold";
 import type { RunStats } from "./metrics";
 
 /** The run's downloads (column meanings in docs/statistics.md). CSV quoting per RFC 4180. */
+const NEEDS_QUOTES = /[",\r\n]/;
+
 export function csvCell(v: unknown): string {
-  const s =
-    v === null || v === undefined
-      ? ""
-      : typeof v === "number"
-        ? Number.isFinite(v)
-          ? String(Number(v.toFixed(3)))
-          : ""
-        : String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  if (v === null || v === undefined) return "";
+  if (typeof v === "number") {
+    if (!Number.isFinite(v)) return "";
+    // at most 3 decimals, no trailing zeros; a whole number is written as it is (the common case, no rounding)
+    return Number.isInteger(v) ? String(v) : String(Number(v.toFixed(3)));
+  }
+  const s = String(v);
+  return NEEDS_QUOTES.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
+/** A CSV text, one line at a time (a 100,000-task run's tasks.csv has 1.1 million cells). */
 export function toCsv(header: string[], rows: unknown[][]): string {
-  return [header, ...rows].map((r) => r.map(csvCell).join(",")).join("\r\n") + "\r\n";
+  const lines = new Array<string>(rows.length + 1);
+  lines[0] = header.map(csvCell).join(",");
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    let line = csvCell(r[0]);
+    for (let j = 1; j < r.length; j++) line += "," + csvCell(r[j]);
+    lines[i + 1] = line;
+  }
+  return lines.join("\r\n") + "\r\n";
 }
 
 export function pilotsCsv(st: RunStats): string {

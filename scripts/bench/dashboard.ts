@@ -232,18 +232,13 @@ function watchRss(pgid: number): { start: number; stop: () => number } {
   return { start, stop: () => (clearInterval(t), Math.max(peak, biggest())) };
 }
 
-/** The run's statistics (run.json) and archive downloads, as the signed-in user, timed. */
-async function downloads(req: APIRequestContext, base: string, runId: string) {
-  const get = async (file: string) => {
-    const t = performance.now();
-    const r = await req.get(`${base}/api/runs/${runId}/download/${file}`, { timeout: 300_000 });
-    const body = await r.body();
-    if (!r.ok()) throw new Error(`${file}: HTTP ${r.status()} ${body.toString().slice(0, 200)}`);
-    return { ms: performance.now() - t, bytes: body.length };
-  };
-  const stats = await get("run.json");
-  const archive = await get("archive");
-  return { statsMs: stats.ms, archiveMs: archive.ms, archiveBytes: archive.bytes };
+/** One of the run's downloads (run.json, archive, …), as the signed-in user, timed. */
+async function download(req: APIRequestContext, base: string, runId: string, file: string) {
+  const t = performance.now();
+  const r = await req.get(`${base}/api/runs/${runId}/download/${file}`, { timeout: 300_000 });
+  const body = await r.body();
+  if (!r.ok()) throw new Error(`${file}: HTTP ${r.status()} ${body.toString().slice(0, 200)}`);
+  return { ms: performance.now() - t, bytes: body.length };
 }
 
 /** The baseline of the download rows: one pass reading the run's events from SQLite (better-sqlite3, rows as arrays). */
@@ -395,11 +390,19 @@ export async function bench(): Promise<BenchRow[]> {
     const m = (xs: PaintFigures[], k: keyof PaintFigures) => median(xs.map((x) => x[k]));
     // the 100,000-task run: its first opening after the server started, then warm ones; the server's RSS throughout
     const rss = watchRss(server.pid!);
-    // the downloads before anything folded the run, then the page, then the downloads again (they reuse the page's fold)
-    const cold = await downloads(ctx.request, base, huge);
+    // the downloads before anything folded or stored the run (lib/archive/download-store.ts): the
+    // statistics first (one fold, stored), then the archive (the log read once more, no fold); the
+    // store removed, the archive first (fold and log in one pass); then the page, then both again
+    // from the store (as for a run whose end the server's engine saw: it stores them then)
+    const get = (file: string) => download(ctx.request, base, huge, file);
+    const coldStats = await get("run.json");
+    const archiveAfterStats = await get("archive");
+    rmSync(path.join(data, "downloads", huge), { recursive: true, force: true });
+    const coldArchive = await get("archive");
     const h: PaintFigures[] = [];
     for (let i = 0; i < 4; i++) h.push(await openRun(page, base, huge, BIG_RUN.tasks, BIG_RUN.pilots.length));
-    const dl = await downloads(ctx.request, base, huge);
+    const storedStats = await get("run.json");
+    const storedArchive = await get("archive");
     const peakRss = rss.stop();
     const scan = readOnce(file, huge);
     const live = await ctx.newPage();
@@ -431,35 +434,43 @@ export async function bench(): Promise<BenchRow[]> {
         ratio: m(hw, "drawMs") / Math.max(0.1, m(s, "drawMs")),
       },
       {
-        figure: `statistics of the ${BIG_RUN.tasks.toLocaleString("en")}-task run (run.json download, nothing folded yet)`,
-        value: cold.statsMs,
+        figure: `statistics of the ${BIG_RUN.tasks.toLocaleString("en")}-task run (run.json, its first download: nothing folded or stored yet)`,
+        value: coldStats.ms,
         unit: "ms",
         baseline: { label: "one pass reading its events from SQLite", value: scan, unit: "ms" },
-        ratio: cold.statsMs / scan,
+        ratio: coldStats.ms / scan,
         budget: "< 5000 ms",
       },
       {
-        figure: `archive of the ${BIG_RUN.tasks.toLocaleString("en")}-task run (zip download, nothing folded yet)`,
-        value: cold.archiveMs,
+        figure: `archive of the ${BIG_RUN.tasks.toLocaleString("en")}-task run (its first download: nothing folded or stored yet)`,
+        value: coldArchive.ms,
         unit: "ms",
         baseline: { label: "one pass reading its events from SQLite", value: scan, unit: "ms" },
-        ratio: cold.archiveMs / scan,
+        ratio: coldArchive.ms / scan,
         budget: "< 5000 ms",
       },
       {
-        figure: `statistics of the ${BIG_RUN.tasks.toLocaleString("en")}-task run (run.json download from its open page)`,
-        value: dl.statsMs,
+        figure: `archive of the ${BIG_RUN.tasks.toLocaleString("en")}-task run after its statistics were stored (the log read once more, not folded)`,
+        value: archiveAfterStats.ms,
         unit: "ms",
         baseline: { label: "one pass reading its events from SQLite", value: scan, unit: "ms" },
-        ratio: dl.statsMs / scan,
+        ratio: archiveAfterStats.ms / scan,
         budget: "< 5000 ms",
       },
       {
-        figure: `archive of the ${BIG_RUN.tasks.toLocaleString("en")}-task run (zip download from its open page, ${(dl.archiveBytes / 2 ** 20).toFixed(1)} MiB)`,
-        value: dl.archiveMs,
+        figure: `statistics of the ${BIG_RUN.tasks.toLocaleString("en")}-task run (run.json, stored: any later download, or after the engine saw the run end)`,
+        value: storedStats.ms,
         unit: "ms",
         baseline: { label: "one pass reading its events from SQLite", value: scan, unit: "ms" },
-        ratio: dl.archiveMs / scan,
+        ratio: storedStats.ms / scan,
+        budget: "< 5000 ms",
+      },
+      {
+        figure: `archive of the ${BIG_RUN.tasks.toLocaleString("en")}-task run (stored, ${(storedArchive.bytes / 2 ** 20).toFixed(1)} MiB)`,
+        value: storedArchive.ms,
+        unit: "ms",
+        baseline: { label: "one pass reading its events from SQLite", value: scan, unit: "ms" },
+        ratio: storedArchive.ms / scan,
         budget: "< 5000 ms",
       },
       {
