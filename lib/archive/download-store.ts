@@ -24,6 +24,9 @@ export interface StoreKey {
   digest: string;
 }
 
+/** The run page's opening snapshot (./run-snapshot.ts), stored beside the downloads */
+export const SNAPSHOT_FILE = "snapshot.json";
+
 const SAFE = /^[\w-]{1,64}$/;
 const NAME = /^[\w.@-]{1,80}$/;
 

@@ -90,6 +90,11 @@ export function cachedFold(
   });
 }
 
+/** Drops this process's fold of a run (its snapshot and downloads are stored now: ./download-store.ts). */
+export function forgetFold(runId: string): void {
+  cache().delete(runId);
+}
+
 async function bringUpToDate(db: Db, url: string, runId: string): Promise<Folded> {
   const c = cache();
   const f: Folded = c.get(runId) ?? {

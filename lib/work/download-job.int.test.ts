@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
@@ -180,5 +180,13 @@ describe("run downloads on the worker pool", () => {
     const [prepared] = readdirSync(path.join(store, runId));
     expect(readdirSync(path.join(store, runId, prepared!))).toContain("events.jsonl.deflate");
     expect(readdirSync(path.join(store, runId, prepared!))).toContain("run.json");
+    // and the run page's opening snapshot, read back from there by the snapshot job
+    const snapFile = path.join(store, runId, prepared!, "snapshot.json");
+    const snapJob = { kind: "snapshot" as const, dbUrl, runId, userId: a.user.id, storeDir: store };
+    const snap = await runWork(pool, a.user.id, snapJob);
+    expect(snap.text).toBe(readFileSync(snapFile, "utf8"));
+    expect(JSON.parse(snap.text)).toMatchObject({ runId });
+    writeFileSync(snapFile, '{"from":"the store"}');
+    expect((await runWork(pool, a.user.id, snapJob)).text).toBe('{"from":"the store"}');
   }, 120_000);
 });

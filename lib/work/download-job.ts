@@ -2,10 +2,12 @@ import { inflateRawSync } from "node:zlib";
 import {
   DownloadStore,
   packDeflated,
+  SNAPSHOT_FILE,
   storeKey,
   unpackDeflated,
   type StoreKey,
 } from "../archive/download-store";
+import { forgetFold, snapshot } from "../archive/run-snapshot";
 import {
   archiveFrom,
   archiveParts,
@@ -93,8 +95,16 @@ async function download(job: DownloadJob, read: { rows: number }): Promise<Downl
   };
   if (job.file === "timeline.svg") return stored(svgName("svg"), () => made(job, rec, read));
   if (job.file === "timeline.png") return stored(svgName("png"), () => made(job, rec, read));
+  if (job.file === "prepare") {
+    // the page's snapshot first: its fold stays in this worker, and the statistics below reuse it
+    const snap = await snapshot(db, job.dbUrl, rec.id);
+    if (snap.lastSeq === key.lastSeq) await store.put(key, { [SNAPSHOT_FILE]: snap.text });
+    read.rows = snap.lastSeq;
+  }
   const parts = await storedParts(job, rec, key, store, read);
   if (job.file === "prepare") {
+    // everything is stored: this worker need not keep the run's fold
+    forgetFold(rec.id);
     // deleted while its files were made: none is left behind
     if (!(await db.run.findFirst({ where: { id: rec.id }, select: { id: true } })))
       await store.remove(rec.id);

@@ -1,4 +1,8 @@
+import { DownloadStore, SNAPSHOT_FILE, storeKey } from "../archive/download-store";
+import { lastSeqOf } from "../archive/run-source";
 import { snapshot } from "../archive/run-snapshot";
+import type { Db } from "../db/client";
+import { loadRunRecord } from "../db/run-record";
 import { BIG_JOB_ROWS, collectGarbage } from "./collect";
 import { workerDb } from "./download-job";
 
@@ -13,6 +17,9 @@ export interface SnapshotJob {
   kind: "snapshot";
   dbUrl: string;
   runId: string;
+  /** with `storeDir`: a finished run's snapshot is kept there (lib/archive/download-store.ts) and read back */
+  userId?: string;
+  storeDir?: string | null;
 }
 
 export interface SnapshotResult {
@@ -21,8 +28,14 @@ export interface SnapshotResult {
 }
 
 export async function snapshotJob(job: SnapshotJob): Promise<SnapshotResult> {
+  const db = workerDb(job.dbUrl);
+  const stored =
+    job.storeDir && job.userId ? await storedSnapshot(db, job.storeDir, job.userId, job.runId) : null;
+  if (stored?.text) return { text: stored.text, lastSeq: stored.key.lastSeq };
   const before = lastSeqs.get(job.runId) ?? 0;
-  const r = await snapshot(workerDb(job.dbUrl), job.dbUrl, job.runId);
+  const r = await snapshot(db, job.dbUrl, job.runId);
+  if (stored && r.lastSeq === stored.key.lastSeq)
+    await stored.store.put(stored.key, { [SNAPSHOT_FILE]: r.text });
   lastSeqs.set(job.runId, r.lastSeq);
   // seqs are the table's ids, so this over-counts when other runs wrote between: a collection too many, at worst
   if (r.lastSeq - before >= BIG_JOB_ROWS) collectGarbage();
@@ -30,3 +43,12 @@ export async function snapshotJob(job: SnapshotJob): Promise<SnapshotResult> {
 }
 
 const lastSeqs = new Map<string, number>();
+
+/** A finished run's stored snapshot (text null when not made yet), with where to store it; null for a live run. */
+async function storedSnapshot(db: Db, storeDir: string, userId: string, runId: string) {
+  const rec = await loadRunRecord(db, userId, runId, { events: false });
+  const key = rec ? storeKey(rec, await lastSeqOf(db, runId)) : null;
+  if (!key) return null;
+  const store = new DownloadStore(storeDir);
+  return { key, store, text: (await store.get(key, SNAPSHOT_FILE))?.toString("utf8") ?? null };
+}

@@ -1,5 +1,5 @@
 import { snapshot } from "@/lib/archive/run-snapshot";
-import { databaseUrl } from "@/lib/config/paths";
+import { databaseUrl, downloadsDir } from "@/lib/config/paths";
 import { db } from "@/lib/db/client";
 import { isWorkError, runWork, workPool } from "@/lib/work";
 
@@ -24,7 +24,14 @@ export async function openingSnapshot(
     big.add(runId);
   }
   try {
-    return await runWork(workPool(), userId, { kind: "snapshot", dbUrl: databaseUrl(), runId });
+    // a finished run's snapshot is read back from where its downloads are kept (made when it ended)
+    return await runWork(workPool(), userId, {
+      kind: "snapshot",
+      dbUrl: databaseUrl(),
+      runId,
+      userId,
+      storeDir: downloadsDir(),
+    });
   } catch (e: unknown) {
     if (!isWorkError(e)) throw e;
     return snapshot(db(), databaseUrl(), runId);
