@@ -1,12 +1,11 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { buildArchive } from "../lib/archive/run-files";
+import { databaseUrl, downloadsDir } from "../lib/config/paths";
 import type { Db } from "../lib/db/client";
-import { loadRunRecord } from "../lib/db/run-record";
 import { runEndsSettled } from "../lib/engine/run-end";
 import { engineContext, engineTick } from "../lib/engine/wiring";
 import { isRunFinal, isRunState } from "../lib/states/run";
-import { computeStats, plainReport } from "../lib/stats/metrics";
+import { downloadJob, type DownloadJob } from "../lib/work/download-job";
 import type { CliIO } from "./io";
 
 /**
@@ -42,14 +41,25 @@ export async function followRun(db: Db, userId: string, runId: string, io: CliIO
       // the run-end notification is sent beside the loop; the caller closes the database next,
       // and a send cut off there would be sent again by the server's engine
       await runEndsSettled();
-      const rec = await loadRunRecord(db, userId, runId);
-      if (rec && run.dir) {
-        const a = await buildArchive(rec);
+      // the archive and the report as the server's downloads make them (one pass over the log),
+      // stored where the server reads them back (lib/archive/download-store.ts)
+      const job = (file: string): DownloadJob => ({
+        kind: "download",
+        dbUrl: databaseUrl(),
+        userId,
+        runId,
+        file,
+        timeline: { theme: "light", width: 1200, scale: 1 },
+        storeDir: downloadsDir(),
+      });
+      const a = run.dir ? await downloadJob(job("archive")) : null;
+      const report = a?.ok ? await downloadJob(job("report.txt")) : null;
+      if (run.dir && a?.ok && report?.ok) {
         await mkdir(run.dir, { recursive: true });
-        const zip = path.join(run.dir, a.name);
-        await writeFile(zip, a.zip);
+        const zip = path.join(run.dir, a.fileName ?? `${runId}.zip`);
+        await writeFile(zip, a.body);
         io.out(
-          `${plainReport(computeStats(rec.events))}\n${run.state}: ${run.stateReason ?? ""}\nrun directory: ${path.resolve(run.dir)}\narchive: ${zip}\n`,
+          `${Buffer.from(report.body).toString("utf8")}${run.state}: ${run.stateReason ?? ""}\nrun directory: ${path.resolve(run.dir)}\narchive: ${zip}\n`,
         );
       }
       return run.state;

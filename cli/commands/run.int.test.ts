@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -25,6 +25,12 @@ describe("emanager run (headless, real engine on local)", () => {
     const zip = /archive: (.*)/.exec(r.stdout)?.[1] ?? "";
     expect(statSync(path.join(dir, "Stage_2_Output/Stage_2_Output_0_1")).size).toBe(1048576);
     expect(existsSync(zip) && zip.endsWith(".zip")).toBe(true);
+    // stored where the server reads a finished run's downloads back (lib/archive/download-store.ts)
+    const runId = /run-21-([\w-]+)\.zip$/.exec(zip)?.[1] ?? "";
+    const [key] = readdirSync(path.join(data, "downloads", runId));
+    expect(readdirSync(path.join(data, "downloads", runId, key!))).toEqual(
+      expect.arrayContaining(["run.json", "report.txt", "events.jsonl.deflate"]),
+    );
   });
   it("exits 2 with the errors for a broken skeleton, before touching the database", () => {
     const data = mkdtempSync(path.join(os.tmpdir(), "em-cli-run-"));

@@ -359,7 +359,7 @@ export async function bench(): Promise<BenchRow[]> {
   const port = Number(process.env.EMANAGER_BENCH_PORT ?? 3300 + Math.floor(Math.random() * 600));
   const base = `http://127.0.0.1:${port}`;
   const dist = process.env.EMANAGER_DIST_DIR ?? ".next";
-  const server = await startServer(data, port, dist);
+  let server = await startServer(data, port, dist);
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     args: ["--no-sandbox", "--disable-gpu", "--enable-precise-memory-info"],
@@ -404,6 +404,18 @@ export async function bench(): Promise<BenchRow[]> {
     const storedStats = await get("run.json");
     const storedArchive = await get("archive");
     const peakRss = rss.stop();
+    // a restarted server: the finished run's page opens from its stored snapshot, not a new fold
+    process.kill(-server.pid!, "SIGTERM");
+    for (let i = 0; i < 100; i++) {
+      const up = await fetch(`${base}/api/health`).then(
+        () => true,
+        () => false,
+      );
+      if (!up) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    server = await startServer(data, port, dist);
+    const restarted = await openRun(page, base, huge, BIG_RUN.tasks, BIG_RUN.pilots.length);
     const scan = readOnce(file, huge);
     const live = await ctx.newPage();
     const lat = await liveDelays(live, base, db, u.user.id);
@@ -425,6 +437,14 @@ export async function bench(): Promise<BenchRow[]> {
         unit: "ms",
         baseline: { label: "8-task run, first", value: s[0]!.paintMs, unit: "ms" },
         ratio: h[0]!.paintMs / s[0]!.paintMs,
+      },
+      {
+        figure: `run page, ${BIG_RUN.tasks.toLocaleString("en")} tasks: first opening after a server restart (the finished run's snapshot stored)`,
+        value: restarted.paintMs,
+        unit: "ms",
+        baseline: { label: "8-task run, first", value: s[0]!.paintMs, unit: "ms" },
+        ratio: restarted.paintMs / s[0]!.paintMs,
+        budget: "< 2000 ms",
       },
       {
         figure: `run page, ${BIG_RUN.tasks.toLocaleString("en")} tasks: one full canvas draw`,
