@@ -34,10 +34,12 @@ port.on("message", async (m: Request) => {
         : m.job.kind === "snapshot"
           ? await snapshotJob(m.job)
           : runJob(m.job, store);
-    // a zip or PNG is moved to the request thread, not copied
+    // a zip, PNG or stored file is moved to the request thread, not copied; a small Buffer may be a
+    // view into Node's shared pool, which cannot be moved (and must not be): that one is copied
+    const body = typeof value === "object" && "body" in value ? value.body : null;
     const bytes =
-      typeof value === "object" && "body" in value && value.body instanceof Uint8Array
-        ? [value.body.buffer as ArrayBuffer]
+      body instanceof Uint8Array && body.byteOffset === 0 && body.byteLength === body.buffer.byteLength
+        ? [body.buffer as ArrayBuffer]
         : [];
     port.postMessage({ id: m.id, ok: true, value }, bytes);
   } catch (e: unknown) {
