@@ -113,6 +113,25 @@ describe("control files", () => {
     expect(livingInGroups([...groups, agent.pid])).toEqual([]);
   });
 
+  it("SIGTERM to the whole job at once (as scancel sends it): a task killed by it is reported with the signal, never as done with 143", async () => {
+    const { sb, agent } = run({ cores: 2, killGraceSeconds: 2 });
+    sb.drop([shell("a", "sleep 300"), shell("b", "sleep 301")]);
+    await sb.until((e) => count(e, "task_executing") === 2);
+    await sleep(200);
+    // the agent first, then its tasks' process groups, in the same instant
+    process.kill(agent.pid, "SIGTERM");
+    for (const pid of pidsOf(sb)) process.kill(-pid, "SIGTERM");
+    expect(await agent.exited).toBe(0);
+    const ev = sb.read().events;
+    expect(ev.filter((e) => e.kind === "task_done")).toEqual([]);
+    const failed = ev.filter((e): e is AgentEventOf<"task_failed"> => e.kind === "task_failed");
+    expect(failed.map((f) => [f.taskId, f.reason, f.exitStatus]).sort()).toEqual([
+      ["a", "signal", 143],
+      ["b", "signal", 143],
+    ]);
+    expect(ev.at(-1)).toMatchObject({ kind: "agent_exit", reason: "signal" });
+  });
+
   it("a task that ignores SIGTERM is killed after the grace period", async () => {
     const { sb, agent } = run({ cores: 1, killGraceSeconds: 1 });
     sb.drop([shell("deaf", "trap '' TERM; sleep 302 & wait; sleep 303")]);

@@ -708,6 +708,11 @@ finished() { # $1 key, $2 exit status (a number, or - when unknown)
     emit task_failed "$id" "$att" lost - "its process is gone and nobody saw its exit status"
   elif [ -n "${KILLED[$key]:-}" ] && ((rc != 0)); then # (one that exited 0 did its work before the kill)
     emit task_failed "$id" "$att" "${KILLED[$key]%%:*}" "$rc" "${KILLED[$key]#*:}"
+  elif [ "$STOP" = signal ] && ((rc >= 128)); then
+    # killed by a signal as the agent got one: a batch system's cancel (scancel, qdel) signals every
+    # process of the job at once, so the task may end before the agent kills it. That is the
+    # pilot's end, not the task's failure: the engine runs it again elsewhere.
+    emit task_failed "$id" "$att" signal "$rc" "killed with the pilot: $STOP_DETAIL"
   elif ((rc == 126)) && [ -e "tasks/$key/launch_error" ]; then
     read -r msg <"tasks/$key/launch_error"
     emit task_failed "$id" "$att" launch_error "$rc" "$msg"
