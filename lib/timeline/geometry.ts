@@ -93,14 +93,62 @@ export function hitTest(
   if (!band) return null;
   if (y < band.y + PILOT_ROW || x < LABEL_W) return { kind: "pilot", pilot: band.pilot };
   const lane = Math.floor((y - band.y - PILOT_ROW) / band.lane);
-  const t = m.t0 + timeAt(x, view, width) * 1000;
-  const task = m.tasks.find(
-    (k) =>
-      k.pilotId === band.pilot.id &&
-      lane >= k.lane &&
-      lane < k.lane + k.width &&
-      t >= k.start &&
-      t <= (k.end ?? now),
-  );
+  const task = taskAt(m, band.pilot.id, lane, m.t0 + timeAt(x, view, width) * 1000, now);
   return task ? { kind: "task", task } : { kind: "pilot", pilot: band.pilot };
+}
+
+/**
+ * The tasks of a model arranged for hit testing: per pilot and core lane, the one-lane tasks in
+ * order of start (a lane runs one task at a time, so the task under a time is found by binary
+ * search), and per pilot the wider tasks, which are few. A 100,000-task run is searched on every
+ * pointer move; a scan of every task took milliseconds each time. Built once per task list.
+ */
+interface HitIndex {
+  lanes: Map<string, { task: GanttTask; order: number }[]>;
+  wide: Map<string, { task: GanttTask; order: number }[]>;
+}
+
+const indexes = new WeakMap<readonly GanttTask[], HitIndex>();
+
+function hitIndex(tasks: readonly GanttTask[]): HitIndex {
+  let ix = indexes.get(tasks);
+  if (ix) return ix;
+  ix = { lanes: new Map(), wide: new Map() };
+  for (let order = 0; order < tasks.length; order++) {
+    const task = tasks[order]!;
+    const key = task.width === 1 ? `${task.pilotId}\u0000${task.lane}` : task.pilotId;
+    const into = task.width === 1 ? ix.lanes : ix.wide;
+    let list = into.get(key);
+    if (!list) into.set(key, (list = []));
+    list.push({ task, order });
+  }
+  for (const list of ix.lanes.values()) list.sort((a, b) => a.task.start - b.task.start || a.order - b.order);
+  indexes.set(tasks, ix);
+  return ix;
+}
+
+/** How far back from the last task started by `t` a lane is searched: overlaps come only from retried attempts. */
+const LOOK_BACK = 16;
+
+/** The first task (in the model's order) on `pilotId`'s `lane` whose bar holds time `t`. */
+function taskAt(m: GanttModel, pilotId: string, lane: number, t: number, now: number): GanttTask | null {
+  const ix = hitIndex(m.tasks);
+  const holds = (k: GanttTask) =>
+    lane >= k.lane && lane < k.lane + k.width && t >= k.start && t <= (k.end ?? now);
+  let best: { task: GanttTask; order: number } | null = null;
+  for (const c of ix.wide.get(pilotId) ?? []) if (holds(c.task) && (!best || c.order < best.order)) best = c;
+  const list = ix.lanes.get(`${pilotId}\u0000${lane}`) ?? [];
+  // the last task that started by t
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid]!.task.start <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo - 1; i >= 0 && i >= lo - LOOK_BACK; i--) {
+    const c = list[i]!;
+    if (holds(c.task) && (!best || c.order < best.order)) best = c;
+  }
+  return best?.task ?? null;
 }
