@@ -24,6 +24,33 @@ function givenUp(e: AgentEventOf<"task_failed">): AgentFact | null {
   };
 }
 
+/**
+ * How long before the agent's own signal a task's death by a signal is taken for the same event.
+ * A batch system's cancel (scancel, qdel) signals every process of the job at once; the agent
+ * reports a task that died of it before the agent's trap ran as `task_failed signal`, but one
+ * whose exit its loop had already read comes out as `task_done` with 128 + the signal.
+ */
+const SIGNAL_WINDOW_MS = 5_000;
+
+/**
+ * Drops a `task_done` with a signal's exit status (≥ 128) that came within SIGNAL_WINDOW_MS
+ * before the agent drained for a signal in the same read: the task died with its pilot, so it is
+ * handled with the pilot (run again elsewhere), not failed as a task that exits non-zero.
+ */
+function killedWithPilot(facts: AgentFact[], problems: string[]): AgentFact[] {
+  // (a stop fact's reason is "<stop reason>: <detail>")
+  const drain = facts.find((f) => f.kind === "agent_draining" && f.reason.startsWith("signal:"));
+  if (!drain) return facts;
+  return facts.filter((f) => {
+    if (f.kind !== "task_done" || f.exitCode < 128 || f.at > drain.at || f.at < drain.at - SIGNAL_WINDOW_MS)
+      return true;
+    problems.push(
+      `task ${f.taskId} attempt ${f.attempt} ended by a signal (exit ${f.exitCode}) as the agent got its own: handled with the pilot`,
+    );
+    return false;
+  });
+}
+
 export function parseAgentFacts(
   chunk: Uint8Array | string,
   startOffset: number,
@@ -39,5 +66,5 @@ export function parseAgentFacts(
     if (typeof f === "string") problems.push(f);
     else if (f) facts.push(f);
   }
-  return { facts, nextOffset: r.nextOffset, problems };
+  return { facts: killedWithPilot(facts, problems), nextOffset: r.nextOffset, problems };
 }
