@@ -1,6 +1,5 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
-import { gunzipSync } from "node:zlib";
 import path from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { unzipSync } from "fflate";
@@ -142,14 +141,6 @@ describe("run downloads on the worker pool", () => {
     writeFileSync(path.join(dir, "report.txt"), "from the store\n");
     expect(text(await get("report.txt"))).toBe("from the store\n");
     expect(await get("report.txt", b.user.id)).toMatchObject({ ok: false, code: "NOT_FOUND" });
-    // a client that takes gzip gets the stored file compressed once, not compressed again per download
-    const gz = (await runWork(pool, a.user.id, {
-      ...job(a.user.id, runId, "tasks.csv", store),
-      gzip: true,
-    })) as DownloadResult;
-    expect(gz.ok && gz.encoding).toBe("gzip");
-    expect(gz.ok && gunzipSync(Buffer.from(gz.body)).toString("utf8")).toBe(inline["tasks.csv"]);
-    expect(readdirSync(dir)).toContain("tasks.csv.gz");
     // the archive reads the log once more (no fold) and stores it compressed; events.jsonl is then read from there
     const zip = await get("archive");
     if (!zip.ok) throw new Error(zip.message);
@@ -189,7 +180,6 @@ describe("run downloads on the worker pool", () => {
     const [prepared] = readdirSync(path.join(store, runId));
     expect(readdirSync(path.join(store, runId, prepared!))).toContain("events.jsonl.deflate");
     expect(readdirSync(path.join(store, runId, prepared!))).toContain("run.json");
-    expect(readdirSync(path.join(store, runId, prepared!))).toContain("run.json.gz");
     // and the run page's opening snapshot, read back from there by the snapshot job
     const snapFile = path.join(store, runId, prepared!, "snapshot.json");
     const snapJob = { kind: "snapshot" as const, dbUrl, runId, userId: a.user.id, storeDir: store };

@@ -1,4 +1,4 @@
-import { gzipSync, inflateRawSync } from "node:zlib";
+import { inflateRawSync } from "node:zlib";
 import {
   DownloadStore,
   packDeflated,
@@ -44,19 +44,10 @@ export interface DownloadJob {
   timeline: { theme: "light" | "dark"; width: number; scale: number };
   /** where the downloads of finished runs are kept (lib/archive/download-store.ts); null: never stored */
   storeDir: string | null;
-  /** the client takes gzip: a stored statistics file is sent as its stored gzip (made once) */
-  gzip?: boolean;
 }
 
 export type DownloadResult =
-  | {
-      ok: true;
-      runName: string;
-      fileName: string | null;
-      body: string | Uint8Array;
-      /** the body is gzip-compressed (the route says so in Content-Encoding) */
-      encoding?: "gzip";
-    }
+  | { ok: true; runName: string; fileName: string | null; body: string | Uint8Array }
   | { ok: false; code: "NOT_FOUND"; message: string };
 
 const dbs = new Map<string, Db>();
@@ -114,7 +105,6 @@ async function download(job: DownloadJob, read: { rows: number }): Promise<Downl
   if (job.file === "prepare") {
     // everything is stored: this worker need not keep the run's fold
     forgetFold(rec.id);
-    for (const name of SUMMARY) await gzipped(store, key, name, parts.summary[name]);
     // deleted while its files were made: none is left behind
     if (!(await db.run.findFirst({ where: { id: rec.id }, select: { id: true } })))
       await store.remove(rec.id);
@@ -133,25 +123,7 @@ async function download(job: DownloadJob, read: { rows: number }): Promise<Downl
     };
   const body = (parts.summary as Record<string, string | Uint8Array>)[job.file];
   if (body === undefined) return { ok: false, code: "NOT_FOUND", message: `No download named ${job.file}.` };
-  // compressed once here, not by the web server on every download (31 MB of run.json took it ~1 s)
-  if (job.gzip)
-    return {
-      ok: true,
-      runName: rec.name,
-      fileName: null,
-      body: await gzipped(store, key, job.file, body),
-      encoding: "gzip",
-    };
   return { ok: true, runName: rec.name, fileName: null, body };
-}
-
-/** A stored statistics file as gzip, made and stored on first use. */
-async function gzipped(store: DownloadStore, key: StoreKey, name: string, body: string | Uint8Array) {
-  const had = await store.get(key, `${name}.gz`);
-  if (had) return had;
-  const gz = gzipSync(body, { level: 1 });
-  await store.put(key, { [`${name}.gz`]: gz });
-  return gz;
 }
 
 /**

@@ -65,8 +65,6 @@ export async function GET(
     file,
     timeline: q.data,
     storeDir: downloadsDir(),
-    // a statistics file of a finished run is stored gzipped too: sent as it is, not compressed again here
-    gzip: TYPES[file] !== undefined && /\bgzip\b/.test(req.headers.get("accept-encoding") ?? ""),
   }).catch((e: unknown) => {
     if (isWorkError(e)) return e;
     throw e;
@@ -85,7 +83,6 @@ export async function GET(
     headers: {
       "Content-Type": type,
       "Content-Disposition": `attachment; filename="${name}"`,
-      ...(r.encoding ? { "Content-Encoding": r.encoding, Vary: "Accept-Encoding" } : {}),
       ...(tl ? { "Cache-Control": "no-store" } : {}),
     },
   });
