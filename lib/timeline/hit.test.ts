@@ -1,18 +1,8 @@
 import { describe, expect, it } from "vitest";
+// a deterministic generator (mulberry32), so a failure is the same every run
+import { random } from "../../scripts/bench/run-log";
 import { LABEL_W, PILOT_ROW, hitTest, layoutBands } from "./geometry";
 import type { GanttModel, GanttTask } from "./model";
-
-/** A deterministic generator (mulberry32), so a failure is the same every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
 
 /** Pilots with their lanes filled by one-core tasks back to back, some two- and four-core tasks, and running ones. */
 function model(): GanttModel {

@@ -19,7 +19,7 @@ export const BIG_RUN: RunLogShape = {
 };
 
 /** A small deterministic generator (mulberry32): the same log on every machine. */
-function random(seed: number): () => number {
+export function random(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
