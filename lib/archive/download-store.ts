@@ -57,6 +57,11 @@ export class DownloadStore {
     return path.join(this.root, runId);
   }
 
+  /** The folder of a run's stored files (null for an id that cannot name one): its size is counted in the account's usage. */
+  dirOf(runId: string): string | null {
+    return SAFE.test(runId) ? this.runDir(runId) : null;
+  }
+
   private keyDir(k: StoreKey): string {
     return path.join(this.runDir(k.runId), `${k.lastSeq}-${k.digest}`);
   }
@@ -100,7 +105,8 @@ export class DownloadStore {
 
   /** Every stored file of a run (the run was deleted). */
   async remove(runId: string): Promise<void> {
-    if (SAFE.test(runId)) await rm(this.runDir(runId), { recursive: true, force: true });
+    const dir = this.dirOf(runId);
+    if (dir) await rm(dir, { recursive: true, force: true });
   }
 }
 

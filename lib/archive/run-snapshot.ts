@@ -1,5 +1,6 @@
 import type { Db } from "../db/client";
 import { scanEventRows } from "../db/event-scan";
+import { lastSeqOf } from "../db/events";
 import type { RunEvent } from "../model/event";
 import { emptyView, foldRows, tupleEvent, type DataTexts, type RunView } from "../stats/fold";
 import { encodeSnapshot } from "../stats/snapshot";
@@ -81,12 +82,9 @@ export function cachedFold(
   return locked(runId, async () => {
     const f = cache().get(runId);
     if (!f) return null;
-    const last = await db.event.findFirst({
-      where: { runId },
-      orderBy: { id: "desc" },
-      select: { id: true },
-    });
-    return last?.id === f.lastSeq ? { view: f.view, lastSeq: f.lastSeq, checked: f.checked } : null;
+    return (await lastSeqOf(db, runId)) === f.lastSeq
+      ? { view: f.view, lastSeq: f.lastSeq, checked: f.checked }
+      : null;
   });
 }
 

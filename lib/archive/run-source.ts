@@ -118,9 +118,3 @@ export async function deflatedEventsJsonl(db: Db, url: string, runId: string): P
   }
   return deflate.end();
 }
-
-/** The seq of a run's newest event (0 for none): with the run's state, the key of its stored downloads. */
-export async function lastSeqOf(db: Db, runId: string): Promise<number> {
-  const last = await db.event.findFirst({ where: { runId }, orderBy: { id: "desc" }, select: { id: true } });
-  return last?.id ?? 0;
-}

@@ -97,3 +97,9 @@ export async function readEvents(
     data: r.data ? (JSON.parse(r.data) as Record<string, unknown>) : null,
   }));
 }
+
+/** The seq (id) of a run's newest event, 0 for none: how long its log is. */
+export async function lastSeqOf(db: Db, runId: string): Promise<number> {
+  const last = await db.event.findFirst({ where: { runId }, orderBy: { id: "desc" }, select: { id: true } });
+  return last?.id ?? 0;
+}

@@ -1,5 +1,6 @@
 import { lstat, readdir } from "node:fs/promises";
 import path from "node:path";
+import { DownloadStore } from "../archive/download-store";
 import type { Db } from "../db/client";
 
 /** Bytes under `dir` (files only, symbolic links not followed); 0 when it does not exist. */
@@ -35,14 +36,17 @@ export async function accountUsage(db: Db, userId: string, downloadsRoot?: strin
     where: { userId },
     select: { id: true, name: true, state: true, dir: true },
   });
+  const store = downloadsRoot ? new DownloadStore(downloadsRoot) : null;
+  const storedBytes = async (runId: string) => {
+    const dir = store?.dirOf(runId);
+    return dir ? dirBytes(dir) : 0;
+  };
   const sized = await Promise.all(
     runs.map(async (r) => ({
       id: r.id,
       name: r.name,
       state: r.state,
-      bytes:
-        (r.dir ? await dirBytes(r.dir) : 0) +
-        (downloadsRoot && /^[\w-]+$/.test(r.id) ? await dirBytes(path.join(downloadsRoot, r.id)) : 0),
+      bytes: (r.dir ? await dirBytes(r.dir) : 0) + (await storedBytes(r.id)),
     })),
   );
   sized.sort((a, b) => b.bytes - a.bytes);

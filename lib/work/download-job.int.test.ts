@@ -172,6 +172,7 @@ describe("run downloads on the worker pool", () => {
     await db.run.update({ where: { id: runId }, data: { state: "ACTIVE" } });
     rmSync(path.join(store, runId), { recursive: true });
     expect(text(await get("report.txt"))).not.toBe("");
+    expect(await get("prepare")).toMatchObject({ ok: true, body: "" });
     expect(existsSync(path.join(store, runId))).toBe(false);
 
     // prepare: everything made ahead of the first request, once the run has ended

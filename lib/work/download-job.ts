@@ -16,9 +16,10 @@ import {
   type ArchiveParts,
   type SummaryFiles,
 } from "../archive/run-files";
-import { deflatedEventsJsonl, lastSeqOf, loadFoldedRun } from "../archive/run-source";
+import { deflatedEventsJsonl, loadFoldedRun } from "../archive/run-source";
 import type { DeflatedFile } from "../archive/zip";
 import { openDb, type Db } from "../db/client";
+import { lastSeqOf } from "../db/events";
 import { loadRunRecord, type RunRecord } from "../db/run-record";
 import { runTimelineSvg } from "../timeline/export";
 import { svgToPng } from "../timeline/png";
@@ -82,7 +83,11 @@ async function download(job: DownloadJob, read: { rows: number }): Promise<Downl
   const rec = await loadRunRecord(db, job.userId, job.runId, { events: false });
   if (!rec) return { ok: false, code: "NOT_FOUND", message: "No such run in your account." };
   const key = job.storeDir ? storeKey(rec, await lastSeqOf(db, rec.id)) : null;
-  if (!key || !job.storeDir) return made(job, rec, read);
+  if (!key || !job.storeDir)
+    // a live run (or no store): prepared downloads would be stale at once, so none are made
+    return job.file === "prepare"
+      ? { ok: true, runName: rec.name, fileName: null, body: "" }
+      : made(job, rec, read);
   const store = new DownloadStore(job.storeDir);
   const svgName = (ext: string) =>
     `timeline-${job.timeline.theme}-${job.timeline.width}${ext === "png" ? `@${job.timeline.scale}` : ""}.${ext}`;
@@ -181,9 +186,9 @@ async function made(job: DownloadJob, rec: RunRecord, read: { rows: number }): P
   if (!folded) return { ok: false, code: "NOT_FOUND", message: "No such run in your account." };
   read.rows = folded.scanned;
   const { view } = folded;
-  if (job.file === "archive" || job.file === "prepare") {
+  if (job.file === "archive") {
     const a = await buildArchive(folded.rec, folded);
-    return { ok: true, runName: rec.name, fileName: a.name, body: job.file === "prepare" ? "" : a.zip };
+    return { ok: true, runName: rec.name, fileName: a.name, body: a.zip };
   }
   if (job.file === "timeline.svg" || job.file === "timeline.png") {
     const svg = runTimelineSvg(folded.rec, { theme: job.timeline.theme, width: job.timeline.width }, view);

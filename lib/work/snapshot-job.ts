@@ -1,7 +1,7 @@
 import { DownloadStore, SNAPSHOT_FILE, storeKey } from "../archive/download-store";
-import { lastSeqOf } from "../archive/run-source";
 import { snapshot } from "../archive/run-snapshot";
 import type { Db } from "../db/client";
+import { lastSeqOf } from "../db/events";
 import { loadRunRecord } from "../db/run-record";
 import { BIG_JOB_ROWS, collectGarbage } from "./collect";
 import { workerDb } from "./download-job";
