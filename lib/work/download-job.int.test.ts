@@ -140,6 +140,10 @@ describe("run downloads on the worker pool", () => {
     // served from the store from now on: a change made to the stored file shows
     writeFileSync(path.join(dir, "report.txt"), "from the store\n");
     expect(text(await get("report.txt"))).toBe("from the store\n");
+    // a stored file that does not read is made again from the log, not served or failed on
+    writeFileSync(path.join(dir, "archive.json"), "{trunc");
+    expect(text(await get("tasks.csv"))).toBe(inline["tasks.csv"]);
+    expect(JSON.parse(readFileSync(path.join(dir, "archive.json"), "utf8"))).toEqual({ tasks: 2_000 });
     expect(await get("report.txt", b.user.id)).toMatchObject({ ok: false, code: "NOT_FOUND" });
     // the archive reads the log once more (no fold) and stores it compressed; events.jsonl is then read from there
     const zip = await get("archive");

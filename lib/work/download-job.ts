@@ -1,4 +1,5 @@
 import { inflateRawSync } from "node:zlib";
+import { z } from "zod";
 import {
   DownloadStore,
   packDeflated,
@@ -77,6 +78,14 @@ const SUMMARY = ["run.json", "pilots.csv", "tasks.csv", "timeseries.csv", "repor
 const ARCHIVE_SVG = "archive-timeline.svg";
 const JSONL = "events.jsonl.deflate";
 const META = "archive.json";
+const ZMeta = z.object({ tasks: z.number().int().nonnegative() });
+const parseJson = (t: string): unknown => {
+  try {
+    return JSON.parse(t);
+  } catch {
+    return null;
+  }
+};
 
 async function download(job: DownloadJob, read: { rows: number }): Promise<DownloadResult> {
   const db = workerDb(job.dbUrl);
@@ -145,11 +154,13 @@ async function storedParts(
 ): Promise<ArchiveParts> {
   const wantLog = job.file === "archive" || job.file === "events.jsonl" || job.file === "prepare";
   const have = await store.getAll(key, [...SUMMARY, ARCHIVE_SVG, META]);
-  const log = wantLog ? await store.get(key, JSONL) : null;
-  if (have) {
-    const meta = JSON.parse(have[META].toString("utf8")) as { tasks: number };
+  // a stored file that does not read (a disk that filled, a hand edit) is made again, not trusted
+  const meta = have ? ZMeta.safeParse(parseJson(have[META].toString("utf8"))) : null;
+  const stored = wantLog ? await store.get(key, JSONL) : null;
+  const log = stored && stored.length >= 8 ? stored : null;
+  if (have && meta?.success) {
     const parts: ArchiveParts = {
-      tasks: meta.tasks,
+      tasks: meta.data.tasks,
       summary: have,
       timelineSvg: have[ARCHIVE_SVG],
       jsonl: [],
